@@ -1,0 +1,23 @@
+import type { Config } from '../config/index.js';
+import { ensureNeo4j } from './neo4j.js';
+import { ensurePostgres } from './postgres.js';
+import { ensureRedis } from './redis.js';
+import type { BringUpStep, Progress } from './report.js';
+
+export { BringUpError, type BringUpStep } from './report.js';
+export { ensureTestPostgres } from './postgres.js';
+export { stopNeo4jLauncher } from './neo4j.js';
+
+/** Brings up whatever is missing; idempotent: a second call finds everything and starts nothing. */
+export async function ensureServices(config: Config, progress: Progress): Promise<BringUpStep[]> {
+  // Redis and Postgres answer in milliseconds; Neo4j may need a cold start, so it runs alongside them.
+  return Promise.all([
+    ensureRedis(config.redis.url, config.dataDir, progress),
+    ensureNeo4j(config, progress),
+    ensurePostgres(config),
+  ]);
+}
+
+export function describeStep(step: BringUpStep): string {
+  return `${step.service.padEnd(8)} ${step.action.padEnd(8)} ${step.detail}`;
+}

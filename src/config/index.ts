@@ -1,0 +1,86 @@
+import path from 'node:path';
+import { envSchema, type Env } from './schema.js';
+
+export { envSchema };
+
+export interface Config {
+  env: Env['NODE_ENV'];
+  logLevel: Env['LOG_LEVEL'];
+  /** Show internal error messages to clients: only outside production. */
+  exposeInternalErrors: boolean;
+  http: { host: string; port: number; maxPayloadBytes: number };
+  dataDir: string;
+  services: { autostart: boolean; timeoutMs: number };
+  redis: { url: string; prefix: string };
+  neo4j: { uri: string; user: string; password: string; database: string; heap: string };
+  /** `url` unset = the embedded PGlite database under `pgliteDir`. */
+  postgres: { url: string | undefined; pgliteDir: string };
+  llm: {
+    baseUrl: string | undefined;
+    apiKey: string | undefined;
+    models: { nano: string; mini: string; full: string };
+  };
+  embeddings: { baseUrl: string | undefined; apiKey: string | undefined; model: string };
+  indexing: { allowedRoots: string[] };
+}
+
+export class ConfigError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(`COGO cannot start: fix these environment variables\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+/** Reads, validates and freezes the configuration. The only place in COGO that reads the environment. */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Readonly<Config> {
+  // Empty strings count as unset: `FOO= npm start` should mean "default", not "invalid".
+  const present = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? '?');
+      return `${name}=${JSON.stringify(present[name] ?? '')}: expected ${issue.message}`;
+    });
+    throw new ConfigError(problems);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(cwd, e.COGO_DATA_DIR);
+  return deepFreeze({
+    env: e.NODE_ENV,
+    logLevel: e.LOG_LEVEL,
+    exposeInternalErrors: e.NODE_ENV !== 'production',
+    http: { host: e.COGO_HOST, port: e.COGO_PORT, maxPayloadBytes: e.COGO_MAX_PAYLOAD_BYTES },
+    dataDir,
+    services: { autostart: e.COGO_AUTOSTART_SERVICES, timeoutMs: e.COGO_SERVICE_TIMEOUT_MS },
+    redis: { url: e.REDIS_URL, prefix: e.COGO_QUEUE_PREFIX },
+    neo4j: {
+      uri: e.NEO4J_URI,
+      user: e.NEO4J_USER,
+      password: e.NEO4J_PASSWORD,
+      database: e.NEO4J_DATABASE,
+      heap: e.NEO4J_HEAP,
+    },
+    postgres: { url: e.DATABASE_URL, pgliteDir: path.join(dataDir, 'pg') },
+    llm: {
+      baseUrl: e.OPENAI_BASE_URL,
+      apiKey: e.OPENAI_API_KEY,
+      models: { nano: e.COGO_MODEL_NANO, mini: e.COGO_MODEL_MINI, full: e.COGO_MODEL_FULL },
+    },
+    embeddings: {
+      baseUrl: e.EMBEDDINGS_BASE_URL,
+      apiKey: e.EMBEDDINGS_API_KEY,
+      model: e.EMBEDDINGS_MODEL,
+    },
+    indexing: { allowedRoots: e.COGO_INDEX_ROOTS.map((root) => path.resolve(cwd, root)) },
+  });
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,58 @@
+import { z } from 'zod';
+
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v));
+const port = z.coerce.number().int().min(1).max(65535);
+const url = (protocols: string[]) =>
+  z.string().refine(
+    (value) => {
+      try {
+        return protocols.includes(new URL(value).protocol.replace(/:$/, ''));
+      } catch {
+        return false;
+      }
+    },
+    { message: `a URL with scheme ${protocols.join(' or ')}` },
+  );
+const list = z.string().transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
+
+/**
+ * Every environment variable COGO reads, with its default. The keys are the variable names so that an error
+ * can name the variable the user has to fix. README's configuration table is generated from the same list.
+ */
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  COGO_HOST: z.string().min(1).default('127.0.0.1'),
+  COGO_PORT: port.default(4000),
+  COGO_DATA_DIR: z.string().min(1).default('.cogo'),
+  COGO_MAX_PAYLOAD_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
+  COGO_AUTOSTART_SERVICES: bool.default(true),
+  COGO_SERVICE_TIMEOUT_MS: z.coerce.number().int().min(1000).default(180_000),
+
+  REDIS_URL: url(['redis', 'rediss']).default('redis://127.0.0.1:6379'),
+  COGO_QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only')
+    .default('cogo'),
+
+  NEO4J_URI: url(['bolt', 'neo4j', 'bolt+s', 'neo4j+s', 'bolt+ssc', 'neo4j+ssc']).default('bolt://127.0.0.1:7687'),
+  NEO4J_USER: z.string().min(1).default('neo4j'),
+  NEO4J_PASSWORD: z.string().min(8, 'at least 8 characters (Neo4j refuses shorter passwords)').default('cogo-dev-password'),
+  NEO4J_DATABASE: z.string().min(1).default('neo4j'),
+  NEO4J_HEAP: z.string().regex(/^\d+[mg]$/, 'a JVM size such as 768m or 1g').default('768m'),
+
+  DATABASE_URL: url(['postgres', 'postgresql']).optional(),
+
+  OPENAI_BASE_URL: url(['http', 'https']).optional(),
+  OPENAI_API_KEY: z.string().min(1).optional(),
+  COGO_MODEL_NANO: z.string().min(1).default('gpt-5-nano'),
+  COGO_MODEL_MINI: z.string().min(1).default('gpt-5-mini'),
+  COGO_MODEL_FULL: z.string().min(1).default('gpt-5'),
+  EMBEDDINGS_BASE_URL: url(['http', 'https']).optional(),
+  EMBEDDINGS_API_KEY: z.string().min(1).optional(),
+  EMBEDDINGS_MODEL: z.string().min(1).default('bge-m3'),
+
+  COGO_INDEX_ROOTS: list.default([]),
+});
+
+export type Env = z.infer<typeof envSchema>;

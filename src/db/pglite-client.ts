@@ -1,0 +1,28 @@
+import { mkdir } from 'node:fs/promises';
+import { PGlite } from '@electric-sql/pglite';
+import { vector } from '@electric-sql/pglite-pgvector';
+import type { SqlClient } from './sql-client.js';
+
+/**
+ * The embedded default: real Postgres (WASM) with pgvector, in a data folder, for a single process.
+ * `dataDir` undefined keeps everything in memory (used by unit-level contract tests).
+ */
+export async function createPgliteClient(dataDir: string | undefined): Promise<SqlClient> {
+  if (dataDir) await mkdir(dataDir, { recursive: true });
+  const db = await PGlite.create({ ...(dataDir ? { dataDir } : {}), extensions: { vector } });
+  const query: SqlClient['query'] = async (text, params) => ({ rows: (await db.query(text, params)).rows as never[] });
+  const exec: SqlClient['exec'] = async (text) => void (await db.exec(text));
+  return {
+    kind: 'pglite',
+    query,
+    exec,
+    transaction: (work) =>
+      db.transaction((tx) =>
+        work({
+          query: async (text, params) => ({ rows: (await tx.query(text, params)).rows as never[] }),
+          exec: async (text) => void (await tx.exec(text)),
+        }),
+      ),
+    close: () => db.close(),
+  };
+}

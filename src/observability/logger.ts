@@ -1,0 +1,15 @@
+import { pino, type Logger } from 'pino';
+
+export type { Logger };
+
+/** Structured JSON logs; secrets that could reach a log line are redacted by path. */
+export function createLogger(options: { level: string; name?: string }): Logger {
+  return pino({
+    name: options.name ?? 'cogo',
+    level: options.level,
+    redact: {
+      paths: ['password', '*.password', 'apiKey', '*.apiKey', 'headers.authorization', 'req.headers.authorization'],
+      censor: '[redacted]',
+    },
+  });
+}

@@ -1,0 +1,35 @@
+import { unwrapResolverError } from '@apollo/server/errors';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { AppError, isAppError, publicMessage } from '../errors.js';
+
+/**
+ * The one mapping from errors to GraphQL's wire shape: `extensions: {code, via, retryable}` (DESIGN §7).
+ * GraphQL's own validation and parse errors are the caller's fault: BAD_INPUT.
+ */
+export function formatGraphQLError(exposeInternal: boolean) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    const appError = toAppErrorForGraphQL(original, formatted);
+    return {
+      message: publicMessage(appError, exposeInternal),
+      ...(formatted.locations ? { locations: formatted.locations } : {}),
+      ...(formatted.path ? { path: formatted.path } : {}),
+      extensions: { code: appError.code, via: appError.via, retryable: appError.retryable, ...(appError.details ?? {}) },
+    };
+  };
+}
+
+function toAppErrorForGraphQL(original: unknown, formatted: GraphQLFormattedError): AppError {
+  if (isAppError(original)) return original;
+  const apolloCode = formatted.extensions?.code;
+  if (
+    apolloCode === 'GRAPHQL_PARSE_FAILED' ||
+    apolloCode === 'GRAPHQL_VALIDATION_FAILED' ||
+    apolloCode === 'BAD_USER_INPUT' ||
+    apolloCode === 'BAD_REQUEST' ||
+    (original instanceof GraphQLError && !original.originalError)
+  ) {
+    return new AppError('BAD_INPUT', formatted.message, { via: 'graphql' });
+  }
+  return new AppError('INTERNAL', formatted.message, { via: 'graphql', cause: original });
+}

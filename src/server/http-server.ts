@@ -1,0 +1,100 @@
+import { randomUUID } from 'node:crypto';
+import { ApolloServer } from '@apollo/server';
+import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import type { GraphQLSchema } from 'graphql';
+import { createHandler as createSseHandler } from 'graphql-sse/lib/use/fastify';
+import { useServer as useWsServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import type { Config } from '../config/index.js';
+import type { Logger } from '../observability/logger.js';
+import type { RequestContext, Services } from './context.js';
+import { registerGraphiql } from './graphiql-route.js';
+import { formatGraphQLError } from './graphql-errors.js';
+import { restErrorHandler } from './rest-errors.js';
+
+export interface HttpServerOptions {
+  config: Config;
+  logger: Logger;
+  schema: GraphQLSchema;
+  services: Services;
+  /** Extra routes (REST areas) registered by the composition root. */
+  routes?: Array<(app: FastifyInstance) => Promise<void> | void>;
+}
+
+export interface HttpServer {
+  app: FastifyInstance;
+  listen(): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** W3C traceparent `00-<trace-id>-<span-id>-<flags>` carries the caller's trace into COGO; else a new one. */
+export function traceIdFrom(headers: Record<string, string | string[] | undefined>): string {
+  const header = headers['traceparent'];
+  const match = typeof header === 'string' ? /^[\da-f]{2}-([\da-f]{32})-[\da-f]{16}-[\da-f]{2}$/.exec(header.trim()) : null;
+  return match?.[1] ?? randomUUID().replace(/-/g, '');
+}
+
+export async function createHttpServer(options: HttpServerOptions): Promise<HttpServer> {
+  const { config, logger, schema, services } = options;
+  const app = Fastify({
+    loggerInstance: logger.child({ component: 'http' }) as FastifyBaseLogger,
+    disableRequestLogging: true,
+    bodyLimit: config.http.maxPayloadBytes,
+    forceCloseConnections: 'idle',
+  });
+  app.setErrorHandler(restErrorHandler(logger, config.exposeInternalErrors));
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send({ ok: false, error: `no route ${request.method} ${request.url}`, code: 'NOT_FOUND', via: 'http' }),
+  );
+  const contextFor = (headers: FastifyRequest['headers']): RequestContext => ({ services, traceId: traceIdFrom(headers) });
+
+  app.get('/healthz', async () => ({ ok: true, uptimeSeconds: (Date.now() - services.startedAt) / 1000 }));
+  app.get('/readyz', async (_request, reply) => {
+    const readiness = await services.readiness();
+    return reply.status(readiness.ok ? 200 : 503).send(readiness);
+  });
+
+  const apollo = new ApolloServer<RequestContext>({
+    schema,
+    introspection: true,
+    // The default landing page loads from a CDN; GraphiQL is served locally at /graphiql instead.
+    plugins: [fastifyApolloDrainPlugin(app)],
+    formatError: formatGraphQLError(config.exposeInternalErrors),
+    includeStacktraceInErrorResponses: false,
+    csrfPrevention: true,
+  });
+  await apollo.start();
+  await app.register(fastifyApollo(apollo), { context: async (request) => contextFor(request.headers) });
+
+  const sse = createSseHandler<RequestContext>({ schema, context: (req) => contextFor(req.raw.headers) });
+  app.all('/graphql/stream', (request, reply) => sse(request, reply));
+
+  await registerGraphiql(app);
+  for (const register of options.routes ?? []) await register(app);
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: config.http.maxPayloadBytes });
+  const wsServer = useWsServer<Record<string, unknown>, { context?: RequestContext }>(
+    { schema, context: (ctx) => contextFor(ctx.extra.request.headers) },
+    wss,
+  );
+  app.server.on('upgrade', (request, socket, head) => {
+    if (new URL(request.url ?? '/', 'http://x').pathname !== '/graphql') return socket.destroy();
+    wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
+  });
+
+  return {
+    app,
+    async listen() {
+      await app.listen({ host: config.http.host, port: config.http.port });
+      const address = app.server.address();
+      const port = typeof address === 'object' && address ? address.port : config.http.port;
+      return `http://${config.http.host}:${port}`;
+    },
+    async close() {
+      await wsServer.dispose();
+      await app.close();
+      await apollo.stop();
+    },
+  };
+}

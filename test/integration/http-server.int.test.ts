@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closeConnections, migrateAll, openConnections, startApi, type Connections } from '../../src/app.js';
+import { createLogger } from '../../src/observability/logger.js';
+import type { HttpServer } from '../../src/server/http-server.js';
+import { testConfig, testDatabaseUrl } from './support/services.js';
+
+describe('the HTTP server on the real services', () => {
+  const config = testConfig({ COGO_MAX_PAYLOAD_BYTES: '4096', DATABASE_URL: testDatabaseUrl() });
+  let connections: Connections;
+  let server: HttpServer;
+  let url: string;
+
+  beforeAll(async () => {
+    connections = await openConnections(config);
+    await migrateAll(config, connections);
+    ({ server, url } = await startApi(config, createLogger({ level: 'silent' }), connections));
+  });
+  afterAll(async () => {
+    await server?.close();
+    await closeConnections(connections);
+  });
+
+  const graphql = (body: unknown, headers: Record<string, string> = {}) =>
+    fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+
+  it('GET /healthz answers while the process is alive', async () => {
+    const response = await fetch(`${url}/healthz`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ ok: true });
+  });
+
+  it('GET /readyz reports Redis, Neo4j and pgvector with their versions', async () => {
+    const response = await fetch(`${url}/readyz`);
+    const body = (await response.json()) as { ok: boolean; checks: Record<string, { ok: boolean; version: string; detail?: string }> };
+    expect(response.status).toBe(200);
+    expect(body.ok).toBe(true);
+    expect(body.checks.redis?.version).toMatch(/^\d+\.\d+/);
+    expect(body.checks.neo4j?.version).toMatch(/^5\.26\./);
+    expect(body.checks.neo4j?.detail).toMatch(/community/i);
+    expect(body.checks.postgres?.version).toMatch(/^pgvector 0\.\d+/);
+  });
+
+  it('answers the health query over GraphQL', async () => {
+    const response = await graphql({ query: '{ health { status version dependencies { name ok } } }' });
+    const body = (await response.json()) as { data: { health: { status: string; dependencies: { name: string; ok: boolean }[] } } };
+    expect(body.data.health.status).toBe('ok');
+    expect(body.data.health.dependencies.map((d) => d.name).sort()).toEqual(['neo4j', 'postgres', 'redis']);
+  });
+
+  it('answers a malformed query with BAD_INPUT in extensions', async () => {
+    const response = await graphql({ query: '{ health { nope } }' });
+    const body = (await response.json()) as { errors: { extensions: { code: string; via: string } }[] };
+    expect(body.errors[0]?.extensions).toMatchObject({ code: 'BAD_INPUT', via: 'graphql' });
+  });
+
+  it('refuses a body over COGO_MAX_PAYLOAD_BYTES with PAYLOAD_TOO_LARGE', async () => {
+    const response = await graphql({ query: `{ health { status } } # ${'x'.repeat(8000)}` });
+    expect(response.status).toBe(413);
+    expect(await response.json()).toMatchObject({ ok: false, code: 'PAYLOAD_TOO_LARGE', via: 'http' });
+  });
+
+  it('answers an unknown route with NOT_FOUND in the REST error shape', async () => {
+    const response = await fetch(`${url}/v1/nothing`);
+    expect(response.status).toBe(404);
+    expect(await response.json()).toMatchObject({ ok: false, code: 'NOT_FOUND' });
+  });
+
+  it('serves GraphiQL and all its assets from this server, with no CDN', async () => {
+    const redirect = await fetch(`${url}/graphiql`, { redirect: 'manual' });
+    expect(redirect.status).toBe(302);
+    const page = await (await fetch(`${url}/graphiql/`)).text();
+    expect(page).toContain('<div id');
+    const assets = [...page.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1] as string).filter((a) => !a.startsWith('data:'));
+    expect(assets.length).toBeGreaterThanOrEqual(2);
+    for (const asset of assets) {
+      expect(asset.startsWith('./')).toBe(true);
+      expect((await fetch(new URL(asset, `${url}/graphiql/`))).status).toBe(200);
+    }
+  });
+});
