@@ -1,4 +1,6 @@
 import { adminResolvers } from './admin.js';
+import { eventResolvers } from './events.js';
+import { jobResolvers } from './jobs.js';
 
 /** Every area's resolvers; makeExecutableSchema merges them like the SDL files in schema/. */
-export const resolvers = [adminResolvers];
+export const resolvers = [adminResolvers, jobResolvers, eventResolvers];

@@ -1,9 +1,11 @@
-import { closeConnections, migrateAll, openConnections, startApi } from './app.js';
+import { startApi, startWorkers } from './app.js';
 import { BringUpError, describeStep, ensureServices } from './bringup/index.js';
 import { ConfigError, loadConfig } from './config/index.js';
 import { createLogger } from './observability/logger.js';
+import { closeRuntime, createRuntime, migrateAll } from './runtime.js';
+import { onShutdownSignal } from './shutdown.js';
 
-/** `npm start`: bring up what is missing, migrate, then serve the API (workers join as the areas land). */
+/** `npm start`: bring up what is missing, migrate, then serve the API and run every agent's worker. */
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel });
@@ -11,30 +13,22 @@ async function main(): Promise<void> {
   if (config.services.autostart) {
     for (const step of await ensureServices(config, say)) say(describeStep(step));
   }
-  const connections = await openConnections(config);
-  const migrated = await migrateAll(config, connections);
+  const runtime = await createRuntime(config, logger);
+  const migrated = await migrateAll(runtime);
   say(`migrations: sql applied ${migrated.sql.applied.length}, already ${migrated.sql.alreadyApplied.length}; cypher ${migrated.graph.statements} statements`);
-  const { server, url } = await startApi(config, logger, connections);
+  const workers = await startWorkers(runtime);
+  const { server, url } = await startApi(runtime);
+  say(`workers: ${workers.workers.length} queues on ${workers.workerId}`);
   say(`COGO ${url} — GraphQL ${url}/graphql, GraphiQL ${url}/graphiql/, ready ${url}/readyz`);
-
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down: no new requests, draining');
+  onShutdownSignal(logger, async () => {
     await server.close();
-    await closeConnections(connections);
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void stop('SIGTERM'));
-  process.once('SIGINT', () => void stop('SIGINT'));
+    await workers.close();
+    await closeRuntime(runtime);
+  });
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof BringUpError) {
-    process.stderr.write(`${error.message}\n`);
-  } else {
-    process.stderr.write(`COGO failed to start: ${(error as Error).stack ?? String(error)}\n`);
-  }
+  const known = error instanceof ConfigError || error instanceof BringUpError;
+  process.stderr.write(known ? `${(error as Error).message}\n` : `COGO failed to start: ${(error as Error).stack ?? String(error)}\n`);
   process.exit(1);
 });

@@ -1,9 +1,13 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Command } from 'commander';
-import { closeConnections, migrateAll, openConnections } from '../app.js';
+import { startWorkers } from '../app.js';
 import { BringUpError, describeStep, ensureServices, ensureTestPostgres, stopNeo4jLauncher } from '../bringup/index.js';
 import { ConfigError, loadConfig } from '../config/index.js';
+import { createLogger } from '../observability/logger.js';
+import { JOB_AREAS, type JobArea } from '../queue/job-types.js';
+import { closeRuntime, createRuntime, migrateAll } from '../runtime.js';
+import { onShutdownSignal } from '../shutdown.js';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -34,14 +38,34 @@ program
   .description('apply the SQL and Cypher migrations (idempotent)')
   .action(async () => {
     const config = loadConfig();
-    const connections = await openConnections(config);
+    const runtime = await createRuntime(config, createLogger({ level: 'warn' }));
     try {
-      const { sql, graph } = await migrateAll(config, connections);
+      const { sql, graph } = await migrateAll(runtime);
       say(`sql: applied ${sql.applied.join(', ') || 'nothing'}; already applied ${sql.alreadyApplied.length}`);
       say(`cypher: ${graph.statements} idempotent statements run`);
     } finally {
-      await closeConnections(connections);
+      await closeRuntime(runtime);
     }
+  });
+
+program
+  .command('worker')
+  .description('run agent workers only (scale-out); the API runs elsewhere')
+  .option('--queues <list>', `comma-separated queues (${JOB_AREAS.join(', ')}); default: every queue with an agent`)
+  .action(async (options: { queues?: string }) => {
+    const areas = options.queues?.split(',').map((q) => q.trim()).filter(Boolean);
+    const unknown = areas?.filter((a) => !(JOB_AREAS as readonly string[]).includes(a)) ?? [];
+    if (unknown.length) throw new ConfigError([`--queues: unknown queue ${unknown.join(', ')}; expected some of ${JOB_AREAS.join(', ')}`]);
+    const config = loadConfig();
+    const logger = createLogger({ level: config.logLevel });
+    const runtime = await createRuntime(config, logger);
+    await migrateAll(runtime);
+    const host = await startWorkers(runtime, areas as JobArea[] | undefined);
+    say(`worker ${host.workerId} on ${host.workers.map((w) => w.name).join(', ') || 'no queue (no agent matches)'}`);
+    onShutdownSignal(logger, async () => {
+      await host.close();
+      await closeRuntime(runtime);
+    });
   });
 
 program.parseAsync().catch((error: unknown) => {

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 
 const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v));
-const port = z.coerce.number().int().min(1).max(65535);
+// 0 = any free port (tests, and several instances on one machine).
+const port = z.coerce.number().int().min(0).max(65535);
 const url = (protocols: string[]) =>
   z.string().refine(
     (value) => {

@@ -1,13 +1,21 @@
+import type { EventBus } from '../events/event-bus.js';
+import type { JobQueries } from '../queue/job-queries.js';
+import type { JobService, Principal } from '../queue/job-service.js';
 import type { ReadinessCheck } from './readiness.js';
 
-/** What every resolver and REST handler receives. Services are added here as the areas land. */
+/** What every resolver and REST handler receives; built once by the composition root. */
 export interface Services {
   readiness: ReadinessCheck;
   version: string;
   startedAt: number;
+  jobs: JobService;
+  jobQueries: JobQueries;
+  events: EventBus;
 }
 
 export interface RequestContext extends Record<PropertyKey, unknown> {
   services: Services;
   traceId: string;
+  /** Until auth lands (DESIGN §7), every caller is the anonymous principal of the default tenant. */
+  principal: Principal;
 }

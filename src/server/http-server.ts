@@ -13,6 +13,9 @@ import { registerGraphiql } from './graphiql-route.js';
 import { formatGraphQLError } from './graphql-errors.js';
 import { restErrorHandler } from './rest-errors.js';
 
+/** Until auth lands (DESIGN §7), every caller acts as this principal of the default tenant. */
+export const ANONYMOUS = { id: 'anonymous', tenant: 'default' } as const;
+
 export interface HttpServerOptions {
   config: Config;
   logger: Logger;
@@ -47,7 +50,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   app.setNotFoundHandler((request, reply) =>
     reply.status(404).send({ ok: false, error: `no route ${request.method} ${request.url}`, code: 'NOT_FOUND', via: 'http' }),
   );
-  const contextFor = (headers: FastifyRequest['headers']): RequestContext => ({ services, traceId: traceIdFrom(headers) });
+  const contextFor = (headers: FastifyRequest['headers']): RequestContext => ({ services, traceId: traceIdFrom(headers), principal: ANONYMOUS });
 
   app.get('/healthz', async () => ({ ok: true, uptimeSeconds: (Date.now() - services.startedAt) / 1000 }));
   app.get('/readyz', async (_request, reply) => {

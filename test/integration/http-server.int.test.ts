@@ -1,23 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeConnections, migrateAll, openConnections, startApi, type Connections } from '../../src/app.js';
+import { startApi } from '../../src/app.js';
+import { closeRuntime, createRuntime, migrateAll, type Runtime } from '../../src/runtime.js';
 import { createLogger } from '../../src/observability/logger.js';
 import type { HttpServer } from '../../src/server/http-server.js';
 import { testConfig, testDatabaseUrl } from './support/services.js';
 
 describe('the HTTP server on the real services', () => {
   const config = testConfig({ COGO_MAX_PAYLOAD_BYTES: '4096', DATABASE_URL: testDatabaseUrl() });
-  let connections: Connections;
+  let runtime: Runtime;
   let server: HttpServer;
   let url: string;
 
   beforeAll(async () => {
-    connections = await openConnections(config);
-    await migrateAll(config, connections);
-    ({ server, url } = await startApi(config, createLogger({ level: 'silent' }), connections));
+    runtime = await createRuntime(config, createLogger({ level: 'silent' }));
+    await migrateAll(runtime);
+    ({ server, url } = await startApi(runtime));
   });
   afterAll(async () => {
     await server?.close();
-    await closeConnections(connections);
+    await closeRuntime(runtime);
   });
 
   const graphql = (body: unknown, headers: Record<string, string> = {}) =>

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SQL_MIGRATIONS_DIR } from '../../src/app.js';
+import { SQL_MIGRATIONS_DIR } from '../../src/runtime.js';
 import { createPgliteClient } from '../../src/db/pglite-client.js';
 import { createPostgresClient } from '../../src/db/postgres-client.js';
 import { migrateSql } from '../../src/db/migrate.js';

@@ -83,7 +83,11 @@ public final class Launcher {
             // Written only once the store lock is ours, so we never clobber a running launcher's pid file.
             Files.writeString(pid, ProcessHandle.current().pid() + "\n");
             pidFile = pid;
-            applyPassword(dbms.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME), password);
+            try {
+                applyPassword(dbms.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME), password);
+            } catch (RuntimeException e) {
+                fail(1, "could not set the password of user " + USER + " from NEO4J_PASSWORD: " + rootMessage(e));
+            }
             GraphDatabaseService db = dbms.database(GraphDatabaseSettings.DEFAULT_DATABASE_NAME);
             db.executeTransactionally("RETURN 1");
             int port = boundBoltPort((GraphDatabaseAPI) db, boltAddr.getPort());
@@ -201,8 +205,9 @@ public final class Launcher {
     }
 
     private static String hostForUri(InetSocketAddress addr) {
-        String host = addr.getAddress().getHostAddress();
-        return host.contains(":") ? "[" + host + "]" : host;
+        // An IP, not "localhost": clients may resolve localhost to ::1 while we listen on 127.0.0.1.
+        // The only IPv6 loopback is ::1, so print it compactly instead of 0:0:0:0:0:0:0:1.
+        return addr.getAddress() instanceof java.net.Inet6Address ? "[::1]" : addr.getAddress().getHostAddress();
     }
 
     private static String require(String flag, String value) {
@@ -222,7 +227,7 @@ public final class Launcher {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) root = root.getCause();
         String msg = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-        return root == e ? msg : e.getMessage() + " (cause: " + msg + ")";
+        return root == e || msg.equals(e.getMessage()) ? msg : e.getMessage() + " (cause: " + msg + ")";
     }
 
     private static void fail(int status, String reason) {

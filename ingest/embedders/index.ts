@@ -1,0 +1,33 @@
+import { createLocalHashEmbedder } from './local-hash.js';
+import { createOpenAICompatibleEmbedder } from './openai-compatible.js';
+import type { Embedder } from './types.js';
+
+export type { EmbedOptions, Embedder } from './types.js';
+export { createLocalHashEmbedder, localHashVector, LOCAL_HASH_VERSION, type LocalHashEmbedderOptions } from './local-hash.js';
+export {
+  createOpenAICompatibleEmbedder,
+  type EmbedderStats,
+  type OpenAICompatibleEmbedder,
+  type OpenAICompatibleEmbedderOptions,
+} from './openai-compatible.js';
+
+export interface EmbedderConfig {
+  /** Set = an OpenAI-compatible endpoint; unset = the local hash embedder. */
+  baseUrl?: string | undefined;
+  apiKey?: string | undefined;
+  model: string;
+  /** Default 1024 (BGE-M3). */
+  dimensions?: number;
+}
+
+/** The embedder the configuration asks for (`Config['embeddings']` fits `EmbedderConfig`). */
+export function createEmbedder(config: EmbedderConfig): Embedder {
+  const dimensions = config.dimensions ?? 1024;
+  if (!config.baseUrl) return createLocalHashEmbedder({ dimensions });
+  return createOpenAICompatibleEmbedder({
+    baseUrl: config.baseUrl,
+    model: config.model,
+    dimensions,
+    ...(config.apiKey ? { apiKey: config.apiKey } : {}),
+  });
+}

@@ -1,0 +1,45 @@
+import { AppError } from '../../../src/errors.js';
+import type { RateLimiter } from '../types.js';
+import { loadLuaScript, sourceKey, type RedisLike } from './lua-script.js';
+import { abortableSleep } from './retry.js';
+
+const takeToken = loadLuaScript('take-token-1');
+
+export interface RedisRateLimiterOptions {
+  /** Namespace for the keys, e.g. the queue prefix: `cogo`, or `test-1a2b` in tests. */
+  keyPrefix: string;
+  source: string;
+  /** Sustained requests per second across every worker sharing this Redis. */
+  ratePerSec: number;
+  /** Requests allowed at once after an idle period (bucket size); at least 1. */
+  burst?: number;
+}
+
+export interface RedisRateLimiter extends RateLimiter {
+  readonly key: string;
+  /** One attempt: 0 when a token was taken, else ms until one will be available (nothing taken). */
+  tryAcquire(): Promise<number>;
+}
+
+/** A token bucket in Redis, so N workers on M machines together stay under one source's rate. */
+export function createRedisRateLimiter(redis: RedisLike, options: RedisRateLimiterOptions): RedisRateLimiter {
+  const { keyPrefix, source, ratePerSec, burst = 1 } = options;
+  if (!(ratePerSec > 0) || !(burst >= 1)) {
+    throw new AppError('BAD_INPUT', `rate limiter for ${source}: ratePerSec must be > 0 and burst >= 1`, { via: 'research' });
+  }
+  const key = sourceKey(keyPrefix, source, 'bucket');
+  const tryAcquire = async () => Number(await takeToken.run(redis, [key], [ratePerSec, burst]));
+  return {
+    key,
+    tryAcquire,
+    async acquire(signal) {
+      for (;;) {
+        signal?.throwIfAborted();
+        const waitMs = await tryAcquire();
+        if (waitMs <= 0) return;
+        // A little jitter keeps waiters on many machines from asking again in the same millisecond.
+        await abortableSleep(waitMs + Math.random() * Math.min(waitMs, 20), signal);
+      }
+    },
+  };
+}

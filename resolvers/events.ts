@@ -1,0 +1,27 @@
+import type { BusEvent } from '../src/events/event-types.js';
+import type { RequestContext } from '../src/server/context.js';
+
+const asPayload = (event: BusEvent) => event;
+
+export const eventResolvers = {
+  Subscription: {
+    jobEvents: {
+      // The job must exist (and belong to the caller's tenant) before its stream is opened.
+      subscribe: async (_: unknown, args: { jobId: string; after?: string | null }, ctx: RequestContext) => {
+        await ctx.services.jobs.get(args.jobId, ctx.principal);
+        return ctx.services.events.subscribe({ kind: 'job', jobId: args.jobId }, { after: args.after ?? undefined });
+      },
+      resolve: asPayload,
+    },
+    systemEvents: {
+      subscribe: (_: unknown, args: { after?: string | null }, ctx: RequestContext) =>
+        ctx.services.events.subscribe({ kind: 'system' }, { after: args.after ?? undefined }),
+      resolve: asPayload,
+    },
+    agentPresence: {
+      subscribe: (_: unknown, args: { after?: string | null }, ctx: RequestContext) =>
+        ctx.services.events.subscribe({ kind: 'agents' }, { after: args.after ?? undefined }),
+      resolve: asPayload,
+    },
+  },
+};

@@ -1,0 +1,161 @@
+import { readFileSync } from 'node:fs';
+import { on, EventEmitter } from 'node:events';
+import type { Redis } from 'ioredis';
+import { AppError } from '../errors.js';
+import { compareIds, isCursor, isTerminalEvent, type BusEvent, type StreamName } from './event-types.js';
+
+const PUBLISH_LUA = readFileSync(new URL('./publish.lua', import.meta.url), 'utf8');
+const STREAM_TTL_SECONDS = 7 * 24 * 3600;
+const MAXLEN: Record<StreamName['kind'], number> = { job: 100_000, system: 200_000, agents: 5_000 };
+const PAGE = 500;
+
+export interface PublishInput {
+  type: string;
+  jobId?: string | null;
+  traceId?: string | null;
+  data?: Record<string, unknown>;
+}
+
+export interface EventBus {
+  publish(stream: StreamName, event: PublishInput): Promise<BusEvent>;
+  /** Every event after `after` (exclusive; from the start when absent), once, in order, then live ones. */
+  subscribe(stream: StreamName, options?: { after?: string; signal?: AbortSignal }): AsyncIterableIterator<BusEvent>;
+  /** Events already on the stream after `after`, without waiting for more. */
+  read(stream: StreamName, after?: string, count?: number): Promise<BusEvent[]>;
+  /** BAD_INPUT for a malformed cursor or one older than what the stream still keeps. */
+  assertCursor(stream: StreamName, after: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface EventBusOptions {
+  redis: Redis;
+  /** A connection for SUBSCRIBE only (Redis puts subscriber connections in a mode of their own). */
+  subscriber: Redis;
+  /** Redis key prefix, already hash-tagged, e.g. `{cogo}`. */
+  keyPrefix: string;
+  /** Called with each published event, e.g. to batch it into Postgres `bus_events`. */
+  onPublished?: (event: BusEvent) => void;
+}
+
+export function createEventBus(options: EventBusOptions): EventBus {
+  const { redis, subscriber, keyPrefix } = options;
+  const keyOf = (s: StreamName) => (s.kind === 'job' ? `${keyPrefix}:ev:job:${s.jobId}` : `${keyPrefix}:ev:${s.kind}`);
+  const channelOf = (s: StreamName) => `${keyOf(s)}:wake`;
+  const wakeups = new EventEmitter().setMaxListeners(0);
+  const listening = new Map<string, number>();
+  subscriber.on('message', (channel: string) => wakeups.emit(channel));
+
+  const parse = (stream: StreamName, [id, fields]: [string, string[]]): BusEvent => {
+    const body = JSON.parse(fields[3] ?? '{}') as Omit<BusEvent, 'id' | 'seq'>;
+    return { id, seq: Number(fields[1]), ...body, jobId: body.jobId ?? (stream.kind === 'job' ? stream.jobId : null) };
+  };
+
+  const read: EventBus['read'] = async (stream, after, count = PAGE) => {
+    const start = after ? `(${after}` : '-';
+    const entries = (await redis.xrange(keyOf(stream), start, '+', 'COUNT', count)) as [string, string[]][];
+    return entries.map((entry) => parse(stream, entry));
+  };
+
+  async function assertCursorUsable(stream: StreamName, after: string) {
+    if (!isCursor(after)) throw new AppError('BAD_INPUT', `"${after.slice(0, 40)}" is not an event id (expected <ms>-<n>)`, { via: 'events' });
+    const info = (await redis.call('XINFO', 'STREAM', keyOf(stream)).catch(() => null)) as unknown[] | null;
+    if (!info) return;
+    const fields = new Map<string, unknown>();
+    for (let i = 0; i + 1 < info.length; i += 2) fields.set(String(info[i]), info[i + 1]);
+    const maxDeleted = String(fields.get('max-deleted-entry-id') ?? '0-0');
+    if (maxDeleted !== '0-0' && compareIds(after, maxDeleted) < 0) {
+      throw new AppError('BAD_INPUT', `event id ${after} has expired from the stream; resubscribe without \`after\` to start from the oldest kept event`, {
+        via: 'events',
+      });
+    }
+  }
+
+  async function listen(channel: string) {
+    listening.set(channel, (listening.get(channel) ?? 0) + 1);
+    if (listening.get(channel) === 1) await subscriber.subscribe(channel);
+  }
+  async function unlisten(channel: string) {
+    const left = (listening.get(channel) ?? 1) - 1;
+    if (left > 0) return void listening.set(channel, left);
+    listening.delete(channel);
+    await subscriber.unsubscribe(channel).catch(() => {});
+  }
+
+  async function* generate(stream: StreamName, opts: { after?: string; signal?: AbortSignal }): AsyncGenerator<BusEvent> {
+    if (opts.after) await assertCursorUsable(stream, opts.after);
+    const channel = channelOf(stream);
+    const stop = new AbortController();
+    const onAbort = () => stop.abort();
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    // Listen before the first read: an event published in between wakes us and is then read, never lost.
+    const wakes = on(wakeups, channel, { signal: stop.signal });
+    await listen(channel);
+    let last = opts.after;
+    try {
+      for (;;) {
+        let page: BusEvent[];
+        do {
+          page = await read(stream, last);
+          for (const event of page) {
+            last = event.id;
+            yield event;
+            if (stream.kind === 'job' && isTerminalEvent(event.type)) return;
+          }
+        } while (page.length === PAGE);
+        const woke = await wakes.next().catch(() => ({ done: true }));
+        if (woke.done) return;
+      }
+    } finally {
+      opts.signal?.removeEventListener('abort', onAbort);
+      stop.abort();
+      await unlisten(channel);
+    }
+  }
+
+  /**
+   * An async generator's return() waits for its pending await; GraphQL calls return() when a client goes away,
+   * so abort first to wake the generator, then let it finish (and unsubscribe) right away.
+   */
+  function subscribe(stream: StreamName, opts: { after?: string; signal?: AbortSignal } = {}): AsyncIterableIterator<BusEvent> {
+    const local = new AbortController();
+    const signal = opts.signal ? AbortSignal.any([opts.signal, local.signal]) : local.signal;
+    const events = generate(stream, { ...opts, signal });
+    return {
+      next: () => events.next(),
+      return: (value?: unknown) => {
+        local.abort();
+        return events.return(value as never);
+      },
+      throw: (error?: unknown) => events.throw(error),
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+    };
+  }
+
+  return {
+    read,
+    subscribe,
+    assertCursor: assertCursorUsable,
+    async publish(stream, input) {
+      const body = {
+        jobId: input.jobId ?? (stream.kind === 'job' ? stream.jobId : null),
+        traceId: input.traceId ?? null,
+        type: input.type,
+        ts: new Date().toISOString(),
+        data: input.data ?? {},
+      };
+      const key = keyOf(stream);
+      const [id, seq] = (await redis.eval(PUBLISH_LUA, 2, key, `${key}:seq`, MAXLEN[stream.kind], STREAM_TTL_SECONDS, channelOf(stream), JSON.stringify(body))) as [
+        string,
+        number,
+      ];
+      const event: BusEvent = { id, seq: Number(seq), ...body };
+      options.onPublished?.(event);
+      return event;
+    },
+    async close() {
+      wakeups.removeAllListeners();
+    },
+  };
+}

@@ -1,0 +1,64 @@
+import neo4j, { type Driver } from 'neo4j-driver';
+import { cypher } from './cypher-files.js';
+import { runCypher } from './driver.js';
+
+/** The properties of a `(:Job)` node; flat, so that Neo4j Browser shows them as they are. */
+export interface JobNode {
+  id: string;
+  type: string;
+  tenant: string;
+  status: string;
+  traceId: string;
+  idempotencyKey: string | null;
+  parentJobId: string | null;
+  principal: string;
+  enqueuedAt: string;
+  startedAt?: string | null;
+  finishedAt?: string | null;
+  attempts?: number;
+  maxAttempts: number;
+  workerId?: string | null;
+  inputJson: string;
+  resultJson?: string | null;
+  errorJson?: string | null;
+  updatedAtMs: number;
+}
+
+export type JobChanges = Partial<Omit<JobNode, 'id' | 'type' | 'tenant'>> & { updatedAtMs: number };
+
+export interface JobLineage {
+  create(job: JobNode): Promise<void>;
+  update(id: string, changes: JobChanges): Promise<void>;
+  get(id: string, tenant: string): Promise<(JobNode & { artifacts: Record<string, unknown>[] }) | null>;
+  list(query: { tenant: string; type?: string | null; statuses?: string[] | null; since?: string | null; after?: { at: string; id: string } | null; limit: number }): Promise<JobNode[]>;
+}
+
+export function createJobLineage(driver: Driver, database: string): JobLineage {
+  return {
+    async create(job) {
+      await runCypher(driver, database, cypher('jobs/create-job'), { job, parentJobId: job.parentJobId });
+    },
+    async update(id, changes) {
+      const clean = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
+      await runCypher(driver, database, cypher('jobs/update-job'), { id, changes: clean });
+    },
+    async get(id, tenant) {
+      const rows = await runCypher<{ job: JobNode; parentJobId: string | null; artifacts: Record<string, unknown>[] }>(
+        driver, database, cypher('jobs/get-job'), { id, tenant }, 'READ');
+      const row = rows[0];
+      return row ? { ...row.job, parentJobId: row.parentJobId ?? row.job.parentJobId, artifacts: row.artifacts } : null;
+    },
+    async list(q) {
+      const rows = await runCypher<{ job: JobNode }>(driver, database, cypher('jobs/list-jobs'), {
+        tenant: q.tenant,
+        type: q.type ?? null,
+        statuses: q.statuses ?? null,
+        since: q.since ?? null,
+        cursorAt: q.after?.at ?? null,
+        cursorId: q.after?.id ?? null,
+        limit: neo4j.int(q.limit),
+      }, 'READ');
+      return rows.map((r) => r.job);
+    },
+  };
+}

@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { AppError } from '../errors.js';
+import type { EnqueueType } from './job-types.js';
+
+const shortText = (max: number) => z.string().trim().min(1).max(max);
+const globs = z.array(shortText(512)).max(200);
+
+/** The typed input of each agent (DESIGN §4): validated once here, for GraphQL and REST alike. */
+export const JOB_INPUTS = {
+  research: z.object({
+    question: shortText(4000),
+    sources: z.array(shortText(2048)).max(50).optional(),
+    maxItems: z.number().int().min(1).max(500).optional(),
+    freshness: z.enum(['any', 'day', 'week', 'month', 'year']).optional(),
+  }),
+  indexing: z.object({
+    root: shortText(4096),
+    include: globs.optional(),
+    exclude: globs.optional(),
+    mode: z.enum(['incremental', 'full']).default('incremental'),
+  }),
+  build: z.object({
+    workspace: shortText(4096),
+    command: z.array(shortText(4096)).min(1).max(256),
+    env: z.record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/), z.string().max(8192)).optional(),
+    timeoutSeconds: z.number().int().min(1).max(24 * 3600).optional(),
+  }),
+  execute: z.object({
+    action: shortText(256),
+    params: z.record(z.string(), z.unknown()).default({}),
+    dryRun: z.boolean().default(false),
+  }),
+} satisfies Record<EnqueueType, z.ZodType>;
+
+export type JobInput<T extends EnqueueType> = z.infer<(typeof JOB_INPUTS)[T]>;
+
+export function parseJobInput<T extends EnqueueType>(type: T, input: unknown): JobInput<T> {
+  const parsed = JOB_INPUTS[type].safeParse(input);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`);
+    throw new AppError('BAD_INPUT', `invalid ${type} input: ${problems.join('; ')}`, { via: 'jobs', details: { problems } });
+  }
+  return parsed.data as JobInput<T>;
+}

@@ -1,0 +1,184 @@
+import type { Redis } from 'ioredis';
+import type { EventBus } from '../events/event-bus.js';
+import { AppError } from '../errors.js';
+import type { JobLineage, JobNode } from '../graph/job-lineage.js';
+import { createIdempotencyStore, payloadHash } from './idempotency.js';
+import { parseJobInput } from './job-inputs.js';
+import { JOB_POLICIES, newJobId, parseJobId, type EnqueueType, type JobArea } from './job-types.js';
+import { isTerminalStatus, jobViewFromNode, withLiveState, type JobView } from './job-view.js';
+import { keyPrefixOf, type Queues } from './queues.js';
+
+export interface Principal {
+  id: string;
+  tenant: string;
+}
+
+export interface EnqueueRequest {
+  type: EnqueueType;
+  input: unknown;
+  idempotencyKey?: string | null;
+  parentJobId?: string | null;
+  traceId: string;
+  principal: Principal;
+}
+
+/** What BullMQ carries for every job: the validated input and the job contract's envelope. */
+export interface JobData {
+  input: unknown;
+  meta: { tenant: string; traceId: string; principal: string; idempotencyKey: string | null; parentJobId: string | null; enqueuedAt: string };
+}
+
+const IDEMPOTENCY_KEY = /^[\w.:@/-]{1,200}$/;
+
+export interface JobServiceDeps {
+  redis: Redis;
+  queues: Queues;
+  lineage: JobLineage;
+  events: EventBus;
+  prefix: string;
+  maxPayloadBytes: number;
+}
+
+/** The control plane's view of jobs: enqueue, read, list, cancel, retry. Never runs a job itself. */
+export function createJobService(deps: JobServiceDeps) {
+  const { redis, queues, lineage, events } = deps;
+  const keyPrefix = keyPrefixOf(deps.prefix);
+  const idempotency = createIdempotencyStore(redis, keyPrefix);
+
+  async function enqueue(request: EnqueueRequest): Promise<{ jobId: string; created: boolean }> {
+    const size = Buffer.byteLength(JSON.stringify(request.input ?? null));
+    if (size > deps.maxPayloadBytes) {
+      throw new AppError('PAYLOAD_TOO_LARGE', `the job input is ${size} bytes; the limit is ${deps.maxPayloadBytes} (COGO_MAX_PAYLOAD_BYTES)`, { via: 'jobs' });
+    }
+    const input = parseJobInput(request.type, request.input);
+    const key = request.idempotencyKey ?? null;
+    if (key !== null && !IDEMPOTENCY_KEY.test(key)) {
+      throw new AppError('BAD_INPUT', 'idempotencyKey must be 1–200 characters of letters, digits and . _ : @ / -', { via: 'jobs' });
+    }
+    const parentJobId = request.parentJobId ?? null;
+    if (parentJobId !== null) {
+      parseJobId(parentJobId);
+      if (!(await lineage.get(parentJobId, request.principal.tenant))) {
+        throw new AppError('NOT_FOUND', `parent job ${parentJobId} does not exist`, { via: 'jobs' });
+      }
+    }
+    const scope = `${request.principal.tenant}:${request.type}`;
+    const hash = payloadHash({ input, parentJobId });
+    let jobId = newJobId(request.type);
+    if (key !== null) {
+      const claim = await idempotency.claim(scope, key, hash, jobId);
+      if (claim.status === 'existing') return { jobId: claim.jobId, created: false };
+      jobId = claim.jobId;
+    }
+    try {
+      await createJob(jobId, request, input);
+    } catch (error) {
+      if (key !== null) await idempotency.release(scope, key);
+      throw error;
+    }
+    if (key !== null) await idempotency.markCreated(scope, key, hash, jobId);
+    return { jobId, created: true };
+  }
+
+  async function createJob(jobId: string, request: EnqueueRequest, input: unknown) {
+    const enqueuedAt = new Date().toISOString();
+    const data: JobData = {
+      input,
+      meta: {
+        tenant: request.principal.tenant,
+        traceId: request.traceId,
+        principal: request.principal.id,
+        idempotencyKey: request.idempotencyKey ?? null,
+        parentJobId: request.parentJobId ?? null,
+        enqueuedAt,
+      },
+    };
+    const node: JobNode = {
+      id: jobId,
+      type: request.type,
+      tenant: data.meta.tenant,
+      status: 'queued',
+      traceId: data.meta.traceId,
+      idempotencyKey: data.meta.idempotencyKey,
+      parentJobId: data.meta.parentJobId,
+      principal: data.meta.principal,
+      enqueuedAt,
+      attempts: 0,
+      maxAttempts: JOB_POLICIES[request.type].attempts,
+      inputJson: JSON.stringify(input),
+      updatedAtMs: Date.now(),
+    };
+    // The graph record first: a worker that picks the job up at once finds it there to update.
+    await lineage.create(node);
+    await events.publish({ kind: 'job', jobId }, { type: 'meta', traceId: request.traceId, data: { phase: 'enqueued', type: request.type, tenant: node.tenant } });
+    await queues[request.type].add(request.type, data, { jobId });
+    void events.publish({ kind: 'system' }, { type: 'job.enqueued', jobId, traceId: request.traceId, data: { type: request.type } }).catch(() => {});
+  }
+
+  async function get(id: string, principal: Principal): Promise<JobView> {
+    const { area } = parseJobId(id);
+    const node = await lineage.get(id, principal.tenant);
+    if (!node) throw new AppError('NOT_FOUND', `job ${id} does not exist`, { via: 'jobs' });
+    const view = jobViewFromNode(node);
+    if (isTerminalStatus(view.status)) return view;
+    const job = await queues[area].getJob(id);
+    if (!job) return view;
+    const [state, leaseMs] = await Promise.all([job.getState(), redis.pttl(`${keyPrefix}:${area}:${id}:lock`)]);
+    return withLiveState(view, job, state, leaseMs);
+  }
+
+  async function cancel(id: string, principal: Principal): Promise<JobView> {
+    const view = await get(id, principal);
+    if (isTerminalStatus(view.status)) {
+      throw new AppError('BAD_INPUT', `job ${id} is already ${view.status}; nothing to cancel`, { via: 'jobs' });
+    }
+    const area = view.type as JobArea;
+    // Flag first: a worker that claims the job after this point sees the flag and stops at once.
+    await redis.set(`${keyPrefix}:cancel:${id}`, '1', 'EX', 7 * 24 * 3600);
+    const job = await queues[area].getJob(id);
+    const state = job ? await job.getState() : 'unknown';
+    if (job && (state === 'waiting' || state === 'delayed' || state === 'prioritized')) {
+      await job.remove().catch(() => {});
+      await markCancelled(id, view.traceId, 'removed before it ran');
+    } else {
+      await redis.publish(`${keyPrefix}:cancel`, id);
+    }
+    return get(id, principal);
+  }
+
+  async function markCancelled(id: string, traceId: string, reason: string) {
+    const now = new Date();
+    await lineage.update(id, { status: 'cancelled', finishedAt: now.toISOString(), updatedAtMs: now.getTime() });
+    await events.publish({ kind: 'job', jobId: id }, { type: 'job.cancelled', traceId, data: { reason } });
+  }
+
+  /** Runs a finished job again (requeue of a dead letter, or retry of a failed/cancelled/completed job). */
+  async function retry(id: string, principal: Principal, onlyDead = false): Promise<JobView> {
+    const view = await get(id, principal);
+    if (!isTerminalStatus(view.status) || (onlyDead && view.status !== 'dead' && view.status !== 'failed')) {
+      throw new AppError('BAD_INPUT', `job ${id} is ${view.status}; only ${onlyDead ? 'dead or failed' : 'finished'} jobs can be requeued`, { via: 'jobs' });
+    }
+    const area = view.type as JobArea;
+    await redis.del(`${keyPrefix}:cancel:${id}`);
+    const now = Date.now();
+    await lineage.update(id, { status: 'queued', attempts: 0, errorJson: null, finishedAt: null, updatedAtMs: now });
+    await events.publish({ kind: 'job', jobId: id }, { type: 'meta', traceId: view.traceId, data: { phase: 'requeued', previousStatus: view.status } });
+    const job = await queues[area].getJob(id);
+    const state = job ? await job.getState() : 'missing';
+    if (job && (state === 'failed' || state === 'completed')) {
+      await job.retry(state, { resetAttemptsMade: true, resetAttemptsStarted: true });
+    } else {
+      if (job) await job.remove().catch(() => {});
+      const data: JobData = {
+        input: view.input,
+        meta: { tenant: view.tenant, traceId: view.traceId, principal: principal.id, idempotencyKey: view.idempotencyKey, parentJobId: view.parentJobId, enqueuedAt: view.enqueuedAt },
+      };
+      await queues[area].add(area, data, { jobId: id });
+    }
+    return get(id, principal);
+  }
+
+  return { enqueue, get, cancel, retry, keyPrefix };
+}
+
+export type JobService = ReturnType<typeof createJobService>;

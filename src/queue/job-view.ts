@@ -1,0 +1,71 @@
+import type { Job } from 'bullmq';
+import type { JobNode } from '../graph/job-lineage.js';
+import type { JobStatus } from './job-types.js';
+
+/** What a client sees of a job (DESIGN §4 status), from the graph record and, while it runs, BullMQ. */
+export interface JobView {
+  id: string;
+  type: string;
+  status: JobStatus;
+  tenant: string;
+  traceId: string;
+  idempotencyKey: string | null;
+  parentJobId: string | null;
+  attempts: number;
+  maxAttempts: number;
+  workerId: string | null;
+  leaseDeadline: string | null;
+  enqueuedAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  input: unknown;
+  result: unknown;
+  error: { code: string; message: string; retryable: boolean } | null;
+  artifacts: Record<string, unknown>[];
+}
+
+const TERMINAL: ReadonlySet<string> = new Set(['completed', 'failed', 'dead', 'cancelled']);
+
+export function isTerminalStatus(status: string): boolean {
+  return TERMINAL.has(status);
+}
+
+function parseJson(text: string | null | undefined): unknown {
+  return text ? JSON.parse(text) : null;
+}
+
+export function jobViewFromNode(node: JobNode & { artifacts?: Record<string, unknown>[] }): JobView {
+  return {
+    id: node.id,
+    type: node.type,
+    status: node.status as JobStatus,
+    tenant: node.tenant,
+    traceId: node.traceId,
+    idempotencyKey: node.idempotencyKey ?? null,
+    parentJobId: node.parentJobId ?? null,
+    attempts: Number(node.attempts ?? 0),
+    maxAttempts: Number(node.maxAttempts),
+    workerId: node.workerId ?? null,
+    leaseDeadline: null,
+    enqueuedAt: node.enqueuedAt,
+    startedAt: node.startedAt ?? null,
+    finishedAt: node.finishedAt ?? null,
+    input: parseJson(node.inputJson),
+    result: parseJson(node.resultJson),
+    error: parseJson(node.errorJson) as JobView['error'],
+    artifacts: node.artifacts ?? [],
+  };
+}
+
+/** While a job is not finished, BullMQ owns its live state: waiting, running (with a lease) or backing off. */
+export function withLiveState(view: JobView, job: Job, state: string, leaseMs: number): JobView {
+  if (isTerminalStatus(view.status)) return view;
+  const status: JobStatus =
+    state === 'active' ? 'active' : state === 'delayed' && job.attemptsMade > 0 ? 'retrying' : state === 'failed' ? 'dead' : view.status;
+  return {
+    ...view,
+    status,
+    attempts: Math.max(view.attempts, job.attemptsStarted ?? job.attemptsMade),
+    leaseDeadline: state === 'active' && leaseMs > 0 ? new Date(Date.now() + leaseMs).toISOString() : null,
+  };
+}

@@ -1,0 +1,154 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { EventBus } from '../events/event-bus.js';
+import { AppError, toAppError } from '../errors.js';
+import type { JobLineage } from '../graph/job-lineage.js';
+import type { Logger } from '../observability/logger.js';
+import type { JobContext, Processor, Processors } from './job-context.js';
+import type { JobData } from './job-service.js';
+import { JOB_POLICIES, type JobArea } from './job-types.js';
+import { startPresence } from './presence.js';
+import { keyPrefixOf } from './queues.js';
+
+export interface WorkerHostOptions {
+  redis: Redis;
+  /** A dedicated connection for the cancel channel (SUBSCRIBE mode). */
+  subscriber: Redis;
+  prefix: string;
+  events: EventBus;
+  lineage: JobLineage;
+  logger: Logger;
+  processors: Processors;
+  workerId?: string;
+  /**
+   * The lease: a worker renews it every half period while a job runs. One killed outright stops renewing, and
+   * the job is claimed again after at most lockDuration + stalledInterval (5 s + 2 s by default: DESIGN's 10 s).
+   */
+  lockDurationMs?: number;
+  stalledIntervalMs?: number;
+  concurrency?: Partial<Record<JobArea, number>>;
+}
+
+const CANCELLED = 'cancelled';
+
+/** Runs any set of processors against their queues, with presence, cancellation, events and job lineage. */
+export async function startWorkerHost(options: WorkerHostOptions) {
+  const { redis, subscriber, events, lineage, logger } = options;
+  const keyPrefix = keyPrefixOf(options.prefix);
+  const workerId = options.workerId ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+  const running = new Map<string, AbortController>();
+  const areas = Object.keys(options.processors) as JobArea[];
+
+  await subscriber.subscribe(`${keyPrefix}:cancel`);
+  subscriber.on('message', (channel: string, jobId: string) => {
+    if (channel === `${keyPrefix}:cancel`) running.get(jobId)?.abort(CANCELLED);
+  });
+
+  const workers = areas.map((area) => {
+    const processor = options.processors[area] as Processor<unknown>;
+    const worker = new Worker<JobData>(area, (job) => runJob(area, processor, job), {
+      connection: redis,
+      prefix: keyPrefix,
+      concurrency: options.concurrency?.[area] ?? JOB_POLICIES[area].concurrency,
+      lockDuration: options.lockDurationMs ?? 5000,
+      stalledInterval: options.stalledIntervalMs ?? 2000,
+      maxStalledCount: 3,
+      autorun: true,
+    });
+    worker.on('stalled', (jobId) => {
+      void events.publish({ kind: 'job', jobId }, { type: 'job.stalled', data: { detectedBy: workerId, area } }).catch(() => {});
+      void events.publish({ kind: 'system' }, { type: 'job.stalled', jobId, data: { area } }).catch(() => {});
+    });
+    worker.on('error', (error) => logger.warn({ err: error, area }, 'worker error'));
+    return worker;
+  });
+  const presence = startPresence({ redis, keyPrefix, events, workerId, queues: areas, activeJobs: () => running.size });
+  await presence.ready;
+
+  async function runJob(area: JobArea, processor: Processor<unknown>, job: Job<JobData>) {
+    const jobId = job.id as string;
+    const { input, meta } = job.data;
+    const stream = { kind: 'job', jobId } as const;
+    const publish = (type: string, data: Record<string, unknown>) => events.publish(stream, { type, traceId: meta.traceId, data }).then(() => undefined);
+    const controller = new AbortController();
+    running.set(jobId, controller);
+    const timeout = setTimeout(() => controller.abort(new AppError('TIMEOUT', `the attempt ran past ${JOB_POLICIES[area].timeoutMs} ms`, { via: area })), JOB_POLICIES[area].timeoutMs);
+    const attempt = job.attemptsMade + 1;
+    const log = logger.child({ jobId, area, traceId: meta.traceId, attempt });
+    try {
+      if (await redis.exists(`${keyPrefix}:cancel:${jobId}`)) controller.abort(CANCELLED);
+      const startedAt = new Date();
+      await lineage.update(jobId, { status: 'active', attempts: attempt, workerId, startedAt: startedAt.toISOString(), updatedAtMs: startedAt.getTime() });
+      await publish('meta', { phase: 'started', attempt, workerId, resumed: (job.attemptsStarted ?? attempt) > attempt || job.stalledCounter > 0 });
+      const ctx: JobContext<unknown> = {
+        jobId, area, input, attempt, workerId, traceId: meta.traceId, tenant: meta.tenant, signal: controller.signal, logger: log,
+        progress: (data) => publish(`${area}.progress`, data),
+        partial: (data) => publish(`${area}.partial`, data),
+        log: (message, data) => publish(`${area}.log`, { message, ...data }),
+        emit: (type, data) => publish(type, data),
+        checkpoint: {
+          get: async <T>() => {
+            const raw = await redis.get(`${keyPrefix}:ckpt:${jobId}`);
+            return raw ? (JSON.parse(raw) as T) : undefined;
+          },
+          set: async (value) => void (await redis.set(`${keyPrefix}:ckpt:${jobId}`, JSON.stringify(value), 'EX', 7 * 24 * 3600)),
+        },
+      };
+      if (controller.signal.aborted) throw controller.signal.reason;
+      const result = (await processor(ctx)) ?? {};
+      if (controller.signal.reason === CANCELLED) throw CANCELLED;
+      const finishedAt = new Date();
+      await lineage.update(jobId, { status: 'completed', resultJson: JSON.stringify(result), finishedAt: finishedAt.toISOString(), updatedAtMs: finishedAt.getTime() });
+      await publish(`${area}.done`, { result });
+      void events.publish({ kind: 'system' }, { type: 'job.completed', jobId, traceId: meta.traceId, data: { area } }).catch(() => {});
+      return result;
+    } catch (thrown) {
+      throw await settleFailure(area, job, attempt, controller.signal.reason === CANCELLED ? CANCELLED : thrown, publish, log);
+    } finally {
+      clearTimeout(timeout);
+      running.delete(jobId);
+    }
+  }
+
+  /** Decides retry vs dead-letter in one place, records it, and returns what BullMQ should see. */
+  async function settleFailure(area: JobArea, job: Job<JobData>, attempt: number, thrown: unknown, publish: (t: string, d: Record<string, unknown>) => Promise<void>, log: Logger): Promise<Error> {
+    const jobId = job.id as string;
+    const now = new Date();
+    if (thrown === CANCELLED) {
+      await lineage.update(jobId, { status: 'cancelled', finishedAt: now.toISOString(), updatedAtMs: now.getTime() });
+      await publish('job.cancelled', { reason: 'cancelled while running', attempt });
+      return new UnrecoverableError('cancelled');
+    }
+    const error = toAppError(thrown, area);
+    if (error.code === 'INTERNAL') log.error({ err: thrown }, 'job attempt failed');
+    const maxAttempts = job.opts.attempts ?? JOB_POLICIES[area].attempts;
+    const final = !error.retryable || attempt >= maxAttempts;
+    const wire = { code: error.code, message: error.message, retryable: error.retryable };
+    await publish(`${area}.error`, { ...wire, attempt, final });
+    if (!final) {
+      await lineage.update(jobId, { status: 'retrying', errorJson: JSON.stringify(wire), updatedAtMs: now.getTime() });
+      await publish('job.retrying', { attempt, nextAttempt: attempt + 1, maxAttempts, error: wire });
+      return error;
+    }
+    const status = error.retryable ? 'dead' : 'failed';
+    await lineage.update(jobId, { status, errorJson: JSON.stringify(wire), finishedAt: now.toISOString(), updatedAtMs: now.getTime() });
+    await publish('job.dead', { status, attempts: attempt, error: wire });
+    void events.publish({ kind: 'system' }, { type: 'job.dead', jobId, data: { area, status } }).catch(() => {});
+    return new UnrecoverableError(error.message);
+  }
+
+  return {
+    workerId,
+    workers,
+    /** Graceful drain: stop taking jobs, let running ones finish, then leave. */
+    async close() {
+      await Promise.all(workers.map((w) => w.close()));
+      await presence.stop();
+      await subscriber.unsubscribe(`${keyPrefix}:cancel`).catch(() => {});
+    },
+  };
+}
+
+export type WorkerHost = Awaited<ReturnType<typeof startWorkerHost>>;

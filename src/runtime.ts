@@ -1,0 +1,76 @@
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import type { Config } from './config/index.js';
+import { connectSql } from './db/connect.js';
+import { migrateSql } from './db/migrate.js';
+import type { SqlClient } from './db/sql-client.js';
+import { createEventBus, type EventBus } from './events/event-bus.js';
+import { createSqlEventSink, type EventSink } from './events/sql-sink.js';
+import { createGraphDriver, type Driver } from './graph/driver.js';
+import { createJobLineage, type JobLineage } from './graph/job-lineage.js';
+import { migrateGraph } from './graph/migrate.js';
+import type { Logger } from './observability/logger.js';
+import { PROJECT_ROOT } from './paths.js';
+import { createJobQueries, type JobQueries } from './queue/job-queries.js';
+import { createJobService, type JobService } from './queue/job-service.js';
+import { closeQueues, createQueues, keyPrefixOf, type Queues } from './queue/queues.js';
+
+export const SQL_MIGRATIONS_DIR = path.join(PROJECT_ROOT, 'sql', 'migrations');
+
+/** Everything one COGO process shares: connections and the services built on them. Made once, closed once. */
+export interface Runtime {
+  config: Config;
+  logger: Logger;
+  redis: Redis;
+  /** SUBSCRIBE-mode connection: event wake-ups and the cancel channel. */
+  subscriber: Redis;
+  driver: Driver;
+  sql: SqlClient;
+  keyPrefix: string;
+  queues: Queues;
+  lineage: JobLineage;
+  events: EventBus;
+  eventSink: EventSink;
+  jobs: JobService;
+  jobQueries: JobQueries;
+}
+
+function connectRedis(url: string): Redis {
+  // maxRetriesPerRequest null: BullMQ's blocking commands must wait through a reconnect, not fail.
+  const redis = new Redis(url, { maxRetriesPerRequest: null });
+  redis.on('error', () => {}); // reconnects on its own; /readyz reports the outage
+  return redis;
+}
+
+export async function createRuntime(config: Config, logger: Logger): Promise<Runtime> {
+  const redis = connectRedis(config.redis.url);
+  const subscriber = connectRedis(config.redis.url);
+  const driver = createGraphDriver(config.neo4j);
+  const sql = await connectSql(config);
+  const keyPrefix = keyPrefixOf(config.redis.prefix);
+  const eventSink = createSqlEventSink(sql, logger);
+  const events = createEventBus({ redis, subscriber, keyPrefix, onPublished: (event) => eventSink.push(event) });
+  const queues = createQueues(redis, config.redis.prefix);
+  const lineage = createJobLineage(driver, config.neo4j.database);
+  const jobs = createJobService({ redis, queues, lineage, events, prefix: config.redis.prefix, maxPayloadBytes: config.http.maxPayloadBytes });
+  const jobQueries = createJobQueries({ redis, queues, lineage, keyPrefix });
+  return { config, logger, redis, subscriber, driver, sql, keyPrefix, queues, lineage, events, eventSink, jobs, jobQueries };
+}
+
+export async function closeRuntime(runtime: Runtime): Promise<void> {
+  await closeQueues(runtime.queues).catch(() => {});
+  await runtime.events.close();
+  await runtime.eventSink.close().catch(() => {});
+  await Promise.allSettled([runtime.sql.close(), runtime.driver.close()]);
+  runtime.subscriber.disconnect();
+  await runtime.redis.quit().catch(() => {});
+}
+
+/** Applies the SQL and Cypher migrations; both are idempotent. */
+export async function migrateAll(runtime: Pick<Runtime, 'config' | 'sql' | 'driver'>) {
+  const [sql, graph] = await Promise.all([
+    migrateSql(runtime.sql, SQL_MIGRATIONS_DIR),
+    migrateGraph(runtime.driver, runtime.config.neo4j.database),
+  ]);
+  return { sql, graph };
+}

@@ -1,0 +1,50 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { AppError } from '../../errors.js';
+import { ENQUEUE_TYPES, isEnqueueType } from '../../queue/job-types.js';
+import type { Services } from '../context.js';
+import { ANONYMOUS, traceIdFrom } from '../http-server.js';
+import { openApiDocument } from './openapi.js';
+import { sendSse } from './sse.js';
+
+function header(request: FastifyRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** The REST compatibility layer (DESIGN §2): the same services as GraphQL, the plan's URLs and shapes. */
+export function registerRestRoutes(app: FastifyInstance, services: Services): void {
+  app.get('/openapi.json', async () => openApiDocument(services.version));
+
+  app.post<{ Params: { type: string }; Querystring: { parentJobId?: string } }>('/v1/:type/enqueue', async (request, reply) => {
+    const { type } = request.params;
+    if (!isEnqueueType(type)) {
+      throw new AppError('BAD_INPUT', `unknown job type "${type}"; use one of ${ENQUEUE_TYPES.join(', ')}`, { via: 'rest' });
+    }
+    if (request.body === undefined || request.body === null || typeof request.body !== 'object' || Array.isArray(request.body)) {
+      throw new AppError('BAD_INPUT', 'the body must be a JSON object: the job input', { via: 'rest' });
+    }
+    const { jobId, created } = await services.jobs.enqueue({
+      type,
+      input: request.body,
+      idempotencyKey: header(request, 'idempotency-key') ?? null,
+      parentJobId: request.query.parentJobId ?? null,
+      traceId: traceIdFrom(request.headers),
+      principal: ANONYMOUS,
+    });
+    return reply.status(202).send({ ok: true, jobId, created });
+  });
+
+  app.get<{ Params: { id: string } }>('/v1/jobs/:id', async (request) => ({
+    ok: true,
+    job: await services.jobs.get(request.params.id, ANONYMOUS),
+  }));
+
+  app.get<{ Params: { id: string }; Querystring: { after?: string } }>('/v1/jobs/:id/events', async (request, reply) => {
+    const { id } = request.params;
+    await services.jobs.get(id, ANONYMOUS);
+    const after = header(request, 'last-event-id') ?? request.query.after;
+    // Checked before the reply turns into a stream, so that a bad cursor still gets a JSON error response.
+    if (after) await services.events.assertCursor({ kind: 'job', jobId: id }, after);
+    await sendSse(request, reply, services.events.subscribe({ kind: 'job', jobId: id }, { after }));
+  });
+}

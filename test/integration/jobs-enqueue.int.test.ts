@@ -1,0 +1,145 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startPlatform, waitUntil, type Platform } from './support/platform.js';
+
+const ENQUEUE = `mutation($input: ExecuteInput!, $key: String, $parent: ID) {
+  enqueueExecute(input: $input, idempotencyKey: $key, parentJobId: $parent) { jobId created job { id status traceId } } }`;
+const JOB = `query($id: ID!) { job(id: $id) { id status attempts workerId result error { code } parentJobId } }`;
+
+type EnqueueData = { enqueueExecute: { jobId: string; created: boolean; job: { status: string } } };
+type JobData = { job: { status: string; attempts: number; workerId: string | null; result: Record<string, number> | null; parentJobId: string | null } };
+
+describe('enqueueing jobs through GraphQL', () => {
+  let platform: Platform;
+  beforeAll(async () => {
+    platform = await startPlatform({ COGO_MAX_PAYLOAD_BYTES: '200000' });
+    await platform.spawnWorker('w1');
+  });
+  afterAll(() => platform?.close());
+
+  const enqueue = (params: Record<string, unknown>, key?: string, parent?: string) =>
+    platform.graphql<EnqueueData>(ENQUEUE, { input: { action: 'script', params }, key, parent });
+
+  it('runs the job on a worker process and reads it back completed, with its events in order', async () => {
+    const { data } = await enqueue({ steps: 3 });
+    const jobId = data!.enqueueExecute.jobId;
+    expect(jobId).toMatch(/^execute-[0-9a-f-]{36}$/);
+    expect(data!.enqueueExecute.created).toBe(true);
+    const done = await waitUntil(async () => {
+      const { data: read } = await platform.graphql<JobData>(JOB, { id: jobId });
+      return read?.job.status === 'completed' && read.job;
+    });
+    expect(done).toMatchObject({ attempts: 1, workerId: 'w1', result: { steps: 3, runs: 1 } });
+    const events = await platform.runtime.events.read({ kind: 'job', jobId });
+    expect(events.map((e) => e.type)).toEqual(['meta', 'meta', 'execute.progress', 'execute.progress', 'execute.progress', 'execute.done']);
+    expect(events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(new Set(events.map((e) => e.traceId)).size).toBe(1);
+  });
+
+  it('carries the W3C traceparent of the request into the job and its events', async () => {
+    const response = await fetch(`${platform.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' },
+      body: JSON.stringify({ query: ENQUEUE, variables: { input: { action: 'script', params: {} } } }),
+    });
+    const { data } = (await response.json()) as { data: { enqueueExecute: { jobId: string; job: { traceId: string } } } };
+    expect(data.enqueueExecute.job.traceId).toBe('0af7651916cd43dd8448eb211c80319c');
+    const [first] = await platform.runtime.events.read({ kind: 'job', jobId: data.enqueueExecute.jobId });
+    expect(first?.traceId).toBe('0af7651916cd43dd8448eb211c80319c');
+  });
+
+  describe('with an idempotencyKey', () => {
+    it('turns 50 concurrent identical calls into one job', async () => {
+      const results = await Promise.all(Array.from({ length: 50 }, () => enqueue({ steps: 1 }, 'fifty-at-once')));
+      const ids = new Set(results.map((r) => r.data?.enqueueExecute.jobId));
+      expect(results.every((r) => !r.errors)).toBe(true);
+      expect(ids.size).toBe(1);
+      expect(results.filter((r) => r.data?.enqueueExecute.created)).toHaveLength(1);
+      const [jobId] = [...ids] as string[];
+      const inGraph = await platform.runtime.driver.executeQuery('MATCH (j:Job {idempotencyKey: $key, tenant: "default"}) WHERE j.id STARTS WITH "execute-" AND j.id = $id RETURN count(j) AS n', { key: 'fifty-at-once', id: jobId });
+      expect(inGraph.records[0]?.get('n')).toBe(1);
+      const counts = await platform.runtime.queues.execute.getJobCounts();
+      const total = Object.values(counts).reduce((a, b) => a + b, 0);
+      await waitUntil(async () => (await platform.graphql<JobData>(JOB, { id: jobId })).data?.job.status === 'completed');
+      const runs = await platform.runtime.redis.get(`${platform.runtime.keyPrefix}:test:runs:${jobId}`);
+      expect(runs).toBe('1');
+      expect(total).toBeGreaterThanOrEqual(1);
+    });
+
+    it('refuses the same key with another payload with IDEMPOTENCY_CONFLICT and enqueues nothing', async () => {
+      const first = await enqueue({ steps: 1 }, 'conflicting-key');
+      const before = await platform.runtime.jobQueries.list({ id: 'anonymous', tenant: 'default' }, {}, 200);
+      const second = await enqueue({ steps: 2 }, 'conflicting-key');
+      expect(second.errors?.[0]?.extensions).toMatchObject({ code: 'IDEMPOTENCY_CONFLICT', via: 'jobs', jobId: first.data?.enqueueExecute.jobId });
+      const after = await platform.runtime.jobQueries.list({ id: 'anonymous', tenant: 'default' }, {}, 200);
+      expect(after.edges.length).toBe(before.edges.length);
+    });
+  });
+
+  it('links a child job to its parent in Neo4j', async () => {
+    const parent = (await enqueue({})).data!.enqueueExecute.jobId;
+    const child = (await enqueue({}, undefined, parent)).data!.enqueueExecute.jobId;
+    const { data } = await platform.graphql<JobData>(JOB, { id: child });
+    expect(data?.job.parentJobId).toBe(parent);
+    const edge = await platform.runtime.driver.executeQuery('MATCH (:Job {id: $child})-[r:CHILD_OF]->(:Job {id: $parent}) RETURN count(r) AS n', { child, parent });
+    expect(edge.records[0]?.get('n')).toBe(1);
+  });
+
+  describe('bad input changes nothing', () => {
+    async function jobCount() {
+      return (await platform.runtime.jobQueries.list({ id: 'anonymous', tenant: 'default' }, {}, 200)).edges.length;
+    }
+
+    it.each([
+      ['an invalid payload', 'BAD_INPUT', { input: { action: '', params: {} } }],
+      ['a malformed idempotency key', 'BAD_INPUT', { input: { action: 'x' }, key: 'has spaces in it' }],
+      ['a malformed parent id', 'BAD_INPUT', { input: { action: 'x' }, parent: 'not-a-job' }],
+      ['a parent that does not exist', 'NOT_FOUND', { input: { action: 'x' }, parent: 'execute-00000000-0000-4000-8000-000000000000' }],
+    ])('%s → %s', async (_name, code, variables) => {
+      const before = await jobCount();
+      const { errors } = await platform.graphql(ENQUEUE, variables);
+      expect(errors?.[0]?.extensions.code).toBe(code);
+      expect(await jobCount()).toBe(before);
+    });
+
+    it('an oversized payload → 413 PAYLOAD_TOO_LARGE', async () => {
+      const before = await jobCount();
+      const response = await fetch(`${platform.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: ENQUEUE, variables: { input: { action: 'x', params: { blob: 'x'.repeat(300_000) } } } }),
+      });
+      expect(response.status).toBe(413);
+      expect(await response.json()).toMatchObject({ ok: false, code: 'PAYLOAD_TOO_LARGE' });
+      expect(await jobCount()).toBe(before);
+    });
+
+    it('a malformed job id → BAD_INPUT, an unknown one → NOT_FOUND', async () => {
+      expect((await platform.graphql(JOB, { id: '../../etc' })).errors?.[0]?.extensions.code).toBe('BAD_INPUT');
+      expect((await platform.graphql(JOB, { id: 'research-00000000-0000-4000-8000-000000000000' })).errors?.[0]?.extensions.code).toBe('NOT_FOUND');
+    });
+  });
+
+  it('lists jobs newest first as a Relay connection, filtered by type and status', async () => {
+    const query = `query($after: String) { jobs(filter: {type: execute, status: completed}, first: 2, after: $after) {
+      edges { cursor node { id status enqueuedAt } } pageInfo { hasNextPage endCursor } } }`;
+    type Page = { jobs: { edges: { node: { id: string; status: string; enqueuedAt: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } };
+    const first = (await platform.graphql<Page>(query)).data!.jobs;
+    expect(first.edges).toHaveLength(2);
+    expect(first.pageInfo.hasNextPage).toBe(true);
+    const second = (await platform.graphql<Page>(query, { after: first.pageInfo.endCursor })).data!.jobs;
+    const ids = [...first.edges, ...second.edges].map((e) => e.node.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    const times = [...first.edges, ...second.edges].map((e) => e.node.enqueuedAt);
+    expect([...times].sort().reverse()).toEqual(times);
+    expect([...first.edges, ...second.edges].every((e) => e.node.status === 'completed')).toBe(true);
+    expect((await platform.graphql(query, { after: 'garbage' })).errors?.[0]?.extensions.code).toBe('BAD_INPUT');
+  });
+
+  it('reports queue stats and the live worker', async () => {
+    type Stats = { queueStats: { queue: string; waiting: number; completed: number }[]; agents: { id: string; queues: string[] }[] };
+    const { data } = await platform.graphql<Stats>('{ queueStats { queue waiting completed } agents { id queues } }');
+    expect(data!.queueStats.map((q) => q.queue)).toEqual(['research', 'indexing', 'build', 'execute', 'orchestrate']);
+    expect(data!.queueStats.find((q) => q.queue === 'execute')!.completed).toBeGreaterThanOrEqual(3);
+    expect(data!.agents).toEqual([expect.objectContaining({ id: 'w1', queues: ['execute'] })]);
+  });
+});

@@ -1,0 +1,97 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { startApi } from '../../../src/app.js';
+import type { Config } from '../../../src/config/index.js';
+import { createLogger } from '../../../src/observability/logger.js';
+import { PROJECT_ROOT } from '../../../src/paths.js';
+import { closeRuntime, createRuntime, migrateAll, type Runtime } from '../../../src/runtime.js';
+import type { HttpServer } from '../../../src/server/http-server.js';
+import { testConfig, testDatabaseUrl } from './services.js';
+
+export interface WorkerProcess {
+  id: string;
+  child: ChildProcess;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+export interface Platform {
+  config: Config;
+  runtime: Runtime;
+  url: string;
+  env: NodeJS.ProcessEnv;
+  graphql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<{ data?: T; errors?: { message: string; extensions: Record<string, unknown> }[] }>;
+  spawnWorker(id: string): Promise<WorkerProcess>;
+  close(): Promise<void>;
+}
+
+/**
+ * The API in this process and worker *processes* beside it, all on the real Redis, Neo4j and Postgres, with a
+ * queue prefix of their own so that tests never see each other's jobs.
+ */
+export async function startPlatform(overrides: Record<string, string> = {}): Promise<Platform> {
+  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: testDatabaseUrl(), LOG_LEVEL: 'silent', ...overrides };
+  const config = testConfig({ DATABASE_URL: env.DATABASE_URL, ...overrides });
+  env.COGO_QUEUE_PREFIX = config.redis.prefix;
+  const runtime = await createRuntime(config, createLogger({ level: 'silent' }));
+  await migrateAll(runtime);
+  const { server, url } = await startApi(runtime);
+  const workers: WorkerProcess[] = [];
+
+  async function spawnWorker(id: string): Promise<WorkerProcess> {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'test/support/scripted-worker.ts')], {
+      env: { ...env, WORKER_ID: id },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    await new Promise<void>((resolve, reject) => {
+      child.stdout?.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        if (output.includes(`READY ${id}`)) resolve();
+      });
+      child.once('exit', (code) => reject(new Error(`worker ${id} exited with ${code} before it was ready:\n${output}`)));
+    });
+    const worker: WorkerProcess = {
+      id,
+      child,
+      stop: (signal = 'SIGTERM') =>
+        new Promise((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve(child.exitCode);
+          child.once('exit', (code) => resolve(code));
+          child.kill(signal);
+        }),
+    };
+    workers.push(worker);
+    return worker;
+  }
+
+  return {
+    config,
+    runtime,
+    url,
+    env,
+    spawnWorker,
+    async graphql(query, variables) {
+      const response = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+      return (await response.json()) as never;
+    },
+    async close() {
+      await Promise.all(workers.map((w) => w.stop('SIGKILL')));
+      await (server as HttpServer).close();
+      await Promise.all(Object.values(runtime.queues).map((q) => q.obliterate({ force: true }).catch(() => {})));
+      const keys = await runtime.redis.keys(`${runtime.keyPrefix}:*`);
+      for (let i = 0; i < keys.length; i += 500) await runtime.redis.del(...keys.slice(i, i + 500));
+      await closeRuntime(runtime);
+    },
+  };
+}
+
+export async function waitUntil<T>(probe: () => Promise<T | undefined | null | false>, timeoutMs = 20_000, intervalMs = 50): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}

@@ -1,0 +1,29 @@
+/**
+ * A real worker process for the job-platform tests: a worker host from src/queue running the scripted
+ * processor on the `execute` queue, configured by the environment like `cogo worker`.
+ */
+import { loadConfig } from '../../src/config/index.js';
+import { createLogger } from '../../src/observability/logger.js';
+import { startWorkerHost } from '../../src/queue/worker-host.js';
+import { closeRuntime, createRuntime } from '../../src/runtime.js';
+import { onShutdownSignal } from '../../src/shutdown.js';
+import { scriptedProcessor } from './scripted-processor.js';
+
+const config = loadConfig();
+const logger = createLogger({ level: config.logLevel });
+const runtime = await createRuntime(config, logger);
+const host = await startWorkerHost({
+  redis: runtime.redis,
+  subscriber: runtime.subscriber,
+  prefix: config.redis.prefix,
+  events: runtime.events,
+  lineage: runtime.lineage,
+  logger,
+  processors: { execute: scriptedProcessor(runtime.redis, runtime.keyPrefix) },
+  workerId: process.env.WORKER_ID,
+});
+process.stdout.write(`READY ${host.workerId}\n`);
+onShutdownSignal(logger, async () => {
+  await host.close();
+  await closeRuntime(runtime);
+});
