@@ -49,7 +49,7 @@ export async function createRuntime(config: Config, logger: Logger): Promise<Run
   const sql = await connectSql(config);
   const keyPrefix = keyPrefixOf(config.redis.prefix);
   const eventSink = createSqlEventSink(sql, logger);
-  const events = createEventBus({ redis, subscriber, keyPrefix, onPublished: (event) => eventSink.push(event) });
+  const events = createEventBus({ redis, subscriber, keyPrefix, onPublished: (event, stream) => eventSink.push(event, stream) });
   const queues = createQueues(redis, config.redis.prefix);
   const lineage = createJobLineage(driver, config.neo4j.database);
   const jobs = createJobService({ redis, queues, lineage, events, prefix: config.redis.prefix, maxPayloadBytes: config.http.maxPayloadBytes });

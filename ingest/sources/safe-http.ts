@@ -113,7 +113,7 @@ async function readCapped(body: Dispatcher.ResponseData['body'], maxBytes: numbe
     });
   // A declared length over the cap is refused before a byte is read.
   if (declared > maxBytes) {
-    body.destroy();
+    discard(body);
     throw tooLarge();
   }
   const chunks: Buffer[] = [];
@@ -121,12 +121,18 @@ async function readCapped(body: Dispatcher.ResponseData['body'], maxBytes: numbe
   for await (const chunk of body) {
     total += (chunk as Buffer).length;
     if (total > maxBytes) {
-      body.destroy();
+      discard(body);
       throw tooLarge();
     }
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);
+}
+
+/** Closes the connection mid-body. undici reports that as an 'error' event, which nobody is left to hear. */
+function discard(body: Dispatcher.ResponseData['body']): void {
+  body.on('error', () => undefined);
+  body.destroy();
 }
 
 function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {

@@ -61,7 +61,8 @@ export function createWebSource(options: WebSourceOptions = {}): WebSource {
       for (const match of query.match(URL_IN_TEXT) ?? []) {
         const candidate = match.replace(/[).,;:!?\]]+$/, '');
         try {
-          refs.set(canonicalizeUrl(candidate), { url: candidate });
+          const key = canonicalizeUrl(candidate);
+          if (!refs.has(key)) refs.set(key, { url: candidate });
         } catch {
           // Not a URL after all; hints are free text.
         }

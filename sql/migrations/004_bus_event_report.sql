@@ -13,7 +13,7 @@ RETURNS TABLE (
            count(*) FILTER (WHERE e.type = 'job.retrying') AS retry_count,
            bool_or(e.type = 'job.dead') AS is_dead
     FROM bus_events e
-    WHERE e.job_id IS NOT NULL AND e.ts >= since AND e.ts < until
+    WHERE e.stream LIKE 'job:%' AND e.ts >= since AND e.ts < until
     GROUP BY e.job_id
   )
   SELECT job_type,

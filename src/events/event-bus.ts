@@ -34,7 +34,7 @@ export interface EventBusOptions {
   /** Redis key prefix, already hash-tagged, e.g. `{cogo}`. */
   keyPrefix: string;
   /** Called with each published event, e.g. to batch it into Postgres `bus_events`. */
-  onPublished?: (event: BusEvent) => void;
+  onPublished?: (event: BusEvent, stream: StreamName) => void;
 }
 
 export function createEventBus(options: EventBusOptions): EventBus {
@@ -62,8 +62,10 @@ export function createEventBus(options: EventBusOptions): EventBus {
     if (!info) return;
     const fields = new Map<string, unknown>();
     for (let i = 0; i + 1 < info.length; i += 2) fields.set(String(info[i]), info[i + 1]);
-    const maxDeleted = String(fields.get('max-deleted-entry-id') ?? '0-0');
-    if (maxDeleted !== '0-0' && compareIds(after, maxDeleted) < 0) {
+    // Trimming (MAXLEN) is not reflected in max-deleted-entry-id on Redis 7.0: compare with what is kept instead.
+    const removedSome = Number(fields.get('entries-added') ?? 0) > Number(fields.get('length') ?? 0);
+    const firstKept = String(fields.get('recorded-first-entry-id') ?? '0-0');
+    if (removedSome && compareIds(after, firstKept) < 0) {
       throw new AppError('BAD_INPUT', `event id ${after} has expired from the stream; resubscribe without \`after\` to start from the oldest kept event`, {
         via: 'events',
       });
@@ -151,7 +153,7 @@ export function createEventBus(options: EventBusOptions): EventBus {
         number,
       ];
       const event: BusEvent = { id, seq: Number(seq), ...body };
-      options.onPublished?.(event);
+      options.onPublished?.(event, stream);
       return event;
     },
     async close() {

@@ -13,6 +13,11 @@ export interface BusEvent {
 
 export type StreamName = { kind: 'job'; jobId: string } | { kind: 'system' } | { kind: 'agents' };
 
+/** `job:<id>`, `system` or `agents`: names a stream in logs and in Postgres `bus_events`. */
+export function streamLabel(stream: StreamName): string {
+  return stream.kind === 'job' ? `job:${stream.jobId}` : stream.kind;
+}
+
 /** Events after which a job's stream has nothing more to say. */
 export function isTerminalEvent(type: string): boolean {
   return type === 'job.dead' || type === 'job.cancelled' || JOB_AREAS.some((area) => type === `${area}.done`);

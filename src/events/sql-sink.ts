@@ -1,9 +1,9 @@
 import type { SqlClient } from '../db/sql-client.js';
 import type { Logger } from '../observability/logger.js';
-import type { BusEvent } from './event-types.js';
+import { streamLabel, type BusEvent, type StreamName } from './event-types.js';
 
 export interface EventSink {
-  push(event: BusEvent): void;
+  push(event: BusEvent, stream: StreamName): void;
   /** Writes whatever is buffered; resolves when it is in Postgres. */
   flush(): Promise<void>;
   close(): Promise<void>;
@@ -15,7 +15,7 @@ export interface EventSink {
  */
 export function createSqlEventSink(sql: SqlClient, logger: Logger, options: { maxBatch?: number; intervalMs?: number } = {}): EventSink {
   const maxBatch = options.maxBatch ?? 500;
-  let buffer: BusEvent[] = [];
+  let buffer: { event: BusEvent; stream: string }[] = [];
   let writing: Promise<void> = Promise.resolve();
   const timer = setInterval(() => void flush(), options.intervalMs ?? 250);
   timer.unref();
@@ -31,13 +31,14 @@ export function createSqlEventSink(sql: SqlClient, logger: Logger, options: { ma
     return writing;
   }
 
-  async function write(batch: BusEvent[]) {
+  async function write(rows: { event: BusEvent; stream: string }[]) {
+    const batch = rows.map((r) => r.event);
     await sql.query(
-      `INSERT INTO bus_events (event_id, job_id, job_type, trace_id, seq, type, ts, data)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::timestamptz[], $8::jsonb[])
+      `INSERT INTO bus_events (event_id, stream, job_id, job_type, trace_id, seq, type, ts, data)
+       SELECT * FROM unnest($1::text[], $9::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::timestamptz[], $8::jsonb[])
        ON CONFLICT (event_id) DO NOTHING`,
       [
-        batch.map((e) => `${e.jobId ?? 'system'}/${e.id}`),
+        rows.map((r) => `${r.stream}/${r.event.id}`),
         batch.map((e) => e.jobId),
         batch.map((e) => (e.jobId ? e.jobId.split('-')[0] : null)),
         batch.map((e) => e.traceId),
@@ -45,13 +46,14 @@ export function createSqlEventSink(sql: SqlClient, logger: Logger, options: { ma
         batch.map((e) => e.type),
         batch.map((e) => e.ts),
         batch.map((e) => JSON.stringify(e.data)),
+        rows.map((r) => r.stream),
       ],
     );
   }
 
   return {
-    push(event) {
-      buffer.push(event);
+    push(event, stream) {
+      buffer.push({ event, stream: streamLabel(stream) });
       if (buffer.length >= maxBatch) void flush();
     },
     flush,

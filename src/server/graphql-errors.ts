@@ -33,3 +33,12 @@ function toAppErrorForGraphQL(original: unknown, formatted: GraphQLFormattedErro
   }
   return new AppError('INTERNAL', formatted.message, { via: 'graphql', cause: original });
 }
+
+/** graphql-ws and graphql-sse send results outside Apollo: their errors get the same wire shape here. */
+export function formatExecutionResult(exposeInternal: boolean) {
+  const format = formatGraphQLError(exposeInternal);
+  return <R extends { errors?: readonly GraphQLError[] }>(result: R): R => {
+    if (!result.errors?.length) return result;
+    return { ...result, errors: result.errors.map((error) => format(error.toJSON(), error)) } as unknown as R;
+  };
+}

@@ -10,7 +10,7 @@ import type { Config } from '../config/index.js';
 import type { Logger } from '../observability/logger.js';
 import type { RequestContext, Services } from './context.js';
 import { registerGraphiql } from './graphiql-route.js';
-import { formatGraphQLError } from './graphql-errors.js';
+import { formatExecutionResult, formatGraphQLError } from './graphql-errors.js';
 import { restErrorHandler } from './rest-errors.js';
 
 /** Until auth lands (DESIGN §7), every caller acts as this principal of the default tenant. */
@@ -70,7 +70,12 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   await apollo.start();
   await app.register(fastifyApollo(apollo), { context: async (request) => contextFor(request.headers) });
 
-  const sse = createSseHandler<RequestContext>({ schema, context: (req) => contextFor(req.raw.headers) });
+  const formatResult = formatExecutionResult(config.exposeInternalErrors);
+  const sse = createSseHandler<RequestContext>({
+    schema,
+    context: (req) => contextFor(req.raw.headers),
+    onNext: (_ctx, _req, result) => formatResult(result),
+  });
   app.all('/graphql/stream', (request, reply) => sse(request, reply));
 
   await registerGraphiql(app);
@@ -78,7 +83,12 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.http.maxPayloadBytes });
   const wsServer = useWsServer<Record<string, unknown>, { context?: RequestContext }>(
-    { schema, context: (ctx) => contextFor(ctx.extra.request.headers) },
+    {
+      schema,
+      context: (ctx) => contextFor(ctx.extra.request.headers),
+      onNext: (_ctx, _id, _payload, _args, result) => formatResult(result) as never,
+      onError: (_ctx, _id, _payload, errors) => formatResult({ errors }).errors as never,
+    },
     wss,
   );
   app.server.on('upgrade', (request, socket, head) => {

@@ -29,7 +29,7 @@ export interface EmbeddingsServer {
   url: string;
   /** `POST /v1/embeddings` calls so far, failed ones included. */
   calls(): number;
-  /** Every call's body, in arrival order. */
+  /** Every call answered with vectors, in arrival order. */
   requests: ReceivedEmbeddingsRequest[];
   close(): Promise<void>;
 }
@@ -45,6 +45,7 @@ export async function startEmbeddingsServer(options: EmbeddingsServerOptions = {
   const requests: ReceivedEmbeddingsRequest[] = [];
   const timers = new Set<NodeJS.Timeout>();
   let calls = 0;
+  let closing: Promise<void> | undefined;
 
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     if (request.method !== 'POST' || request.url?.split('?')[0] !== '/v1/embeddings') {
@@ -104,11 +105,15 @@ export async function startEmbeddingsServer(options: EmbeddingsServerOptions = {
     url: `http://127.0.0.1:${port}/v1`,
     calls: () => calls,
     requests,
-    close: async () => {
-      for (const timer of timers) clearTimeout(timer);
-      timers.clear();
-      server.closeAllConnections();
-      await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+    // Idempotent, so a test may close early (to make the endpoint unreachable) and afterEach close again.
+    close: () => {
+      closing ??= new Promise<void>((resolve, reject) => {
+        for (const timer of timers) clearTimeout(timer);
+        timers.clear();
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      });
+      return closing;
     },
   };
 }

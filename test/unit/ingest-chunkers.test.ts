@@ -70,6 +70,16 @@ describe('chunkMarkdown', () => {
     expectExactRanges(text, pieces);
   });
 
+  it('reads CRLF files and keeps the \r in the text', () => {
+    const crlf = '# One\r\nfirst\r\n## Two ##\r\nsecond\r\n';
+    const parts = chunkMarkdown('crlf.md', crlf);
+    expect(parts.map((c) => [c.context, c.startLine, c.endLine])).toEqual([
+      ['One', 1, 2],
+      ['One > Two', 3, 4],
+    ]);
+    expect(parts[0]!.text).toBe('# One\r\nfirst\r');
+  });
+
   it('gives identical sections distinct ids', () => {
     const twice = chunkMarkdown('x.md', '# A\nsame\n# A\nsame\n');
     expect(twice).toHaveLength(2);
@@ -105,7 +115,8 @@ export enum Color { Red, Green, Blue, Cyan, Magenta, Yellow, Black, White, Orang
 export const load = async (name: string) => (await import('./lazy.js')).default(name, legacy, z.string());
 
 export default function (): string {
-  return 'an anonymous default export that is long enough to be its own chunk in this file, yes.';
+  return 'an anonymous default export that is long enough to be its own chunk in this file: '
+    + 'over 160 characters, the default minDeclarationChars.';
 }
 `;
 
@@ -115,17 +126,15 @@ describe('chunkTypeScript', () => {
   const result = chunkTypeScript('src/main.ts', SOURCE, { knownPaths: KNOWN });
   const byName = (name: string): Chunk | undefined => result.chunks.find((c) => c.symbols?.some((s) => s.name === name));
 
-  it('makes one chunk per top-level declaration, grouping the imports', () => {
+  it('makes one chunk per declaration, grouping imports and small declarations', () => {
     expect(result.chunks.map((c) => (c.symbols ?? []).map((s) => s.name))).toEqual([
       ['legacy'],
       ['add'],
       ['Counter'],
-      ['Options'],
-      ['Mode'],
-      ['Color'],
-      ['load'],
+      ['Options', 'Mode', 'Color', 'load'],
       ['default'],
     ]);
+    expect(result.chunks.every((c) => c.kind === 'code-declaration')).toBe(true);
     expect(result.chunks[0]).toMatchObject({ startLine: 1, endLine: 6 });
     expectExactRanges(SOURCE, result.chunks);
   });

@@ -1,0 +1,153 @@
+import { createClient as createSseClient } from 'graphql-sse';
+import { createClient as createWsClient } from 'graphql-ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import type { BusEvent } from '../../src/events/event-types.js';
+import { startPlatform, waitUntil, type Platform } from './support/platform.js';
+
+const SUBSCRIBE = `subscription($jobId: ID!, $after: String) { jobEvents(jobId: $jobId, after: $after) { id seq jobId type data } }`;
+
+type Reader = (jobId: string, after: string | undefined, stopAfter: number) => Promise<BusEvent[]>;
+
+/** Reads up to `stopAfter` events (Infinity: to the end of the stream), then drops the connection. */
+function graphqlWsReader(platform: Platform): Reader {
+  return async (jobId, after, stopAfter) => {
+    const client = createWsClient({ url: platform.url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket, retryAttempts: 0 });
+    const seen: BusEvent[] = [];
+    try {
+      for await (const result of client.iterate<{ jobEvents: BusEvent }>({ query: SUBSCRIBE, variables: { jobId, after } })) {
+        if (result.errors) throw new Error(JSON.stringify(result.errors));
+        seen.push(result.data!.jobEvents);
+        if (seen.length >= stopAfter) break;
+      }
+    } finally {
+      await client.dispose();
+    }
+    return seen;
+  };
+}
+
+function graphqlSseReader(platform: Platform): Reader {
+  return async (jobId, after, stopAfter) => {
+    const client = createSseClient({ url: `${platform.url}/graphql/stream`, retryAttempts: 0 });
+    const seen: BusEvent[] = [];
+    try {
+      for await (const result of client.iterate<{ jobEvents: BusEvent }>({ query: SUBSCRIBE, variables: { jobId, after } })) {
+        if (result.errors) throw new Error(JSON.stringify(result.errors));
+        seen.push(result.data!.jobEvents);
+        if (seen.length >= stopAfter) break;
+      }
+    } finally {
+      client.dispose();
+    }
+    return seen;
+  };
+}
+
+function restSseReader(platform: Platform): Reader {
+  return async (jobId, after, stopAfter) => {
+    const abort = new AbortController();
+    const response = await fetch(`${platform.url}/v1/jobs/${jobId}/events`, { headers: after ? { 'last-event-id': after } : {}, signal: abort.signal });
+    expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const seen: BusEvent[] = [];
+    let buffer = '';
+    const decoder = new TextDecoder();
+    try {
+      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+        buffer += decoder.decode(chunk, { stream: true });
+        let end: number;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const data = /^data: (.*)$/m.exec(block)?.[1];
+          const id = /^id: (.*)$/m.exec(block)?.[1];
+          if (!id || !data) continue;
+          const event = JSON.parse(data) as BusEvent;
+          expect(event.id).toBe(id);
+          seen.push(event);
+          if (seen.length >= stopAfter) return seen;
+        }
+      }
+    } finally {
+      abort.abort();
+    }
+    return seen;
+  };
+}
+
+describe('job event streams', () => {
+  let platform: Platform;
+  beforeAll(async () => {
+    platform = await startPlatform();
+    await platform.spawnWorker('events-worker');
+  });
+  afterAll(() => platform?.close());
+
+  async function enqueueSlowJob(steps: number) {
+    const { data } = await platform.graphql<{ enqueueExecute: { jobId: string } }>(
+      'mutation($p: JSON) { enqueueExecute(input: {action: "script", params: $p}) { jobId } }',
+      { p: { steps, stepMs: 120 } },
+    );
+    return data!.enqueueExecute.jobId;
+  }
+
+  describe.each([
+    ['graphql-ws (WebSocket)', graphqlWsReader],
+    ['graphql-sse', graphqlSseReader],
+    ['REST SSE with Last-Event-ID', restSseReader],
+  ])('over %s', (_transport, makeReader) => {
+    it('gives a subscriber that drops mid-stream and resumes with its last id every event exactly once, in order', async () => {
+      const read = makeReader(platform);
+      const jobId = await enqueueSlowJob(12);
+      const before = await read(jobId, undefined, 4);
+      expect(before).toHaveLength(4);
+      // Events go on while this subscriber is away; it must get them on resume, none twice.
+      await new Promise((r) => setTimeout(r, 400));
+      const after = await read(jobId, before.at(-1)!.id, Infinity);
+      const all = [...before, ...after];
+      expect(all.map((e) => e.seq)).toEqual(Array.from({ length: all.length }, (_, i) => i + 1));
+      expect(all.at(-1)!.type).toBe('execute.done');
+      expect(all.filter((e) => e.type === 'execute.progress')).toHaveLength(12);
+      expect(new Set(all.map((e) => e.id)).size).toBe(all.length);
+      expect(all.every((e) => e.jobId === jobId)).toBe(true);
+    });
+  });
+
+  it('refuses a subscription to a job that does not exist with NOT_FOUND', async () => {
+    const client = createWsClient({ url: platform.url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket, retryAttempts: 0 });
+    const iterator = client.iterate({ query: SUBSCRIBE, variables: { jobId: 'execute-00000000-0000-4000-8000-000000000000' } });
+    const first = await iterator.next();
+    await client.dispose();
+    expect((first.value as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions.code).toBe('NOT_FOUND');
+  });
+
+  it('refuses a malformed cursor, and one that has expired from the stream, with BAD_INPUT', async () => {
+    const jobId = await enqueueSlowJob(2);
+    const events = await restSseReader(platform)(jobId, undefined, Infinity);
+    const malformed = await fetch(`${platform.url}/v1/jobs/${jobId}/events?after=yesterday`);
+    expect(malformed.status).toBe(400);
+    expect(await malformed.json()).toMatchObject({ code: 'BAD_INPUT' });
+    // Retention trimmed the start of the stream: a cursor from before the trim can no longer resume exactly.
+    await platform.runtime.redis.xtrim(`${platform.runtime.keyPrefix}:ev:job:${jobId}`, 'MAXLEN', 1);
+    const expired = await fetch(`${platform.url}/v1/jobs/${jobId}/events`, { headers: { 'last-event-id': events[0]!.id } });
+    expect(expired.status).toBe(400);
+    expect(((await expired.json()) as { error: string }).error).toMatch(/expired/);
+  });
+
+  it('writes every event to Postgres bus_events and reports per job type', async () => {
+    const jobId = await enqueueSlowJob(1);
+    await restSseReader(platform)(jobId, undefined, Infinity);
+    await platform.runtime.eventSink.flush();
+    // The worker process writes its own events in batches: wait for its next flush.
+    const rows = await waitUntil(async () => {
+      const { rows: found } = await platform.runtime.sql.query<{ type: string }>('SELECT type FROM bus_events WHERE stream = $1 ORDER BY seq', [`job:${jobId}`]);
+      return found.length >= 4 && found;
+    }, 5000);
+    expect(rows.map((r) => r.type)).toEqual(['meta', 'meta', 'execute.progress', 'execute.done']);
+    const report = await platform.runtime.sql.query<{ job_type: string; succeeded: string; p95_ms: number | null }>(
+      "SELECT * FROM bus_event_report(now() - interval '1 hour', now() + interval '1 minute') WHERE job_type = 'execute'",
+    );
+    expect(Number(report.rows[0]?.succeeded)).toBeGreaterThanOrEqual(1);
+    expect(report.rows[0]?.p95_ms).toBeGreaterThan(0);
+  });
+});
