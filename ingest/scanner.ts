@@ -186,7 +186,7 @@ const openFd = promisify(fsCallback.open);
 const readFd = promisify(fsCallback.read);
 const closeFd = promisify(fsCallback.close);
 
-/** The first bytes of a file. Plain descriptors: FileHandle objects cost twice the time over 100k files. */
+/** The first bytes of a file, through plain descriptors: lighter than FileHandle objects over 100k files. */
 async function readHead(filePath: string, bytes: number): Promise<Buffer> {
   const fd = await openFd(filePath, 'r');
   try {

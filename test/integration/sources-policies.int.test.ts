@@ -135,6 +135,17 @@ describe('withPolicies', () => {
       expect(await breakerFor(name).state()).toBe('open');
     });
 
+    it('frees the probe slot when a probe ends without a verdict, so the next call can probe at once', async () => {
+      const name = unique('neutral');
+      const { ctx, events } = recorder();
+      const p = policed(name, { breaker: breakerFor(name, { failureThreshold: 1, coolDownMs: 200 }), retry: { maxAttempts: 1 } });
+      await expect(p.fetch({ url: `${web.url}/status/500/${unique('b')}?fail=9` }, ctx)).rejects.toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' });
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      await expect(p.fetch({ url: `${web.url}/missing-after-open` }, ctx)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      expect((await p.fetch({ url: `${web.url}/text.txt` }, ctx)).status).toBe(200);
+      expect(events.map((e) => e.type)).toEqual(['source.breaker-open', 'source.breaker-closed']);
+    });
+
     it('ignores errors that say nothing about upstream health', async () => {
       const name = unique('healthy');
       const breaker = breakerFor(name, { failureThreshold: 2 });

@@ -5,6 +5,7 @@ import { loadLuaScript, sourceKey, type RedisLike } from './lua-script.js';
 const checkScript = loadLuaScript('breaker-check-1');
 const failureScript = loadLuaScript('breaker-failure-1');
 const successScript = loadLuaScript('breaker-success-1');
+const releaseScript = loadLuaScript('breaker-release-1');
 
 export interface CircuitBreakerOptions {
   keyPrefix: string;
@@ -88,6 +89,8 @@ export function createRedisCircuitBreaker(redis: RedisLike, options: CircuitBrea
           } catch (redisError) {
             warn(redisError, 'record');
           }
+        } else if (verdict[0] === 'probe') {
+          await releaseScript.run(redis, [key], []).catch((redisError: unknown) => warn(redisError, 'release'));
         }
         throw error;
       }

@@ -21,6 +21,8 @@ export interface Platform {
   env: NodeJS.ProcessEnv;
   graphql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<{ data?: T; errors?: { message: string; extensions: Record<string, unknown> }[] }>;
   spawnWorker(id: string): Promise<WorkerProcess>;
+  /** SIGKILLs every worker process still running (a test that failed half-way leaves none behind). */
+  stopWorkers(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -71,6 +73,9 @@ export async function startPlatform(overrides: Record<string, string> = {}): Pro
     url,
     env,
     spawnWorker,
+    async stopWorkers() {
+      await Promise.all(workers.splice(0).map((w) => w.stop('SIGKILL')));
+    },
     async graphql(query, variables) {
       const response = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
       return (await response.json()) as never;

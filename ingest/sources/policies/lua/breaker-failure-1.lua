@@ -1,6 +1,8 @@
 -- Records one failed call. KEYS[1] breaker hash; ARGV[1] threshold; ARGV[2] cool-down ms; ARGV[3] key TTL ms.
 -- Returns {'opened', failures} when this failure opened the circuit (closed -> open or half-open -> open),
 -- else {'counted', failures}.
+-- Redis < 7 replicates scripts verbatim and then refuses writes after TIME; effects replication fixes that.
+if redis.replicate_commands then redis.replicate_commands() end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local failures = redis.call('HINCRBY', KEYS[1], 'failures', 1)

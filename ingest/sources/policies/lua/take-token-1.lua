@@ -1,6 +1,8 @@
 -- Token bucket shared by every worker: refill by the time elapsed on the Redis clock (one clock for all
 -- machines), then take one token, or take none and return how many ms until one is available.
 -- KEYS[1] bucket hash {tokens, ts}; ARGV[1] tokens per second; ARGV[2] burst (bucket size).
+-- Redis < 7 replicates scripts verbatim and then refuses writes after TIME; effects replication fixes that.
+if redis.replicate_commands then redis.replicate_commands() end
 local rate = tonumber(ARGV[1]) / 1000
 local burst = tonumber(ARGV[2])
 local t = redis.call('TIME')

@@ -1,0 +1,135 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { BusEvent } from '../../src/events/event-types.js';
+import { startPlatform, waitUntil, type Platform } from './support/platform.js';
+
+const JOB = `query($id: ID!) { job(id: $id) { id status attempts workerId error { code message retryable } result } }`;
+type JobRead = { job: { status: string; attempts: number; workerId: string; error: { code: string } | null; result: Record<string, number> | null } };
+
+describe('job recovery, retries and cancellation with worker processes', () => {
+  let platform: Platform;
+  beforeAll(async () => {
+    platform = await startPlatform();
+  });
+  afterAll(() => platform?.close());
+  afterEach(() => platform.stopWorkers());
+
+  async function enqueue(params: Record<string, unknown>) {
+    const { data, errors } = await platform.graphql<{ enqueueExecute: { jobId: string } }>(
+      'mutation($p: JSON) { enqueueExecute(input: {action: "script", params: $p}) { jobId } }',
+      { p: params },
+    );
+    if (errors) throw new Error(JSON.stringify(errors));
+    return data!.enqueueExecute.jobId;
+  }
+  const read = async (id: string) => (await platform.graphql<JobRead>(JOB, { id })).data!.job;
+  const events = (jobId: string) => platform.runtime.events.read({ kind: 'job', jobId }, undefined, 1000);
+  const effects = async () => Number((await platform.runtime.redis.get(`${platform.runtime.keyPrefix}:test:effects`)) ?? 0);
+
+  it('re-claims the job of a worker killed with SIGKILL on another worker within 10 s, applying its effect once', async () => {
+    const [a, b] = await Promise.all([platform.spawnWorker('kill-a'), platform.spawnWorker('kill-b')]);
+    const before = await effects();
+    const jobId = await enqueue({ steps: 20, stepMs: 200 });
+    const started = await waitUntil(async () => (await events(jobId)).find((e) => e.type === 'execute.progress' && (e.data as { step: number }).step >= 2));
+    const owner = (await events(jobId)).find((e) => e.type === 'meta' && e.data.phase === 'started')!.data.workerId;
+    const [victim, survivor] = owner === 'kill-a' ? [a, b] : [b, a];
+    expect(started).toBeTruthy();
+    const killedAt = Date.now();
+    await victim.stop('SIGKILL');
+    const resumed = await waitUntil(
+      async () => (await events(jobId)).find((e) => e.type === 'meta' && e.data.phase === 'started' && e.data.workerId === survivor.id),
+      15_000,
+    );
+    const recoveryMs = Date.parse(resumed.ts) - killedAt;
+    expect(recoveryMs).toBeLessThan(10_000);
+    const all = await waitUntil(async () => {
+      const list = await events(jobId);
+      return list.some((e) => e.type === 'execute.done') && list;
+    }, 20_000);
+    expect(all.some((e) => e.type === 'job.stalled')).toBe(true);
+    const done = all.find((e) => e.type === 'execute.done') as BusEvent;
+    // The checkpoint let the survivor continue where the victim stopped instead of starting over.
+    expect((done.data.result as { resumedFrom: number }).resumedFrom).toBeGreaterThan(1);
+    expect(await effects()).toBe(before + 1);
+    expect((await read(jobId)).workerId).toBe(survivor.id);
+    await survivor.stop();
+  });
+
+  it('retries with backoff, dead-letters after the last attempt, and a requeue then completes', async () => {
+    const worker = await platform.spawnWorker('retry-w');
+    const jobId = await enqueue({ failRuns: 3, failCode: 'UPSTREAM_UNAVAILABLE' });
+    const dead = await waitUntil(async () => {
+      const job = await read(jobId);
+      return job.status === 'dead' && job;
+    }, 20_000);
+    expect(dead.attempts).toBe(3);
+    expect(dead.error).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', retryable: true });
+    const list = await events(jobId);
+    const retrying = list.filter((e) => e.type === 'job.retrying');
+    expect(retrying).toHaveLength(2);
+    // Exponential backoff: the second wait is longer than the first (1 s base, doubled, with jitter).
+    const starts = list.filter((e) => e.type === 'meta' && e.data.phase === 'started').map((e) => Date.parse(e.ts));
+    expect(starts).toHaveLength(3);
+    expect(starts[1]! - starts[0]!).toBeGreaterThanOrEqual(500);
+    expect(starts[2]! - starts[1]!).toBeGreaterThan(starts[1]! - starts[0]!);
+    expect(list.at(-1)!.type).toBe('job.dead');
+
+    const letters = (await platform.graphql<{ deadLetters: { id: string; error: { code: string } }[] }>('{ deadLetters { id error { code } } }')).data!.deadLetters;
+    expect(letters.map((l) => l.id)).toContain(jobId);
+
+    const requeued = await platform.graphql<{ requeueDeadLetter: { status: string } }>('mutation($id: ID!) { requeueDeadLetter(id: $id) { status } }', { id: jobId });
+    expect(['queued', 'active', 'completed']).toContain(requeued.data!.requeueDeadLetter.status);
+    const completed = await waitUntil(async () => {
+      const job = await read(jobId);
+      return job.status === 'completed' && job;
+    }, 20_000);
+    expect(completed.result).toMatchObject({ runs: 4 });
+    const after = (await platform.graphql<{ deadLetters: { id: string }[] }>('{ deadLetters { id } }')).data!.deadLetters;
+    expect(after.map((l) => l.id)).not.toContain(jobId);
+    await worker.stop();
+  });
+
+  it('does not retry an error that is not retryable: the job fails at once', async () => {
+    const worker = await platform.spawnWorker('fail-w');
+    const jobId = await enqueue({ failRuns: 5, failCode: 'BAD_INPUT' });
+    const failed = await waitUntil(async () => {
+      const job = await read(jobId);
+      return job.status === 'failed' && job;
+    }, 10_000);
+    expect(failed.attempts).toBe(1);
+    expect(failed.error?.code).toBe('BAD_INPUT');
+    await worker.stop();
+  });
+
+  it('cancels a running job: the processor sees the abort and the job ends cancelled', async () => {
+    const worker = await platform.spawnWorker('cancel-w');
+    const jobId = await enqueue({ steps: 100, stepMs: 100 });
+    // Cancel once the processor is inside its work, so that it is the processor that sees the abort.
+    await waitUntil(async () => (await events(jobId)).some((e) => e.type === 'execute.progress'));
+    const cancelled = await platform.graphql<{ cancelJob: { status: string } }>('mutation($id: ID!) { cancelJob(id: $id) { status } }', { id: jobId });
+    expect(cancelled.errors).toBeUndefined();
+    await waitUntil(async () => (await read(jobId)).status === 'cancelled', 10_000);
+    expect(await platform.runtime.redis.get(`${platform.runtime.keyPrefix}:test:aborted:${jobId}`)).toBe('cancelled');
+    const list = await events(jobId);
+    expect(list.at(-1)!.type).toBe('job.cancelled');
+    expect(list.filter((e) => e.type === 'execute.progress').length).toBeLessThan(100);
+    const again = await platform.graphql('mutation($id: ID!) { cancelJob(id: $id) { status } }', { id: jobId });
+    expect(again.errors?.[0]?.extensions.code).toBe('BAD_INPUT');
+    await worker.stop();
+  });
+
+  it('cancels a queued job before any worker takes it', async () => {
+    const jobId = await enqueue({ steps: 1 });
+    const { data } = await platform.graphql<{ cancelJob: { status: string } }>('mutation($id: ID!) { cancelJob(id: $id) { status } }', { id: jobId });
+    expect(data!.cancelJob.status).toBe('cancelled');
+    expect(await platform.runtime.queues.execute.getJob(jobId)).toBeUndefined();
+  });
+
+  it('drains on SIGTERM: a running job finishes before the worker exits 0', async () => {
+    const worker = await platform.spawnWorker('drain-w');
+    const jobId = await enqueue({ steps: 5, stepMs: 200 });
+    await waitUntil(async () => (await read(jobId)).status === 'active');
+    const code = await worker.stop('SIGTERM');
+    expect(code).toBe(0);
+    expect((await read(jobId)).status).toBe('completed');
+  });
+});
