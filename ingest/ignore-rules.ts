@@ -9,8 +9,11 @@ export interface GitignoreLayer {
   rules: Ignore;
 }
 
+// Case-sensitive, as git is on Linux (core.ignorecase=false); the `ignore` package defaults to insensitive.
+const newRules = (): Ignore => ignore({ ignorecase: false });
+
 export function gitignoreLayer(base: string, content: string): GitignoreLayer {
-  return { base, rules: ignore().add(content) };
+  return { base, rules: newRules().add(content) };
 }
 
 /**
@@ -38,14 +41,13 @@ export interface PathFilter {
 
 /**
  * Include and exclude patterns are gitignore-style (the `ignore` package), the same syntax as `.gitignore`:
- * `*.md` matches at any depth, `docs/` a folder, a leading `/` anchors at the root,
- * `src/**` is everything below `src`. (Node 20's
- * `path.matchesGlob` exists but is experimental and prints a warning, so it is not used.)
+ * `*.md` matches at any depth, `docs/` a folder, a leading `/` anchors at the root, `src/**` is everything
+ * below `src`. Node 20's `path.matchesGlob` exists but is experimental and prints a warning, so it is not used.
  */
 export function createPathFilter(options: { include?: readonly string[]; exclude?: readonly string[] }): PathFilter {
   const include = (options.include ?? []).filter((p) => p.trim() !== '');
-  const includeRules = include.length > 0 ? ignore().add(include) : undefined;
-  const excludeRules = ignore().add((options.exclude ?? []).filter((p) => p.trim() !== ''));
+  const includeRules = include.length > 0 ? newRules().add(include) : undefined;
+  const excludeRules = newRules().add((options.exclude ?? []).filter((p) => p.trim() !== ''));
   const skippedDirs = new Set(
     ALWAYS_SKIPPED_DIRS.filter((dir) => !include.some((pattern) => pattern.split('/').includes(dir))),
   );

@@ -43,6 +43,7 @@ beforeAll(async () => {
   await put('README.md', '# Readme\n');
   await put('keep.log', 'kept by a negation\n');
   await put('debug.log', 'ignored by *.log\n');
+  await put('UPPER.LOG', 'kept: patterns are case-sensitive, as git is on Linux\n');
   await put('dist/bundle.js', 'ignored folder\n');
   await put('src/a.ts', 'export const a = 1;\n');
   await put('src/.gitignore', 'generated/\nsecret.ts\n');
@@ -73,6 +74,7 @@ describe('scanFiles', () => {
     expect(files).toEqual([
       '.gitignore',
       'README.md',
+      'UPPER.LOG',
       'keep.log',
       'link-in.md',
       'loop/file.txt',
@@ -114,7 +116,7 @@ describe('scanFiles', () => {
     expect(included.skipped['src/a.ts']).toBe('ignored');
 
     const excluded = await scan({ exclude: ['src/', 'loop'] });
-    expect(excluded.files).toEqual(['.gitignore', 'README.md', 'big.txt', 'keep.log', 'link-in.md']);
+    expect(excluded.files).toEqual(['.gitignore', 'README.md', 'UPPER.LOG', 'big.txt', 'keep.log', 'link-in.md']);
     expect(excluded.skipped['src/']).toBe('ignored');
   });
 
