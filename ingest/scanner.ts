@@ -199,7 +199,9 @@ async function readHead(filePath: string, bytes: number): Promise<Buffer> {
 }
 
 function skipped(relPath: string, reason: SkipReason, detail?: string): SkippedEntry {
-  return detail === undefined ? { kind: 'skipped', path: relPath, reason } : { kind: 'skipped', path: relPath, reason, detail };
+  const entry: SkippedEntry = { kind: 'skipped', path: relPath, reason };
+  if (detail !== undefined) entry.detail = detail;
+  return entry;
 }
 
 function errorCode(error: unknown): string {

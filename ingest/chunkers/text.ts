@@ -70,7 +70,8 @@ function sliceHugeLine(line: string, lineNumber: number, sizes: Sizes, template:
   const drafts: ChunkDraft[] = [];
   const step = sizes.targetChars - sizes.overlapChars;
   for (let offset = 0; offset < line.length; offset += step) {
-    drafts.push({ ...template, startLine: lineNumber, endLine: lineNumber, text: line.slice(offset, offset + sizes.targetChars) });
+    const text = line.slice(offset, offset + sizes.targetChars);
+    drafts.push({ ...template, startLine: lineNumber, endLine: lineNumber, text });
     if (offset + sizes.targetChars >= line.length) break;
   }
   return drafts;

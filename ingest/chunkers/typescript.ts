@@ -96,7 +96,13 @@ function groupUnits(units: readonly Unit[], lines: readonly string[], sizes: Siz
   return drafts;
 }
 
-function piecesOf(startLine: number, endLine: number, symbols: CodeSymbol[], lines: readonly string[], sizes: Sizes): ChunkDraft[] {
+function piecesOf(
+  startLine: number,
+  endLine: number,
+  symbols: CodeSymbol[],
+  lines: readonly string[],
+  sizes: Sizes,
+): ChunkDraft[] {
   const draft: ChunkDraft = { kind: 'code-declaration', startLine, endLine, symbols };
   if (rangeChars(lines, startLine, endLine) <= sizes.maxChars) return [draft];
   // A piece of a long class reads better to an embedder when it says whose piece it is.

@@ -48,5 +48,8 @@ function decodeBase64Floats(encoded: string): number[] {
 }
 
 function unusable(what: string): AppError {
-  return new AppError('UPSTREAM_UNAVAILABLE', `embedding endpoint returned ${what}`, { via: 'embeddings', retryable: false });
+  return new AppError('UPSTREAM_UNAVAILABLE', `embedding endpoint returned ${what}`, {
+    via: 'embeddings',
+    retryable: false,
+  });
 }

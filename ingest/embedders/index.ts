@@ -3,7 +3,12 @@ import { createOpenAICompatibleEmbedder } from './openai-compatible.js';
 import type { Embedder } from './types.js';
 
 export type { EmbedOptions, Embedder } from './types.js';
-export { createLocalHashEmbedder, localHashVector, LOCAL_HASH_VERSION, type LocalHashEmbedderOptions } from './local-hash.js';
+export {
+  createLocalHashEmbedder,
+  localHashVector,
+  LOCAL_HASH_VERSION,
+  type LocalHashEmbedderOptions,
+} from './local-hash.js';
 export {
   createOpenAICompatibleEmbedder,
   type EmbedderStats,

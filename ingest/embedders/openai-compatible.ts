@@ -154,7 +154,8 @@ export function createOpenAICompatibleEmbedder(options: OpenAICompatibleEmbedder
 
 function exhausted(last: Attempt, tries: number): AppError {
   const what = last.status === 429 ? 'is still rate-limiting' : last.timedOut ? 'keeps timing out' : 'is unavailable';
-  return new AppError(last.timedOut ? 'TIMEOUT' : 'UPSTREAM_UNAVAILABLE', `embedding endpoint ${what} after ${tries} tries (${last.message})`, {
+  const message = `embedding endpoint ${what} after ${tries} tries (${last.message})`;
+  return new AppError(last.timedOut ? 'TIMEOUT' : 'UPSTREAM_UNAVAILABLE', message, {
     via: VIA,
     retryable: true,
     details: { tries, ...(last.status === undefined ? {} : { status: last.status }) },

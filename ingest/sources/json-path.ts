@@ -4,16 +4,16 @@ import { AppError } from '../../src/errors.js';
  * A deliberately tiny JSONPath: `$`, `.name`, `['name']`, `[0]`, `[-1]`, `[*]` and `.*`. Enough to point a
  * mapping at fields of a domain API's JSON without code; filters and recursive descent are out of scope.
  */
-type Step = { kind: 'key'; key: string } | { kind: 'index'; index: number } | { kind: 'all' };
+export type JsonPathStep = { kind: 'key'; key: string } | { kind: 'index'; index: number } | { kind: 'all' };
 
-const compiled = new Map<string, Step[]>();
+const compiled = new Map<string, JsonPathStep[]>();
 
-export function parseJsonPath(path: string): Step[] {
+export function parseJsonPath(path: string): JsonPathStep[] {
   const known = compiled.get(path);
   if (known) return known;
   const bad = (why: string) => new AppError('BAD_INPUT', `JSON path "${path}": ${why}`, { via: 'research' });
   if (!path.startsWith('$')) throw bad('must start with $');
-  const steps: Step[] = [];
+  const steps: JsonPathStep[] = [];
   const token = /\.([A-Za-z_$][\w$-]*)|\.\*|\[\*\]|\[(-?\d+)\]|\['((?:[^'\\]|\\.)*)'\]|\["((?:[^"\\]|\\.)*)"\]/y;
   token.lastIndex = 1;
   while (token.lastIndex < path.length) {

@@ -52,7 +52,12 @@ describe('chunkMarkdown', () => {
   });
 
   it('gives each section its heading path as context, a bodiless heading joining the next section', () => {
-    expect(chunks.map((c) => c.context)).toEqual([undefined, 'Guide > Install', 'Guide > Install > On Linux', 'Guide > Use']);
+    expect(chunks.map((c) => c.context)).toEqual([
+      undefined,
+      'Guide > Install',
+      'Guide > Install > On Linux',
+      'Guide > Use',
+    ]);
     expect(chunks[1]!.text.startsWith('# Guide\n\n## Install')).toBe(true);
   });
 
@@ -237,7 +242,8 @@ describe('chunkText', () => {
 describe('chunkFile', () => {
   it('picks the chunker by extension and hashes text and context', () => {
     expect(chunkFile('a/README.MD', '# T\nx').chunks[0]!.kind).toBe('markdown-section');
-    expect(chunkFile('a/view.tsx', 'export const V = () => <div />;').symbols).toEqual([{ name: 'V', kind: 'function', exported: true }]);
+    const view = chunkFile('a/view.tsx', 'export const V = () => <div />;');
+    expect(view.symbols).toEqual([{ name: 'V', kind: 'function', exported: true }]);
     const plain = chunkFile('a/notes.txt', 'hello');
     expect(plain.chunks[0]).toMatchObject({ kind: 'text', startLine: 1, endLine: 1 });
     expect(plain.chunks[0]!.contentHash).toMatch(/^[\da-f]{64}$/);
