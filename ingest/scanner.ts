@@ -99,6 +99,12 @@ async function* walkFolder(walk: Walk, folder: Folder): AsyncGenerator<ScanEntry
   try {
     dirents = await fs.readdir(folder.real, { withFileTypes: true });
   } catch (error) {
+    if (folder.rel === '') {
+      throw new AppError('BAD_INPUT', `scan root "${folder.real}" cannot be read (${errorCode(error)})`, {
+        via: 'indexing',
+        cause: error,
+      });
+    }
     yield skipped(`${folder.rel}/`, 'unreadable', errorCode(error));
     return;
   }

@@ -1,6 +1,7 @@
 import type { RequestContext } from '../src/server/context.js';
+import type { Resolvers } from './__generated__/types.js';
 
-export const adminResolvers = {
+export const adminResolvers: Resolvers = {
   Query: {
     health: async (_: unknown, __: unknown, { services }: RequestContext) => {
       const readiness = await services.readiness();

@@ -1,9 +1,10 @@
 import type { BusEvent } from '../src/events/event-types.js';
 import type { RequestContext } from '../src/server/context.js';
+import type { Resolvers } from './__generated__/types.js';
 
 const asPayload = (event: BusEvent) => event;
 
-export const eventResolvers = {
+export const eventResolvers: Resolvers = {
   Subscription: {
     jobEvents: {
       // The job must exist (and belong to the caller's tenant) before its stream is opened.

@@ -2,6 +2,7 @@ import { GraphQLDateTime, GraphQLJSON } from 'graphql-scalars';
 import type { EnqueueType } from '../src/queue/job-types.js';
 import type { JobFilter } from '../src/queue/job-queries.js';
 import type { RequestContext } from '../src/server/context.js';
+import type { Resolvers } from './__generated__/types.js';
 
 interface EnqueueArgs {
   input: Record<string, unknown>;
@@ -28,7 +29,7 @@ function withoutNulls(input: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== null));
 }
 
-export const jobResolvers = {
+export const jobResolvers: Resolvers = {
   JSON: GraphQLJSON,
   DateTime: GraphQLDateTime,
   Query: {

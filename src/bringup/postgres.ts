@@ -2,8 +2,8 @@ import path from 'node:path';
 import type { Config } from '../config/index.js';
 import { createPostgresClient } from '../db/postgres-client.js';
 import { PROJECT_ROOT } from '../paths.js';
-import { BringUpError, type BringUpStep } from './report.js';
-import { runCommand } from './run-command.js';
+import { BringUpError, type BringUpStep, type Progress } from './report.js';
+import { commandExists, runCommand } from './run-command.js';
 
 const PGVECTOR_FIX =
   'install pgvector into that server (Debian, as root: scripts/install-pgvector.sh), or use `docker compose up -d postgres`, or unset DATABASE_URL for the embedded PGlite';
@@ -44,10 +44,20 @@ export async function checkPgvector(url: string): Promise<string> {
  * The real Postgres the multi-process integration tests share: TEST_DATABASE_URL, else DATABASE_URL, else the
  * local server's `cogo_test` database, created (with pgvector) by scripts/pg-test-db.sh.
  */
-export async function ensureTestPostgres(env: NodeJS.ProcessEnv): Promise<{ url: string; step: BringUpStep }> {
+export async function ensureTestPostgres(env: NodeJS.ProcessEnv, progress: Progress): Promise<{ url: string; step: BringUpStep }> {
   let url = env.TEST_DATABASE_URL || env.DATABASE_URL;
   if (!url) {
-    const made = await runCommand('bash', [path.join(PROJECT_ROOT, 'scripts', 'pg-test-db.sh')], { timeoutMs: 60_000 });
+    const prepare = () => runCommand('bash', [path.join(PROJECT_ROOT, 'scripts', 'pg-test-db.sh')], { timeoutMs: 60_000 });
+    let made = await prepare();
+    // On Debian as root, the missing piece is usually pgvector itself: build it from Debian's source package.
+    if (made.code !== 0 && /pgvector|vector/i.test(made.output) && process.getuid?.() === 0 && (await commandExists('apt-get'))) {
+      progress('postgres: the local server has no pgvector; building it from Debian\'s source package (scripts/install-pgvector.sh)');
+      const installed = await runCommand('bash', [path.join(PROJECT_ROOT, 'scripts', 'install-pgvector.sh')], { timeoutMs: 600_000 });
+      if (installed.code !== 0) {
+        throw new BringUpError('postgres', 'install pgvector', installed.output.trim().split('\n').slice(-8).join('\n'), 'run scripts/install-pgvector.sh by hand to see why');
+      }
+      made = await prepare();
+    }
     const lastLine = made.output.trim().split('\n').at(-1) ?? '';
     if (made.code !== 0 || !lastLine.startsWith('postgres')) {
       throw new BringUpError('postgres', 'prepare the cogo_test database', made.output.trim().split('\n').slice(-5).join('\n'), `${PGVECTOR_FIX}; or set TEST_DATABASE_URL`);

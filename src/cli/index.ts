@@ -26,7 +26,7 @@ program
     }
     for (const step of await ensureServices(config, say)) say(describeStep(step));
     if (options.forTests) {
-      const { url, step } = await ensureTestPostgres(process.env);
+      const { url, step } = await ensureTestPostgres(process.env, say);
       say(describeStep(step));
       await mkdir(config.dataDir, { recursive: true });
       await writeFile(path.join(config.dataDir, 'test-services.json'), JSON.stringify({ databaseUrl: url }, null, 2));

@@ -22,6 +22,8 @@ export interface Config {
   };
   embeddings: { baseUrl: string | undefined; apiKey: string | undefined; model: string };
   indexing: { allowedRoots: string[] };
+  /** Hosts, IPs or CIDRs that research fetches may reach although they are private or loopback (SSRF guard). */
+  research: { allowHosts: string[] };
 }
 
 export class ConfigError extends Error {
@@ -74,6 +76,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
       model: e.EMBEDDINGS_MODEL,
     },
     indexing: { allowedRoots: e.COGO_INDEX_ROOTS.map((root) => path.resolve(cwd, root)) },
+    research: { allowHosts: e.COGO_RESEARCH_ALLOW_HOSTS },
   });
 }
 

@@ -54,6 +54,7 @@ export const envSchema = z.object({
   EMBEDDINGS_MODEL: z.string().min(1).default('bge-m3'),
 
   COGO_INDEX_ROOTS: list.default([]),
+  COGO_RESEARCH_ALLOW_HOSTS: list.default([]),
 });
 
 export type Env = z.infer<typeof envSchema>;
