@@ -78,7 +78,7 @@ async function startWithLauncher(config: Config, target: URL, progress: Progress
   const bolt = `${target.hostname === 'localhost' ? '127.0.0.1' : target.hostname}:${target.port || '7687'}`;
   progress(`neo4j: starting Neo4j Community with Bolt on ${bolt} (data in ${home})`);
   const out = openSync(log, 'w');
-  const child = spawn('java', [`-Xmx${config.neo4j.heap}`, '-XX:+UseG1GC', '-jar', LAUNCHER_JAR, '--home', home, '--bolt', bolt], {
+  const child = spawn('java', [`-Xms${config.neo4j.heap}`, `-Xmx${config.neo4j.heap}`, '-XX:+ExitOnOutOfMemoryError', '-jar', LAUNCHER_JAR, '--home', home, '--bolt', bolt], {
     detached: true,
     stdio: ['ignore', out, out],
     env: { ...process.env, NEO4J_PASSWORD: config.neo4j.password },

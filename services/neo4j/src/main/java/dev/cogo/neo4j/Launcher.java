@@ -3,12 +3,15 @@ package dev.cogo.neo4j;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 
 import org.neo4j.configuration.GraphDatabaseInternalSettings;
@@ -23,6 +26,7 @@ import org.neo4j.dbms.api.DatabaseManagementService;
 import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
 import org.neo4j.graphdb.GraphDatabaseService;
 import org.neo4j.graphdb.QueryExecutionException;
+import org.neo4j.graphdb.config.Setting;
 import org.neo4j.io.ByteUnit;
 import org.neo4j.kernel.internal.GraphDatabaseAPI;
 
@@ -95,7 +99,7 @@ public final class Launcher {
 
             System.out.println("COGO_NEO4J_READY bolt://" + hostForUri(boltAddr) + ":" + port);
             System.out.flush();
-            long ms = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime();
+            long ms = ManagementFactory.getRuntimeMXBean().getUptime();
             System.err.println("cogo-neo4j: ready in " + ms + " ms, pid " + ProcessHandle.current().pid() + ", home " + home
                     + (httpAddr == null ? "" : ", http://" + hostForUri(httpAddr) + ":" + httpAddr.getPort()));
         } catch (Throwable e) {
@@ -110,8 +114,8 @@ public final class Launcher {
         }
     }
 
-    private static Map<org.neo4j.graphdb.config.Setting<?>, Object> settings(InetSocketAddress bolt, InetSocketAddress http) {
-        var s = new java.util.HashMap<org.neo4j.graphdb.config.Setting<?>, Object>();
+    private static Map<Setting<?>, Object> settings(InetSocketAddress bolt, InetSocketAddress http) {
+        var s = new HashMap<Setting<?>, Object>();
         // Anything not explicitly bound elsewhere must stay on loopback as well.
         s.put(GraphDatabaseSettings.default_listen_address, new SocketAddress(bolt.getHostString()));
         s.put(BoltConnector.enabled, true);
@@ -124,11 +128,6 @@ public final class Launcher {
             s.put(HttpConnector.advertised_address, new SocketAddress(http.getHostString(), http.getPort()));
         }
         s.put(HttpsConnector.enabled, false);
-        // No phoning home from dev machines and CI (and no network to reach it anyway).
-        s.put(GraphDatabaseSettings.udc_enabled, false);
-        // Netty waits this many seconds of quiet per event loop group on stop (default 5 -> ~10 s per stop);
-        // Neo4j has already closed every Bolt connection by then, so there is nothing left to wait for.
-        s.put(GraphDatabaseInternalSettings.netty_server_shutdown_quiet_period, 0);
         s.put(GraphDatabaseSettings.auth_enabled, true);
         // A dev/test graph: keep the footprint small instead of Neo4j's "use the machine" defaults.
         s.put(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(128));
@@ -136,6 +135,11 @@ public final class Launcher {
         s.put(GraphDatabaseSettings.logical_log_rotation_threshold, ByteUnit.mebiBytes(16));
         // Preallocation would reserve a full rotation-sized file up front for every tx log.
         s.put(GraphDatabaseSettings.preallocate_logical_logs, false);
+        // No phoning home from dev machines and CI (and no network to reach it anyway).
+        s.put(GraphDatabaseSettings.udc_enabled, false);
+        // Netty waits this many seconds of quiet per event loop group on stop (default 5 -> ~10 s per stop);
+        // Neo4j has already closed every Bolt connection by then, so there is nothing left to wait for.
+        s.put(GraphDatabaseInternalSettings.netty_server_shutdown_quiet_period, 0);
         return s;
     }
 
@@ -207,7 +211,7 @@ public final class Launcher {
     private static String hostForUri(InetSocketAddress addr) {
         // An IP, not "localhost": clients may resolve localhost to ::1 while we listen on 127.0.0.1.
         // The only IPv6 loopback is ::1, so print it compactly instead of 0:0:0:0:0:0:0:1.
-        return addr.getAddress() instanceof java.net.Inet6Address ? "[::1]" : addr.getAddress().getHostAddress();
+        return addr.getAddress() instanceof Inet6Address ? "[::1]" : addr.getAddress().getHostAddress();
     }
 
     private static String require(String flag, String value) {
