@@ -1,4 +1,6 @@
 import { createProcessors } from '../agents/index.js';
+import { createEvidenceStore } from '../agents/research/evidence-store.js';
+import { createRagService } from './rag/index.js';
 import type { JobArea } from './queue/job-types.js';
 import { startWorkerHost, type WorkerHost } from './queue/worker-host.js';
 import type { Runtime } from './runtime.js';
@@ -19,6 +21,8 @@ export async function startApi(runtime: Runtime): Promise<{ server: HttpServer; 
     jobs: runtime.jobs,
     jobQueries: runtime.jobQueries,
     events: runtime.events,
+    evidence: createEvidenceStore(runtime.driver, config.neo4j.database),
+    rag: createRagService({ vectors: runtime.vectors, embedder: runtime.embedder, driver: runtime.driver, database: config.neo4j.database }),
   };
   const server = await createHttpServer({ config, logger, schema: buildSchema(), services, routes: [(app) => registerRestRoutes(app, services)] });
   const url = await server.listen();

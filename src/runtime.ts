@@ -14,6 +14,8 @@ import { PROJECT_ROOT } from './paths.js';
 import { createJobQueries, type JobQueries } from './queue/job-queries.js';
 import { createJobService, type JobService } from './queue/job-service.js';
 import { closeQueues, createQueues, keyPrefixOf, type Queues } from './queue/queues.js';
+import { createEmbedder, type Embedder } from '../ingest/embedders/index.js';
+import { createVectorStore, type VectorStore } from './vectors/index.js';
 
 export const SQL_MIGRATIONS_DIR = path.join(PROJECT_ROOT, 'sql', 'migrations');
 
@@ -33,6 +35,9 @@ export interface Runtime {
   eventSink: EventSink;
   jobs: JobService;
   jobQueries: JobQueries;
+  /** The configured embedder (the local feature-hashing one without EMBEDDINGS_BASE_URL) and the pgvector store. */
+  embedder: Embedder;
+  vectors: VectorStore;
 }
 
 function connectRedis(url: string): Redis {
@@ -54,7 +59,9 @@ export async function createRuntime(config: Config, logger: Logger): Promise<Run
   const lineage = createJobLineage(driver, config.neo4j.database);
   const jobs = createJobService({ redis, queues, lineage, events, prefix: config.redis.prefix, maxPayloadBytes: config.http.maxPayloadBytes });
   const jobQueries = createJobQueries({ redis, queues, lineage, keyPrefix });
-  return { config, logger, redis, subscriber, driver, sql, keyPrefix, queues, lineage, events, eventSink, jobs, jobQueries };
+  const embedder = createEmbedder(config.embeddings);
+  const vectors = createVectorStore({ sql });
+  return { config, logger, redis, subscriber, driver, sql, keyPrefix, queues, lineage, events, eventSink, jobs, jobQueries, embedder, vectors };
 }
 
 export async function closeRuntime(runtime: Runtime): Promise<void> {

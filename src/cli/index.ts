@@ -8,6 +8,8 @@ import { createLogger } from '../observability/logger.js';
 import { JOB_AREAS, type JobArea } from '../queue/job-types.js';
 import { closeRuntime, createRuntime, migrateAll } from '../runtime.js';
 import { onShutdownSignal } from '../shutdown.js';
+import { registerIndexCommand } from './index-command.js';
+import { registerSearchCommand } from './search-command.js';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -67,6 +69,9 @@ program
       await closeRuntime(runtime);
     });
   });
+
+registerIndexCommand(program);
+registerSearchCommand(program);
 
 program.parseAsync().catch((error: unknown) => {
   const known = error instanceof ConfigError || error instanceof BringUpError;

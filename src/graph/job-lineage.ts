@@ -1,6 +1,7 @@
 import neo4j, { type Driver } from 'neo4j-driver';
 import { cypher } from './cypher-files.js';
 import { runCypher } from './driver.js';
+import { createGroupCommit } from './group-commit.js';
 
 /** The properties of a `(:Job)` node; flat, so that Neo4j Browser shows them as they are. */
 export interface JobNode {
@@ -34,13 +35,16 @@ export interface JobLineage {
 }
 
 export function createJobLineage(driver: Driver, database: string): JobLineage {
+  // Every job writes its node at enqueue and on each status change: batched, these cost one transaction per
+  // burst instead of one per job.
+  const create = createGroupCommit<JobNode>((jobs) => runCypher(driver, database, cypher('jobs/create-job'), { jobs }).then(() => undefined));
+  const update = createGroupCommit<{ id: string; changes: Record<string, unknown> }>((updates) =>
+    runCypher(driver, database, cypher('jobs/update-job'), { updates }).then(() => undefined),
+  );
   return {
-    async create(job) {
-      await runCypher(driver, database, cypher('jobs/create-job'), { job, parentJobId: job.parentJobId });
-    },
+    create,
     async update(id, changes) {
-      const clean = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
-      await runCypher(driver, database, cypher('jobs/update-job'), { id, changes: clean });
+      await update({ id, changes: Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)) });
     },
     async get(id, tenant) {
       const rows = await runCypher<{ job: JobNode; parentJobId: string | null; artifacts: Record<string, unknown>[] }>(

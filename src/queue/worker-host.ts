@@ -24,7 +24,8 @@ export interface WorkerHostOptions {
   workerId?: string;
   /**
    * The lease: a worker renews it every half period while a job runs. One killed outright stops renewing, and
-   * the job is claimed again after at most lockDuration + stalledInterval (5 s + 2 s by default: DESIGN's 10 s).
+   * the job is claimed again after at most lockDuration + stalledInterval (3 s + 1 s by default; DESIGN: 10 s).
+   * A processor must therefore never block the event loop for more than ~1.5 s at a time.
    */
   lockDurationMs?: number;
   stalledIntervalMs?: number;
@@ -52,8 +53,8 @@ export async function startWorkerHost(options: WorkerHostOptions) {
       connection: redis,
       prefix: keyPrefix,
       concurrency: options.concurrency?.[area] ?? JOB_POLICIES[area].concurrency,
-      lockDuration: options.lockDurationMs ?? 5000,
-      stalledInterval: options.stalledIntervalMs ?? 2000,
+      lockDuration: options.lockDurationMs ?? 3000,
+      stalledInterval: options.stalledIntervalMs ?? 1000,
       maxStalledCount: 3,
       autorun: true,
     });
@@ -80,7 +81,11 @@ export async function startWorkerHost(options: WorkerHostOptions) {
     try {
       if (await redis.exists(`${keyPrefix}:cancel:${jobId}`)) controller.abort(CANCELLED);
       const startedAt = new Date();
-      await lineage.update(jobId, { status: 'active', attempts: attempt, workerId, startedAt: startedAt.toISOString(), updatedAtMs: startedAt.getTime() });
+      // Not awaited: BullMQ already knows the job is active (reads overlay its live state); the graph catches up
+      // in the next batch. Terminal states below are awaited, so a finished job's record is durable.
+      void lineage
+        .update(jobId, { status: 'active', attempts: attempt, workerId, startedAt: startedAt.toISOString(), updatedAtMs: startedAt.getTime() })
+        .catch((error: unknown) => log.warn({ err: error }, 'could not record the active status in the graph'));
       await publish('meta', { phase: 'started', attempt, workerId, resumed: (job.attemptsStarted ?? attempt) > attempt || job.stalledCounter > 0 });
       const ctx: JobContext<unknown> = {
         jobId, area, input, attempt, workerId, traceId: meta.traceId, tenant: meta.tenant, signal: controller.signal, logger: log,

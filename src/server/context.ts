@@ -1,6 +1,8 @@
+import type { EvidenceStore } from '../../agents/research/evidence-store.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { JobQueries } from '../queue/job-queries.js';
 import type { JobService, Principal } from '../queue/job-service.js';
+import type { RagService } from '../rag/index.js';
 import type { ReadinessCheck } from './readiness.js';
 
 /** What every resolver and REST handler receives; built once by the composition root. */
@@ -11,6 +13,10 @@ export interface Services {
   jobs: JobService;
   jobQueries: JobQueries;
   events: EventBus;
+  /** Research evidence reads (the `evidence` query). */
+  evidence: Pick<EvidenceStore, 'list'>;
+  /** Hybrid retrieval, its streaming form and embeddings (schema/rag.graphql). */
+  rag: RagService;
 }
 
 export interface RequestContext extends Record<PropertyKey, unknown> {

@@ -21,6 +21,7 @@ const host = await startWorkerHost({
   logger,
   processors: { execute: scriptedProcessor(runtime.redis, runtime.keyPrefix) },
   workerId: process.env.WORKER_ID,
+  concurrency: process.env.WORKER_CONCURRENCY ? { execute: Number(process.env.WORKER_CONCURRENCY) } : undefined,
 });
 process.stdout.write(`READY ${host.workerId}\n`);
 onShutdownSignal(logger, async () => {

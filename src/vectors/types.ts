@@ -1,0 +1,84 @@
+/** One indexed folder of one tenant: the unit an embedder owns and the indexer keeps in step with the disk. */
+export interface IndexScope {
+  tenant: string;
+  /** The real, absolute folder path, as `resolveIndexRoot` returns it. */
+  root: string;
+}
+
+/** A chunk ready to store: its text, where it sits, and its vector. */
+export interface ChunkRecord {
+  /** The row id: stable for (tenant, root, path, text), see `agents/indexing/ids.ts`. */
+  id: string;
+  path: string;
+  startLine: number;
+  endLine: number;
+  kind: string;
+  content: string;
+  contentHash: string;
+  embedding: readonly number[];
+  metadata: Record<string, unknown>;
+}
+
+export interface StoredChunk {
+  id: string;
+  root: string;
+  path: string;
+  startLine: number;
+  endLine: number;
+  kind: string;
+  content: string;
+  metadata: Record<string, unknown>;
+}
+
+/** `score` = cosine similarity (1 − cosine distance). */
+export interface VectorHit extends StoredChunk {
+  distance: number;
+  score: number;
+}
+
+/** `score` = Postgres ts_rank of the chunk for the query. */
+export interface TextHit extends StoredChunk {
+  score: number;
+}
+
+/** Where a search looks: always one tenant; roots, path prefixes and kinds narrow it when given. */
+export interface SearchScope {
+  tenant: string;
+  roots?: readonly string[] | null;
+  pathPrefixes?: readonly string[] | null;
+  kinds?: readonly string[] | null;
+}
+
+export interface EmbedderIdentity {
+  id: string;
+  dimensions: number;
+}
+
+/**
+ * Chunks and their vectors in Postgres + pgvector, the same over a `pg` pool and PGlite. The store refuses to
+ * put vectors of two embedders into one (tenant, root) index.
+ */
+export interface VectorStore {
+  /** The width of the `chunks.embedding` column. */
+  readonly dimensions: number;
+  /** The embedder that owns the index of `scope`, or null when nothing was stored there yet. */
+  indexOwner(scope: IndexScope): Promise<string | null>;
+  /** Makes `embedder` the owner of an unowned index; BAD_INPUT naming both ids when another one owns it. */
+  claimIndex(scope: IndexScope, embedder: EmbedderIdentity): Promise<void>;
+  /** Removes every chunk, file state and the embedder claim of one root. */
+  dropIndex(scope: IndexScope): Promise<{ chunks: number; files: number }>;
+  /** The ids among `ids` that are stored with a vector of `embedderId`. */
+  existingIds(tenant: string, ids: readonly string[], embedderId: string): Promise<Set<string>>;
+  /** Inserts or replaces rows; BAD_INPUT when the index belongs to another embedder. */
+  upsertChunks(scope: IndexScope, embedder: EmbedderIdentity, rows: readonly ChunkRecord[]): Promise<number>;
+  /** Moves stored chunks to new line ranges without touching their vectors. */
+  updatePositions(tenant: string, rows: readonly { id: string; startLine: number; endLine: number }[]): Promise<number>;
+  /** Deletes the chunks of `paths` except `keepIds`; returns the deleted ids. */
+  deleteChunksOfDocuments(scope: IndexScope, paths: readonly string[], keepIds?: readonly string[]): Promise<string[]>;
+  chunksOfDocuments(scope: IndexScope, paths: readonly string[]): Promise<StoredChunk[]>;
+  vectorTopK(scope: SearchScope, embedderId: string, vector: readonly number[], k: number): Promise<VectorHit[]>;
+  textTopK(scope: SearchScope, query: string, k: number): Promise<TextHit[]>;
+  countChunks(tenant: string, root?: string | null): Promise<number>;
+  /** Vectors an indexing run stored under `scope` (`metadata.indexRun`). */
+  countEmbeddedByRun(scope: IndexScope, runKey: string): Promise<number>;
+}

@@ -1,0 +1,194 @@
+import type { SqlClient } from '../db/sql-client.js';
+import { AppError } from '../errors.js';
+import { prefixPattern, toVectorLiteral, versionAtLeast } from './pgvector.js';
+import { sqlQuery } from './sql-files.js';
+import type { ChunkRecord, EmbedderIdentity, IndexScope, SearchScope, StoredChunk, VectorStore } from './types.js';
+
+export type { ChunkRecord, EmbedderIdentity, IndexScope, SearchScope, StoredChunk, TextHit, VectorHit, VectorStore } from './types.js';
+
+export interface VectorStoreOptions {
+  sql: SqlClient;
+  /** The width of `chunks.embedding` (migration 001). Default 1024. */
+  dimensions?: number;
+  /**
+   * HNSW candidate list per query (`hnsw.ef_search`); raised to the requested k when k is larger.
+   * Default 100: at 100k chunks it keeps recall near exact search for k ≤ 50 at a few ms per query.
+   */
+  efSearch?: number;
+}
+
+interface ChunkRow extends Record<string, unknown> {
+  id: string;
+  root: string;
+  path: string;
+  start_line: number;
+  end_line: number;
+  kind: string;
+  content: string;
+  metadata: Record<string, unknown> | string;
+}
+
+const VIA = 'vectors';
+
+/** The pgvector-backed VectorStore; every statement is a file under `sql/queries/vectors/`. */
+export function createVectorStore(options: VectorStoreOptions): VectorStore {
+  const { sql } = options;
+  const dimensions = options.dimensions ?? 1024;
+  const efSearch = options.efSearch ?? 100;
+  let iterativeScan: Promise<boolean> | undefined;
+
+  // Asked once, lazily: the store may be built before the migrations have created the extension.
+  const supportsIterativeScan = () =>
+    (iterativeScan ??= sql
+      .query<{ version: string }>(sqlQuery('vectors/pgvector-version'))
+      .then(({ rows }) => versionAtLeast(rows[0]?.version, '0.8.0'))
+      .catch(() => false));
+
+  const filters = (scope: SearchScope) => [
+    scope.roots?.length ? [...scope.roots] : null,
+    scope.pathPrefixes?.length ? scope.pathPrefixes.map(prefixPattern) : null,
+    scope.kinds?.length ? [...scope.kinds] : null,
+  ];
+
+  async function indexOwner(scope: IndexScope): Promise<string | null> {
+    const { rows } = await sql.query<{ embedder: string }>(sqlQuery('vectors/index-owner'), [scope.tenant, scope.root]);
+    return rows[0]?.embedder ?? null;
+  }
+
+  async function claimIndex(scope: IndexScope, embedder: EmbedderIdentity): Promise<void> {
+    if (embedder.dimensions !== dimensions) {
+      throw new AppError(
+        'BAD_INPUT',
+        `embedder "${embedder.id}" makes ${embedder.dimensions}-dimension vectors; the chunks table stores ${dimensions} ` +
+          `(use a ${dimensions}-dimension model such as bge-m3)`,
+        { via: VIA, details: { embedder: embedder.id, dimensions: embedder.dimensions, expected: dimensions } },
+      );
+    }
+    const { rows } = await sql.query<{ embedder: string }>(sqlQuery('vectors/claim-index'), [scope.tenant, scope.root, embedder.id, embedder.dimensions]);
+    const owner = rows[0]?.embedder;
+    if (owner !== undefined && owner !== embedder.id) throw embedderMismatch(scope, owner, embedder.id);
+  }
+
+  return {
+    dimensions,
+    indexOwner,
+    claimIndex,
+    async dropIndex(scope) {
+      const { rows } = await sql.query<{ chunks: number; files: number }>(sqlQuery('vectors/drop-index'), [scope.tenant, scope.root]);
+      return { chunks: Number(rows[0]?.chunks ?? 0), files: Number(rows[0]?.files ?? 0) };
+    },
+    async existingIds(tenant, ids, embedderId) {
+      if (ids.length === 0) return new Set();
+      const { rows } = await sql.query<{ id: string }>(sqlQuery('vectors/existing-chunks'), [tenant, [...ids], embedderId]);
+      return new Set(rows.map((r) => r.id));
+    },
+    async upsertChunks(scope, embedder, rows) {
+      if (rows.length === 0) return 0;
+      await claimIndex(scope, embedder);
+      for (const row of rows) {
+        if (row.embedding.length !== dimensions) {
+          throw new AppError('BAD_INPUT', `chunk ${row.id} has a ${row.embedding.length}-dimension vector; the index stores ${dimensions}`, { via: VIA });
+        }
+      }
+      const column = <T>(pick: (row: ChunkRecord) => T) => rows.map(pick);
+      // Postgres text cannot hold NUL; a NUL past the scanner's binary probe must not fail the whole batch.
+      const clean = (text: string) => (text.includes('\u0000') ? text.replaceAll('\u0000', '\uFFFD') : text);
+      const written = await sql.query(sqlQuery('vectors/insert-chunks'), [
+        scope.tenant,
+        scope.root,
+        embedder.id,
+        column((r) => r.id),
+        column((r) => clean(r.path)),
+        column((r) => r.startLine),
+        column((r) => r.endLine),
+        column((r) => r.kind),
+        column((r) => clean(r.content)),
+        column((r) => r.contentHash),
+        column((r) => toVectorLiteral(r.embedding)),
+        column((r) => clean(JSON.stringify(r.metadata))),
+      ]);
+      if (written.rows.length < rows.length) {
+        // The claim above succeeded, so another writer changed the owner in between: say who owns it now.
+        throw embedderMismatch(scope, (await indexOwner(scope)) ?? 'none', embedder.id);
+      }
+      return written.rows.length;
+    },
+    async updatePositions(tenant, rows) {
+      if (rows.length === 0) return 0;
+      const result = await sql.query(sqlQuery('vectors/update-positions'), [
+        tenant,
+        rows.map((r) => r.id),
+        rows.map((r) => r.startLine),
+        rows.map((r) => r.endLine),
+      ]);
+      return result.rows.length;
+    },
+    async deleteChunksOfDocuments(scope, paths, keepIds = []) {
+      if (paths.length === 0) return [];
+      const { rows } = await sql.query<{ id: string }>(sqlQuery('vectors/delete-chunks-of-documents'), [scope.tenant, scope.root, [...paths], [...keepIds]]);
+      return rows.map((r) => r.id);
+    },
+    async chunksOfDocuments(scope, paths) {
+      if (paths.length === 0) return [];
+      const { rows } = await sql.query<ChunkRow>(sqlQuery('vectors/chunks-of-documents'), [scope.tenant, scope.root, [...paths]]);
+      return rows.map((row) => toStoredChunk({ ...row, root: scope.root }));
+    },
+    async vectorTopK(scope, embedderId, vector, k) {
+      const limit = clampK(k);
+      const iterative = await supportsIterativeScan();
+      return sql.transaction(async (tx) => {
+        // SET LOCAL: the settings end with this transaction and never leak into a pooled connection.
+        await tx.query(`SET LOCAL hnsw.ef_search = ${Math.min(1000, Math.max(efSearch, limit))}`);
+        if (iterative) await tx.query('SET LOCAL hnsw.iterative_scan = relaxed_order');
+        const { rows } = await tx.query<ChunkRow & { distance: number }>(sqlQuery('vectors/vector-top-k'), [
+          toVectorLiteral(vector),
+          scope.tenant,
+          embedderId,
+          ...filters(scope),
+          limit,
+        ]);
+        return rows.map((row) => ({ ...toStoredChunk(row), distance: Number(row.distance), score: 1 - Number(row.distance) }));
+      });
+    },
+    async textTopK(scope, query, k) {
+      if (query.trim() === '') return [];
+      const { rows } = await sql.query<ChunkRow & { score: number }>(sqlQuery('vectors/text-top-k'), [query, scope.tenant, ...filters(scope), clampK(k)]);
+      return rows.map((row) => ({ ...toStoredChunk(row), score: Number(row.score) }));
+    },
+    async countChunks(tenant, root = null) {
+      const { rows } = await sql.query<{ n: number }>(sqlQuery('vectors/count-chunks'), [tenant, root]);
+      return Number(rows[0]?.n ?? 0);
+    },
+    async countEmbeddedByRun(scope, runKey) {
+      const { rows } = await sql.query<{ n: number }>(sqlQuery('vectors/count-embedded-by-run'), [scope.tenant, scope.root, runKey]);
+      return Number(rows[0]?.n ?? 0);
+    },
+  };
+}
+
+function clampK(k: number): number {
+  return Math.min(1000, Math.max(1, Math.floor(k)));
+}
+
+function toStoredChunk(row: ChunkRow): StoredChunk {
+  return {
+    id: row.id,
+    root: row.root,
+    path: row.path,
+    startLine: Number(row.start_line),
+    endLine: Number(row.end_line),
+    kind: row.kind,
+    content: row.content,
+    metadata: typeof row.metadata === 'string' ? (JSON.parse(row.metadata) as Record<string, unknown>) : (row.metadata ?? {}),
+  };
+}
+
+/** The one message for "two embedders in one index": names both, and both ways out. */
+export function embedderMismatch(scope: IndexScope, owner: string, requested: string): AppError {
+  return new AppError(
+    'BAD_INPUT',
+    `the index of ${scope.root} holds vectors of embedder "${owner}", not "${requested}"; vectors of two embedders ` +
+      `are never mixed in one index: re-index with mode "full" to rebuild it with "${requested}", or configure "${owner}" again`,
+    { via: VIA, details: { root: scope.root, indexEmbedder: owner, requestedEmbedder: requested } },
+  );
+}
