@@ -13,6 +13,7 @@ const config: CodegenConfig = {
           Job: '../../src/queue/job-view.js#JobView',
           Event: '../../src/events/event-types.js#BusEvent',
           Agent: '../../src/queue/presence.js#AgentView',
+          EnqueueResult: '{ jobId: string; created: boolean }',
         },
         contextType: '../../src/server/context.js#RequestContext',
         scalars: { JSON: 'unknown', DateTime: 'string' },

@@ -20,7 +20,7 @@ function enqueueResolver(type: EnqueueType) {
       traceId: ctx.traceId,
       principal: ctx.principal,
     });
-    return { jobId, created, job: await ctx.services.jobs.get(jobId, ctx.principal) };
+    return { jobId, created };
   };
 }
 
@@ -39,6 +39,10 @@ export const jobResolvers: Resolvers = {
     deadLetters: (_: unknown, args: { first?: number }, ctx: RequestContext) => ctx.services.jobQueries.deadLetters(ctx.principal, args.first),
     queueStats: (_: unknown, __: unknown, ctx: RequestContext) => ctx.services.jobQueries.queueStats(),
     agents: (_: unknown, __: unknown, ctx: RequestContext) => ctx.services.jobQueries.agents(),
+  },
+  // Read only when the client asks for it: most callers want the id and nothing else.
+  EnqueueResult: {
+    job: (parent: { jobId: string }, _: unknown, ctx: RequestContext) => ctx.services.jobs.get(parent.jobId, ctx.principal),
   },
   Mutation: {
     enqueueResearch: enqueueResolver('research'),

@@ -1,5 +1,5 @@
-// A status change reported by a worker or the control plane; `updatedAtMs` keeps late writes from going back.
-MATCH (j:Job {id: $id})
-WHERE coalesce(j.updatedAtMs, 0) <= $changes.updatedAtMs
-SET j += $changes
-RETURN j.status AS status
+// Status changes reported by workers or the control plane; `updatedAtMs` keeps a late write from going back.
+UNWIND $updates AS u
+MATCH (j:Job {id: u.id})
+WHERE coalesce(j.updatedAtMs, 0) <= u.changes.updatedAtMs
+SET j += u.changes
