@@ -21,6 +21,7 @@ export async function startApi(runtime: Runtime): Promise<{ server: HttpServer; 
     jobs: runtime.jobs,
     jobQueries: runtime.jobQueries,
     events: runtime.events,
+    metrics: runtime.metrics,
     evidence: createEvidenceStore(runtime.driver, config.neo4j.database),
     rag: createRagService({ vectors: runtime.vectors, embedder: runtime.embedder, driver: runtime.driver, database: config.neo4j.database }),
   };

@@ -10,6 +10,7 @@ import { createGraphDriver, type Driver } from './graph/driver.js';
 import { createJobLineage, type JobLineage } from './graph/job-lineage.js';
 import { migrateGraph } from './graph/migrate.js';
 import type { Logger } from './observability/logger.js';
+import { createMetrics, type Metrics } from './observability/metrics.js';
 import { PROJECT_ROOT } from './paths.js';
 import { createJobQueries, type JobQueries } from './queue/job-queries.js';
 import { createJobService, type JobService } from './queue/job-service.js';
@@ -35,6 +36,7 @@ export interface Runtime {
   eventSink: EventSink;
   jobs: JobService;
   jobQueries: JobQueries;
+  metrics: Metrics;
   /** The configured embedder (the local feature-hashing one without EMBEDDINGS_BASE_URL) and the pgvector store. */
   embedder: Embedder;
   vectors: VectorStore;
@@ -54,14 +56,23 @@ export async function createRuntime(config: Config, logger: Logger): Promise<Run
   const sql = await connectSql(config);
   const keyPrefix = keyPrefixOf(config.redis.prefix);
   const eventSink = createSqlEventSink(sql, logger);
-  const events = createEventBus({ redis, subscriber, keyPrefix, onPublished: (event, stream) => eventSink.push(event, stream) });
   const queues = createQueues(redis, config.redis.prefix);
   const lineage = createJobLineage(driver, config.neo4j.database);
-  const jobs = createJobService({ redis, queues, lineage, events, prefix: config.redis.prefix, maxPayloadBytes: config.http.maxPayloadBytes });
   const jobQueries = createJobQueries({ redis, queues, lineage, keyPrefix });
+  const metrics = createMetrics({ queueStats: () => jobQueries.queueStats() });
+  const events = createEventBus({
+    redis,
+    subscriber,
+    keyPrefix,
+    onPublished: (event, stream) => {
+      eventSink.push(event, stream);
+      metrics.countEvent(event);
+    },
+  });
+  const jobs = createJobService({ redis, queues, lineage, events, prefix: config.redis.prefix, maxPayloadBytes: config.http.maxPayloadBytes });
   const embedder = createEmbedder(config.embeddings);
   const vectors = createVectorStore({ sql });
-  return { config, logger, redis, subscriber, driver, sql, keyPrefix, queues, lineage, events, eventSink, jobs, jobQueries, embedder, vectors };
+  return { config, logger, redis, subscriber, driver, sql, keyPrefix, queues, lineage, events, eventSink, jobs, jobQueries, metrics, embedder, vectors };
 }
 
 export async function closeRuntime(runtime: Runtime): Promise<void> {

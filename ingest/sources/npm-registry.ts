@@ -34,11 +34,10 @@ export function createNpmRegistrySource(options: NpmRegistrySourceOptions = {}):
   const { maxResults = 10, readmeChars = 4000 } = options;
   return createHttpJsonSource({
     name: options.name ?? 'npm',
-    baseUrl: options.baseUrl ?? 'https://registry.npmjs.org',
+    baseUrl: options.baseUrl ?? NPM_REGISTRY_URL,
     searchPath: `/-/v1/search?text={query}&size=${maxResults}`,
     fetchPath: '/{id}',
-    // Scoped names keep their "@" but escape the slash: the registry routes `/@scope%2fname` as one package.
-    encodeId: (id) => encodeURIComponent(id).replace(/^%40/, '@'),
+    encodeId: encodePackageName,
     ...(options.token ? { authHeader: { name: 'authorization', envValue: `Bearer ${options.token}` } } : {}),
     mapping: {
       items: '$.objects',
@@ -58,6 +57,18 @@ export function createNpmRegistrySource(options: NpmRegistrySourceOptions = {}):
     maxBytes: options.maxBytes ?? 5_000_000,
     resolve: options.resolve,
   });
+}
+
+export const NPM_REGISTRY_URL = 'https://registry.npmjs.org';
+
+/** Scoped names keep their "@" but escape the slash: the registry routes `/@scope%2fname` as one package. */
+export function encodePackageName(name: string): string {
+  return encodeURIComponent(name).replace(/^%40/, '@');
+}
+
+/** The ref `fetch` takes for one package, for callers that know the name without searching (`npm:<name>` hints). */
+export function npmPackageUrl(name: string, baseUrl = NPM_REGISTRY_URL): string {
+  return `${baseUrl.replace(/\/+$/, '')}/${encodePackageName(name)}`;
 }
 
 export function packageText(pkg: Packument, readmeChars = 4000): string {

@@ -28,6 +28,8 @@ export interface SourceContext {
   /** Every network request an adapter makes takes one token first, including robots.txt and retries. */
   limiter: RateLimiter;
   credentials?: Record<string, string>;
+  /** The job's tenant: sources that read tenant-scoped data (the knowledge graph) refuse to run without it. */
+  tenant?: string;
   logger?: SourceLogger;
   onEvent?: (event: SourceEvent) => void;
 }
@@ -49,6 +51,8 @@ export interface FetchedDocument {
   contentType?: string;
   etag?: string;
   lastModified?: string;
+  /** When the content itself was written or last changed (ISO 8601), where the source knows it. */
+  publishedAt?: string;
   status: number;
   /** True when a conditional GET got 304 and the cached copy was served. */
   fromCache?: boolean;

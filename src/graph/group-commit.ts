@@ -4,7 +4,7 @@
  * item is written at once (latency), with no timer to tune.
  */
 export function createGroupCommit<T>(write: (items: T[]) => Promise<void>, maxBatch = 500): (item: T) => Promise<void> {
-  let pending: { item: T; done: (error?: unknown) => void }[] = [];
+  const pending: { item: T; done: (error?: unknown) => void }[] = [];
   let writing = false;
 
   async function drain() {

@@ -1,8 +1,11 @@
+import type { TextQuery } from '../vectors/index.js';
+
 /**
- * Turns a search box query into `websearch_to_tsquery` input. Plain words are ORed: websearch syntax ANDs
- * them, and a natural question ("how are vanished files removed") would then match almost nothing. Quotes,
- * `or` and `-word` mean the user wrote websearch syntax on purpose: such a query is passed through as it is.
- * Stop words and single characters are dropped; with the `simple` configuration they would match everywhere.
+ * Turns a search box query into the two full-text passes of the vector store. `strict` is the query as
+ * `websearch_to_tsquery` reads it: every word required, quotes and `-word` honoured. `anyOf` holds its plain
+ * words for a looser pass that needs only one of them: a natural question ("how are vanished files removed")
+ * rarely has every word in one chunk. Stop words and single characters never narrow anything, so they are
+ * dropped; a query written in websearch syntax (quotes, `or`, `-word`) is taken as meant and not loosened.
  */
 const STOP_WORDS = new Set(
   ('a an and are as at be but by can do does for from has have how i if in into is it its of on or so that the their ' +
@@ -11,9 +14,9 @@ const STOP_WORDS = new Set(
 const WEBSEARCH_SYNTAX = /"|(?:^|\s)-\S|\sor\s/i;
 const WORD = /[\p{L}\p{N}_]+/gu;
 
-export function toTextQuery(query: string): string {
-  const trimmed = query.trim();
-  if (WEBSEARCH_SYNTAX.test(trimmed)) return trimmed;
-  const words = [...new Set((trimmed.match(WORD) ?? []).map((w) => w.toLowerCase()))].filter((w) => w.length > 1 && !STOP_WORDS.has(w));
-  return words.length > 0 ? words.join(' or ') : trimmed;
+export function toTextQuery(query: string): TextQuery {
+  const strict = query.trim();
+  if (WEBSEARCH_SYNTAX.test(strict)) return { strict, anyOf: [] };
+  const words = [...new Set((strict.match(WORD) ?? []).map((w) => w.toLowerCase()))].filter((w) => w.length > 1 && !STOP_WORDS.has(w));
+  return { strict, anyOf: words };
 }

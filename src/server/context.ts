@@ -3,6 +3,7 @@ import type { EventBus } from '../events/event-bus.js';
 import type { JobQueries } from '../queue/job-queries.js';
 import type { JobService, Principal } from '../queue/job-service.js';
 import type { RagService } from '../rag/index.js';
+import type { Metrics } from '../observability/metrics.js';
 import type { ReadinessCheck } from './readiness.js';
 
 /** What every resolver and REST handler receives; built once by the composition root. */
@@ -13,6 +14,7 @@ export interface Services {
   jobs: JobService;
   jobQueries: JobQueries;
   events: EventBus;
+  metrics: Metrics;
   /** Research evidence reads (the `evidence` query). */
   evidence: Pick<EvidenceStore, 'list'>;
   /** Hybrid retrieval, its streaming form and embeddings (schema/rag.graphql). */

@@ -53,6 +53,9 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   const contextFor = (headers: FastifyRequest['headers']): RequestContext => ({ services, traceId: traceIdFrom(headers), principal: ANONYMOUS });
 
   app.get('/healthz', async () => ({ ok: true, uptimeSeconds: (Date.now() - services.startedAt) / 1000 }));
+  app.get('/metrics', async (_request, reply) =>
+    reply.type(services.metrics.registry.contentType).send(await services.metrics.registry.metrics()),
+  );
   app.get('/readyz', async (_request, reply) => {
     const readiness = await services.readiness();
     return reply.status(readiness.ok ? 200 : 503).send(readiness);

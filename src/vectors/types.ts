@@ -49,6 +49,13 @@ export interface SearchScope {
   kinds?: readonly string[] | null;
 }
 
+/** A full-text query in two passes: `strict` (websearch syntax, every word required), then any of `anyOf`. */
+export interface TextQuery {
+  strict: string;
+  /** Plain lowercase words; the loose pass runs only while the strict one found fewer than k chunks. */
+  anyOf?: readonly string[];
+}
+
 export interface EmbedderIdentity {
   id: string;
   dimensions: number;
@@ -77,7 +84,11 @@ export interface VectorStore {
   deleteChunksOfDocuments(scope: IndexScope, paths: readonly string[], keepIds?: readonly string[]): Promise<string[]>;
   chunksOfDocuments(scope: IndexScope, paths: readonly string[]): Promise<StoredChunk[]>;
   vectorTopK(scope: SearchScope, embedderId: string, vector: readonly number[], k: number): Promise<VectorHit[]>;
-  textTopK(scope: SearchScope, query: string, k: number): Promise<TextHit[]>;
+  /**
+   * Chunks matching every word first (ts_rank order), then, when fewer than k, chunks matching any of the
+   * informative words: words in more than 1% of all chunks (Postgres statistics) are left out of that pass.
+   */
+  textTopK(scope: SearchScope, query: TextQuery, k: number): Promise<TextHit[]>;
   countChunks(tenant: string, root?: string | null): Promise<number>;
   /** Vectors an indexing run stored under `scope` (`metadata.indexRun`). */
   countEmbeddedByRun(scope: IndexScope, runKey: string): Promise<number>;

@@ -4,7 +4,7 @@ import { prefixPattern, toVectorLiteral, versionAtLeast } from './pgvector.js';
 import { sqlQuery } from './sql-files.js';
 import type { ChunkRecord, EmbedderIdentity, IndexScope, SearchScope, StoredChunk, VectorStore } from './types.js';
 
-export type { ChunkRecord, EmbedderIdentity, IndexScope, SearchScope, StoredChunk, TextHit, VectorHit, VectorStore } from './types.js';
+export type { ChunkRecord, EmbedderIdentity, IndexScope, SearchScope, StoredChunk, TextHit, TextQuery, VectorHit, VectorStore } from './types.js';
 
 export interface VectorStoreOptions {
   sql: SqlClient;
@@ -29,6 +29,10 @@ interface ChunkRow extends Record<string, unknown> {
 }
 
 const VIA = 'vectors';
+/** A word in more than this share of all chunks is too common for the loose full-text pass. */
+const COMMON_TERM_SHARE = 0.01;
+/** Postgres statistics move slowly (autovacuum's ANALYZE); reading them every few minutes is enough. */
+const COMMON_TERMS_TTL_MS = 5 * 60_000;
 
 /** The pgvector-backed VectorStore; every statement is a file under `sql/queries/vectors/`. */
 export function createVectorStore(options: VectorStoreOptions): VectorStore {
@@ -43,6 +47,21 @@ export function createVectorStore(options: VectorStoreOptions): VectorStore {
       .query<{ version: string }>(sqlQuery('vectors/pgvector-version'))
       .then(({ rows }) => versionAtLeast(rows[0]?.version, '0.8.0'))
       .catch(() => false));
+
+  let commonTerms: { at: number; terms: Promise<Map<string, number>> } | undefined;
+  /** Words of the loose pass: those in under 1% of chunks; when none is, the two least common ones. */
+  async function informativeWords(words: readonly string[]): Promise<string[]> {
+    if (!commonTerms || Date.now() - commonTerms.at > COMMON_TERMS_TTL_MS) {
+      const terms = sql
+        .query<{ term: string; freq: number }>(sqlQuery('vectors/common-terms'), [COMMON_TERM_SHARE])
+        .then(({ rows }) => new Map(rows.map((row) => [row.term, Number(row.freq)])))
+        .catch(() => new Map<string, number>());
+      commonTerms = { at: Date.now(), terms };
+    }
+    const common = await commonTerms.terms;
+    const rare = words.filter((word) => !common.has(word));
+    return rare.length > 0 ? rare : [...words].sort((a, b) => common.get(a)! - common.get(b)!).slice(0, 2);
+  }
 
   const filters = (scope: SearchScope) => [
     scope.roots?.length ? [...scope.roots] : null,
@@ -151,9 +170,18 @@ export function createVectorStore(options: VectorStoreOptions): VectorStore {
       });
     },
     async textTopK(scope, query, k) {
-      if (query.trim() === '') return [];
-      const { rows } = await sql.query<ChunkRow & { score: number }>(sqlQuery('vectors/text-top-k'), [query, scope.tenant, ...filters(scope), clampK(k)]);
-      return rows.map((row) => ({ ...toStoredChunk(row), score: Number(row.score) }));
+      const limit = clampK(k);
+      const run = async (text: string) => {
+        const { rows } = await sql.query<ChunkRow & { score: number }>(sqlQuery('vectors/text-top-k'), [text, scope.tenant, ...filters(scope), limit]);
+        return rows.map((row) => ({ ...toStoredChunk(row), score: Number(row.score) }));
+      };
+      const strict = query.strict.trim() === '' ? [] : await run(query.strict);
+      if (strict.length >= limit || !query.anyOf?.length) return strict;
+      // An OR of common words matches most of the table and ts_rank then reads every match: leave them out.
+      const words = await informativeWords(query.anyOf);
+      const seen = new Set(strict.map((hit) => hit.id));
+      const loose = (await run(words.join(' or '))).filter((hit) => !seen.has(hit.id));
+      return [...strict, ...loose].slice(0, limit);
     },
     async countChunks(tenant, root = null) {
       const { rows } = await sql.query<{ n: number }>(sqlQuery('vectors/count-chunks'), [tenant, root]);

@@ -60,6 +60,16 @@ describe('the HTTP server on the real services', () => {
     expect(await response.json()).toMatchObject({ ok: false, code: 'PAYLOAD_TOO_LARGE', via: 'http' });
   });
 
+  it('serves Prometheus metrics: process defaults, queue depths and events by type', async () => {
+    await runtime.events.publish({ kind: 'system' }, { type: 'test.metric' });
+    const response = await fetch(`${url}/metrics`);
+    expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
+    const text = await response.text();
+    expect(text).toMatch(/^cogo_process_cpu_seconds_total /m);
+    expect(text).toMatch(/^cogo_queue_jobs\{queue="research",state="waiting"\} \d+/m);
+    expect(text).toMatch(/^cogo_events_total\{type="test.metric"\} 1$/m);
+  });
+
   it('answers an unknown route with NOT_FOUND in the REST error shape', async () => {
     const response = await fetch(`${url}/v1/nothing`);
     expect(response.status).toBe(404);

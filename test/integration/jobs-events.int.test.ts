@@ -9,10 +9,15 @@ const SUBSCRIBE = `subscription($jobId: ID!, $after: String) { jobEvents(jobId: 
 
 type Reader = (jobId: string, after: string | undefined, stopAfter: number) => Promise<BusEvent[]>;
 
-/** Reads up to `stopAfter` events (Infinity: to the end of the stream), then drops the connection. */
-function graphqlWsReader(platform: Platform): Reader {
+interface IteratingClient {
+  iterate<T>(request: { query: string; variables: Record<string, unknown> }): AsyncIterableIterator<{ data?: T | null; errors?: unknown }>;
+  dispose(): void | Promise<void>;
+}
+
+/** Reads up to `stopAfter` events (Infinity: to the end of the stream) with a fresh client, then drops it. */
+function graphqlReader(makeClient: () => IteratingClient): Reader {
   return async (jobId, after, stopAfter) => {
-    const client = createWsClient({ url: platform.url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket, retryAttempts: 0 });
+    const client = makeClient();
     const seen: BusEvent[] = [];
     try {
       for await (const result of client.iterate<{ jobEvents: BusEvent }>({ query: SUBSCRIBE, variables: { jobId, after } })) {
@@ -27,22 +32,9 @@ function graphqlWsReader(platform: Platform): Reader {
   };
 }
 
-function graphqlSseReader(platform: Platform): Reader {
-  return async (jobId, after, stopAfter) => {
-    const client = createSseClient({ url: `${platform.url}/graphql/stream`, retryAttempts: 0 });
-    const seen: BusEvent[] = [];
-    try {
-      for await (const result of client.iterate<{ jobEvents: BusEvent }>({ query: SUBSCRIBE, variables: { jobId, after } })) {
-        if (result.errors) throw new Error(JSON.stringify(result.errors));
-        seen.push(result.data!.jobEvents);
-        if (seen.length >= stopAfter) break;
-      }
-    } finally {
-      client.dispose();
-    }
-    return seen;
-  };
-}
+const graphqlWsReader = (platform: Platform) =>
+  graphqlReader(() => createWsClient({ url: platform.url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket, retryAttempts: 0 }));
+const graphqlSseReader = (platform: Platform) => graphqlReader(() => createSseClient({ url: `${platform.url}/graphql/stream`, retryAttempts: 0 }));
 
 function restSseReader(platform: Platform): Reader {
   return async (jobId, after, stopAfter) => {

@@ -1,0 +1,241 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import type { Redis } from 'ioredis';
+import { chunkFile } from '../../ingest/chunkers/index.js';
+import type { Embedder } from '../../ingest/embedders/index.js';
+import { resolveIndexRoot, type SkippedEntry } from '../../ingest/scanner.js';
+import type { JobContext, Processor } from '../../src/queue/job-context.js';
+import type { JobInput } from '../../src/queue/job-inputs.js';
+import { isLocalEmbedderId } from '../../src/rag/embedder-info.js';
+import { embedderMismatch, type FileState, type IndexScope, type IndexStateStore, type VectorStore } from '../../src/vectors/index.js';
+import { deleteVanished, linkMentions, vanishedPaths } from './cleanup.js';
+import { documentTitle, writeBatch, type PreparedFile } from './file-batch.js';
+import type { IndexGraphWriter } from './graph-writer.js';
+import { startProgress, type ProgressReporter } from './progress.js';
+import { finishReport, type FailedFile } from './report.js';
+import { acquireRootLock } from './root-lock.js';
+import { scanRoot, skippedByReason, type ScanResult } from './scan.js';
+
+export type IndexingInput = JobInput<'indexing'>;
+
+export interface IndexingDeps {
+  /** `config.indexing.allowedRoots`; empty = any readable folder. */
+  allowedRoots: readonly string[];
+  embedder: Embedder;
+  vectors: VectorStore;
+  state: IndexStateStore;
+  graph: IndexGraphWriter;
+  redis: Redis;
+  keyPrefix: string;
+  /** Chunks per embed-and-write batch. Default 256. */
+  batchChunks?: number;
+  /** Files per batch. Default 64. */
+  batchFiles?: number;
+  maxFileBytes?: number;
+  progressIntervalMs?: number;
+}
+
+/** Survives a crash (Redis): which run this is, and what only the checkpoint can remember. */
+interface IndexingCheckpoint {
+  run: number;
+  finished: boolean;
+  deleted: number;
+  reused: number;
+  rebuilt: boolean;
+}
+
+interface Attempt {
+  ctx: JobContext<IndexingInput>;
+  scope: IndexScope;
+  mode: IndexingInput['mode'];
+  runKey: string;
+  progress: ProgressReporter;
+  ckpt: IndexingCheckpoint;
+  failed: FailedFile[];
+}
+
+/**
+ * The indexing agent (issue #4): scan a root, detect changed files (size + mtime, then sha256), chunk and embed
+ * only what changed, write pgvector and the graph, remove vanished files, link mentions, and report. A re-claimed
+ * attempt resumes from what is stored: rows carry the run key, vectors are found by their content-derived ids.
+ */
+export function createIndexingProcessor(deps: IndexingDeps): Processor<IndexingInput> {
+  return async (ctx) => {
+    const startedAt = new Date();
+    const root = await resolveIndexRoot(ctx.input.root, deps.allowedRoots);
+    const scope: IndexScope = { tenant: ctx.tenant, root };
+    const progress = startProgress((data) => ctx.progress(data), deps.progressIntervalMs);
+    const lock = await acquireRootLock({
+      redis: deps.redis, keyPrefix: deps.keyPrefix, scope, holder: ctx.jobId, signal: ctx.signal,
+      onWait: (heldBy) => progress.phase('waiting', { heldBy }),
+    }).catch((error: unknown) => {
+      progress.stop();
+      throw error;
+    });
+    try {
+      const previous = await ctx.checkpoint.get<IndexingCheckpoint>();
+      const resumed = previous !== undefined && !previous.finished;
+      const ckpt: IndexingCheckpoint = resumed ? previous : { run: (previous?.run ?? 0) + 1, finished: false, deleted: 0, reused: 0, rebuilt: false };
+      const mode = ctx.input.mode ?? 'incremental';
+      ckpt.rebuilt = (await prepareIndex(deps, scope, mode, ctx)) || ckpt.rebuilt;
+      await ctx.checkpoint.set(ckpt);
+      const attempt: Attempt = { ctx, scope, mode, runKey: `${ctx.jobId}/${ckpt.run}`, progress, ckpt, failed: [] };
+
+      progress.phase('scanning');
+      const scan = await scanRoot({
+        root, include: ctx.input.include, exclude: ctx.input.exclude, maxFileBytes: deps.maxFileBytes, signal: ctx.signal,
+        onProgress: (seen) => void (progress.counters.filesSeen = seen),
+      });
+      progress.counters.filesSeen = scan.files.length;
+      const states = await deps.state.load(scope);
+      const skipped = await indexChangedFiles(deps, attempt, scan, states);
+
+      progress.phase('cleanup');
+      await deleteVanished(deps, scope, vanishedPaths(scan, states), ctx.signal, async (deleted) => {
+        ckpt.deleted += deleted;
+        progress.counters.filesDeleted = ckpt.deleted;
+        await ctx.checkpoint.set(ckpt);
+      });
+      const changes = await deps.state.changesOfRun(scope, attempt.runKey);
+      progress.phase('linking');
+      const mentionLinks = await linkMentions(deps, scope, changes.map((c) => c.path), ctx.signal);
+      const orphansRemoved = changes.length > 0 || ckpt.deleted > 0 ? await deps.graph.deleteOrphans(scope) : { entities: 0, stubs: 0 };
+
+      progress.phase('report');
+      const count = (change: string) => changes.filter((c) => c.change === change).length;
+      const finishedAt = new Date();
+      const result = await finishReport(deps.graph, {
+        jobId: ctx.jobId, tenant: scope.tenant, root, mode, embedder: deps.embedder.id, localEmbedder: isLocalEmbedderId(deps.embedder.id),
+        rebuilt: ckpt.rebuilt, resumed, attempt: ctx.attempt, startedAt: startedAt.toISOString(), finishedAt: finishedAt.toISOString(),
+        durationMs: finishedAt.getTime() - startedAt.getTime(),
+        counts: {
+          seen: scan.files.length, added: count('added'), updated: count('updated'), reprocessed: count('unchanged'), skipped,
+          deleted: ckpt.deleted, failed: attempt.failed.length, chunksEmbedded: await deps.vectors.countEmbeddedByRun(scope, attempt.runKey),
+          chunksReused: ckpt.reused, mentionLinks,
+        },
+        skippedByReason: skippedByReason(scan.skipped), failedFiles: attempt.failed, orphansRemoved,
+      });
+      ckpt.finished = true;
+      await ctx.checkpoint.set(ckpt);
+      return result;
+    } finally {
+      progress.stop();
+      await lock.release();
+    }
+  };
+}
+
+/**
+ * Makes the configured embedder the owner of the root's index. Another owner is refused in `incremental`
+ * mode (BAD_INPUT naming both); `full` mode drops that index first and rebuilds it. True when it dropped one.
+ */
+async function prepareIndex(deps: IndexingDeps, scope: IndexScope, mode: IndexingInput['mode'], ctx: JobContext<IndexingInput>): Promise<boolean> {
+  const owner = await deps.vectors.indexOwner(scope);
+  let rebuilt = false;
+  if (owner !== null && owner !== deps.embedder.id && (await deps.vectors.countChunks(scope.tenant, scope.root)) === 0) {
+    // Claimed by a run that stored no vector (it failed early): nothing could be mixed, so the claim moves.
+    await deps.vectors.dropIndex(scope);
+  } else if (owner !== null && owner !== deps.embedder.id) {
+    if (mode !== 'full') throw embedderMismatch(scope, owner, deps.embedder.id);
+    await ctx.log(`rebuilding ${scope.root}: its index was made by "${owner}", the configured embedder is "${deps.embedder.id}"`);
+    await deps.graph.dropRoot(scope);
+    await deps.vectors.dropIndex(scope);
+    rebuilt = true;
+  }
+  await deps.vectors.claimIndex(scope, deps.embedder);
+  return rebuilt;
+}
+
+/** Walks the scanned files in path order, batching changed ones; returns how many were unchanged. */
+async function indexChangedFiles(deps: IndexingDeps, attempt: Attempt, scan: ScanResult, states: Map<string, FileState>): Promise<number> {
+  const { ctx, scope, progress } = attempt;
+  const { counters } = progress;
+  const knownPaths = new Set(scan.files.map((f) => f.path));
+  const batchChunks = deps.batchChunks ?? 256;
+  const batchFiles = deps.batchFiles ?? 64;
+  let pending: PreparedFile[] = [];
+  let pendingChunks = 0;
+  let touched: { path: string; size: number; mtimeMs: number }[] = [];
+  let skipped = 0;
+
+  // One batch is written while the next one is read, chunked and embedded: the databases and this process
+  // work at the same time. At most one write is in flight, so batches still land in order.
+  let writing: Promise<void> = Promise.resolve();
+  const flush = async () => {
+    await writing;
+    const batch = pending;
+    const touchedNow = touched;
+    pending = [];
+    pendingChunks = 0;
+    touched = [];
+    writing = (async () => {
+      if (batch.length > 0) {
+        const written = await writeBatch(deps, { scope, jobId: ctx.jobId, runKey: attempt.runKey, signal: ctx.signal }, batch);
+        counters.chunksEmbedded += written.embedded;
+        counters.chunksReused += written.reused;
+        attempt.ckpt.reused += written.reused;
+        await ctx.checkpoint.set(attempt.ckpt);
+      }
+      await deps.state.touch(scope, touchedNow);
+    })();
+    // Seen by the next flush; until then, a failure must not count as unhandled.
+    writing.catch(() => {});
+  };
+
+  progress.phase('indexing');
+  for (const file of scan.files) {
+    ctx.signal.throwIfAborted();
+    counters.filesChecked += 1;
+    const state = states.get(file.path);
+    // Written by this run before a crash: already counted from the stored state.
+    if (state?.runKey === attempt.runKey) continue;
+    if (attempt.mode === 'incremental' && state && state.size === file.size && state.mtimeMs === file.mtimeMs) {
+      skipped += 1;
+      counters.filesSkipped += 1;
+      continue;
+    }
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(file.absolutePath);
+    } catch (error) {
+      fail(attempt, { path: file.path, reason: 'unreadable', detail: (error as NodeJS.ErrnoException).code ?? String(error) });
+      continue;
+    }
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    if (attempt.mode === 'incremental' && state?.sha256 === sha256) {
+      skipped += 1;
+      counters.filesSkipped += 1;
+      touched.push({ path: file.path, size: file.size, mtimeMs: file.mtimeMs });
+      continue;
+    }
+    const text = bytes.toString('utf8');
+    let prepared: PreparedFile;
+    try {
+      const chunked = chunkFile(file.path, text, { knownPaths });
+      prepared = { file, sha256, chunked, change: !state ? 'added' : state.sha256 === sha256 ? 'unchanged' : 'updated', title: documentTitle(file.path, text) };
+    } catch (error) {
+      fail(attempt, { path: file.path, reason: 'chunker-error', detail: (error as Error).message });
+      continue;
+    }
+    counters.filesChanged += 1;
+    pending.push(prepared);
+    pendingChunks += prepared.chunked.chunks.length;
+    if (pendingChunks >= batchChunks || pending.length >= batchFiles || touched.length >= 500) await flush();
+    // Parsing is CPU work: give the lease renewal and the progress timer their turn.
+    await nextTurn();
+  }
+  await flush();
+  await writing;
+  for (const entry of scan.skipped) if (entry.reason === 'unreadable') fail(attempt, unreadableEntry(entry));
+  return skipped;
+}
+
+function fail(attempt: Attempt, failure: FailedFile) {
+  attempt.failed.push(failure);
+  attempt.progress.counters.filesFailed += 1;
+}
+
+function unreadableEntry(entry: SkippedEntry): FailedFile {
+  return entry.detail === undefined ? { path: entry.path, reason: 'unreadable' } : { path: entry.path, reason: 'unreadable', detail: entry.detail };
+}

@@ -1,0 +1,88 @@
+import type { IndexGraphWriter } from './graph-writer.js';
+import { reportArtifactId } from './ids.js';
+
+export interface FailedFile {
+  path: string;
+  reason: string;
+  detail?: string;
+}
+
+export interface IndexingCounts {
+  /** Files the scan found. */
+  seen: number;
+  added: number;
+  updated: number;
+  /** Unchanged files (size + mtime, or the same sha256). */
+  skipped: number;
+  /** `full` mode: unchanged files processed again. */
+  reprocessed: number;
+  deleted: number;
+  failed: number;
+  chunksEmbedded: number;
+  chunksReused: number;
+  mentionLinks: number;
+}
+
+export interface IndexingReport {
+  jobId: string;
+  tenant: string;
+  root: string;
+  mode: 'incremental' | 'full';
+  embedder: string;
+  localEmbedder: boolean;
+  /** The index was dropped first because another embedder had built it (`full` mode only). */
+  rebuilt: boolean;
+  /** This attempt continued a run that a crash or a retry had interrupted. */
+  resumed: boolean;
+  attempt: number;
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+  counts: IndexingCounts;
+  /** Scanner skips by reason (ignored, binary, too-large, symlink-outside-root, …). */
+  skippedByReason: Record<string, number>;
+  failedFiles: FailedFile[];
+  orphansRemoved: { entities: number; stubs: number };
+}
+
+/** The report keeps at most this many failed files; the count is always exact. */
+const MAX_FAILED_IN_REPORT = 1000;
+/** `indexing.done` and the job's result stay small: the artifact has the rest. */
+const MAX_FAILED_IN_RESULT = 20;
+
+/** Stores the report as an `(:Artifact)` the job PRODUCED and returns the job's result summary. */
+export async function finishReport(graph: IndexGraphWriter, report: IndexingReport): Promise<Record<string, unknown>> {
+  const stored = { ...report, failedFiles: report.failedFiles.slice(0, MAX_FAILED_IN_REPORT) };
+  const artifactId = reportArtifactId(report.jobId);
+  await graph.writeReport(report.tenant, report.jobId, {
+    id: artifactId,
+    tenant: report.tenant,
+    kind: 'indexing-report',
+    name: `indexing report for ${report.root}`,
+    mediaType: 'application/json',
+    root: report.root,
+    createdAt: report.finishedAt,
+    json: JSON.stringify(stored),
+  });
+  const { counts } = report;
+  return {
+    root: report.root,
+    mode: report.mode,
+    embedder: report.embedder,
+    localEmbedder: report.localEmbedder,
+    added: counts.added,
+    updated: counts.updated,
+    skipped: counts.skipped,
+    reprocessed: counts.reprocessed,
+    deleted: counts.deleted,
+    failed: counts.failed,
+    seen: counts.seen,
+    chunksEmbedded: counts.chunksEmbedded,
+    chunksReused: counts.chunksReused,
+    rebuilt: report.rebuilt,
+    resumed: report.resumed,
+    durationMs: report.durationMs,
+    reportArtifactId: artifactId,
+    failedFiles: report.failedFiles.slice(0, MAX_FAILED_IN_RESULT),
+  };
+}

@@ -1,0 +1,111 @@
+import neo4j, { type Driver } from 'neo4j-driver';
+import { AppError } from '../../src/errors.js';
+import { cypher } from '../../src/graph/cypher-files.js';
+import { runCypher } from '../../src/graph/driver.js';
+import type { FetchedDocument, SourceAdapter, SourceContext, SourceRef } from './types.js';
+
+export interface GraphSourceOptions {
+  driver: Driver;
+  database: string;
+  name?: string;
+  maxResults?: number;
+}
+
+/** The node kinds the graph source reads, as they appear in refs: `graph://evidence/<id>`. */
+export const GRAPH_KINDS = ['evidence', 'document', 'entity'] as const;
+export type GraphKind = (typeof GRAPH_KINDS)[number];
+
+const REF = /^graph:\/\/(evidence|document|entity)\/(.+)$/;
+const MAX_TERMS = 32;
+
+interface SearchRow {
+  kind: GraphKind;
+  id: string;
+  title: string;
+  snippet: string;
+  score: number;
+}
+
+interface NodeRow {
+  id: string;
+  url: string | null;
+  title: string;
+  text: string;
+  retrievedAt: string | null;
+  publishedAt: string | null;
+}
+
+export function graphRef(kind: GraphKind, id: string): string {
+  return `graph://${kind}/${encodeURIComponent(id)}`;
+}
+
+export function parseGraphRef(url: string): { kind: GraphKind; id: string } | undefined {
+  const match = REF.exec(url);
+  return match ? { kind: match[1] as GraphKind, id: decodeURIComponent(match[2] ?? '') } : undefined;
+}
+
+/**
+ * Free text → a Lucene query of OR-ed terms. Only letters and digits survive, so no Lucene syntax (quotes,
+ * wildcards, field names, `AND`) can be injected through a research question.
+ */
+export function toLuceneQuery(text: string): string {
+  const terms = [...new Set((text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).filter((t) => t.length > 1))];
+  return terms.slice(0, MAX_TERMS).join(' OR ');
+}
+
+function tenantOf(ctx: SourceContext, via: string): string {
+  if (!ctx.tenant) throw new AppError('BAD_INPUT', `${via}: a tenant is required to read the knowledge graph`, { via });
+  return ctx.tenant;
+}
+
+/**
+ * What COGO already knows as a research source: Neo4j's fulltext index `knowledge_text` over the tenant's
+ * Evidence, Document and Entity nodes. Vector similarity belongs to the retrieval layer (src/rag) and can be
+ * offered as another adapter; this one is keyword search only.
+ */
+export function createGraphSource(options: GraphSourceOptions): SourceAdapter {
+  const { driver, database, name = 'graph', maxResults = 10 } = options;
+  return {
+    name,
+    async search(query, ctx): Promise<SourceRef[]> {
+      const tenant = tenantOf(ctx, name);
+      ctx.signal.throwIfAborted();
+      const lucene = toLuceneQuery(query);
+      if (!lucene) return [];
+      await ctx.limiter.acquire(ctx.signal);
+      const rows = await runCypher<SearchRow>(driver, database, cypher('research/search-knowledge'), {
+        query: lucene,
+        tenant,
+        limit: neo4j.int(maxResults),
+        scanLimit: neo4j.int(maxResults * 20),
+      }, 'READ');
+      return rows.map((row) => ({
+        url: graphRef(row.kind, row.id),
+        title: row.title,
+        ...(row.snippet ? { snippet: row.snippet } : {}),
+      }));
+    },
+
+    async fetch(ref, ctx): Promise<FetchedDocument> {
+      const tenant = tenantOf(ctx, name);
+      const parsed = parseGraphRef(ref.url);
+      if (!parsed) throw new AppError('BAD_INPUT', `${name}: ${ref.url.slice(0, 200)} is not a graph:// reference`, { via: name });
+      ctx.signal.throwIfAborted();
+      await ctx.limiter.acquire(ctx.signal);
+      const [row] = await runCypher<NodeRow>(driver, database, cypher('research/get-knowledge-node'), { ...parsed, tenant }, 'READ');
+      if (!row) throw new AppError('NOT_FOUND', `${name}: ${ref.url} does not exist (or belongs to another tenant)`, { via: name });
+      const fetchedAt = row.retrievedAt ?? new Date().toISOString();
+      return {
+        // Evidence keeps the URL it was found at, so the agent can tell a stored copy from a fresh fetch of it.
+        url: row.url ?? ref.url,
+        finalUrl: ref.url,
+        title: row.title,
+        text: row.text,
+        fetchedAt,
+        status: 200,
+        contentType: 'text/plain',
+        ...(row.publishedAt ? { publishedAt: row.publishedAt } : {}),
+      };
+    },
+  };
+}

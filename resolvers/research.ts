@@ -1,0 +1,10 @@
+import type { RequestContext } from '../src/server/context.js';
+import type { QueryEvidenceArgs, Resolvers } from './__generated__/types.js';
+
+/** Reads only: research jobs are enqueued with `enqueueResearch` (schema/jobs.graphql) and run on workers. */
+export const researchResolvers: Resolvers = {
+  Query: {
+    evidence: (_: unknown, args: QueryEvidenceArgs, ctx: RequestContext) =>
+      ctx.services.evidence.list({ tenant: ctx.principal.tenant, jobId: args.jobId, query: args.query, first: args.first }),
+  },
+};

@@ -1,0 +1,164 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrateSql } from '../../src/db/migrate.js';
+import { createPgliteClient } from '../../src/db/pglite-client.js';
+import { createPostgresClient } from '../../src/db/postgres-client.js';
+import type { SqlClient } from '../../src/db/sql-client.js';
+import { SQL_MIGRATIONS_DIR } from '../../src/runtime.js';
+import { createIndexStateStore, createVectorStore, type ChunkRecord, type VectorStore } from '../../src/vectors/index.js';
+import { createScratchDatabase } from '../support/indexing-fixtures.js';
+
+const A = { tenant: 't1', root: '/data/a' };
+const B = { tenant: 't1', root: '/data/b' };
+const LOCAL = { id: 'local-hash-v1:1024', dimensions: 1024 };
+const OTHER = { id: 'openai:bge-m3:1024', dimensions: 1024 };
+
+/** A unit vector along axis `axis`, tilted a little towards `towards` so that distances differ. */
+function axisVector(axis: number, tilt = 0, towards = 1023): number[] {
+  const v = new Array<number>(1024).fill(0);
+  v[axis] = 1;
+  v[towards] = tilt;
+  const norm = Math.hypot(1, tilt);
+  return v.map((x) => x / norm);
+}
+
+function chunk(id: string, path: string, content: string, vector: number[], kind = 'text'): ChunkRecord {
+  return { id, path, startLine: 1, endLine: 3, kind, content, contentHash: id, embedding: vector, metadata: { context: `ctx ${id}` } };
+}
+
+/** One contract, run against each SqlClient implementation: what holds on PGlite holds on Postgres. */
+function vectorStoreContract(name: string, open: () => Promise<{ sql: SqlClient; close(): Promise<void> }>) {
+  describe(`VectorStore on ${name}`, () => {
+    let handle: { sql: SqlClient; close(): Promise<void> };
+    let store: VectorStore;
+    beforeAll(async () => {
+      handle = await open();
+      await migrateSql(handle.sql, SQL_MIGRATIONS_DIR);
+      store = createVectorStore({ sql: handle.sql });
+      await store.upsertChunks(A, LOCAL, [
+        chunk('a1', 'docs/harbour.md', 'The harbour master logs every tide', axisVector(0)),
+        chunk('a2', 'docs/100%_sure.md', 'Ledger amounts are integer cents', axisVector(0, 0.5)),
+        chunk('a3', 'src/tides.ts', 'export function predictTide() {}', axisVector(1), 'code-declaration'),
+      ]);
+      await store.upsertChunks(B, LOCAL, [chunk('b1', 'docs/harbour.md', 'Another harbour, another tide', axisVector(0, 0.1))]);
+      await store.upsertChunks({ tenant: 't2', root: A.root }, LOCAL, [chunk('x1', 'docs/harbour.md', 'harbour of another tenant', axisVector(0))]);
+    });
+    afterAll(() => handle?.close());
+
+    describe('embedders', () => {
+      it('an index belongs to the embedder that wrote it first; another one is refused, naming both', async () => {
+        expect(await store.indexOwner(A)).toBe(LOCAL.id);
+        const refused = store.upsertChunks(A, OTHER, [chunk('a9', 'x.md', 'x', axisVector(5))]);
+        await expect(refused).rejects.toMatchObject({ code: 'BAD_INPUT', message: expect.stringMatching(/"local-hash-v1:1024", not "openai:bge-m3:1024"/) });
+        expect(await store.countChunks('t1', A.root)).toBe(3);
+      });
+
+      it('refuses an embedder whose vectors do not fit the column', async () => {
+        await expect(store.claimIndex({ tenant: 't1', root: '/data/c' }, { id: 'small:384', dimensions: 384 })).rejects.toMatchObject({ code: 'BAD_INPUT' });
+      });
+
+      it('existingIds counts only vectors of the asked embedder', async () => {
+        expect(await store.existingIds('t1', ['a1', 'a3', 'zz'], LOCAL.id)).toEqual(new Set(['a1', 'a3']));
+        expect(await store.existingIds('t1', ['a1'], OTHER.id)).toEqual(new Set());
+        expect(await store.existingIds('t2', ['a1'], LOCAL.id)).toEqual(new Set());
+      });
+    });
+
+    describe('search', () => {
+      it('vector top-k: nearest by cosine first, with similarity scores; one tenant only', async () => {
+        const hits = await store.vectorTopK({ tenant: 't1' }, LOCAL.id, axisVector(0), 3);
+        expect(hits.map((h) => h.id)).toEqual(['a1', 'b1', 'a2']);
+        expect(hits[0]!.score).toBeCloseTo(1, 5);
+        expect(hits[2]!.score).toBeCloseTo(1 / Math.hypot(1, 0.5), 5);
+        expect(hits[0]).toMatchObject({ root: A.root, path: 'docs/harbour.md', startLine: 1, endLine: 3, metadata: { context: 'ctx a1' } });
+      });
+
+      it('full-text top-k: chunks with every word first, then chunks with any of the loose words', async () => {
+        const strictOnly = await store.textTopK({ tenant: 't1' }, { strict: 'harbour master tide' }, 10);
+        expect(strictOnly.map((h) => h.id)).toEqual(['a1']);
+        expect(strictOnly[0]!.score).toBeGreaterThan(0);
+        const loosened = await store.textTopK({ tenant: 't1' }, { strict: 'harbour master tide', anyOf: ['harbour', 'cents'] }, 10);
+        expect(loosened[0]!.id).toBe('a1');
+        expect(loosened.map((h) => h.id).sort()).toEqual(['a1', 'a2', 'b1']);
+        expect(await store.textTopK({ tenant: 't1' }, { strict: 'nonexistentword', anyOf: ['nonexistentword'] }, 10)).toEqual([]);
+      });
+
+      it('websearch syntax in the strict pass: OR and exclusion', async () => {
+        const hits = await store.textTopK({ tenant: 't1' }, { strict: 'cents or predictTide' }, 10);
+        expect(hits.map((h) => h.id).sort()).toEqual(['a2', 'a3']);
+        expect((await store.textTopK({ tenant: 't1' }, { strict: 'harbour -another' }, 10)).map((h) => h.id)).toEqual(['a1']);
+      });
+
+      it('leaves words found in over 1% of all chunks out of the loose pass (Postgres statistics)', async () => {
+        const filler = Array.from({ length: 150 }, (_, i) => chunk(`f${i}`, `fill/${i}.md`, `filler harbour number ${i}`, axisVector(3)));
+        await store.upsertChunks({ tenant: 'fill', root: '/fill' }, LOCAL, filler);
+        await handle.sql.exec('ANALYZE chunks');
+        const fresh = createVectorStore({ sql: handle.sql });
+        const hits = await fresh.textTopK({ tenant: 't1' }, { strict: 'nomatch', anyOf: ['harbour', 'predicttide'] }, 10);
+        expect(hits.map((h) => h.id)).toEqual(['a3']);
+        await fresh.deleteChunksOfDocuments({ tenant: 'fill', root: '/fill' }, filler.map((f) => f.path));
+      });
+
+      it('filters by root, path prefix (LIKE characters taken literally) and kind', async () => {
+        const byRoot = await store.vectorTopK({ tenant: 't1', roots: [B.root] }, LOCAL.id, axisVector(0), 10);
+        expect(byRoot.map((h) => h.id)).toEqual(['b1']);
+        const byPrefix = await store.vectorTopK({ tenant: 't1', pathPrefixes: ['docs/100%_'] }, LOCAL.id, axisVector(0), 10);
+        expect(byPrefix.map((h) => h.id)).toEqual(['a2']);
+        expect(await store.vectorTopK({ tenant: 't1', pathPrefixes: ['docs/1000'] }, LOCAL.id, axisVector(0), 10)).toEqual([]);
+        const byKind = await store.textTopK({ tenant: 't1', kinds: ['code-declaration'] }, { strict: 'predicttide' }, 10);
+        expect(byKind.map((h) => h.id)).toEqual(['a3']);
+      });
+    });
+
+    describe('changes', () => {
+      it('moves a chunk to new lines without touching its vector', async () => {
+        expect(await store.updatePositions('t1', [{ id: 'a3', startLine: 10, endLine: 12 }])).toBe(1);
+        const [hit] = await store.vectorTopK({ tenant: 't1', kinds: ['code-declaration'] }, LOCAL.id, axisVector(1), 1);
+        expect(hit).toMatchObject({ id: 'a3', startLine: 10, endLine: 12 });
+        expect(hit!.score).toBeCloseTo(1, 5);
+      });
+
+      it('deletes the chunks of documents except the ones to keep', async () => {
+        await store.upsertChunks(A, LOCAL, [chunk('a4', 'docs/harbour.md', 'a second harbour chunk', axisVector(2))]);
+        expect(await store.deleteChunksOfDocuments(A, ['docs/harbour.md'], ['a4'])).toEqual(['a1']);
+        expect((await store.chunksOfDocuments(A, ['docs/harbour.md'])).map((c) => c.id)).toEqual(['a4']);
+        expect(await store.countChunks('t2')).toBe(1);
+      });
+
+      it('keeps per-file state and tells a run its own files', async () => {
+        const state = createIndexStateStore(handle.sql);
+        await state.upsert(A, 'job-1/1', [{ path: 'docs/harbour.md', size: 42, mtimeMs: 1712345678901.123, sha256: 'abc', chunkIds: ['a4'], lastChange: 'updated' }]);
+        await state.touch(A, [{ path: 'docs/harbour.md', size: 43, mtimeMs: 1712345679999.5 }]);
+        expect((await state.load(A)).get('docs/harbour.md')).toEqual({
+          path: 'docs/harbour.md', size: 43, mtimeMs: 1712345679999.5, sha256: 'abc', chunkIds: ['a4'], runKey: 'job-1/1', lastChange: 'updated',
+        });
+        expect(await state.changesOfRun(A, 'job-1/1')).toEqual([{ path: 'docs/harbour.md', change: 'updated' }]);
+        await state.remove(A, ['docs/harbour.md']);
+        expect((await state.load(A)).size).toBe(0);
+      });
+
+      it('drops the index of one root, and the claim with it', async () => {
+        expect(await store.dropIndex(B)).toMatchObject({ chunks: 1 });
+        expect(await store.indexOwner(B)).toBeNull();
+        await store.claimIndex(B, OTHER);
+        expect(await store.indexOwner(B)).toBe(OTHER.id);
+      });
+    });
+  });
+}
+
+vectorStoreContract('PGlite (the embedded default)', async () => {
+  const sql = await createPgliteClient(undefined);
+  return { sql, close: () => sql.close() };
+});
+
+vectorStoreContract('the real Postgres with pgvector', async () => {
+  const db = await createScratchDatabase('cogo_vs');
+  const sql = createPostgresClient(db.url);
+  return {
+    sql,
+    async close() {
+      await sql.close();
+      await db.drop();
+    },
+  };
+});
