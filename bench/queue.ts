@@ -66,7 +66,23 @@ async function rawBullmq(redisUrl: string): Promise<number> {
   return JOBS / seconds;
 }
 
-async function cogoEndToEnd(runtime: Runtime, url: string, jobs: number, ratePerSec?: number) {
+type Enqueue = () => Promise<string>;
+
+/** Through the public API, as a client would: one GraphQL mutation over HTTP per job. */
+const viaGraphql = (url: string): Enqueue => async () => {
+  const response = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: 'mutation { enqueueExecute(input: {action: "noop"}) { jobId } }' }),
+  });
+  return ((await response.json()) as { data: { enqueueExecute: { jobId: string } } }).data.enqueueExecute.jobId;
+};
+
+/** The job service itself, without the HTTP/GraphQL transport: isolates what the platform adds to BullMQ. */
+const viaService = (runtime: Runtime): Enqueue => async () =>
+  (await runtime.jobs.enqueue({ type: 'execute', input: { action: 'noop' }, traceId: randomUUID().replace(/-/g, ''), principal: { id: 'bench', tenant: 'default' } })).jobId;
+
+async function cogoEndToEnd(runtime: Runtime, url: string, jobs: number, enqueue: Enqueue, ratePerSec?: number) {
   const received = new Map<string, number>();
   const deliveryMs: number[] = [];
   const client = createClient({ url: `${url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket });
@@ -97,14 +113,9 @@ async function cogoEndToEnd(runtime: Runtime, url: string, jobs: number, ratePer
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     }
     const t0 = performance.now();
-    const response = await fetch(`${url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: 'mutation { enqueueExecute(input: {action: "noop"}) { jobId } }' }),
-    });
-    const { data } = (await response.json()) as { data: { enqueueExecute: { jobId: string } } };
-    ids.add(data.enqueueExecute.jobId);
-    enqueuedAt.set(data.enqueueExecute.jobId, Date.now() - (performance.now() - t0));
+    const jobId = await enqueue();
+    ids.add(jobId);
+    enqueuedAt.set(jobId, Date.now() - (performance.now() - t0));
   });
   enqueued = true;
   checkAll();
@@ -170,8 +181,9 @@ export default async function queueBenchmark(): Promise<BenchReport> {
   const host = await spawnProcess('test/support/scripted-worker.ts', { ...env, WORKER_ID: 'bench-noop' }, 'READY bench-noop');
   try {
     const raw = await rawBullmq(config.redis.url);
-    const cogo = await cogoEndToEnd(runtime, url, JOBS);
-    const paced = await cogoEndToEnd(runtime, url, Math.min(JOBS, 2500), RATE);
+    const cogo = await cogoEndToEnd(runtime, url, JOBS, viaGraphql(url));
+    const service = await cogoEndToEnd(runtime, url, JOBS, viaService(runtime));
+    const paced = await cogoEndToEnd(runtime, url, Math.min(JOBS, 2500), viaGraphql(url), RATE);
     host.kill('SIGTERM');
     const recovery = await recoveryAfterKill(env, runtime, url, Number(process.env.BENCH_RECOVERY_TRIALS ?? 5));
     const ratio = Math.round((cogo.throughput / raw) * 1000) / 1000;
@@ -185,6 +197,11 @@ export default async function queueBenchmark(): Promise<BenchReport> {
       rawBullmqJobsPerSec: Math.round(raw),
       cogoJobsPerSec: Math.round(cogo.throughput),
       throughputRatio: ratio,
+      serviceLevel: {
+        note: 'JobService.enqueue in-process, no HTTP/GraphQL: what the platform (lineage, events, idempotency) costs over BullMQ',
+        jobsPerSec: Math.round(service.throughput),
+        ratioToRaw: Math.round((service.throughput / raw) * 1000) / 1000,
+      },
       at500PerSec: {
         achievedJobsPerSec: Math.round(paced.throughput),
         enqueueToStartMs: { p50: percentile(paced.startMs, 50), p95: startP95 },

@@ -1,21 +1,11 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { queryFiles } from '../query-files.js';
 
 /** `cypher/` at the project root: every Cypher statement COGO runs lives there, loaded by name. */
 export const CYPHER_DIR = fileURLToPath(new URL('../../cypher/', import.meta.url));
 
-const cache = new Map<string, string>();
-
-/** `cypher('jobs/upsert-job')` → the text of `cypher/jobs/upsert-job.cypher`, read once. */
-export function cypher(name: string): string {
-  let text = cache.get(name);
-  if (text === undefined) {
-    text = readFileSync(path.join(CYPHER_DIR, `${name}.cypher`), 'utf8');
-    cache.set(name, text);
-  }
-  return text;
-}
+/** `cypher('jobs/create-job')` → the text of `cypher/jobs/create-job.cypher`. */
+export const cypher = queryFiles(CYPHER_DIR, '.cypher');
 
 /** Splits a file of several statements on `;` at line ends; comments (`//`) are dropped first. */
 export function splitStatements(text: string): string[] {

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { spawnTsProcess } from './child-process.js';
 import type { Driver } from 'neo4j-driver';
 import { createPostgresClient } from '../../src/db/postgres-client.js';
 import type { BusEvent } from '../../src/events/event-types.js';
@@ -61,30 +62,8 @@ export interface CliWorker {
  * by `env` (queue prefix, DATABASE_URL, EMBEDDINGS_BASE_URL…). Resolves once it serves the queue.
  */
 export async function spawnCliWorker(env: NodeJS.ProcessEnv): Promise<CliWorker> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'src/cli/index.ts'), 'worker', '--queues', 'indexing'], {
-    env,
-    cwd: PROJECT_ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  await new Promise<void>((resolve, reject) => {
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (/worker \S+ on indexing/.test(output)) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`indexing worker exited with ${code} before it was ready:\n${output}`)));
-  });
-  return {
-    child,
-    output: () => output,
-    stop: (signal = 'SIGTERM') =>
-      new Promise((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve(child.exitCode);
-        child.once('exit', (code) => resolve(code));
-        child.kill(signal);
-      }),
-  };
+  const { child, output, stop } = await spawnTsProcess('src/cli/index.ts', ['worker', '--queues', 'indexing'], { env, ready: /worker \S+ on indexing/ });
+  return { child, output, stop };
 }
 
 /** Runs `cogo <args>` to the end and returns its exit code and output. */

@@ -1,6 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
-import { PROJECT_ROOT } from '../../src/paths.js';
+import type { ChildProcess } from 'node:child_process';
+import { spawnTsProcess } from './child-process.js';
 import type { BusEvent } from '../../src/events/event-types.js';
 import type { Platform } from '../integration/support/platform.js';
 import { waitUntil } from '../integration/support/platform.js';
@@ -20,32 +19,11 @@ export function createResearchWorkers(platform: Platform) {
   const started: ResearchWorker[] = [];
 
   async function spawnResearchWorker(allowHosts: readonly string[], extraEnv: Record<string, string> = {}): Promise<ResearchWorker> {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'src/cli/index.ts'), 'worker', '--queues', 'research'], {
+    const process_ = await spawnTsProcess('src/cli/index.ts', ['worker', '--queues', 'research'], {
       env: { ...platform.env, COGO_RESEARCH_ALLOW_HOSTS: allowHosts.join(','), ...extraEnv },
-      cwd: PROJECT_ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      ready: /worker (\S+) on research/,
     });
-    let output = '';
-    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const id = await new Promise<string>((resolve, reject) => {
-      child.stdout?.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-        const match = /worker (\S+) on research/.exec(output);
-        if (match?.[1]) resolve(match[1]);
-      });
-      child.once('exit', (code) => reject(new Error(`research worker exited with ${code} before it was ready:\n${output}`)));
-    });
-    const worker: ResearchWorker = {
-      id,
-      child,
-      output: () => output,
-      stop: (signal = 'SIGTERM') =>
-        new Promise((resolve) => {
-          if (child.exitCode !== null || child.signalCode !== null) return resolve(child.exitCode);
-          child.once('exit', (code) => resolve(code));
-          child.kill(signal);
-        }),
-    };
+    const worker: ResearchWorker = { id: process_.ready[1] as string, child: process_.child, output: process_.output, stop: process_.stop };
     started.push(worker);
     return worker;
   }

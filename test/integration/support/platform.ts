@@ -1,11 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { startApi } from '../../../src/app.js';
 import type { Config } from '../../../src/config/index.js';
 import { createLogger } from '../../../src/observability/logger.js';
-import { PROJECT_ROOT } from '../../../src/paths.js';
 import { closeRuntime, createRuntime, migrateAll, type Runtime } from '../../../src/runtime.js';
 import type { HttpServer } from '../../../src/server/http-server.js';
+import { spawnTsProcess } from '../../support/child-process.js';
 import { testConfig, testDatabaseUrl } from './services.js';
 
 export interface WorkerProcess {
@@ -40,29 +39,8 @@ export async function startPlatform(overrides: Record<string, string> = {}): Pro
   const workers: WorkerProcess[] = [];
 
   async function spawnWorker(id: string): Promise<WorkerProcess> {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'test/support/scripted-worker.ts')], {
-      env: { ...env, WORKER_ID: id },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    await new Promise<void>((resolve, reject) => {
-      child.stdout?.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-        if (output.includes(`READY ${id}`)) resolve();
-      });
-      child.once('exit', (code) => reject(new Error(`worker ${id} exited with ${code} before it was ready:\n${output}`)));
-    });
-    const worker: WorkerProcess = {
-      id,
-      child,
-      stop: (signal = 'SIGTERM') =>
-        new Promise((resolve) => {
-          if (child.exitCode !== null || child.signalCode !== null) return resolve(child.exitCode);
-          child.once('exit', (code) => resolve(code));
-          child.kill(signal);
-        }),
-    };
+    const started = await spawnTsProcess('test/support/scripted-worker.ts', [], { env: { ...env, WORKER_ID: id }, ready: new RegExp(`READY ${id}`) });
+    const worker: WorkerProcess = { id, child: started.child, stop: started.stop };
     workers.push(worker);
     return worker;
   }
