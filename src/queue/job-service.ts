@@ -1,3 +1,4 @@
+import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { EventBus } from '../events/event-bus.js';
 import { AppError } from '../errors.js';
@@ -5,7 +6,7 @@ import type { JobLineage, JobNode } from '../graph/job-lineage.js';
 import { createIdempotencyStore, payloadHash } from './idempotency.js';
 import { parseJobInput } from './job-inputs.js';
 import { JOB_POLICIES, newJobId, parseJobId, type EnqueueType, type JobArea } from './job-types.js';
-import { isTerminalStatus, jobViewFromNode, withLiveState, type JobView } from './job-view.js';
+import { isTerminalStatus, jobViewFromNode, jobViewFromQueue, withLiveState, type JobView } from './job-view.js';
 import { keyPrefixOf, type Queues } from './queues.js';
 
 export interface Principal {
@@ -108,20 +109,27 @@ export function createJobService(deps: JobServiceDeps) {
       inputJson: JSON.stringify(input),
       updatedAtMs: Date.now(),
     };
-    // The graph record first: a worker that picks the job up at once finds it there to update.
-    await lineage.create(node);
     await events.publish({ kind: 'job', jobId }, { type: 'meta', traceId: request.traceId, data: { phase: 'enqueued', type: request.type, tenant: node.tenant } });
-    await queues[request.type].add(request.type, data, { jobId });
+    // Both at once: a worker may start the job before its graph record lands (reads fall back to BullMQ, and
+    // the record's writes are ordered by updatedAtMs); the caller hears back only when both are durable.
+    const [graph, queue] = await Promise.allSettled([lineage.create(node), queues[request.type].add(request.type, data, { jobId })]);
+    if (graph.status === 'rejected') {
+      if (queue.status === 'fulfilled') await queue.value.remove().catch(() => {});
+      throw graph.reason;
+    }
+    if (queue.status === 'rejected') throw queue.reason;
     void events.publish({ kind: 'system' }, { type: 'job.enqueued', jobId, traceId: request.traceId, data: { type: request.type } }).catch(() => {});
   }
 
   async function get(id: string, principal: Principal): Promise<JobView> {
     const { area } = parseJobId(id);
     const node = await lineage.get(id, principal.tenant);
-    if (!node) throw new AppError('NOT_FOUND', `job ${id} does not exist`, { via: 'jobs' });
-    const view = jobViewFromNode(node);
-    if (isTerminalStatus(view.status)) return view;
-    const job = await queues[area].getJob(id);
+    if (node && isTerminalStatus(node.status)) return jobViewFromNode(node);
+    const queued = await queues[area].getJob(id);
+    // Just enqueued, its graph record not yet written: BullMQ's copy of the job tells the same facts.
+    const job: Job<JobData> | undefined = queued && (queued.data as JobData).meta.tenant === principal.tenant ? queued : undefined;
+    if (!node && !job) throw new AppError('NOT_FOUND', `job ${id} does not exist`, { via: 'jobs' });
+    const view = node ? jobViewFromNode(node) : jobViewFromQueue(job as Job<JobData>, area);
     if (!job) return view;
     const [state, leaseMs] = await Promise.all([job.getState(), redis.pttl(`${keyPrefix}:${area}:${id}:lock`)]);
     return withLiveState(view, job, state, leaseMs);

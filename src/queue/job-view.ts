@@ -57,6 +57,31 @@ export function jobViewFromNode(node: JobNode & { artifacts?: Record<string, unk
   };
 }
 
+/** A job whose graph record is not written yet, from the copy BullMQ holds. */
+export function jobViewFromQueue(job: Job<{ input: unknown; meta: { tenant: string; traceId: string; idempotencyKey: string | null; parentJobId: string | null; enqueuedAt: string } }>, area: string): JobView {
+  const { input, meta } = job.data;
+  return {
+    id: job.id as string,
+    type: area,
+    status: 'queued',
+    tenant: meta.tenant,
+    traceId: meta.traceId,
+    idempotencyKey: meta.idempotencyKey,
+    parentJobId: meta.parentJobId,
+    attempts: job.attemptsMade,
+    maxAttempts: job.opts.attempts ?? 1,
+    workerId: null,
+    leaseDeadline: null,
+    enqueuedAt: meta.enqueuedAt,
+    startedAt: null,
+    finishedAt: null,
+    input,
+    result: null,
+    error: null,
+    artifacts: [],
+  };
+}
+
 /** While a job is not finished, BullMQ owns its live state: waiting, running (with a lease) or backing off. */
 export function withLiveState(view: JobView, job: Job, state: string, leaseMs: number): JobView {
   if (isTerminalStatus(view.status)) return view;
