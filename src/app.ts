@@ -25,7 +25,7 @@ export async function startApi(runtime: Runtime): Promise<{ server: HttpServer; 
     evidence: createEvidenceStore(runtime.driver, config.neo4j.database),
     rag: createRagService({ vectors: runtime.vectors, embedder: runtime.embedder, driver: runtime.driver, database: config.neo4j.database }),
   };
-  const server = await createHttpServer({ config, logger, schema: buildSchema(), services, routes: [(app) => registerRestRoutes(app, services)] });
+  const server = await createHttpServer({ config, logger, schema: buildSchema(), services, routes: [(app) => registerRestRoutes(app, services, config)] });
   const url = await server.listen();
   return { server, url };
 }

@@ -6,7 +6,7 @@ export { envSchema };
 export interface Config {
   env: Env['NODE_ENV'];
   logLevel: Env['LOG_LEVEL'];
-  /** Show internal error messages to clients: only outside production. */
+  /** Show internal error messages to clients (a development aid; off unless COGO_EXPOSE_INTERNAL_ERRORS=true). */
   exposeInternalErrors: boolean;
   http: { host: string; port: number; maxPayloadBytes: number };
   dataDir: string;
@@ -52,7 +52,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
   return deepFreeze({
     env: e.NODE_ENV,
     logLevel: e.LOG_LEVEL,
-    exposeInternalErrors: e.NODE_ENV !== 'production',
+    exposeInternalErrors: e.COGO_EXPOSE_INTERNAL_ERRORS,
     http: { host: e.COGO_HOST, port: e.COGO_PORT, maxPayloadBytes: e.COGO_MAX_PAYLOAD_BYTES },
     dataDir,
     services: { autostart: e.COGO_AUTOSTART_SERVICES, timeoutMs: e.COGO_SERVICE_TIMEOUT_MS },

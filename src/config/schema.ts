@@ -28,6 +28,7 @@ export const envSchema = z.object({
   COGO_DATA_DIR: z.string().min(1).default('.cogo'),
   COGO_MAX_PAYLOAD_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
   COGO_AUTOSTART_SERVICES: bool.default(true),
+  COGO_EXPOSE_INTERNAL_ERRORS: bool.default(false),
   COGO_SERVICE_TIMEOUT_MS: z.coerce.number().int().min(1000).default(180_000),
 
   REDIS_URL: url(['redis', 'rediss']).default('redis://127.0.0.1:6379'),

@@ -42,8 +42,13 @@ export function createEventBus(options: EventBusOptions): EventBus {
   const keyOf = (s: StreamName) => (s.kind === 'job' ? `${keyPrefix}:ev:job:${s.jobId}` : `${keyPrefix}:ev:${s.kind}`);
   const channelOf = (s: StreamName) => `${keyOf(s)}:wake`;
   const wakeups = new EventEmitter().setMaxListeners(0);
-  const listening = new Map<string, number>();
+  const listening = new Map<string, { count: number; subscribed: Promise<unknown> }>();
   subscriber.on('message', (channel: string) => wakeups.emit(channel));
+  // Wake-ups published while the subscriber connection was down are gone: after a reconnect, every live
+  // subscription re-reads its stream once.
+  subscriber.on('ready', () => {
+    for (const channel of listening.keys()) wakeups.emit(channel);
+  });
 
   const parse = (stream: StreamName, [id, fields]: [string, string[]]): BusEvent => {
     const body = JSON.parse(fields[3] ?? '{}') as Omit<BusEvent, 'id' | 'seq'>;
@@ -72,13 +77,20 @@ export function createEventBus(options: EventBusOptions): EventBus {
     }
   }
 
+  /** Every caller waits for the SUBSCRIBE itself, not only the first: reading before it is live could miss a wake-up. */
   async function listen(channel: string) {
-    listening.set(channel, (listening.get(channel) ?? 0) + 1);
-    if (listening.get(channel) === 1) await subscriber.subscribe(channel);
+    const entry = listening.get(channel);
+    if (entry) {
+      entry.count++;
+      return entry.subscribed;
+    }
+    const subscribed = subscriber.subscribe(channel);
+    listening.set(channel, { count: 1, subscribed });
+    return subscribed;
   }
   async function unlisten(channel: string) {
-    const left = (listening.get(channel) ?? 1) - 1;
-    if (left > 0) return void listening.set(channel, left);
+    const entry = listening.get(channel);
+    if (entry && --entry.count > 0) return;
     listening.delete(channel);
     await subscriber.unsubscribe(channel).catch(() => {});
   }
@@ -89,6 +101,7 @@ export function createEventBus(options: EventBusOptions): EventBus {
     const stop = new AbortController();
     const onAbort = () => stop.abort();
     opts.signal?.addEventListener('abort', onAbort, { once: true });
+    if (opts.signal?.aborted) stop.abort();
     // Listen before the first read: an event published in between wakes us and is then read, never lost.
     const wakes = on(wakeups, channel, { signal: stop.signal });
     await listen(channel);
@@ -101,7 +114,8 @@ export function createEventBus(options: EventBusOptions): EventBus {
           for (const event of page) {
             last = event.id;
             yield event;
-            if (stream.kind === 'job' && isTerminalEvent(event.type)) return;
+            // A requeued job's new run follows its old terminal event on the same stream: end only at the last one.
+            if (stream.kind === 'job' && isTerminalEvent(event.type) && event === page.at(-1) && (await read(stream, event.id, 1)).length === 0) return;
           }
         } while (page.length === PAGE);
         const woke = await wakes.next().catch(() => ({ done: true }));

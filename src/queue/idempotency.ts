@@ -4,6 +4,8 @@ import { AppError } from '../errors.js';
 
 /** Keys outlive BullMQ's own job retention: DESIGN §4 asks for at least 24 h. */
 const KEY_TTL_SECONDS = 48 * 3600;
+/** A claim whose winner died before creating the job lapses after this, so the key becomes usable again. */
+const PENDING_TTL_SECONDS = 30;
 const PENDING_WAIT_MS = 5000;
 
 export type Claim = { status: 'new'; jobId: string } | { status: 'existing'; jobId: string };
@@ -25,13 +27,14 @@ function stableJson(value: unknown): string {
 /**
  * Same key + same payload → the same job; same key + another payload → IDEMPOTENCY_CONFLICT. The first caller
  * wins a SET NX and creates the job; concurrent callers wait until it is created so the id they return is real.
+ * The winner's claim is short-lived until the job exists, then kept for 48 h.
  */
 export function createIdempotencyStore(redis: Redis, keyPrefix: string) {
   const keyOf = (scope: string, key: string) => `${keyPrefix}:idem:${scope}:${key}`;
 
   async function claim(scope: string, key: string, hash: string, proposedJobId: string): Promise<Claim> {
     const redisKey = keyOf(scope, key);
-    const won = await redis.set(redisKey, JSON.stringify({ jobId: proposedJobId, hash, state: 'pending', at: Date.now() }), 'EX', KEY_TTL_SECONDS, 'NX');
+    const won = await redis.set(redisKey, JSON.stringify({ jobId: proposedJobId, hash, state: 'pending', at: Date.now() }), 'EX', PENDING_TTL_SECONDS, 'NX');
     if (won) return { status: 'new', jobId: proposedJobId };
     const deadline = Date.now() + PENDING_WAIT_MS;
     for (;;) {
@@ -44,8 +47,11 @@ export function createIdempotencyStore(redis: Redis, keyPrefix: string) {
           details: { jobId: record.jobId },
         });
       }
-      // A winner that died before creating the job leaves `pending` behind: after a while, take its place.
-      if (record.state === 'created' || Date.now() > deadline) return { status: record.state === 'created' ? 'existing' : 'new', jobId: record.jobId };
+      if (record.state === 'created') return { status: 'existing', jobId: record.jobId };
+      // Never take over a live claim (two creators of one job); a dead winner's claim lapses by its TTL.
+      if (Date.now() > deadline) {
+        throw new AppError('UPSTREAM_UNAVAILABLE', `an enqueue with idempotency key "${key}" is still in progress; retry in a few seconds`, { via: 'jobs', retryable: true });
+      }
       await new Promise((r) => setTimeout(r, 15));
     }
   }

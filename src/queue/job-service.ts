@@ -31,6 +31,15 @@ export interface JobData {
 
 const IDEMPOTENCY_KEY = /^[\w.:@/-]{1,200}$/;
 
+/**
+ * What may be shown of an input: a build's `env` values are secrets (tokens, passwords). BullMQ keeps the real
+ * values for the worker; the graph record and every response carry `***`.
+ */
+export function redactInput(input: unknown): unknown {
+  if (!input || typeof input !== 'object' || !('env' in input) || !input.env || typeof input.env !== 'object') return input;
+  return { ...input, env: Object.fromEntries(Object.keys(input.env).map((name) => [name, '***'])) };
+}
+
 export interface JobServiceDeps {
   redis: Redis;
   queues: Queues;
@@ -106,7 +115,7 @@ export function createJobService(deps: JobServiceDeps) {
       enqueuedAt,
       attempts: 0,
       maxAttempts: JOB_POLICIES[request.type].attempts,
-      inputJson: JSON.stringify(input),
+      inputJson: JSON.stringify(redactInput(input)),
       updatedAtMs: Date.now(),
     };
     await events.publish({ kind: 'job', jobId }, { type: 'meta', traceId: request.traceId, data: { phase: 'enqueued', type: request.type, tenant: node.tenant } });
@@ -114,10 +123,17 @@ export function createJobService(deps: JobServiceDeps) {
     // the record's writes are ordered by updatedAtMs); the caller hears back only when both are durable.
     const [graph, queue] = await Promise.allSettled([lineage.create(node), queues[request.type].add(request.type, data, { jobId })]);
     if (graph.status === 'rejected') {
-      if (queue.status === 'fulfilled') await queue.value.remove().catch(() => {});
-      throw graph.reason;
+      const removed = queue.status === 'rejected' || (await queue.value.remove().then(() => true, () => false));
+      if (removed) throw graph.reason;
+      // A worker holds the job already: it will run, so its record must exist. One more try; a second failure
+      // reaches the caller, whose retry with the same key then finds this job.
+      await lineage.create(node);
     }
-    if (queue.status === 'rejected') throw queue.reason;
+    if (queue.status === 'rejected') {
+      const now = Date.now();
+      await lineage.update(jobId, { status: 'failed', errorJson: JSON.stringify({ code: 'UPSTREAM_UNAVAILABLE', message: 'the job could not be queued', retryable: true }), updatedAtMs: now }).catch(() => {});
+      throw queue.reason;
+    }
     void events.publish({ kind: 'system' }, { type: 'job.enqueued', jobId, traceId: request.traceId, data: { type: request.type } }).catch(() => {});
   }
 
@@ -129,7 +145,7 @@ export function createJobService(deps: JobServiceDeps) {
     // Just enqueued, its graph record not yet written: BullMQ's copy of the job tells the same facts.
     const job: Job<JobData> | undefined = queued && (queued.data as JobData).meta.tenant === principal.tenant ? queued : undefined;
     if (!node && !job) throw new AppError('NOT_FOUND', `job ${id} does not exist`, { via: 'jobs' });
-    const view = node ? jobViewFromNode(node) : jobViewFromQueue(job as Job<JobData>, area);
+    const view = node ? jobViewFromNode(node) : jobViewFromQueue(redactInput, job as Job<JobData>, area);
     if (!job) return view;
     const [state, leaseMs] = await Promise.all([job.getState(), redis.pttl(`${keyPrefix}:${area}:${id}:lock`)]);
     return withLiveState(view, job, state, leaseMs);

@@ -58,8 +58,8 @@ export function jobViewFromNode(node: JobNode & { artifacts?: Record<string, unk
 }
 
 /** A job whose graph record is not written yet, from the copy BullMQ holds. */
-export function jobViewFromQueue(job: Job<{ input: unknown; meta: { tenant: string; traceId: string; idempotencyKey: string | null; parentJobId: string | null; enqueuedAt: string } }>, area: string): JobView {
-  const { input, meta } = job.data;
+export function jobViewFromQueue(redact: (input: unknown) => unknown, job: Job<{ input: unknown; meta: { tenant: string; traceId: string; idempotencyKey: string | null; parentJobId: string | null; enqueuedAt: string } }>, area: string): JobView {
+  const { meta } = job.data;
   return {
     id: job.id as string,
     type: area,
@@ -75,7 +75,7 @@ export function jobViewFromQueue(job: Job<{ input: unknown; meta: { tenant: stri
     enqueuedAt: meta.enqueuedAt,
     startedAt: null,
     finishedAt: null,
-    input,
+    input: redact(job.data.input),
     result: null,
     error: null,
     artifacts: [],
@@ -86,7 +86,15 @@ export function jobViewFromQueue(job: Job<{ input: unknown; meta: { tenant: stri
 export function withLiveState(view: JobView, job: Job, state: string, leaseMs: number): JobView {
   if (isTerminalStatus(view.status)) return view;
   const status: JobStatus =
-    state === 'active' ? 'active' : state === 'delayed' && job.attemptsMade > 0 ? 'retrying' : state === 'failed' ? 'dead' : view.status;
+    state === 'active'
+      ? 'active'
+      : state === 'delayed' && job.attemptsMade > 0
+        ? 'retrying'
+        : state === 'failed'
+          ? 'dead'
+          : state === 'completed'
+            ? 'completed'
+            : view.status;
   return {
     ...view,
     status,

@@ -63,6 +63,16 @@ export async function startWorkerHost(options: WorkerHostOptions) {
       void events.publish({ kind: 'system' }, { type: 'job.stalled', jobId, data: { area } }).catch(() => {});
     });
     worker.on('error', (error) => logger.warn({ err: error, area }, 'worker error'));
+    // BullMQ fails a job that stalled more than maxStalledCount times without running it: record it as dead.
+    worker.on('failed', (job, error) => {
+      if (!job || running.has(job.id as string) || !/stalled more than allowable limit/.test(error.message)) return;
+      const now = new Date();
+      const wire = { code: 'INTERNAL', message: 'the job stalled too many times (its workers kept dying)', retryable: true };
+      void lineage
+        .update(job.id as string, { status: 'dead', errorJson: JSON.stringify(wire), finishedAt: now.toISOString(), updatedAtMs: now.getTime() })
+        .then(() => events.publish({ kind: 'job', jobId: job.id as string }, { type: 'job.dead', traceId: job.data.meta.traceId, data: { status: 'dead', error: wire } }))
+        .catch((failure: unknown) => logger.warn({ err: failure, jobId: job.id }, 'could not record a stalled-out job'));
+    });
     return worker;
   });
   const presence = startPresence({ redis, keyPrefix, events, workerId, queues: areas, activeJobs: () => running.size });
@@ -110,7 +120,8 @@ export async function startWorkerHost(options: WorkerHostOptions) {
       void events.publish({ kind: 'system' }, { type: 'job.completed', jobId, traceId: meta.traceId, data: { area } }).catch(() => {});
       return result;
     } catch (thrown) {
-      throw await settleFailure(area, job, attempt, controller.signal.reason === CANCELLED ? CANCELLED : thrown, publish, log);
+      // An aborted attempt failed because of why it was aborted (cancel, timeout), whatever the processor threw.
+      throw await settleFailure(area, job, attempt, controller.signal.aborted ? controller.signal.reason : thrown, publish, log);
     } finally {
       clearTimeout(timeout);
       running.delete(jobId);

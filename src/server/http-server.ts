@@ -110,7 +110,11 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     },
     async close() {
       await wsServer.dispose();
+      // Event streams (SSE) never go idle by themselves: give requests in flight a moment, then cut what is left.
+      const force = setTimeout(() => app.server.closeAllConnections(), 3000);
+      force.unref();
       await app.close();
+      clearTimeout(force);
       await apollo.stop();
     },
   };

@@ -75,6 +75,20 @@ describe('enqueueing jobs through GraphQL', () => {
     });
   });
 
+  it('never shows a build job\'s env values: the graph record and reads carry ***', async () => {
+    const { data } = await platform.graphql<{ enqueueBuild: { jobId: string; job: { input: { env: Record<string, string> } } } }>(
+      'mutation { enqueueBuild(input: {workspace: "w", command: ["make"], env: {API_TOKEN: "s3cr3t-value"}}) { jobId job { input } } }',
+    );
+    expect(data!.enqueueBuild.job.input.env).toEqual({ API_TOKEN: '***' });
+    const record = await platform.runtime.driver.executeQuery('MATCH (j:Job {id: $id}) RETURN j.inputJson AS input', { id: data!.enqueueBuild.jobId });
+    expect(record.records[0]?.get('input')).not.toContain('s3cr3t-value');
+    const rest = await (await fetch(`${platform.url}/v1/jobs/${data!.enqueueBuild.jobId}`)).text();
+    expect(rest).not.toContain('s3cr3t-value');
+    // The worker still gets the real value.
+    const queued = await platform.runtime.queues.build.getJob(data!.enqueueBuild.jobId);
+    expect((queued!.data.input as { env: Record<string, string> }).env.API_TOKEN).toBe('s3cr3t-value');
+  });
+
   it('links a child job to its parent in Neo4j', async () => {
     const parent = (await enqueue({})).data!.enqueueExecute.jobId;
     const child = (await enqueue({}, undefined, parent)).data!.enqueueExecute.jobId;

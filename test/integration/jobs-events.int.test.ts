@@ -105,6 +105,38 @@ describe('job event streams', () => {
     });
   });
 
+  it('streams worker presence and job lifecycle events on agentPresence and systemEvents', async () => {
+    const client = createWsClient({ url: platform.url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket, retryAttempts: 0 });
+    const after = (await platform.runtime.events.read({ kind: 'system' }, undefined, 100_000)).at(-1)?.id;
+    const presence = client.iterate<{ agentPresence: BusEvent }>({ query: 'subscription { agentPresence { type data } }' });
+    const system = client.iterate<{ systemEvents: BusEvent }>({ query: 'subscription($after: String) { systemEvents(after: $after) { type jobId } }', variables: { after } });
+    try {
+      const worker = await platform.spawnWorker('presence-worker');
+      for (;;) {
+        const { value } = await presence.next();
+        const event = value!.data!.agentPresence;
+        if (event.type === 'agent.up' && event.data.id === 'presence-worker') break;
+      }
+      const jobId = await enqueueSlowJob(1);
+      const seen: string[] = [];
+      for (;;) {
+        const { value } = await system.next();
+        const event = value!.data!.systemEvents;
+        if (event.jobId === jobId) seen.push(event.type);
+        if (event.jobId === jobId && event.type === 'job.completed') break;
+      }
+      expect(seen).toEqual(['job.enqueued', 'job.completed']);
+      await worker.stop();
+      for (;;) {
+        const { value } = await presence.next();
+        const event = value!.data!.agentPresence;
+        if (event.type === 'agent.down' && event.data.id === 'presence-worker') break;
+      }
+    } finally {
+      await client.dispose();
+    }
+  });
+
   it('refuses a subscription to a job that does not exist with NOT_FOUND', async () => {
     const client = createWsClient({ url: platform.url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket, retryAttempts: 0 });
     const iterator = client.iterate({ query: SUBSCRIBE, variables: { jobId: 'execute-00000000-0000-4000-8000-000000000000' } });

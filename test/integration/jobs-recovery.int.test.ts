@@ -85,6 +85,11 @@ describe('job recovery, retries and cancellation with worker processes', () => {
     expect(completed.result).toMatchObject({ runs: 4 });
     const after = (await platform.graphql<{ deadLetters: { id: string }[] }>('{ deadLetters { id } }')).data!.deadLetters;
     expect(after.map((l) => l.id)).not.toContain(jobId);
+    // A subscriber from the start sees both runs: the stream ends at the last terminal event, not the first.
+    const streamed: string[] = [];
+    for await (const event of platform.runtime.events.subscribe({ kind: 'job', jobId })) streamed.push(event.type);
+    expect(streamed.filter((t) => t === 'job.dead')).toHaveLength(1);
+    expect(streamed.at(-1)).toBe('execute.done');
     await worker.stop();
   });
 

@@ -12,7 +12,7 @@ function header(request: FastifyRequest, name: string): string | undefined {
 }
 
 /** The REST compatibility layer (DESIGN §2): the same services as GraphQL, the plan's URLs and shapes. */
-export function registerRestRoutes(app: FastifyInstance, services: Services): void {
+export function registerRestRoutes(app: FastifyInstance, services: Services, options: { exposeInternalErrors: boolean }): void {
   app.get('/openapi.json', async () => openApiDocument(services.version));
 
   app.post<{ Params: { type: string }; Querystring: { parentJobId?: string } }>('/v1/:type/enqueue', async (request, reply) => {
@@ -45,6 +45,6 @@ export function registerRestRoutes(app: FastifyInstance, services: Services): vo
     const after = header(request, 'last-event-id') ?? request.query.after;
     // Checked before the reply turns into a stream, so that a bad cursor still gets a JSON error response.
     if (after) await services.events.assertCursor({ kind: 'job', jobId: id }, after);
-    await sendSse(request, reply, services.events.subscribe({ kind: 'job', jobId: id }, { after }));
+    await sendSse(request, reply, services.events.subscribe({ kind: 'job', jobId: id }, { after }), options.exposeInternalErrors);
   });
 }
