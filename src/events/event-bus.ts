@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { on, EventEmitter } from 'node:events';
+import { EventEmitter } from 'node:events';
 import type { Redis } from 'ioredis';
 import { AppError } from '../errors.js';
 import { compareIds, isCursor, isTerminalEvent, type BusEvent, type StreamName } from './event-types.js';
@@ -103,11 +103,20 @@ export function createEventBus(options: EventBusOptions): EventBus {
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     if (opts.signal?.aborted) stop.abort();
     // Listen before the first read: an event published in between wakes us and is then read, never lost.
-    const wakes = on(wakeups, channel, { signal: stop.signal });
+    // Wake-ups only mark the stream dirty: a burst of events costs one read, not one read per event.
+    let dirty = false;
+    let wake: (() => void) | undefined;
+    const onWake = () => {
+      dirty = true;
+      wake?.();
+    };
+    wakeups.on(channel, onWake);
+    stop.signal.addEventListener('abort', () => wake?.(), { once: true });
     await listen(channel);
     let last = opts.after;
     try {
       for (;;) {
+        dirty = false;
         let page: BusEvent[];
         do {
           page = await read(stream, last);
@@ -118,10 +127,12 @@ export function createEventBus(options: EventBusOptions): EventBus {
             if (stream.kind === 'job' && isTerminalEvent(event.type) && event === page.at(-1) && (await read(stream, event.id, 1)).length === 0) return;
           }
         } while (page.length === PAGE);
-        const woke = await wakes.next().catch(() => ({ done: true }));
-        if (woke.done) return;
+        if (!dirty && !stop.signal.aborted) await new Promise<void>((resolve) => (wake = resolve));
+        wake = undefined;
+        if (stop.signal.aborted) return;
       }
     } finally {
+      wakeups.off(channel, onWake);
       opts.signal?.removeEventListener('abort', onAbort);
       stop.abort();
       await unlisten(channel);
