@@ -94,11 +94,15 @@ export function withLiveState(view: JobView, job: Job, state: string, leaseMs: n
           ? 'dead'
           : state === 'completed'
             ? 'completed'
-            : view.status;
+            : state === 'waiting' || state === 'prioritized'
+              ? 'queued'
+              : view.status;
   return {
     ...view,
     status,
     attempts: Math.max(view.attempts, job.attemptsStarted ?? job.attemptsMade),
+    // Back in the queue after a stall: the worker it names is gone.
+    workerId: status === 'queued' ? null : view.workerId,
     leaseDeadline: state === 'active' && leaseMs > 0 ? new Date(Date.now() + leaseMs).toISOString() : null,
   };
 }
