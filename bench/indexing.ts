@@ -111,7 +111,7 @@ export default async function indexingBench(): Promise<BenchReport> {
     const indexer = createIndexingProcessor({ allowedRoots: [], embedder, vectors, state: createIndexStateStore(sql), graph, redis, keyPrefix: `{bench-${id}}` });
     const run = async (root: string, mode: 'incremental' | 'full' = 'incremental') => {
       const started = performance.now();
-      const result = (await indexer(benchContext({ root, mode }, tenant))) as Record<string, number>;
+      const result = (await indexer(benchContext({ root, mode, failOnFileError: false }, tenant))) as Record<string, number>;
       return { ms: performance.now() - started, result };
     };
 

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
+import { AppError } from '../../src/errors.js';
 import { chunkFile } from '../../ingest/chunkers/index.js';
 import type { Embedder } from '../../ingest/embedders/index.js';
 import { resolveIndexRoot, type SkippedEntry } from '../../ingest/scanner.js';
@@ -118,6 +119,14 @@ export function createIndexingProcessor(deps: IndexingDeps): Processor<IndexingI
       });
       ckpt.finished = true;
       await ctx.checkpoint.set(ckpt);
+      if (ctx.input.failOnFileError && attempt.failed.length > 0) {
+        // Everything readable is indexed and the report is stored; the caller asked for the failures to count.
+        const names = attempt.failed.slice(0, 5).map((f) => f.path).join(', ');
+        throw new AppError('BAD_INPUT', `${attempt.failed.length} file(s) could not be indexed (${names}); the job's report lists them`, {
+          via: 'indexing',
+          details: { failedFiles: attempt.failed.slice(0, 50) },
+        });
+      }
       return result;
     } finally {
       progress.stop();

@@ -18,6 +18,8 @@ export const JOB_INPUTS = {
     include: globs.optional(),
     exclude: globs.optional(),
     mode: z.enum(['incremental', 'full']).default('incremental'),
+    /** A file that cannot be read or parsed is reported and skipped; with this set, it fails the job too. */
+    failOnFileError: z.boolean().default(false),
   }),
   build: z.object({
     workspace: shortText(4096),

@@ -88,6 +88,24 @@ describe('indexing agent: incremental indexing into pgvector and Neo4j (OpenAI-c
     expect(events.filter((e) => e.type === 'indexing.progress').length).toBeGreaterThan(0);
   });
 
+  it('fails the job after indexing the rest when asked to (failOnFileError), naming the failed file', async () => {
+    const before = texts().length;
+    const { data } = await platform.graphql<{ enqueueIndexing: { jobId: string } }>(
+      'mutation($input: IndexingInput!) { enqueueIndexing(input: $input) { jobId } }',
+      { input: { root: corpus.root, failOnFileError: true } },
+    );
+    const jobId = data!.enqueueIndexing.jobId;
+    const job = await waitUntil(async () => {
+      const read = await platform.graphql<{ job: { status: string; attempts: number; error: { code: string; message: string } } }>('query($id: ID!) { job(id: $id) { status attempts error { code message } } }', { id: jobId });
+      return read.data?.job.status === 'failed' && read.data.job;
+    }, 30_000);
+    expect(job.attempts).toBe(1);
+    expect(job.error.code).toBe('BAD_INPUT');
+    expect(job.error.message).toContain('dangling.md');
+    // Nothing changed since the first run: the failing run embedded nothing.
+    expect(texts().length).toBe(before);
+  });
+
   it('re-indexes with no change without embedding anything', async () => {
     const before = texts().length;
     const rowsBefore = await chunkRows();
