@@ -52,8 +52,7 @@ export function registerIndexCommand(program: Command): void {
           say('no worker serves the indexing queue: start one with `npm start` or `cogo worker --queues indexing`; the job waits in the queue until then (Ctrl-C leaves it queued)');
         }
         const input = { root, mode: options.full ? 'full' : 'incremental', ...(options.include ? { include: options.include } : {}), ...(options.exclude ? { exclude: options.exclude } : {}) };
-        code = await runOnce(plane, input);
-        if (options.watch) code = await watchAndReindex(plane, root, { ...input, mode: 'incremental' });
+        code = options.watch ? await watchAndReindex(plane, root, input) : await runOnce(plane, input);
       } catch (error) {
         if (!isAppError(error)) throw error;
         process.stderr.write(`index failed: ${error.code}: ${error.message}\n`);
@@ -202,9 +201,12 @@ function createProgressView() {
   };
 }
 
-/** `--watch`: re-index after changes settle (debounced); changes during a run trigger one more run after it. */
+/**
+ * `--watch`: index once, then re-index (incrementally) after changes settle; changes during a run trigger one
+ * more run after it. The watcher starts before the first run: Node sets up a recursive watch on Linux
+ * asynchronously, and a change made right after "watching" must not fall into that gap.
+ */
 async function watchAndReindex(plane: ControlPlane, root: string, input: Record<string, unknown>): Promise<number> {
-  say(`watching ${root} for changes (Ctrl-C to stop)`);
   let timer: NodeJS.Timeout | undefined;
   let dirty = false;
   let wake: (() => void) | undefined;
@@ -219,6 +221,9 @@ async function watchAndReindex(plane: ControlPlane, root: string, input: Record<
   });
   const stopped = new Promise<'stop'>((resolve) => process.once('SIGINT', () => resolve('stop')));
   try {
+    await runOnce(plane, input);
+    input = { ...input, mode: 'incremental' };
+    say(`watching ${root} for changes (Ctrl-C to stop)`);
     for (;;) {
       if (!dirty && (await Promise.race([new Promise<'change'>((resolve) => (wake = () => resolve('change'))), stopped])) === 'stop') return 0;
       // Changes made while this run goes set `dirty` again: the loop runs once more right after it.
