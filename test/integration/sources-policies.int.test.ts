@@ -109,7 +109,8 @@ describe('withPolicies', () => {
           details: expect.objectContaining({ breakerOpen: true }),
         });
       }
-      expect(Date.now() - started).toBeLessThan(200);
+      // Fast: no request leaves (the hit count is unchanged), well under one 10 s attempt timeout.
+      expect(Date.now() - started).toBeLessThan(1000);
       expect(web.hits(path)).toBe(3);
 
       await new Promise((resolve) => setTimeout(resolve, 900));
@@ -166,7 +167,7 @@ describe('withPolicies', () => {
         return Date.now() - started;
       };
       expect(await run(2)).toBeGreaterThanOrEqual(740);
-      expect(await run(6)).toBeLessThan(600);
+      expect(await run(6)).toBeLessThan(650);
     });
 
     it('turns an attempt over attemptTimeoutMs into TIMEOUT and retries it', async () => {
