@@ -5,6 +5,7 @@ import { startFixtureWeb, type FixtureWeb } from '../support/fixture-web.js';
 import { startResearchCorpus, type ResearchCorpus } from '../support/research-corpus.js';
 import { createResearchWorkers, deleteTestEvidence } from '../support/research-workers.js';
 import { startPlatform, waitUntil, type Platform } from './support/platform.js';
+import { maxInWindow } from '../support/rate-window.js';
 
 type Result = {
   evidence: { url: string }[];
@@ -17,16 +18,6 @@ type Result = {
 const resultOf = (events: BusEvent[]) => events.findLast((e) => e.type === 'research.done')?.data.result as Result;
 const logsOf = (events: BusEvent[], kind: string) => events.filter((e) => e.type === 'research.log' && e.data.kind === kind);
 
-/** The most hits seen in any window of `windowMs`. */
-function maxInWindow(times: number[], windowMs: number): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let best = 0;
-  for (let i = 0, j = 0; j < sorted.length; j++) {
-    while ((sorted[j] ?? 0) - (sorted[i] ?? 0) >= windowMs) i++;
-    best = Math.max(best, j - i + 1);
-  }
-  return best;
-}
 
 describe('research source policies across worker processes', () => {
   let platform: Platform;

@@ -5,6 +5,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisRateLimiter, type RedisRateLimiter } from '../../ingest/sources/policies/rate-limiter.js';
 import { createRedisCircuitBreaker } from '../../ingest/sources/policies/circuit-breaker.js';
+import { maxInWindow } from '../support/rate-window.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const prefix = `test-rl-${randomUUID().slice(0, 8)}`;
@@ -37,16 +38,6 @@ async function drain(limiter: RedisRateLimiter, durationMs: number): Promise<num
   return grants;
 }
 
-/** The most grants seen in any window of `windowMs`: a bucket of size `burst` allows burst + rate·window. */
-function maxInWindow(times: number[], windowMs: number): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let best = 0;
-  for (let i = 0, j = 0; j < sorted.length; j++) {
-    while ((sorted[j] ?? 0) - (sorted[i] ?? 0) >= windowMs) i++;
-    best = Math.max(best, j - i + 1);
-  }
-  return best;
-}
 
 describe('createRedisRateLimiter', () => {
   describe('when two limiter instances share a source', () => {
