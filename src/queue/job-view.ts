@@ -103,6 +103,8 @@ export function withLiveState(view: JobView, job: Job, state: string, leaseMs: n
     attempts: Math.max(view.attempts, job.attemptsStarted ?? job.attemptsMade),
     // Back in the queue after a stall: the worker it names is gone.
     workerId: status === 'queued' ? null : view.workerId,
+    // Finished in BullMQ before the graph record caught up: BullMQ's copy of the outcome is the same one.
+    ...(state === 'completed' ? { result: view.result ?? job.returnvalue ?? null, finishedAt: view.finishedAt ?? (job.finishedOn ? new Date(job.finishedOn).toISOString() : null) } : {}),
     leaseDeadline: state === 'active' && leaseMs > 0 ? new Date(Date.now() + leaseMs).toISOString() : null,
   };
 }

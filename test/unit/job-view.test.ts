@@ -23,6 +23,10 @@ describe('withLiveState', () => {
     expect(withLiveState({ ...base, status: 'queued' }, job(1, 1), 'delayed', -2).status).toBe('retrying');
     expect(withLiveState({ ...base, status: 'queued' }, job(0, 0), 'delayed', -2).status).toBe('queued');
   });
+  it('takes the result of a job BullMQ finished before the graph record caught up from BullMQ', () => {
+    const finished = { attemptsMade: 0, attemptsStarted: 1, returnvalue: { steps: 3 }, finishedOn: Date.parse('2026-01-01T00:00:01.000Z') } as unknown as Job;
+    expect(withLiveState(base, finished, 'completed', -2)).toMatchObject({ status: 'completed', result: { steps: 3 }, finishedAt: '2026-01-01T00:00:01.000Z' });
+  });
   it('never overrides a finished record', () => {
     expect(withLiveState({ ...base, status: 'cancelled' }, job(1), 'waiting', -2).status).toBe('cancelled');
   });
