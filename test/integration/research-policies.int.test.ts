@@ -3,7 +3,7 @@ import { DEFAULT_POLICIES } from '../../agents/research/index.js';
 import type { BusEvent } from '../../src/events/event-types.js';
 import { startFixtureWeb, type FixtureWeb } from '../support/fixture-web.js';
 import { startResearchCorpus, type ResearchCorpus } from '../support/research-corpus.js';
-import { createResearchWorkers, deleteTestEvidence } from '../support/research-workers.js';
+import { createResearchWorkers, deleteTestEvidence, researchResult } from '../support/research-workers.js';
 import { startPlatform, waitUntil, type Platform } from './support/platform.js';
 import { maxInWindow } from '../support/rate-window.js';
 
@@ -15,7 +15,7 @@ type Result = {
     sources: Record<string, { calls: number; failures: number; retries: number; breaker: string; breakerOpened: boolean; latencyMs: { p50: number; p95: number } }>;
   };
 };
-const resultOf = (events: BusEvent[]) => events.findLast((e) => e.type === 'research.done')?.data.result as Result;
+const resultOf = (events: BusEvent[]) => researchResult<Result>(events);
 const logsOf = (events: BusEvent[], kind: string) => events.filter((e) => e.type === 'research.log' && e.data.kind === kind);
 
 
@@ -44,7 +44,7 @@ describe('research source policies across worker processes', () => {
       Array.from({ length: 8 }, (_, j) => workers.enqueue({ question: `tidal report ${j}`, sources: [0, 1, 2, 3].map((k) => `${corpus.url}/doc/${100 + j * 4 + k}`) })),
     );
     const finished = await Promise.all(jobs.map((id) => workers.finished(id, 90_000)));
-    expect(finished.every((events) => resultOf(events)?.evidence.length === 4)).toBe(true);
+    expect(finished.map((events) => resultOf(events).evidence.length)).toEqual(jobs.map(() => 4));
     const owners = new Set(finished.map((events) => events.find((e) => e.type === 'meta' && e.data.phase === 'started')?.data.workerId));
     expect(owners).toEqual(new Set([a.id, b.id]));
 

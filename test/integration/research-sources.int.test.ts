@@ -7,12 +7,12 @@ import type { BusEvent } from '../../src/events/event-types.js';
 import { startWorkerHost, type WorkerHost } from '../../src/queue/worker-host.js';
 import { FIXTURE_API_KEY, startFixtureWeb, type FixtureWeb } from '../support/fixture-web.js';
 import { startResearchCorpus, type ResearchCorpus } from '../support/research-corpus.js';
-import { createResearchWorkers, deleteTestEvidence } from '../support/research-workers.js';
+import { createResearchWorkers, deleteTestEvidence, researchResult } from '../support/research-workers.js';
 import { startPlatform, type Platform } from './support/platform.js';
 
 type Item = { id: string; url: string; title: string; kind: string; source: string; conflictsWith?: string[] };
 type Result = { evidence: Item[]; conflicts: { kind: string; ids: string[] }[]; failures: unknown[]; plan: { queries: Record<string, string[]> } };
-const resultOf = (events: BusEvent[]) => events.findLast((e) => e.type === 'research.done')?.data.result as Result;
+const resultOf = (events: BusEvent[]) => researchResult<Result>(events);
 
 describe('research sources beyond the web', () => {
   let platform: Platform;

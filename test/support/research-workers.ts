@@ -59,6 +59,17 @@ export function createResearchWorkers(platform: Platform) {
   };
 }
 
+/**
+ * The `research.done` result of a finished job. A job that ended otherwise fails the test with what it said
+ * instead (its errors, logs and terminal event), so that a failure in CI explains itself.
+ */
+export function researchResult<T>(events: readonly BusEvent[]): T {
+  const done = events.findLast((e) => e.type === 'research.done');
+  if (done) return done.data.result as T;
+  const said = events.filter((e) => /\.(error|log)$|^job\.|^meta$/.test(e.type)).map((e) => `${e.seq} ${e.type} ${JSON.stringify(e.data)}`);
+  throw new Error(`the job ended without research.done; its events:\n${said.join('\n')}`);
+}
+
 /** Removes what the tests' jobs wrote: evidence fetched from the given loopback servers and their sources. */
 export async function deleteTestEvidence(platform: Platform, urlPrefixes: readonly string[]): Promise<void> {
   const session = platform.runtime.driver.session({ database: platform.config.neo4j.database });
