@@ -118,21 +118,16 @@ export function createJobService(deps: JobServiceDeps) {
       inputJson: JSON.stringify(redactInput(input)),
       updatedAtMs: Date.now(),
     };
+    // The record first: once BullMQ has the job a worker may run it at once, and agents attach what they
+    // produce to their (:Job) node, so it must exist before any worker can see the job.
+    await lineage.create(node);
     await events.publish({ kind: 'job', jobId }, { type: 'meta', traceId: request.traceId, data: { phase: 'enqueued', type: request.type, tenant: node.tenant } });
-    // Both at once: a worker may start the job before its graph record lands (reads fall back to BullMQ, and
-    // the record's writes are ordered by updatedAtMs); the caller hears back only when both are durable.
-    const [graph, queue] = await Promise.allSettled([lineage.create(node), queues[request.type].add(request.type, data, { jobId })]);
-    if (graph.status === 'rejected') {
-      const removed = queue.status === 'rejected' || (await queue.value.remove().then(() => true, () => false));
-      if (removed) throw graph.reason;
-      // A worker holds the job already: it will run, so its record must exist. One more try; a second failure
-      // reaches the caller, whose retry with the same key then finds this job.
-      await lineage.create(node);
-    }
-    if (queue.status === 'rejected') {
-      const now = Date.now();
-      await lineage.update(jobId, { status: 'failed', errorJson: JSON.stringify({ code: 'UPSTREAM_UNAVAILABLE', message: 'the job could not be queued', retryable: true }), updatedAtMs: now }).catch(() => {});
-      throw queue.reason;
+    try {
+      await queues[request.type].add(request.type, data, { jobId });
+    } catch (error) {
+      const wire = { code: 'UPSTREAM_UNAVAILABLE', message: 'the job could not be queued', retryable: true };
+      await lineage.update(jobId, { status: 'failed', errorJson: JSON.stringify(wire), finishedAt: new Date().toISOString(), updatedAtMs: Date.now() }).catch(() => {});
+      throw error;
     }
     void events.publish({ kind: 'system' }, { type: 'job.enqueued', jobId, traceId: request.traceId, data: { type: request.type } }).catch(() => {});
   }

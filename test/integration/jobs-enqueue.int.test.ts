@@ -35,6 +35,19 @@ describe('enqueueing jobs through GraphQL', () => {
     expect(new Set(events.map((e) => e.traceId)).size).toBe(1);
   });
 
+  it("has the job's graph record in place before a worker can start it", async () => {
+    const ids = await Promise.all(Array.from({ length: 40 }, async () => {
+      const { data, errors } = await platform.graphql<EnqueueData>(ENQUEUE, { input: { action: 'read-record' } });
+      expect(errors).toBeUndefined();
+      return data!.enqueueExecute.jobId;
+    }));
+    const results = await Promise.all(ids.map((id) => waitUntil(async () => {
+      const { data } = await platform.graphql<JobData>(JOB, { id });
+      return data?.job.status === 'completed' && data.job.result;
+    })));
+    expect(results).toEqual(ids.map(() => ({ recorded: true })));
+  });
+
   it('carries the W3C traceparent of the request into the job and its events', async () => {
     const response = await fetch(`${platform.url}/graphql`, {
       method: 'POST',

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import { AppError, type ErrorCode } from '../../src/errors.js';
+import type { JobLineage } from '../../src/graph/job-lineage.js';
 import type { Processor } from '../../src/queue/job-context.js';
 
 /**
@@ -15,10 +16,12 @@ export interface ScriptParams {
   failCode?: ErrorCode;
 }
 
-export function scriptedProcessor(redis: Redis, keyPrefix: string): Processor<{ action: string; params: ScriptParams }> {
+export function scriptedProcessor(redis: Redis, keyPrefix: string, lineage: JobLineage): Processor<{ action: string; params: ScriptParams }> {
   return async (ctx) => {
     // The benchmark's no-op job: measures the platform, not the processor.
     if (ctx.input.action === 'noop') return {};
+    // What agents rely on when they attach their output to their (:Job) node: it exists from their first moment.
+    if (ctx.input.action === 'read-record') return { recorded: (await lineage.get(ctx.jobId, ctx.tenant))?.id === ctx.jobId };
     const { steps = 1, stepMs = 0, failRuns = 0, failCode = 'UPSTREAM_UNAVAILABLE' } = ctx.input.params;
     const key = (name: string) => `${keyPrefix}:test:${name}:${ctx.jobId}`;
     const runs = await redis.incr(key('runs'));

@@ -19,7 +19,7 @@ const host = await startWorkerHost({
   events: runtime.events,
   lineage: runtime.lineage,
   logger,
-  processors: { execute: scriptedProcessor(runtime.redis, runtime.keyPrefix) },
+  processors: { execute: scriptedProcessor(runtime.redis, runtime.keyPrefix, runtime.lineage) },
   workerId: process.env.WORKER_ID,
   concurrency: process.env.WORKER_CONCURRENCY ? { execute: Number(process.env.WORKER_CONCURRENCY) } : undefined,
 });
