@@ -2,9 +2,10 @@ import { readFileSync } from 'node:fs';
 import { EventEmitter } from 'node:events';
 import type { Redis } from 'ioredis';
 import { AppError } from '../errors.js';
+import { luaScript } from '../redis/lua-script.js';
 import { compareIds, isCursor, isTerminalEvent, type BusEvent, type StreamName } from './event-types.js';
 
-const PUBLISH_LUA = readFileSync(new URL('./publish.lua', import.meta.url), 'utf8');
+const PUBLISH = luaScript('publish', readFileSync(new URL('./publish.lua', import.meta.url), 'utf8'), 2);
 const STREAM_TTL_SECONDS = 7 * 24 * 3600;
 const MAXLEN: Record<StreamName['kind'], number> = { job: 100_000, system: 200_000, agents: 5_000 };
 const PAGE = 500;
@@ -173,10 +174,7 @@ export function createEventBus(options: EventBusOptions): EventBus {
         data: input.data ?? {},
       };
       const key = keyOf(stream);
-      const [id, seq] = (await redis.eval(PUBLISH_LUA, 2, key, `${key}:seq`, MAXLEN[stream.kind], STREAM_TTL_SECONDS, channelOf(stream), JSON.stringify(body))) as [
-        string,
-        number,
-      ];
+      const [id, seq] = (await PUBLISH.run(redis, [key, `${key}:seq`], [MAXLEN[stream.kind], STREAM_TTL_SECONDS, channelOf(stream), JSON.stringify(body)])) as [string, number];
       const event: BusEvent = { id, seq: Number(seq), ...body };
       options.onPublished?.(event, stream);
       return event;

@@ -1,0 +1,29 @@
+import { createHash } from 'node:crypto';
+import type { Cluster, Redis } from 'ioredis';
+
+export type RedisLike = Redis | Cluster;
+
+export interface LuaScript {
+  readonly name: string;
+  run(redis: RedisLike, keys: string[], args: Array<string | number>): Promise<unknown>;
+}
+
+/**
+ * A Lua script run by its SHA: the source crosses the wire (and is compiled) only when the server has not cached
+ * it yet, not on every call as with EVAL. Hot paths (every event, every token) depend on this.
+ */
+export function luaScript(name: string, source: string, numKeys: number): LuaScript {
+  const sha = createHash('sha1').update(source).digest('hex');
+  return {
+    name,
+    async run(redis, keys, args) {
+      if (keys.length !== numKeys) throw new Error(`lua script ${name} takes ${numKeys} keys, got ${keys.length}`);
+      try {
+        return await redis.evalsha(sha, numKeys, ...keys, ...args);
+      } catch (error) {
+        if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
+        return redis.eval(source, numKeys, ...keys, ...args);
+      }
+    },
+  };
+}
