@@ -27,9 +27,13 @@ export interface JobNode {
 
 export type JobChanges = Partial<Omit<JobNode, 'id' | 'type' | 'tenant'>> & { updatedAtMs: number };
 
+/** What never changes after enqueue. */
+export type JobFacts = Pick<JobNode, 'id' | 'type' | 'tenant' | 'traceId' | 'idempotencyKey' | 'parentJobId' | 'principal' | 'enqueuedAt' | 'maxAttempts' | 'inputJson'>;
+
 export interface JobLineage {
   create(job: JobNode): Promise<void>;
-  update(id: string, changes: JobChanges): Promise<void>;
+  /** With `facts`, a record that does not exist yet is created from them (a worker can be first). */
+  update(id: string, changes: JobChanges, facts?: JobFacts): Promise<void>;
   get(id: string, tenant: string): Promise<(JobNode & { artifacts: Record<string, unknown>[] }) | null>;
   list(query: { tenant: string; type?: string | null; statuses?: string[] | null; since?: string | null; after?: { at: string; id: string } | null; limit: number }): Promise<JobNode[]>;
 }
@@ -38,13 +42,13 @@ export function createJobLineage(driver: Driver, database: string): JobLineage {
   // Every job writes its node at enqueue and on each status change: batched, these cost one transaction per
   // burst instead of one per job.
   const create = createGroupCommit<JobNode>((jobs) => runCypher(driver, database, cypher('jobs/create-job'), { jobs }).then(() => undefined));
-  const update = createGroupCommit<{ id: string; changes: Record<string, unknown> }>((updates) =>
+  const update = createGroupCommit<{ id: string; changes: Record<string, unknown>; facts: JobFacts | null }>((updates) =>
     runCypher(driver, database, cypher('jobs/update-job'), { updates }).then(() => undefined),
   );
   return {
     create,
-    async update(id, changes) {
-      await update({ id, changes: Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)) });
+    async update(id, changes, facts) {
+      await update({ id, changes: Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)), facts: facts ?? null });
     },
     async get(id, tenant) {
       const rows = await runCypher<{ job: JobNode; parentJobId: string | null; artifacts: Record<string, unknown>[] }>(

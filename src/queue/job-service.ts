@@ -5,7 +5,8 @@ import { AppError } from '../errors.js';
 import type { JobLineage, JobNode } from '../graph/job-lineage.js';
 import { createIdempotencyStore, payloadHash } from './idempotency.js';
 import { parseJobInput } from './job-inputs.js';
-import { JOB_POLICIES, newJobId, parseJobId, type EnqueueType, type JobArea } from './job-types.js';
+import { jobFactsOf, redactInput, type JobData } from './job-record.js';
+import { newJobId, parseJobId, type EnqueueType, type JobArea } from './job-types.js';
 import { isTerminalStatus, jobViewFromNode, jobViewFromQueue, withLiveState, type JobView } from './job-view.js';
 import { keyPrefixOf, type Queues } from './queues.js';
 
@@ -23,22 +24,9 @@ export interface EnqueueRequest {
   principal: Principal;
 }
 
-/** What BullMQ carries for every job: the validated input and the job contract's envelope. */
-export interface JobData {
-  input: unknown;
-  meta: { tenant: string; traceId: string; principal: string; idempotencyKey: string | null; parentJobId: string | null; enqueuedAt: string };
-}
+export type { JobData } from './job-record.js';
 
 const IDEMPOTENCY_KEY = /^[\w.:@/-]{1,200}$/;
-
-/**
- * What may be shown of an input: a build's `env` values are secrets (tokens, passwords). BullMQ keeps the real
- * values for the worker; the graph record and every response carry `***`.
- */
-export function redactInput(input: unknown): unknown {
-  if (!input || typeof input !== 'object' || !('env' in input) || !input.env || typeof input.env !== 'object') return input;
-  return { ...input, env: Object.fromEntries(Object.keys(input.env).map((name) => [name, '***'])) };
-}
 
 export interface JobServiceDeps {
   redis: Redis;
@@ -103,32 +91,21 @@ export function createJobService(deps: JobServiceDeps) {
         enqueuedAt,
       },
     };
-    const node: JobNode = {
-      id: jobId,
-      type: request.type,
-      tenant: data.meta.tenant,
-      status: 'queued',
-      traceId: data.meta.traceId,
-      idempotencyKey: data.meta.idempotencyKey,
-      parentJobId: data.meta.parentJobId,
-      principal: data.meta.principal,
-      enqueuedAt,
-      attempts: 0,
-      maxAttempts: JOB_POLICIES[request.type].attempts,
-      inputJson: JSON.stringify(redactInput(input)),
-      updatedAtMs: Date.now(),
-    };
-    // The record first: once BullMQ has the job a worker may run it at once, and agents attach what they
-    // produce to their (:Job) node, so it must exist before any worker can see the job.
-    await lineage.create(node);
+    const node: JobNode = { ...jobFactsOf(jobId, request.type, data), status: 'queued', attempts: 0, updatedAtMs: Date.now() };
     await events.publish({ kind: 'job', jobId }, { type: 'meta', traceId: request.traceId, data: { phase: 'enqueued', type: request.type, tenant: node.tenant } });
-    try {
-      await queues[request.type].add(request.type, data, { jobId });
-    } catch (error) {
+    // Both at once: the worker that starts the job writes its record from BullMQ's copy if this write has not
+    // landed yet, before the processor runs (worker-host), so the caller waits for one round trip, not two.
+    const [graph, queue] = await Promise.allSettled([lineage.create(node), queues[request.type].add(request.type, data, { jobId })]);
+    if (queue.status === 'rejected') {
       const wire = { code: 'UPSTREAM_UNAVAILABLE', message: 'the job could not be queued', retryable: true };
-      await lineage.update(jobId, { status: 'failed', errorJson: JSON.stringify(wire), finishedAt: new Date().toISOString(), updatedAtMs: Date.now() }).catch(() => {});
-      throw error;
+      if (graph.status === 'fulfilled') {
+        await lineage.update(jobId, { status: 'failed', errorJson: JSON.stringify(wire), finishedAt: new Date().toISOString(), updatedAtMs: Date.now() }).catch(() => {});
+      }
+      throw queue.reason;
     }
+    // Taken back while no worker holds it: the caller hears of the failure and nothing is left enqueued. A worker
+    // that already holds it writes the record itself, so the job stands.
+    if (graph.status === 'rejected' && (await queue.value.remove().then(() => true, () => false))) throw graph.reason;
     void events.publish({ kind: 'system' }, { type: 'job.enqueued', jobId, traceId: request.traceId, data: { type: request.type } }).catch(() => {});
   }
 

@@ -7,7 +7,7 @@ import { AppError, toAppError } from '../errors.js';
 import type { JobLineage } from '../graph/job-lineage.js';
 import type { Logger } from '../observability/logger.js';
 import type { JobContext, Processor, Processors } from './job-context.js';
-import type { JobData } from './job-service.js';
+import { jobFactsOf, type JobData } from './job-record.js';
 import { JOB_POLICIES, type JobArea } from './job-types.js';
 import { startPresence } from './presence.js';
 import { keyPrefixOf } from './queues.js';
@@ -89,14 +89,21 @@ export async function startWorkerHost(options: WorkerHostOptions) {
     const attempt = job.attemptsMade + 1;
     const log = logger.child({ jobId, area, traceId: meta.traceId, attempt });
     try {
-      if (await redis.exists(`${keyPrefix}:cancel:${jobId}`)) controller.abort(CANCELLED);
       const startedAt = new Date();
-      // Not awaited: BullMQ already knows the job is active (reads overlay its live state); the graph catches up
-      // in the next batch. Terminal states below are awaited, so a finished job's record is durable.
-      void lineage
-        .update(jobId, { status: 'active', attempts: attempt, workerId, startedAt: startedAt.toISOString(), updatedAtMs: startedAt.getTime() })
-        .catch((error: unknown) => log.warn({ err: error }, 'could not record the active status in the graph'));
-      await publish('meta', { phase: 'started', attempt, workerId, resumed: (job.attemptsStarted ?? attempt) > attempt || job.stalledCounter > 0 });
+      // Awaited before the processor runs: agents attach what they produce to their (:Job) node, and this write
+      // creates it from BullMQ's copy if the control plane's has not landed yet. The `started` event goes out
+      // meanwhile (BullMQ already knows the job is active, and reads overlay that).
+      const recorded = lineage.update(
+        jobId,
+        { status: 'active', attempts: attempt, workerId, startedAt: startedAt.toISOString(), updatedAtMs: startedAt.getTime() },
+        jobFactsOf(jobId, area, job.data),
+      );
+      const [cancelled] = await Promise.all([
+        redis.exists(`${keyPrefix}:cancel:${jobId}`),
+        publish('meta', { phase: 'started', attempt, workerId, resumed: (job.attemptsStarted ?? attempt) > attempt || job.stalledCounter > 0 }),
+        recorded,
+      ]);
+      if (cancelled) controller.abort(CANCELLED);
       const ctx: JobContext<unknown> = {
         jobId, area, input, attempt, workerId, traceId: meta.traceId, tenant: meta.tenant, signal: controller.signal, logger: log,
         progress: (data) => publish(`${area}.progress`, data),

@@ -1,0 +1,36 @@
+import type { JobFacts } from '../graph/job-lineage.js';
+import { JOB_POLICIES, type JobArea } from './job-types.js';
+
+/** What BullMQ carries for every job: the validated input and the job contract's envelope. */
+export interface JobData {
+  input: unknown;
+  meta: { tenant: string; traceId: string; principal: string; idempotencyKey: string | null; parentJobId: string | null; enqueuedAt: string };
+}
+
+/**
+ * What may be shown of an input: a build's `env` values are secrets (tokens, passwords). BullMQ keeps the real
+ * values for the worker; the graph record and every response carry `***`.
+ */
+export function redactInput(input: unknown): unknown {
+  if (!input || typeof input !== 'object' || !('env' in input) || !input.env || typeof input.env !== 'object') return input;
+  return { ...input, env: Object.fromEntries(Object.keys(input.env).map((name) => [name, '***'])) };
+}
+
+/**
+ * The fixed facts of a job's `(:Job)` record, from BullMQ's copy of it: the control plane writes them at
+ * enqueue, and the worker that starts the job writes them too if they have not landed yet.
+ */
+export function jobFactsOf(jobId: string, type: JobArea, data: JobData): JobFacts {
+  return {
+    id: jobId,
+    type,
+    tenant: data.meta.tenant,
+    traceId: data.meta.traceId,
+    idempotencyKey: data.meta.idempotencyKey,
+    parentJobId: data.meta.parentJobId,
+    principal: data.meta.principal,
+    enqueuedAt: data.meta.enqueuedAt,
+    maxAttempts: JOB_POLICIES[type].attempts,
+    inputJson: JSON.stringify(redactInput(data.input)),
+  };
+}
