@@ -16,6 +16,12 @@ export function redactInput(input: unknown): unknown {
   return { ...input, env: Object.fromEntries(Object.keys(input.env).map((name) => [name, '***'])) };
 }
 
+/** True for an input whose shown form hides values (see redactInput). */
+export function hasRedactedSecrets(input: unknown): boolean {
+  const env = input && typeof input === 'object' && 'env' in input ? input.env : undefined;
+  return !!env && typeof env === 'object' && Object.keys(env).length > 0;
+}
+
 /**
  * The fixed facts of a job's `(:Job)` record, from BullMQ's copy of it: the control plane writes them at
  * enqueue, and the worker that starts the job writes them too if they have not landed yet.

@@ -5,7 +5,7 @@ import { AppError } from '../errors.js';
 import type { JobLineage, JobNode } from '../graph/job-lineage.js';
 import { createIdempotencyStore, payloadHash } from './idempotency.js';
 import { parseJobInput } from './job-inputs.js';
-import { jobFactsOf, redactInput, type JobData } from './job-record.js';
+import { hasRedactedSecrets, jobFactsOf, redactInput, type JobData } from './job-record.js';
 import { newJobId, parseJobId, type EnqueueType, type JobArea } from './job-types.js';
 import { isTerminalStatus, jobViewFromNode, jobViewFromQueue, withLiveState, type JobView } from './job-view.js';
 import { keyPrefixOf, type Queues } from './queues.js';
@@ -155,18 +155,24 @@ export function createJobService(deps: JobServiceDeps) {
       throw new AppError('BAD_INPUT', `job ${id} is ${view.status}; only ${onlyDead ? 'dead or failed' : 'finished'} jobs can be requeued`, { via: 'jobs' });
     }
     const area = view.type as JobArea;
+    const job = (await queues[area].getJob(id)) as Job<JobData> | undefined;
+    const state = job ? await job.getState() : 'missing';
+    // The graph keeps a build's env values only as ***: once BullMQ has dropped its copy, running the job again
+    // from the graph would run it without its secrets. Say so before changing anything.
+    if (!job && hasRedactedSecrets(view.input)) {
+      throw new AppError('BAD_INPUT', `job ${id}'s env values are no longer kept (BullMQ removes finished jobs after 7–30 days); enqueue it again with its env`, { via: 'jobs' });
+    }
     await redis.del(`${keyPrefix}:cancel:${id}`);
     const now = Date.now();
     await lineage.update(id, { status: 'queued', attempts: 0, errorJson: null, finishedAt: null, updatedAtMs: now });
     await events.publish({ kind: 'job', jobId: id }, { type: 'meta', traceId: view.traceId, data: { phase: 'requeued', previousStatus: view.status } });
-    const job = await queues[area].getJob(id);
-    const state = job ? await job.getState() : 'missing';
     if (job && (state === 'failed' || state === 'completed')) {
       await job.retry(state, { resetAttemptsMade: true, resetAttemptsStarted: true });
     } else {
       if (job) await job.remove().catch(() => {});
       const data: JobData = {
-        input: view.input,
+        // BullMQ's copy, where there is one, holds the real input; the graph's is redacted.
+        input: job ? job.data.input : view.input,
         meta: { tenant: view.tenant, traceId: view.traceId, principal: principal.id, idempotencyKey: view.idempotencyKey, parentJobId: view.parentJobId, enqueuedAt: view.enqueuedAt },
       };
       await queues[area].add(area, data, { jobId: id });

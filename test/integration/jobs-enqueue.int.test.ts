@@ -102,6 +102,24 @@ describe('enqueueing jobs through GraphQL', () => {
     expect((queued!.data.input as { env: Record<string, string> }).env.API_TOKEN).toBe('s3cr3t-value');
   });
 
+  it("refuses to run a build again from its redacted record once BullMQ's copy is gone, and changes nothing", async () => {
+    const build = (env: string) => platform.graphql<{ enqueueBuild: { jobId: string } }>(`mutation { enqueueBuild(input: {workspace: "w", command: ["make"]${env}}) { jobId } }`);
+    const withSecret = (await build(', env: {API_TOKEN: "s3cr3t-value"}')).data!.enqueueBuild.jobId;
+    const plain = (await build('')).data!.enqueueBuild.jobId;
+    for (const id of [withSecret, plain]) expect((await platform.graphql(`mutation { cancelJob(id: "${id}") { status } }`)).errors).toBeUndefined();
+    expect(await platform.runtime.queues.build.getJob(withSecret)).toBeUndefined();
+
+    const refused = await platform.graphql(`mutation { retryJob(id: "${withSecret}") { status } }`);
+    expect(refused.errors?.[0]?.extensions.code).toBe('BAD_INPUT');
+    expect(refused.errors?.[0]?.message).toMatch(/env values are no longer kept/);
+    expect((await platform.graphql<JobData>(JOB, { id: withSecret })).data!.job.status).toBe('cancelled');
+    expect(await platform.runtime.queues.build.getJob(withSecret)).toBeUndefined();
+
+    const again = await platform.graphql<{ retryJob: { status: string } }>(`mutation { retryJob(id: "${plain}") { status } }`);
+    expect(again.data?.retryJob.status).toBe('queued');
+    expect((await platform.runtime.queues.build.getJob(plain))?.data.input).toMatchObject({ workspace: 'w', command: ['make'] });
+  });
+
   it('links a child job to its parent in Neo4j', async () => {
     const parent = (await enqueue({})).data!.enqueueExecute.jobId;
     const child = (await enqueue({}, undefined, parent)).data!.enqueueExecute.jobId;
