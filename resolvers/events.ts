@@ -1,4 +1,5 @@
 import type { BusEvent } from '../src/events/event-types.js';
+import { onlyTenant } from '../src/events/tenant-filter.js';
 import type { RequestContext } from '../src/server/context.js';
 import type { Resolvers } from './__generated__/types.js';
 
@@ -16,9 +17,10 @@ export const eventResolvers: Resolvers = {
     },
     systemEvents: {
       subscribe: (_: unknown, args: { after?: string | null }, ctx: RequestContext) =>
-        ctx.services.events.subscribe({ kind: 'system' }, { after: args.after ?? undefined }),
+        onlyTenant(ctx.services.events.subscribe({ kind: 'system' }, { after: args.after ?? undefined }), ctx.principal.tenant),
       resolve: asPayload,
     },
+    // Workers are shared infrastructure, not tenant data: every caller sees their presence.
     agentPresence: {
       subscribe: (_: unknown, args: { after?: string | null }, ctx: RequestContext) =>
         ctx.services.events.subscribe({ kind: 'agents' }, { after: args.after ?? undefined }),

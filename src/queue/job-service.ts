@@ -106,7 +106,7 @@ export function createJobService(deps: JobServiceDeps) {
     // Taken back while no worker holds it: the caller hears of the failure and nothing is left enqueued. A worker
     // that already holds it writes the record itself, so the job stands.
     if (graph.status === 'rejected' && (await queue.value.remove().then(() => true, () => false))) throw graph.reason;
-    void events.publish({ kind: 'system' }, { type: 'job.enqueued', jobId, traceId: request.traceId, data: { type: request.type } }).catch(() => {});
+    void events.publish({ kind: 'system' }, { type: 'job.enqueued', jobId, traceId: request.traceId, data: { type: request.type, tenant: node.tenant } }).catch(() => {});
   }
 
   async function get(id: string, principal: Principal): Promise<JobView> {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { EventBus } from '../events/event-bus.js';
 import { AppError, toAppError } from '../errors.js';
@@ -60,7 +60,10 @@ export async function startWorkerHost(options: WorkerHostOptions) {
     });
     worker.on('stalled', (jobId) => {
       void events.publish({ kind: 'job', jobId }, { type: 'job.stalled', data: { detectedBy: workerId, area } }).catch(() => {});
-      void events.publish({ kind: 'system' }, { type: 'job.stalled', jobId, data: { area } }).catch(() => {});
+      // The system stream is read per tenant (systemEvents): the event says whose job it is.
+      void Job.fromId<JobData>(worker, jobId)
+        .then((job) => events.publish({ kind: 'system' }, { type: 'job.stalled', jobId, data: { area, tenant: job?.data.meta.tenant ?? null } }))
+        .catch(() => {});
     });
     worker.on('error', (error) => logger.warn({ err: error, area }, 'worker error'));
     // BullMQ fails a job that stalled more than maxStalledCount times without running it: record it as dead.
@@ -124,7 +127,7 @@ export async function startWorkerHost(options: WorkerHostOptions) {
       const finishedAt = new Date();
       await lineage.update(jobId, { status: 'completed', resultJson: JSON.stringify(result), finishedAt: finishedAt.toISOString(), updatedAtMs: finishedAt.getTime() });
       await publish(`${area}.done`, { result });
-      void events.publish({ kind: 'system' }, { type: 'job.completed', jobId, traceId: meta.traceId, data: { area } }).catch(() => {});
+      void events.publish({ kind: 'system' }, { type: 'job.completed', jobId, traceId: meta.traceId, data: { area, tenant: meta.tenant } }).catch(() => {});
       return result;
     } catch (thrown) {
       // An aborted attempt failed because of why it was aborted (cancel, timeout), whatever the processor threw.
@@ -158,7 +161,7 @@ export async function startWorkerHost(options: WorkerHostOptions) {
     const status = error.retryable ? 'dead' : 'failed';
     await lineage.update(jobId, { status, errorJson: JSON.stringify(wire), finishedAt: now.toISOString(), updatedAtMs: now.getTime() });
     await publish('job.dead', { status, attempts: attempt, error: wire });
-    void events.publish({ kind: 'system' }, { type: 'job.dead', jobId, data: { area, status } }).catch(() => {});
+    void events.publish({ kind: 'system' }, { type: 'job.dead', jobId, data: { area, status, tenant: job.data.meta.tenant } }).catch(() => {});
     return new UnrecoverableError(error.message);
   }
 

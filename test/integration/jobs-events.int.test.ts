@@ -117,11 +117,14 @@ describe('job event streams', () => {
         const event = value!.data!.agentPresence;
         if (event.type === 'agent.up' && event.data.id === 'presence-worker') break;
       }
+      // Another tenant's job event on the system stream is not this caller's to see.
+      const foreign = await platform.runtime.events.publish({ kind: 'system' }, { type: 'job.enqueued', jobId: 'execute-00000000-0000-4000-8000-00000000f0e1', data: { type: 'execute', tenant: 'someone-else' } });
       const jobId = await enqueueSlowJob(1);
       const seen: string[] = [];
       for (;;) {
         const { value } = await system.next();
         const event = value!.data!.systemEvents;
+        expect(event.jobId).not.toBe(foreign.jobId);
         if (event.jobId === jobId) seen.push(event.type);
         if (event.jobId === jobId && event.type === 'job.completed') break;
       }
