@@ -23,13 +23,20 @@ export function createResearchProcessor(options: ResearchSourcesOptions): Resear
   return Object.assign(processor, { close: () => registry.close() });
 }
 
-/** What `cogo worker` and `npm start` run: everything from config (allow-list), defaults for the rest. */
+/** What `cogo worker` and `npm start` run: sources from config (allow-list, npm registry, JSON APIs). */
 export function researchOptionsFrom(runtime: Runtime): ResearchSourcesOptions {
+  const { research } = runtime.config;
   return {
     redis: runtime.redis,
     keyPrefix: runtime.keyPrefix,
     driver: runtime.driver,
     database: runtime.config.neo4j.database,
-    allowHosts: runtime.config.research.allowHosts,
+    allowHosts: research.allowHosts,
+    npm: research.npm,
+    apis: research.apis.map(({ authHeader, mapping, ...api }) => ({
+      ...api,
+      mapping: { ...mapping, text: mapping.text ? [mapping.text].flat() : undefined },
+      ...(authHeader ? { authHeader: { name: authHeader.name, envValue: authHeader.value } } : {}),
+    })),
   };
 }

@@ -1,5 +1,8 @@
 import path from 'node:path';
+import { parseResearchApis, type ResearchApiConfig } from './research-apis.js';
 import { envSchema, type Env } from './schema.js';
+
+export type { ResearchApiConfig };
 
 export { envSchema };
 
@@ -22,8 +25,12 @@ export interface Config {
   };
   embeddings: { baseUrl: string | undefined; apiKey: string | undefined; model: string };
   indexing: { allowedRoots: string[] };
-  /** Hosts, IPs or CIDRs that research fetches may reach although they are private or loopback (SSRF guard). */
-  research: { allowHosts: string[] };
+  research: {
+    /** Hosts, IPs or CIDRs that research fetches may reach although they are private or loopback (SSRF guard). */
+    allowHosts: string[];
+    npm: { baseUrl: string; token: string | undefined };
+    apis: ResearchApiConfig[];
+  };
 }
 
 export class ConfigError extends Error {
@@ -48,6 +55,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
     throw new ConfigError(problems);
   }
   const e = parsed.data;
+  const apis = parseResearchApis(e.COGO_RESEARCH_APIS, present, cwd);
+  if (apis.problems.length) throw new ConfigError(apis.problems);
   const dataDir = path.resolve(cwd, e.COGO_DATA_DIR);
   return deepFreeze({
     env: e.NODE_ENV,
@@ -76,7 +85,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
       model: e.EMBEDDINGS_MODEL,
     },
     indexing: { allowedRoots: e.COGO_INDEX_ROOTS.map((root) => path.resolve(cwd, root)) },
-    research: { allowHosts: e.COGO_RESEARCH_ALLOW_HOSTS },
+    research: { allowHosts: e.COGO_RESEARCH_ALLOW_HOSTS, npm: { baseUrl: e.COGO_NPM_REGISTRY_URL, token: e.COGO_NPM_TOKEN }, apis: apis.apis },
   });
 }
 

@@ -56,6 +56,10 @@ export const envSchema = z.object({
 
   COGO_INDEX_ROOTS: list.default([]),
   COGO_RESEARCH_ALLOW_HOSTS: list.default([]),
+  /** A JSON file (or inline JSON) listing JSON APIs as research sources; see src/config/research-apis.ts. */
+  COGO_RESEARCH_APIS: z.string().optional(),
+  COGO_NPM_REGISTRY_URL: url(['http', 'https']).default('https://registry.npmjs.org'),
+  COGO_NPM_TOKEN: z.string().min(1).optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createResearchProcessor, researchOptionsFrom, type ResearchSourcesOptions } from '../../agents/research/index.js';
 import { createGraphSource } from '../../ingest/sources/graph.js';
 import { unlimitedRateLimiter, type SourceContext } from '../../ingest/sources/types.js';
 import type { BusEvent } from '../../src/events/event-types.js';
-import { startWorkerHost, type WorkerHost } from '../../src/queue/worker-host.js';
 import { FIXTURE_API_KEY, startFixtureWeb, type FixtureWeb } from '../support/fixture-web.js';
 import { startResearchCorpus, type ResearchCorpus } from '../support/research-corpus.js';
 import { createResearchWorkers, deleteTestEvidence, researchResult } from '../support/research-workers.js';
@@ -18,8 +16,6 @@ describe('research sources beyond the web', () => {
   let platform: Platform;
   let web: FixtureWeb;
   let corpus: ResearchCorpus;
-  let host: WorkerHost;
-  let processor: ReturnType<typeof createResearchProcessor>;
   let workers: ReturnType<typeof createResearchWorkers>;
   const tenant = `t-${randomUUID().slice(0, 8)}`;
   const run = (cypher: string, params: Record<string, unknown> = {}) =>
@@ -28,22 +24,16 @@ describe('research sources beyond the web', () => {
   beforeAll(async () => {
     [platform, web, corpus] = await Promise.all([startPlatform(), startFixtureWeb(), startResearchCorpus()]);
     workers = createResearchWorkers(platform);
-    const options: ResearchSourcesOptions = {
-      ...researchOptionsFrom(platform.runtime),
-      allowHosts: [`127.0.0.1:${web.port}`, `127.0.0.1:${corpus.port}`],
-      npm: { baseUrl: `${web.url}/npm` },
-      apis: [{
+    // A `cogo worker` process configured the way users configure it: the npm registry and a JSON API from env,
+    // the API's key from the variable the definition names.
+    await workers.spawnResearchWorker([`127.0.0.1:${web.port}`, `127.0.0.1:${corpus.port}`], {
+      COGO_NPM_REGISTRY_URL: `${web.url}/npm`,
+      FIXTURE_KEY: FIXTURE_API_KEY,
+      COGO_RESEARCH_APIS: JSON.stringify([{
         name: 'fixture', baseUrl: `${web.url}/api`, searchPath: '/search?q={query}',
-        authHeader: { name: 'x-api-key', envValue: FIXTURE_API_KEY },
+        authHeader: { name: 'x-api-key', env: 'FIXTURE_KEY' },
         mapping: { items: '$.results', url: '$.links.self', title: '$.name', snippet: '$.description', text: ['$.description', '$.body'] },
-      }],
-    };
-    processor = createResearchProcessor(options);
-    // In this process, so that the npm and API sources can point at the fixture (they are not configurable by env).
-    host = await startWorkerHost({
-      redis: platform.runtime.redis, subscriber: platform.runtime.subscriber, prefix: platform.config.redis.prefix,
-      events: platform.runtime.events, lineage: platform.runtime.lineage, logger: platform.runtime.logger,
-      processors: { research: processor },
+      }]),
     });
     await run(
       `CREATE (:Evidence {id: $p + 'e1', tenant: $t, url: 'https://docs.example/kelp', title: 'Kelp forests', text: 'Kelp forests store blue carbon along rocky coasts.', quote: 'Kelp forests store blue carbon.'}),
@@ -54,8 +44,7 @@ describe('research sources beyond the web', () => {
     );
   });
   afterAll(async () => {
-    await host?.close();
-    await processor?.close();
+    await workers?.stopAll();
     if (platform) {
       await run('MATCH (n) WHERE n.id STARTS WITH $p DETACH DELETE n', { p: `${tenant}-` });
       await deleteTestEvidence(platform, [web.url, corpus.url]);

@@ -65,3 +65,39 @@ describe('loadConfig', () => {
     });
   });
 });
+
+describe('COGO_RESEARCH_APIS', () => {
+  const api = {
+    name: 'papers', baseUrl: 'https://api.example.org/v1', searchPath: '/search?q={query}', fetchPath: '/items/{id}',
+    authHeader: { name: 'x-api-key', env: 'PAPERS_KEY' },
+    mapping: { items: '$.results', id: '$.id', title: '$.title', text: ['$.abstract', '$.body'] },
+  };
+
+  it('reads the APIs from a file or inline JSON, taking the auth header value from the variable it names', async () => {
+    const { mkdtemp, writeFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const path = await import('node:path');
+    const dir = await mkdtemp(path.join(tmpdir(), 'cogo-apis-'));
+    await writeFile(path.join(dir, 'apis.json'), JSON.stringify([api]));
+    const fromFile = loadConfig({ COGO_RESEARCH_APIS: 'apis.json', PAPERS_KEY: 'k-123' }, dir);
+    expect(fromFile.research.apis).toEqual([{ ...api, authHeader: { name: 'x-api-key', value: 'k-123' } }]);
+    const inline = loadConfig({ COGO_RESEARCH_APIS: JSON.stringify([{ ...api, authHeader: undefined }]) }, dir);
+    expect(inline.research.apis[0]).not.toHaveProperty('authHeader');
+    expect(inline.research.npm).toEqual({ baseUrl: 'https://registry.npmjs.org', token: undefined });
+  });
+
+  it('names each problem: bad paths, an unset key variable, a duplicate name, an unreadable file, bad JSON', () => {
+    expect(problemsOf({ COGO_RESEARCH_APIS: JSON.stringify([{ ...api, mapping: { ...api.mapping, items: 'results' } }]), PAPERS_KEY: 'k' })).toEqual([
+      'COGO_RESEARCH_APIS: [0.mapping.items] expected a JSON path starting with $',
+    ]);
+    expect(problemsOf({ COGO_RESEARCH_APIS: JSON.stringify([api]) })).toEqual([
+      'COGO_RESEARCH_APIS: API "papers" sends x-api-key from PAPERS_KEY, which is unset',
+    ]);
+    expect(problemsOf({ COGO_RESEARCH_APIS: JSON.stringify([api, api]), PAPERS_KEY: 'k' })).toEqual(['COGO_RESEARCH_APIS: the name "papers" is used twice']);
+    expect(problemsOf({ COGO_RESEARCH_APIS: 'missing.json' })[0]).toMatch(/^COGO_RESEARCH_APIS: expected inline JSON .* cannot read \/srv\/cogo\/missing\.json$/);
+    expect(problemsOf({ COGO_RESEARCH_APIS: '[{"name": ' })[0]).toMatch(/^COGO_RESEARCH_APIS: not valid JSON/);
+    expect(problemsOf({ COGO_RESEARCH_APIS: JSON.stringify([{ ...api, searchPath: '/search' }]), PAPERS_KEY: 'k' })).toEqual([
+      'COGO_RESEARCH_APIS: [0.searchPath] expected a path containing {query}',
+    ]);
+  });
+});
