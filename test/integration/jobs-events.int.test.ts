@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { createClient as createSseClient } from 'graphql-sse';
 import { createClient as createWsClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -104,6 +105,64 @@ describe('job event streams', () => {
       expect(all.every((e) => e.jobId === jobId)).toBe(true);
     });
   });
+
+  it('reads a job stream only as fast as a slow REST SSE client takes it, and then delivers every event in order', async () => {
+    const jobId = await enqueueSlowJob(40);
+    const BULK = 1200;
+    const filler = 'x'.repeat(16 * 1024);
+    for (let i = 0; i < BULK; i += 100) {
+      await Promise.all(Array.from({ length: 100 }, (_, k) => platform.runtime.events.publish({ kind: 'job', jobId }, { type: 'test.bulk', data: { n: i + k, filler } })));
+    }
+    // Count what the server pulls from the stream on the client's behalf.
+    const events = platform.runtime.events;
+    const subscribe = events.subscribe;
+    let pulled = 0;
+    events.subscribe = (stream, options) => {
+      const inner = subscribe(stream, options);
+      const counted: AsyncIterableIterator<BusEvent> = {
+        next: async () => {
+          const step = await inner.next();
+          if (!step.done && step.value.type === 'test.bulk') pulled++;
+          return step;
+        },
+        return: (value?: unknown) => inner.return!(value),
+        throw: (error?: unknown) => inner.throw!(error),
+        [Symbol.asyncIterator]: () => counted,
+      };
+      return counted;
+    };
+    try {
+      const response = await new Promise<http.IncomingMessage>((resolve, reject) => http.get(`${platform.url}/v1/jobs/${jobId}/events`, resolve).on('error', reject));
+      response.pause();
+      await new Promise((r) => setTimeout(r, 1500));
+      // 19 MB of events; socket buffers take ~4 MB of them: the rest must still be in Redis, not in this process.
+      expect(pulled).toBeGreaterThan(0);
+      expect(pulled).toBeLessThan(BULK / 2);
+
+      const seen: number[] = [];
+      let pending = '';
+      await new Promise<void>((resolve, reject) => {
+        response.on('data', (chunk: Buffer) => {
+          pending += chunk.toString('utf8');
+          const frames = pending.split('\n\n');
+          pending = frames.pop()!;
+          for (const frame of frames) {
+            const data = /^data: (.*)$/m.exec(frame)?.[1];
+            if (frame.includes('event: test.bulk') && data) seen.push((JSON.parse(data) as BusEvent).data.n as number);
+          }
+          if (seen.length === BULK) {
+            response.destroy();
+            resolve();
+          }
+        });
+        response.on('error', reject);
+        response.resume();
+      });
+      expect(seen).toEqual(Array.from({ length: BULK }, (_, i) => i));
+    } finally {
+      events.subscribe = subscribe;
+    }
+  }, 60_000);
 
   it('streams worker presence and job lifecycle events on agentPresence and systemEvents', async () => {
     const client = createWsClient({ url: platform.url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket, retryAttempts: 0 });

@@ -1,12 +1,27 @@
+import type { ServerResponse } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { publicMessage, toAppError } from '../../errors.js';
 import type { BusEvent } from '../../events/event-types.js';
 
 const KEEPALIVE_MS = 15_000;
 
+/** Resolves when the socket takes more, or is gone. */
+function writable(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}
+
 /**
  * Streams events as Server-Sent Events: `id` is the stream id, so a browser's EventSource resumes by itself
- * with Last-Event-ID after a drop. The response ends when the events end or the client goes away.
+ * with Last-Event-ID after a drop. The response ends when the events end or the client goes away. Writes
+ * honour backpressure.
  */
 export async function sendSse(request: FastifyRequest, reply: FastifyReply, events: AsyncIterableIterator<BusEvent>, exposeInternal: boolean): Promise<void> {
   reply.hijack();
@@ -23,7 +38,8 @@ export async function sendSse(request: FastifyRequest, reply: FastifyReply, even
   reply.raw.on('close', closed);
   try {
     for await (const event of events) {
-      res.write(`id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+      // A slow client slows the reading of the stream instead of piling its events up in this process.
+      if (!res.write(`id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`)) await writable(res);
     }
     res.write('event: end\ndata: {}\n\n');
   } catch (error) {
