@@ -235,5 +235,6 @@ describe('job event streams', () => {
     );
     expect(Number(report.rows[0]?.succeeded)).toBeGreaterThanOrEqual(1);
     expect(report.rows[0]?.p95_ms).toBeGreaterThan(0);
+    expect(Object.keys(report.rows[0] ?? {})).toEqual(expect.arrayContaining(['duplicate_executions', 'stalls', 'recover_p50_ms', 'recover_p95_ms']));
   });
 });

@@ -51,6 +51,16 @@ describe('job recovery, retries and cancellation with worker processes', () => {
     expect((done.data.result as { resumedFrom: number }).resumedFrom).toBeGreaterThan(1);
     expect(await effects()).toBe(before + 1);
     expect((await read(jobId)).workerId).toBe(survivor.id);
+    // The event log in Postgres tells the same story: one run again after a lost lease, and how long that took.
+    type Row = { starts: string; retries: string; duplicate_executions: string; stalls: string; recover_ms: number; done_at: Date | null };
+    const row = await waitUntil(async () => {
+      const { rows } = await platform.runtime.sql.query<Row>(
+        "SELECT * FROM bus_event_jobs(now() - interval '1 hour', now() + interval '1 minute') WHERE job_id = $1", [jobId]);
+      return rows[0]?.done_at ? rows[0] : undefined;
+    }, 10_000);
+    expect([row.starts, row.retries, row.duplicate_executions, row.stalls].map(Number)).toEqual([2, 0, 1, 1]);
+    expect(row.recover_ms).toBeGreaterThan(500);
+    expect(row.recover_ms).toBeLessThan(recoveryMs + 1000);
     await survivor.stop();
   });
 
@@ -94,6 +104,13 @@ describe('job recovery, retries and cancellation with worker processes', () => {
     for await (const event of platform.runtime.events.subscribe({ kind: 'job', jobId })) streamed.push(event.type);
     expect(streamed.filter((t) => t === 'job.dead')).toHaveLength(1);
     expect(streamed.at(-1)).toBe('execute.done');
+    // Four runs, each after a retry or the requeue: none of them counts as a duplicate execution.
+    const row = await waitUntil(async () => {
+      const { rows } = await platform.runtime.sql.query<{ starts: string; retries: string; duplicate_executions: string; done_at: Date | null }>(
+        "SELECT * FROM bus_event_jobs(now() - interval '1 hour', now() + interval '1 minute') WHERE job_id = $1", [jobId]);
+      return rows[0]?.done_at ? rows[0] : undefined;
+    }, 10_000);
+    expect([row.starts, row.retries, row.duplicate_executions].map(Number)).toEqual([4, 2, 0]);
     await worker.stop();
   });
 
