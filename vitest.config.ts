@@ -1,10 +1,16 @@
 import { defineConfig } from 'vitest/config';
 
+// Vite would resolve our own `import ... from 'graphql'` to graphql's ESM build while libraries (Apollo,
+// graphql-ws, graphql-armor) load its CommonJS build, as Node does: two realms, and "Cannot use GraphQLSchema from
+// another module or realm". Tests resolve it the way Node does.
+const resolve = { alias: { graphql: 'graphql/index.js' } };
+
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node' } },
+      { resolve, test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node' } },
       {
+        resolve,
         test: {
           name: 'integration',
           include: ['test/integration/**/*.int.test.ts'],

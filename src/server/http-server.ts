@@ -11,6 +11,7 @@ import type { Logger } from '../observability/logger.js';
 import type { RequestContext, Services } from './context.js';
 import { registerGraphiql } from './graphiql-route.js';
 import { formatExecutionResult, formatGraphQLError } from './graphql-errors.js';
+import { queryLimitRules, validateWithLimits } from './query-limits.js';
 import { restErrorHandler } from './rest-errors.js';
 
 /** Until auth lands (DESIGN §7), every caller acts as this principal of the default tenant. */
@@ -67,6 +68,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     introspection: true,
     // The default landing page loads from a CDN; GraphiQL is served locally at /graphiql instead.
     plugins: [fastifyApolloDrainPlugin(app)],
+    validationRules: [...queryLimitRules],
     formatError: formatGraphQLError(config.exposeInternalErrors),
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
@@ -77,6 +79,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   const formatResult = formatExecutionResult(config.exposeInternalErrors);
   const sse = createSseHandler<RequestContext>({
     schema,
+    validate: validateWithLimits,
     context: (req) => contextFor(req.raw.headers),
     onNext: (_ctx, _req, result) => formatResult(result),
   });
@@ -89,6 +92,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   const wsServer = useWsServer<Record<string, unknown>, { context?: RequestContext }>(
     {
       schema,
+      validate: validateWithLimits,
       context: (ctx) => contextFor(ctx.extra.request.headers),
       onNext: (_ctx, _id, _payload, _args, result) => formatResult(result) as never,
       onError: (_ctx, _id, _payload, errors) => formatResult({ errors }).errors as never,
