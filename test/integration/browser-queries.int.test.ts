@@ -1,0 +1,100 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import neo4j from 'neo4j-driver';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createGraphDriver } from '../../src/graph/driver.js';
+import { migrateGraph } from '../../src/graph/migrate.js';
+import { PROJECT_ROOT } from '../../src/paths.js';
+import { testConfig } from './support/services.js';
+
+const DIR = path.join(PROJECT_ROOT, 'cypher/browser');
+
+/** A saved query as Neo4j Browser runs it: `:param name => value;` lines, then one statement. */
+function savedQuery(file: string): { declared: string[]; statement: string } {
+  const lines = readFileSync(path.join(DIR, file), 'utf8').split('\n').filter((l) => !l.startsWith('//') && l.trim());
+  const declared = lines.filter((l) => l.startsWith(':param ')).map((l) => /^:param (\w+) =>/.exec(l)![1]!);
+  const statement = lines.filter((l) => !l.startsWith(':')).join('\n').replace(/;\s*$/, '');
+  return { declared, statement };
+}
+
+describe('saved Neo4j Browser queries (cypher/browser)', () => {
+  const config = testConfig();
+  const driver = createGraphDriver(config.neo4j);
+  const tenant = `browser-${randomUUID().slice(0, 8)}`;
+  const id = (name: string) => `${tenant}-${name}`;
+  const run = async (file: string, params: Record<string, unknown>) => {
+    const { declared, statement } = savedQuery(file);
+    // The header's :param lines are what the statement needs: no more, no fewer.
+    expect(new Set(declared)).toEqual(new Set([...statement.matchAll(/\$(\w+)/g)].map((m) => m[1])));
+    const result = await driver.executeQuery(statement, params, { database: config.neo4j.database });
+    return result.records.map((r) => r.toObject());
+  };
+
+  beforeAll(async () => {
+    await migrateGraph(driver, config.neo4j.database);
+    await driver.executeQuery(
+      `CREATE (p:Job {id: $p, tenant: $t, type: 'research', status: 'completed', attempts: 1, enqueuedAt: '2026-01-01T00:00:00Z', createdAt: datetime()}),
+              (j:Job {id: $j, tenant: $t, type: 'research', status: 'completed', attempts: 1, enqueuedAt: '2026-01-01T00:00:01Z', createdAt: datetime()}),
+              (f:Job {id: $f, tenant: $t, type: 'execute', status: 'dead', attempts: 3, enqueuedAt: '2026-01-01T00:00:02Z', createdAt: datetime(),
+                      finishedAt: '2026-01-01T00:00:09Z', errorJson: '{"code":"UPSTREAM_UNAVAILABLE"}'}),
+              (j)-[:CHILD_OF]->(p),
+              (e1:Evidence {id: $e1, tenant: $t, title: 'Output 34 GWh', url: 'https://a.example/x', quote: '34 GWh', retrievedAt: '2026-01-01'}),
+              (e2:Evidence {id: $e2, tenant: $t, title: 'Output 43 GWh', url: 'https://b.example/x', quote: '43 GWh', retrievedAt: '2026-01-01'}),
+              (s:Source {id: $s, tenant: $t, kind: 'web', name: 'a.example', url: 'https://a.example'}),
+              (j)-[:PRODUCED {rank: 1, score: 0.9, conflictsWith: [$e2]}]->(e1),
+              (j)-[:PRODUCED {rank: 2, score: 0.5, conflictsWith: [$e1]}]->(e2),
+              (e1)-[:FROM]->(s),
+              (d:Document {id: $d, tenant: $t, path: 'src/thing.ts'}), (d2:Document {id: $d2, tenant: $t, path: 'src/other.ts'}),
+              (c:Chunk {id: $c, tenant: $t, startLine: 1, endLine: 9}), (x:Entity {id: $x, tenant: $t, name: 'startThing', kind: 'function'}),
+              (d)-[:HAS_CHUNK]->(c), (d)-[:DEFINES]->(x), (d)-[:IMPORTS]->(d2), (c)-[:MENTIONS]->(x)`,
+      { t: tenant, p: id('parent'), j: id('job'), f: id('failed'), e1: id('e1'), e2: id('e2'), s: id('s'), d: id('d'), d2: id('d2'), c: id('c'), x: id('x') },
+      { database: config.neo4j.database },
+    );
+  });
+  afterAll(async () => {
+    await driver.executeQuery('MATCH (n) WHERE n.tenant = $t DETACH DELETE n', { t: tenant }, { database: config.neo4j.database });
+    await driver.close();
+  });
+
+  it('has a test here for every saved query', () => {
+    expect(readdirSync(DIR).filter((f) => f.endsWith('.cypher')).sort()).toEqual([
+      'document-structure.cypher', 'entity-neighbourhood.cypher', 'evidence-conflicts.cypher', 'failed-jobs.cypher',
+      'job-evidence.cypher', 'job-lineage.cypher', 'recent-jobs.cypher',
+    ]);
+  });
+
+  it('recent-jobs lists the tenant’s jobs newest first with what they produced', async () => {
+    const rows = await run('recent-jobs.cypher', { tenant, limit: neo4j.int(10) });
+    expect(rows.map((r) => [r.job, Number(r.produced)])).toEqual([[id('failed'), 0], [id('job'), 2], [id('parent'), 0]]);
+  });
+
+  it('job-lineage shows the parent and what the job produced', async () => {
+    const rows = await run('job-lineage.cypher', { jobId: id('job') });
+    const endIds = rows.flatMap((r) => [r.family, r.produced].filter(Boolean).map((p) => (p as neo4j.Path).end.properties.id));
+    expect(new Set(endIds)).toEqual(new Set([id('parent'), id('e1'), id('e2')]));
+  });
+
+  it('job-evidence ranks the evidence and names its sources', async () => {
+    const rows = await run('job-evidence.cypher', { jobId: id('job') });
+    expect(rows.map((r) => [Number(r.rank), r.title, r.sources])).toEqual([[1, 'Output 34 GWh', ['a.example']], [2, 'Output 43 GWh', []]]);
+  });
+
+  it('evidence-conflicts shows each contradicting pair once', async () => {
+    const rows = await run('evidence-conflicts.cypher', { jobId: id('job') });
+    expect(rows).toHaveLength(1);
+    expect(new Set([rows[0]!.says, rows[0]!.otherSays])).toEqual(new Set(['34 GWh', '43 GWh']));
+  });
+
+  it('failed-jobs lists the dead job with its error', async () => {
+    const rows = await run('failed-jobs.cypher', { tenant });
+    expect(rows).toEqual([expect.objectContaining({ job: id('failed'), status: 'dead', error: '{"code":"UPSTREAM_UNAVAILABLE"}' })]);
+  });
+
+  it('document-structure and entity-neighbourhood draw the indexed code graph', async () => {
+    const [doc] = await run('document-structure.cypher', { tenant, path: 'src/thing.ts' });
+    expect([doc!.chunks, doc!.defines, doc!.imports].map((p) => (p as neo4j.Path).end.properties.id)).toEqual([id('c'), id('x'), id('d2')]);
+    const [entity] = await run('entity-neighbourhood.cypher', { tenant, name: 'startThing' });
+    expect([(entity!.defined as neo4j.Path).start.properties.id, (entity!.mentioned as neo4j.Path).start.properties.id]).toEqual([id('d'), id('c')]);
+  });
+});
