@@ -24,6 +24,19 @@ describe('job recovery, retries and cancellation with worker processes', () => {
   const read = async (id: string) => (await platform.graphql<JobRead>(JOB, { id })).data!.job;
   const events = (jobId: string) => platform.runtime.events.read({ kind: 'job', jobId }, undefined, 1000);
   const effects = async () => Number((await platform.runtime.redis.get(`${platform.runtime.keyPrefix}:test:effects`)) ?? 0);
+  const untilStatus = (id: string, status: string, timeoutMs: number) =>
+    waitUntil(async () => {
+      const job = await read(id);
+      return job.status === status && job;
+    }, timeoutMs);
+  type LogRow = { starts: string; retries: string; duplicate_executions: string; stalls: string; recover_ms: number; done_at: Date | null };
+  /** The job's row in the Postgres event log report, once its `done` event has been batched in. */
+  const eventLogRow = (jobId: string) =>
+    waitUntil(async () => {
+      const { rows } = await platform.runtime.sql.query<LogRow>(
+        "SELECT * FROM bus_event_jobs(now() - interval '1 hour', now() + interval '1 minute') WHERE job_id = $1", [jobId]);
+      return rows[0]?.done_at ? rows[0] : undefined;
+    }, 10_000);
 
   it('re-claims the job of a worker killed with SIGKILL on another worker within 10 s, applying its effect once', async () => {
     const [a, b] = await Promise.all([platform.spawnWorker('kill-a'), platform.spawnWorker('kill-b')]);
@@ -52,12 +65,7 @@ describe('job recovery, retries and cancellation with worker processes', () => {
     expect(await effects()).toBe(before + 1);
     expect((await read(jobId)).workerId).toBe(survivor.id);
     // The event log in Postgres tells the same story: one run again after a lost lease, and how long that took.
-    type Row = { starts: string; retries: string; duplicate_executions: string; stalls: string; recover_ms: number; done_at: Date | null };
-    const row = await waitUntil(async () => {
-      const { rows } = await platform.runtime.sql.query<Row>(
-        "SELECT * FROM bus_event_jobs(now() - interval '1 hour', now() + interval '1 minute') WHERE job_id = $1", [jobId]);
-      return rows[0]?.done_at ? rows[0] : undefined;
-    }, 10_000);
+    const row = await eventLogRow(jobId);
     expect([row.starts, row.retries, row.duplicate_executions, row.stalls].map(Number)).toEqual([2, 0, 1, 1]);
     expect(row.recover_ms).toBeGreaterThan(500);
     expect(row.recover_ms).toBeLessThan(recoveryMs + 1000);
@@ -67,10 +75,7 @@ describe('job recovery, retries and cancellation with worker processes', () => {
   it('retries with backoff, dead-letters after the last attempt, and a requeue then completes', async () => {
     const worker = await platform.spawnWorker('retry-w');
     const jobId = await enqueue({ failRuns: 3, failCode: 'UPSTREAM_UNAVAILABLE' });
-    const dead = await waitUntil(async () => {
-      const job = await read(jobId);
-      return job.status === 'dead' && job;
-    }, 20_000);
+    const dead = await untilStatus(jobId, 'dead', 20_000);
     expect(dead.attempts).toBe(3);
     expect(dead.error).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', retryable: true });
     const list = await events(jobId);
@@ -92,10 +97,7 @@ describe('job recovery, retries and cancellation with worker processes', () => {
 
     const requeued = await platform.graphql<{ requeueDeadLetter: { status: string } }>('mutation($id: ID!) { requeueDeadLetter(id: $id) { status } }', { id: jobId });
     expect(['queued', 'active', 'completed']).toContain(requeued.data!.requeueDeadLetter.status);
-    const completed = await waitUntil(async () => {
-      const job = await read(jobId);
-      return job.status === 'completed' && job;
-    }, 20_000);
+    const completed = await untilStatus(jobId, 'completed', 20_000);
     expect(completed.result).toMatchObject({ runs: 4 });
     const after = (await platform.graphql<{ deadLetters: { id: string }[] }>('{ deadLetters { id } }')).data!.deadLetters;
     expect(after.map((l) => l.id)).not.toContain(jobId);
@@ -105,11 +107,7 @@ describe('job recovery, retries and cancellation with worker processes', () => {
     expect(streamed.filter((t) => t === 'job.dead')).toHaveLength(1);
     expect(streamed.at(-1)).toBe('execute.done');
     // Four runs, each after a retry or the requeue: none of them counts as a duplicate execution.
-    const row = await waitUntil(async () => {
-      const { rows } = await platform.runtime.sql.query<{ starts: string; retries: string; duplicate_executions: string; done_at: Date | null }>(
-        "SELECT * FROM bus_event_jobs(now() - interval '1 hour', now() + interval '1 minute') WHERE job_id = $1", [jobId]);
-      return rows[0]?.done_at ? rows[0] : undefined;
-    }, 10_000);
+    const row = await eventLogRow(jobId);
     expect([row.starts, row.retries, row.duplicate_executions].map(Number)).toEqual([4, 2, 0]);
     await worker.stop();
   });
@@ -117,10 +115,7 @@ describe('job recovery, retries and cancellation with worker processes', () => {
   it('does not retry an error that is not retryable: the job fails at once', async () => {
     const worker = await platform.spawnWorker('fail-w');
     const jobId = await enqueue({ failRuns: 5, failCode: 'BAD_INPUT' });
-    const failed = await waitUntil(async () => {
-      const job = await read(jobId);
-      return job.status === 'failed' && job;
-    }, 10_000);
+    const failed = await untilStatus(jobId, 'failed', 10_000);
     expect(failed.attempts).toBe(1);
     expect(failed.error?.code).toBe('BAD_INPUT');
     await worker.stop();
