@@ -1,6 +1,8 @@
 import type { Processor } from '../../src/queue/job-context.js';
 import type { Runtime } from '../../src/runtime.js';
+import { createRagService } from '../../src/rag/index.js';
 import { createEvidenceStore } from './evidence-store.js';
+import { passageIndexOf } from './passages.js';
 import { runResearch } from './run.js';
 import { createSourceRegistry, type ResearchSourcesOptions } from './sources.js';
 
@@ -33,6 +35,10 @@ export function researchOptionsFrom(runtime: Runtime): ResearchSourcesOptions {
     database: runtime.config.neo4j.database,
     allowHosts: research.allowHosts,
     npm: research.npm,
+    passages: passageIndexOf({
+      retriever: createRagService({ vectors: runtime.vectors, embedder: runtime.embedder, driver: runtime.driver, database: runtime.config.neo4j.database }),
+      vectors: runtime.vectors,
+    }),
     apis: research.apis.map(({ authHeader, mapping, ...api }) => ({
       ...api,
       mapping: { ...mapping, text: mapping.text ? [mapping.text].flat() : undefined },

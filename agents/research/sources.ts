@@ -12,6 +12,7 @@ import {
   type BreakerState,
   type CircuitBreaker,
   type HttpJsonSourceOptions,
+  type PassageIndex,
   type RateLimiter,
   type SourceAdapter,
   type SourceRef,
@@ -60,6 +61,8 @@ export interface ResearchSourcesOptions {
   npm?: { baseUrl?: string; token?: string };
   /** HTTP/JSON APIs, searched with `api:<name>` hints. */
   apis?: HttpJsonSourceOptions[];
+  /** The vector index, for the `graph` source's passage search; absent = keyword search over graph nodes only. */
+  passages?: PassageIndex;
   policies?: Partial<Record<SourceKind, Partial<PolicyConfig>>>;
 }
 
@@ -83,7 +86,7 @@ export function createSourceRegistry(options: ResearchSourcesOptions) {
   const npmBase = options.npm?.baseUrl ?? NPM_REGISTRY_URL;
   const web = createWebSource({ ...options.web, allowHosts, redis, keyPrefix });
   const npm = createNpmRegistrySource({ baseUrl: npmBase, token: options.npm?.token, allowHosts });
-  const graph = createGraphSource({ driver: options.driver, database: options.database });
+  const graph = createGraphSource({ driver: options.driver, database: options.database, ...(options.passages ? { passages: options.passages } : {}) });
   const apis = new Map((options.apis ?? []).map((api) => [api.name, { options: api, adapter: createHttpJsonSource({ allowHosts, ...api }) }]));
   const cache = new Map<string, PolicedSource>();
 

@@ -4,18 +4,33 @@ import { cypher } from '../../src/graph/cypher-files.js';
 import { runCypher } from '../../src/graph/driver.js';
 import type { FetchedDocument, SourceAdapter, SourceContext, SourceRef } from './types.js';
 
+/** A passage of indexed text (a chunk in pgvector), as the graph source offers it. */
+export interface Passage {
+  id: string;
+  title: string;
+  text: string;
+}
+
+/** The vector index's side of "what we already know": semantic search over indexed chunks, and reads by id. */
+export interface PassageIndex {
+  search(tenant: string, query: string, k: number, signal: AbortSignal): Promise<Passage[]>;
+  get(tenant: string, id: string): Promise<Passage | undefined>;
+}
+
 export interface GraphSourceOptions {
   driver: Driver;
   database: string;
   name?: string;
   maxResults?: number;
+  /** Without it, the source is keyword search over graph nodes only. */
+  passages?: PassageIndex;
 }
 
-/** The node kinds the graph source reads, as they appear in refs: `graph://evidence/<id>`. */
-export const GRAPH_KINDS = ['evidence', 'document', 'entity'] as const;
+/** The kinds the graph source reads, as they appear in refs: `graph://evidence/<id>`, `graph://chunk/<id>`. */
+export const GRAPH_KINDS = ['evidence', 'document', 'entity', 'chunk'] as const;
 export type GraphKind = (typeof GRAPH_KINDS)[number];
 
-const REF = /^graph:\/\/(evidence|document|entity)\/(.+)$/;
+const REF = /^graph:\/\/(evidence|document|entity|chunk)\/(.+)$/;
 const MAX_TERMS = 32;
 
 interface SearchRow {
@@ -60,30 +75,44 @@ function tenantOf(ctx: SourceContext, via: string): string {
 
 /**
  * What COGO already knows as a research source: Neo4j's fulltext index `knowledge_text` over the tenant's
- * Evidence, Document and Entity nodes. Vector similarity belongs to the retrieval layer (src/rag) and can be
- * offered as another adapter; this one is keyword search only.
+ * Evidence, Document and Entity nodes, and, with `passages`, the vector index's hybrid search over indexed
+ * chunks (src/rag). Keyword hits come first, then passages; each list keeps its own ranking.
  */
 export function createGraphSource(options: GraphSourceOptions): SourceAdapter {
-  const { driver, database, name = 'graph', maxResults = 10 } = options;
+  const { driver, database, name = 'graph', maxResults = 10, passages } = options;
+
+  async function searchNodes(query: string, tenant: string): Promise<SourceRef[]> {
+    const lucene = toLuceneQuery(query);
+    if (!lucene) return [];
+    const rows = await runCypher<SearchRow>(driver, database, cypher('research/search-knowledge'), {
+      query: lucene,
+      tenant,
+      limit: neo4j.int(maxResults),
+      scanLimit: neo4j.int(maxResults * 20),
+    }, 'READ');
+    return rows.map((row) => ({ url: graphRef(row.kind, row.id), title: row.title, ...(row.snippet ? { snippet: row.snippet } : {}) }));
+  }
+
+  async function searchPassages(query: string, tenant: string, signal: AbortSignal): Promise<SourceRef[]> {
+    if (!passages || !query.trim()) return [];
+    const found = await passages.search(tenant, query, maxResults, signal);
+    return found.map((p) => ({ url: graphRef('chunk', p.id), title: p.title, snippet: p.text.slice(0, 300) }));
+  }
+
+  async function readPassage(id: string, tenant: string): Promise<NodeRow | undefined> {
+    if (!passages) throw new AppError('BAD_INPUT', `${name}: graph://chunk references need the vector index, which this worker was not given`, { via: name });
+    const passage = await passages.get(tenant, id);
+    return passage && { id, url: null, title: passage.title, text: passage.text, retrievedAt: null, publishedAt: null };
+  }
+
   return {
     name,
     async search(query, ctx): Promise<SourceRef[]> {
       const tenant = tenantOf(ctx, name);
       ctx.signal.throwIfAborted();
-      const lucene = toLuceneQuery(query);
-      if (!lucene) return [];
       await ctx.limiter.acquire(ctx.signal);
-      const rows = await runCypher<SearchRow>(driver, database, cypher('research/search-knowledge'), {
-        query: lucene,
-        tenant,
-        limit: neo4j.int(maxResults),
-        scanLimit: neo4j.int(maxResults * 20),
-      }, 'READ');
-      return rows.map((row) => ({
-        url: graphRef(row.kind, row.id),
-        title: row.title,
-        ...(row.snippet ? { snippet: row.snippet } : {}),
-      }));
+      const [nodes, chunks] = await Promise.all([searchNodes(query, tenant), searchPassages(query, tenant, ctx.signal)]);
+      return [...nodes, ...chunks];
     },
 
     async fetch(ref, ctx): Promise<FetchedDocument> {
@@ -92,7 +121,10 @@ export function createGraphSource(options: GraphSourceOptions): SourceAdapter {
       if (!parsed) throw new AppError('BAD_INPUT', `${name}: ${ref.url.slice(0, 200)} is not a graph:// reference`, { via: name });
       ctx.signal.throwIfAborted();
       await ctx.limiter.acquire(ctx.signal);
-      const [row] = await runCypher<NodeRow>(driver, database, cypher('research/get-knowledge-node'), { ...parsed, tenant }, 'READ');
+      const row =
+        parsed.kind === 'chunk'
+          ? await readPassage(parsed.id, tenant)
+          : (await runCypher<NodeRow>(driver, database, cypher('research/get-knowledge-node'), { ...parsed, tenant }, 'READ'))[0];
       if (!row) throw new AppError('NOT_FOUND', `${name}: ${ref.url} does not exist (or belongs to another tenant)`, { via: name });
       const fetchedAt = row.retrievedAt ?? new Date().toISOString();
       return {

@@ -10,4 +10,4 @@ export { createRedisRateLimiter, type RedisRateLimiter, type RedisRateLimiterOpt
 export { createRedisCircuitBreaker, type BreakerState, type CircuitBreaker, type CircuitBreakerOptions } from './policies/circuit-breaker.js';
 export { withRetry, parseRetryAfter, type RetryOptions } from './policies/retry.js';
 export { withPolicies, type SourcePolicies } from './policies/with-policies.js';
-export { createGraphSource, graphRef, parseGraphRef, toLuceneQuery, GRAPH_KINDS, type GraphKind, type GraphSourceOptions } from './graph.js';
+export { createGraphSource, graphRef, parseGraphRef, toLuceneQuery, GRAPH_KINDS, type GraphKind, type GraphSourceOptions, type Passage, type PassageIndex } from './graph.js';

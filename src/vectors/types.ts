@@ -83,6 +83,8 @@ export interface VectorStore {
   /** Deletes the chunks of `paths` except `keepIds`; returns the deleted ids. */
   deleteChunksOfDocuments(scope: IndexScope, paths: readonly string[], keepIds?: readonly string[]): Promise<string[]>;
   chunksOfDocuments(scope: IndexScope, paths: readonly string[]): Promise<StoredChunk[]>;
+  /** The tenant's chunks with these ids, from any root (missing ids are left out). */
+  chunksByIds(tenant: string, ids: readonly string[]): Promise<StoredChunk[]>;
   vectorTopK(scope: SearchScope, embedderId: string, vector: readonly number[], k: number): Promise<VectorHit[]>;
   /**
    * Chunks matching every word first (ts_rank order), then, when fewer than k, chunks matching any of the

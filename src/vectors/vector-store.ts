@@ -152,6 +152,11 @@ export function createVectorStore(options: VectorStoreOptions): VectorStore {
       const { rows } = await sql.query<ChunkRow>(sqlQuery('vectors/chunks-of-documents'), [scope.tenant, scope.root, [...paths]]);
       return rows.map((row) => toStoredChunk({ ...row, root: scope.root }));
     },
+    async chunksByIds(tenant, ids) {
+      if (ids.length === 0) return [];
+      const { rows } = await sql.query<ChunkRow>(sqlQuery('vectors/chunks-by-ids'), [tenant, [...ids]]);
+      return rows.map(toStoredChunk);
+    },
     async vectorTopK(scope, embedderId, vector, k) {
       const limit = clampK(k);
       const iterative = await supportsIterativeScan();

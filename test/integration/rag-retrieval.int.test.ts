@@ -10,6 +10,7 @@ import { runCypher } from '../../src/graph/driver.js';
 import type { WorkerHost } from '../../src/queue/worker-host.js';
 import { createGraphExpander, createRetriever, type EmbedEvent, type RagEvent, type SearchItem, type SearchResult } from '../../src/rag/index.js';
 import { copyCorpus, createScratchDatabase, FIXTURE_CORPUS, removeGraphOf, terminalEvent } from '../support/indexing-fixtures.js';
+import { researchResult } from '../support/research-workers.js';
 import { startPlatform, waitUntil, type Platform } from './support/platform.js';
 
 const ITEM = 'rank chunkId documentId root path startLine endLine kind context content evidence score { vectorRank vectorScore textRank textScore rrf } neighbors { relation id name kind definedIn }';
@@ -35,14 +36,16 @@ describe('hybrid GraphRAG retrieval over an indexed corpus (local embedder)', ()
     db = await createScratchDatabase();
     corpus = await copyCorpus();
     platform = await startPlatform({ DATABASE_URL: db.url });
-    worker = await startWorkers(platform.runtime, ['indexing']);
+    worker = await startWorkers(platform.runtime, ['indexing', 'research']);
     const { data } = await platform.graphql<{ enqueueIndexing: { jobId: string } }>('mutation($root: String!) { enqueueIndexing(input: {root: $root}) { jobId } }', { root: corpus.root });
     const jobId = data!.enqueueIndexing.jobId;
     const done = await waitUntil(async () => terminalEvent(await platform.runtime.events.read({ kind: 'job', jobId })), 60_000);
     expect(done.type).toBe('indexing.done');
   });
+  const researchJobs: string[] = [];
   afterAll(async () => {
     await worker?.close();
+    await runCypher(platform.runtime.driver, database(), 'MATCH (j:Job)-[:PRODUCED]->(e:Evidence) WHERE j.id IN $ids DETACH DELETE e', { ids: researchJobs });
     await runCypher(platform.runtime.driver, database(), 'MATCH (e:Evidence) WHERE e.id STARTS WITH $prefix DETACH DELETE e', { prefix: `ev-test-${path.basename(path.dirname(corpus.root))}` });
     await removeGraphOf(platform.runtime.driver, database(), corpus.root);
     await platform?.close();
@@ -120,6 +123,31 @@ describe('hybrid GraphRAG retrieval over an indexed corpus (local embedder)', ()
       CREATE (:Evidence {id: $prefix + '-theirs', tenant: 'other', kind: 'web', title: 'Not yours', quote: 'hidden'})-[:ABOUT]->(d)`, { root: corpus.root, prefix });
     const top = (await search('vault rotates archive keys every ninety days', 1)).items[0]!;
     expect(top.evidence).toEqual([expect.objectContaining({ id: `${prefix}-mine`, title: 'Key rotation policy' })]);
+  });
+
+  it('offers the indexed passages to research through the graph source, with path and lines, and reads one back by hint', async () => {
+    const { passage } = await passageLines();
+    const research = async (question: string, sources: string[]) => {
+      const { data, errors } = await platform.graphql<{ enqueueResearch: { jobId: string } }>(
+        'mutation($q: String!, $s: [String!]) { enqueueResearch(input: {question: $q, sources: $s}) { jobId } }', { q: question, s: sources });
+      if (errors) throw new Error(JSON.stringify(errors));
+      const jobId = data!.enqueueResearch.jobId;
+      researchJobs.push(jobId);
+      const events = await waitUntil(async () => {
+        const list = await platform.runtime.events.read({ kind: 'job', jobId });
+        return list.some((e) => ['research.done', 'job.dead', 'job.cancelled'].includes(e.type)) && list;
+      }, 30_000);
+      return researchResult<{ evidence: { url: string; title: string; quote: string; kind: string }[] }>(events).evidence;
+    };
+    const found = await research('How often does the vault rotate its archive keys?', ['graph']);
+    const hit = found.find((e) => e.url.startsWith('graph://chunk/') && e.title.startsWith('docs/guide.md:'));
+    expect(hit?.kind).toBe('graph');
+    const [, start, end] = /:(\d+)-(\d+)$/.exec(hit!.title)!.map(Number);
+    expect(start! <= passage && passage <= end!).toBe(true);
+    expect(hit!.quote).toMatch(/rotat/i);
+
+    const again = await research('archive key rotation', [hit!.url]);
+    expect(again.map((e) => [e.url, e.title])).toEqual([[hit!.url, hit!.title]]);
   });
 
   it('refuses an empty query and an out-of-range k with BAD_INPUT', async () => {
