@@ -1,4 +1,4 @@
-import type { FileState, IndexScope, IndexStateStore, VectorStore } from '../../src/vectors/index.js';
+import type { FileState, IndexScope, IndexStateStore, StoredChunk, VectorStore } from '../../src/vectors/index.js';
 import type { IndexGraphWriter } from './graph-writer.js';
 import { documentId } from './ids.js';
 import { mentionedEntityIds } from './mentions.js';
@@ -11,6 +11,7 @@ export interface CleanupDeps {
 }
 
 const PAGE = 200;
+const MAX_LIKE_PATTERNS = 100;
 
 /**
  * Files the index knows that the scan no longer found: their graph nodes, chunks and state go, in that order,
@@ -29,22 +30,38 @@ export async function deleteVanished(deps: CleanupDeps, scope: IndexScope, paths
 
 /**
  * MENTIONS of the chunks of files written in this run, against every entity of the root, now that all of
- * them are in the graph: a chunk can mention a function defined in a file indexed after it. Chunks of files
- * that did not change keep their links; entities those files name for the first time link on their next change
- * or on a `full` run.
+ * them are in the graph: a chunk can mention a function defined in a file indexed after it. Then the chunks of
+ * files that did not change but name an entity the changed files define: that entity may be new, or have moved
+ * to another file (a new id), and their links must follow. Links to entities that vanished go with them
+ * (`deleteOrphans`). Returns the number of links written.
  */
 export async function linkMentions(deps: CleanupDeps, scope: IndexScope, paths: readonly string[], signal: AbortSignal): Promise<number> {
   if (paths.length === 0) return 0;
   const names = await deps.graph.entityNames(scope);
-  let links = 0;
-  for (let i = 0; i < paths.length; i += PAGE) {
-    signal.throwIfAborted();
-    const chunks = await deps.vectors.chunksOfDocuments(scope, paths.slice(i, i + PAGE));
+  const link = async (chunks: readonly StoredChunk[]) => {
+    if (chunks.length === 0) return 0;
     const batch = chunks.map((chunk) => ({ chunkId: chunk.id, entityIds: mentionedEntityIds(chunk.content, chunk.kind, names) }));
-    links += batch.reduce((sum, l) => sum + l.entityIds.length, 0);
     await deps.graph.linkMentions(scope, batch);
     // Regex over a page of chunk text: let the lease renewal and progress timer run in between.
     await new Promise((resolve) => setImmediate(resolve));
+    return batch.reduce((sum, l) => sum + l.entityIds.length, 0);
+  };
+  let links = 0;
+  for (let i = 0; i < paths.length; i += PAGE) {
+    signal.throwIfAborted();
+    links += await link(await deps.vectors.chunksOfDocuments(scope, paths.slice(i, i + PAGE)));
+  }
+  const definedNames = await deps.graph.namesDefinedBy(scope, paths.map((p) => documentId(scope, p)));
+  const defined = new Map(definedNames.filter((name) => names.has(name)).map((name) => [name, names.get(name)!]));
+  // A few names: Postgres narrows the chunks by substring. Many (a large change): every other chunk of the root
+  // is read once and tested here, which costs less than thousands of LIKE patterns per row.
+  const words = defined.size <= MAX_LIKE_PATTERNS ? [...defined.keys()] : null;
+  for (let after = ''; defined.size > 0; ) {
+    signal.throwIfAborted();
+    const page = await deps.vectors.chunksContaining(scope, words, paths, after, PAGE);
+    if (page.length === 0) break;
+    links += await link(page.filter((chunk) => mentionedEntityIds(chunk.content, chunk.kind, defined).length > 0));
+    after = page.at(-1)!.id;
   }
   return links;
 }

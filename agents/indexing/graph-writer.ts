@@ -28,6 +28,8 @@ export interface IndexGraphWriter {
   /** Entity ids by name, for every entity of the root. */
   entityNames(scope: IndexScope): Promise<Map<string, string[]>>;
   linkMentions(scope: IndexScope, links: readonly MentionLinks[]): Promise<void>;
+  /** Names of the entities these documents define. */
+  namesDefinedBy(scope: IndexScope, documentIds: readonly string[]): Promise<string[]>;
   deleteOrphans(scope: IndexScope): Promise<{ entities: number; stubs: number }>;
   /** Removes every Document, Chunk and Entity of the root (a rebuild with another embedder). */
   dropRoot(scope: IndexScope): Promise<number>;
@@ -69,6 +71,11 @@ export function createIndexGraphWriter(driver: Driver, database: string): IndexG
     },
     async linkMentions(scope, links) {
       await inBatches(links, BATCH, (batch) => run('indexing/link-mentions', { tenant: scope.tenant, links: batch }));
+    },
+    async namesDefinedBy(scope, documentIds) {
+      if (documentIds.length === 0) return [];
+      const rows = await runCypher<{ name: string }>(driver, database, cypher('indexing/names-defined-by'), { tenant: scope.tenant, ids: [...documentIds] }, 'READ');
+      return rows.map((row) => row.name);
     },
     async deleteOrphans(scope) {
       const rows = await run<{ entities: number; stubs: number }>('indexing/delete-orphans', { tenant: scope.tenant, root: scope.root });

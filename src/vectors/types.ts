@@ -83,6 +83,11 @@ export interface VectorStore {
   /** Deletes the chunks of `paths` except `keepIds`; returns the deleted ids. */
   deleteChunksOfDocuments(scope: IndexScope, paths: readonly string[], keepIds?: readonly string[]): Promise<string[]>;
   chunksOfDocuments(scope: IndexScope, paths: readonly string[]): Promise<StoredChunk[]>;
+  /**
+   * One page (by id, after `afterId`) of the root's chunks outside `excludePaths` whose text contains any of
+   * `words` (a substring test; null = every chunk).
+   */
+  chunksContaining(scope: IndexScope, words: readonly string[] | null, excludePaths: readonly string[], afterId: string, limit: number): Promise<StoredChunk[]>;
   /** The tenant's chunks with these ids, from any root (missing ids are left out). */
   chunksByIds(tenant: string, ids: readonly string[]): Promise<StoredChunk[]>;
   vectorTopK(scope: SearchScope, embedderId: string, vector: readonly number[], k: number): Promise<VectorHit[]>;

@@ -152,6 +152,12 @@ export function createVectorStore(options: VectorStoreOptions): VectorStore {
       const { rows } = await sql.query<ChunkRow>(sqlQuery('vectors/chunks-of-documents'), [scope.tenant, scope.root, [...paths]]);
       return rows.map((row) => toStoredChunk({ ...row, root: scope.root }));
     },
+    async chunksContaining(scope, words, excludePaths, afterId, limit) {
+      if (words?.length === 0) return [];
+      const patterns = words?.map((w) => `%${w.replace(/[\\%_]/g, (c) => `\\${c}`)}%`) ?? null;
+      const { rows } = await sql.query<ChunkRow>(sqlQuery('vectors/chunks-containing'), [scope.tenant, scope.root, [...excludePaths], patterns, afterId, limit]);
+      return rows.map(toStoredChunk);
+    },
     async chunksByIds(tenant, ids) {
       if (ids.length === 0) return [];
       const { rows } = await sql.query<ChunkRow>(sqlQuery('vectors/chunks-by-ids'), [tenant, [...ids]]);

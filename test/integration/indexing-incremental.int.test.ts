@@ -162,6 +162,30 @@ describe('indexing agent: incremental indexing into pgvector and Neo4j (OpenAI-c
     expect(state.rows).toHaveLength(0);
   });
 
+  it("links an unchanged file's chunks to an entity defined later, and follows the entity when it moves", async () => {
+    const mentionsFrom = (definedIn: string) => graphCount(
+      `MATCH (:Chunk {root: $root, path: 'src/audit.ts'})-[:MENTIONS]->(e:Entity {name: 'reconcileLedgerTotals'})<-[:DEFINES]-(d:Document {path: '${definedIn}'}) RETURN count(e) AS n`);
+    const fn = 'export function reconcileLedgerTotals(rows: number[]): number {\n  return rows.reduce((a, b) => a + b, 0);\n}\n';
+    await writeFile(path.join(corpus.root, 'src/audit.ts'), 'export function auditLedger(rows: number[]): number {\n  return reconcileLedgerTotals(rows);\n}\n');
+    await index({ root: corpus.root });
+    expect(await graphCount("MATCH (:Chunk {root: $root, path: 'src/audit.ts'})-[:MENTIONS]->(e:Entity {name: 'reconcileLedgerTotals'}) RETURN count(e) AS n")).toBe(0);
+
+    // Defined in another file: audit.ts is unchanged (not re-chunked), yet its chunk now mentions the entity.
+    await writeFile(path.join(corpus.root, 'src/reconcile.ts'), fn);
+    expect((await index({ root: corpus.root })).result).toMatchObject({ added: 1, updated: 0 });
+    expect(await mentionsFrom('src/reconcile.ts')).toBe(1);
+
+    // Moved: the old entity goes with its file, the link follows the new one.
+    await rm(path.join(corpus.root, 'src/reconcile.ts'));
+    await writeFile(path.join(corpus.root, 'src/totals.ts'), fn);
+    expect((await index({ root: corpus.root })).result).toMatchObject({ added: 1, deleted: 1, updated: 0 });
+    expect(await mentionsFrom('src/reconcile.ts')).toBe(0);
+    expect(await mentionsFrom('src/totals.ts')).toBe(1);
+
+    await Promise.all(['src/audit.ts', 'src/totals.ts'].map((f) => rm(path.join(corpus.root, f))));
+    expect((await index({ root: corpus.root })).result).toMatchObject({ deleted: 2 });
+  });
+
   it('mode full re-processes every file, reusing stored vectors instead of embedding them again', async () => {
     await appendFile(path.join(corpus.root, 'notes.txt'), '\nAction item: archive the spring statements.\n');
     const before = texts().length;
