@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, openSync, readFileSync } from 'node:fs';
+import { existsSync, openSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '../config/index.js';
@@ -63,11 +63,11 @@ async function startWithLauncher(config: Config, target: URL, progress: Progress
   if (!(await commandExists('java'))) {
     throw new BringUpError('neo4j', 'find Java', 'java is not on PATH', 'install Java 17+ (apt-get install openjdk-17-jdk-headless) or Docker');
   }
-  if (!existsSync(LAUNCHER_JAR)) {
+  if (!existsSync(LAUNCHER_JAR) || launcherIsStale()) {
     if (!(await commandExists('mvn'))) {
       throw new BringUpError('neo4j', 'find Maven', 'mvn is not on PATH', 'install Maven (apt-get install maven) or Docker');
     }
-    progress('neo4j: building the launcher with Maven (first time only; downloads Neo4j Community from Maven Central)');
+    progress('neo4j: building the launcher with Maven (first time, or after its sources changed; downloads Neo4j Community from Maven Central)');
     const built = await runCommand('mvn', ['-q', '-B', '-f', path.join(LAUNCHER_DIR, 'pom.xml'), 'package', '-DskipTests'], {
       timeoutMs: 900_000,
     });
@@ -75,10 +75,12 @@ async function startWithLauncher(config: Config, target: URL, progress: Progress
       throw new BringUpError('neo4j', 'build services/neo4j with Maven', built.output.trim().split('\n').slice(-15).join('\n'), 'run `mvn -B -f services/neo4j/pom.xml package` to see the full output');
     }
   }
-  const bolt = `${target.hostname === 'localhost' ? '127.0.0.1' : target.hostname}:${target.port || '7687'}`;
-  progress(`neo4j: starting Neo4j Community with Bolt on ${bolt} (data in ${home})`);
+  const host = target.hostname === 'localhost' ? '127.0.0.1' : target.hostname;
+  const bolt = `${host}:${target.port || '7687'}`;
+  const browser = config.neo4j.browserPort === undefined ? [] : ['--http', `${host}:${config.neo4j.browserPort}`];
+  progress(`neo4j: starting Neo4j Community with Bolt on ${bolt}${browser.length ? `, Neo4j Browser on http://${browser[1]}/browser/` : ''} (data in ${home})`);
   const out = openSync(log, 'w');
-  const child = spawn('java', [`-Xms${config.neo4j.heap}`, `-Xmx${config.neo4j.heap}`, '-XX:+ExitOnOutOfMemoryError', '-jar', LAUNCHER_JAR, '--home', home, '--bolt', bolt], {
+  const child = spawn('java', [`-Xms${config.neo4j.heap}`, `-Xmx${config.neo4j.heap}`, '-XX:+ExitOnOutOfMemoryError', '-jar', LAUNCHER_JAR, '--home', home, '--bolt', bolt, ...browser], {
     detached: true,
     stdio: ['ignore', out, out],
     env: { ...process.env, NEO4J_PASSWORD: config.neo4j.password },
@@ -92,7 +94,15 @@ async function startWithLauncher(config: Config, target: URL, progress: Progress
     const tail = readFileSync(log, 'utf8').trim().split('\n').slice(-10).join('\n');
     throw new BringUpError('neo4j', 'start the launcher', tail || 'it exited without output', `see ${log}`);
   }
-  return { name: 'the services/neo4j launcher', logHint: `see ${log}` };
+  return { name: `the services/neo4j launcher${browser.length ? ` (Neo4j Browser http://${browser[1]}/browser/)` : ''}`, logHint: `see ${log}` };
+}
+
+/** The jar predates its sources (a pull changed the launcher): build it again rather than run an old one. */
+function launcherIsStale(): boolean {
+  const built = statSync(LAUNCHER_JAR).mtimeMs;
+  const sources = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+  return [path.join(LAUNCHER_DIR, 'pom.xml'), ...sources(path.join(LAUNCHER_DIR, 'src'))].some((file) => statSync(file).mtimeMs > built);
 }
 
 /** Stops a launcher started by `ensureNeo4j` (its pid file is in the data folder). */

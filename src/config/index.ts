@@ -15,7 +15,7 @@ export interface Config {
   dataDir: string;
   services: { autostart: boolean; timeoutMs: number };
   redis: { url: string; prefix: string };
-  neo4j: { uri: string; user: string; password: string; database: string; heap: string };
+  neo4j: { uri: string; user: string; password: string; database: string; heap: string; browserPort: number | undefined };
   /** `url` unset = the embedded PGlite database under `pgliteDir`. */
   postgres: { url: string | undefined; pgliteDir: string };
   llm: {
@@ -72,6 +72,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
       password: e.NEO4J_PASSWORD,
       database: e.NEO4J_DATABASE,
       heap: e.NEO4J_HEAP,
+      browserPort: e.NEO4J_BROWSER_PORT,
     },
     postgres: { url: e.DATABASE_URL, pgliteDir: path.join(dataDir, 'pg') },
     llm: {

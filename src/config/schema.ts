@@ -42,6 +42,8 @@ export const envSchema = z.object({
   NEO4J_PASSWORD: z.string().min(8, 'at least 8 characters (Neo4j refuses shorter passwords)').default('cogo-dev-password'),
   NEO4J_DATABASE: z.string().min(1).default('neo4j'),
   NEO4J_HEAP: z.string().regex(/^\d+[mg]$/, 'a JVM size such as 768m or 1g').default('768m'),
+  /** Where the Java launcher serves Neo4j Browser (http://127.0.0.1:<port>/browser/); unset = Bolt only. */
+  NEO4J_BROWSER_PORT: port.optional(),
 
   DATABASE_URL: url(['postgres', 'postgresql']).optional(),
 

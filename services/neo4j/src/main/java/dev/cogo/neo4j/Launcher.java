@@ -29,6 +29,7 @@ import org.neo4j.graphdb.QueryExecutionException;
 import org.neo4j.graphdb.config.Setting;
 import org.neo4j.io.ByteUnit;
 import org.neo4j.kernel.internal.GraphDatabaseAPI;
+import org.neo4j.server.CommunityBootstrapper;
 
 /**
  * Runs a real Neo4j Community DBMS inside this JVM so COGO gets a Bolt endpoint without
@@ -40,6 +41,8 @@ public final class Launcher {
     private static final String DEFAULT_PASSWORD = "cogo-dev-password";
 
     private static volatile DatabaseManagementService dbms;
+    // Set when Neo4j runs with its HTTP server (--http): stopping it stops the web server and the DBMS.
+    private static volatile CommunityBootstrapper server;
     private static volatile Path pidFile;
     // Read by the shutdown hook: a requested stop is a success, a failed start is not.
     private static volatile int exitStatus = 0;
@@ -75,9 +78,9 @@ public final class Launcher {
 
         try {
             Files.createDirectories(home);
-            dbms = new DatabaseManagementServiceBuilder(home)
-                    .setConfig(settings(boltAddr, httpAddr))
-                    .build();
+            dbms = httpAddr == null
+                    ? new DatabaseManagementServiceBuilder(home).setConfig(settings(boltAddr, null)).build()
+                    : startWithHttpServer(home, settings(boltAddr, httpAddr));
         } catch (Throwable e) {
             fail(1, "Neo4j did not start (home " + home + "): " + rootMessage(e)
                     + ". Check " + home.resolve("logs/debug.log") + "; if another launcher uses this home, stop it first");
@@ -112,6 +115,20 @@ public final class Launcher {
         } catch (InterruptedException ignored) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * The embedded builder starts no web server; Neo4j's own bootstrapper does, with the Browser module serving
+     * the neo4j-browser jar at /browser/. It takes settings by name, as neo4j.conf would.
+     */
+    private static DatabaseManagementService startWithHttpServer(Path home, Map<Setting<?>, Object> settings) {
+        var byName = new HashMap<String, String>();
+        settings.forEach((setting, value) -> byName.put(setting.name(), String.valueOf(value)));
+        var bootstrapper = new CommunityBootstrapper();
+        int status = bootstrapper.start(home, byName);
+        if (status != 0) throw new IllegalStateException("Neo4j's server bootstrapper exited with status " + status + "; see " + home.resolve("logs/neo4j.log"));
+        server = bootstrapper;
+        return bootstrapper.getDatabaseManagementService();
     }
 
     private static Map<Setting<?>, Object> settings(InetSocketAddress bolt, InetSocketAddress http) {
@@ -247,7 +264,8 @@ public final class Launcher {
             long t0 = System.nanoTime();
             System.err.println("cogo-neo4j: stopping Neo4j");
             try {
-                running.shutdown();
+                if (server != null) server.stop();
+                else running.shutdown();
                 System.err.println("cogo-neo4j: stopped in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
             } catch (Throwable e) {
                 System.err.println("cogo-neo4j: error during shutdown: " + rootMessage(e));
