@@ -5,6 +5,7 @@ import { connectSql } from './db/connect.js';
 import { migrateSql } from './db/migrate.js';
 import type { SqlClient } from './db/sql-client.js';
 import { createEventBus, type EventBus } from './events/event-bus.js';
+import { createAuditLog, type AuditLog } from './audit/audit-log.js';
 import { createSqlEventSink, type EventSink } from './events/sql-sink.js';
 import { createGraphDriver, type Driver } from './graph/driver.js';
 import { createJobLineage, type JobLineage } from './graph/job-lineage.js';
@@ -36,6 +37,8 @@ export interface Runtime {
   lineage: JobLineage;
   events: EventBus;
   eventSink: EventSink;
+  /** Every job mutation, accepted or refused (Postgres `audit_log`). */
+  audit: AuditLog;
   jobs: JobService;
   jobQueries: JobQueries;
   metrics: Metrics;
@@ -62,6 +65,7 @@ export async function createRuntime(config: Config, logger: Logger): Promise<Run
   const sql = await connectSql(config);
   const keyPrefix = keyPrefixOf(config.redis.prefix);
   const eventSink = createSqlEventSink(sql, logger);
+  const audit = createAuditLog(sql, logger);
   const queues = createQueues(redis, config.redis.prefix);
   const lineage = createJobLineage(driver, config.neo4j.database);
   const jobQueries = createJobQueries({ redis, queues, lineage, keyPrefix });
@@ -75,16 +79,16 @@ export async function createRuntime(config: Config, logger: Logger): Promise<Run
       metrics.countEvent(event);
     },
   });
-  const jobs = createJobService({ redis, queues, lineage, events, prefix: config.redis.prefix, maxPayloadBytes: config.http.maxPayloadBytes });
+  const jobs = createJobService({ redis, queues, lineage, events, audit, prefix: config.redis.prefix, maxPayloadBytes: config.http.maxPayloadBytes });
   const embedder = createEmbedder(config.embeddings);
   const vectors = createVectorStore({ sql });
-  return { config, logger, redis, eventsRedis, subscriber, driver, sql, keyPrefix, queues, lineage, events, eventSink, jobs, jobQueries, metrics, embedder, vectors };
+  return { config, logger, redis, eventsRedis, subscriber, driver, sql, keyPrefix, queues, lineage, events, eventSink, audit, jobs, jobQueries, metrics, embedder, vectors };
 }
 
 export async function closeRuntime(runtime: Runtime): Promise<void> {
   await closeQueues(runtime.queues).catch(() => {});
   await runtime.events.close();
-  await runtime.eventSink.close().catch(() => {});
+  await Promise.all([runtime.eventSink.close(), runtime.audit.close()]).catch(() => {});
   await Promise.allSettled([runtime.sql.close(), runtime.driver.close()]);
   runtime.subscriber.disconnect();
   await Promise.all([runtime.redis.quit().catch(() => {}), runtime.eventsRedis.quit().catch(() => {})]);

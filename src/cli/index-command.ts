@@ -9,6 +9,7 @@ import { createPostgresClient } from '../db/postgres-client.js';
 import { isAppError } from '../errors.js';
 import { createEventBus } from '../events/event-bus.js';
 import type { BusEvent } from '../events/event-types.js';
+import { createAuditLog } from '../audit/audit-log.js';
 import { createSqlEventSink } from '../events/sql-sink.js';
 import { createGraphDriver } from '../graph/driver.js';
 import { createJobLineage } from '../graph/job-lineage.js';
@@ -75,10 +76,11 @@ function openControlPlane(config: Config) {
   // With a Postgres server the CLI's own events (the enqueue) reach bus_events like everyone else's.
   const sql = config.postgres.url ? createPostgresClient(config.postgres.url, { max: 2 }) : undefined;
   const sink = sql ? createSqlEventSink(sql, createLogger({ level: 'silent' })) : undefined;
+  const audit = sql ? createAuditLog(sql, createLogger({ level: 'silent' })) : undefined;
   const events = createEventBus({ redis, subscriber, keyPrefix, ...(sink ? { onPublished: (event, stream) => sink.push(event, stream) } : {}) });
   const queues = createQueues(redis, config.redis.prefix);
   const lineage = createJobLineage(driver, config.neo4j.database);
-  const jobs = createJobService({ redis, queues, lineage, events, prefix: config.redis.prefix, maxPayloadBytes: config.http.maxPayloadBytes });
+  const jobs = createJobService({ redis, queues, lineage, events, ...(audit ? { audit } : {}), prefix: config.redis.prefix, maxPayloadBytes: config.http.maxPayloadBytes });
   const jobQueries = createJobQueries({ redis, queues, lineage, keyPrefix });
   return {
     events,
@@ -87,7 +89,7 @@ function openControlPlane(config: Config) {
     async close() {
       await closeQueues(queues).catch(() => {});
       await events.close();
-      await sink?.close().catch(() => {});
+      await Promise.all([sink?.close(), audit?.close()]).catch(() => {});
       await sql?.close().catch(() => {});
       await driver.close();
       subscriber.disconnect();

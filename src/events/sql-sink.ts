@@ -1,3 +1,4 @@
+import { createBatchWriter } from '../db/batch-writer.js';
 import type { SqlClient } from '../db/sql-client.js';
 import type { Logger } from '../observability/logger.js';
 import { streamLabel, type BusEvent, type StreamName } from './event-types.js';
@@ -10,28 +11,11 @@ export interface EventSink {
 }
 
 /**
- * Batches events into Postgres `bus_events` (DESIGN §5): one INSERT per batch instead of one per event keeps the
- * event path fast; `ON CONFLICT (event_id)` makes a re-sent batch harmless.
+ * Batches events into Postgres `bus_events` (DESIGN §5); `ON CONFLICT (event_id)` makes a re-sent batch harmless.
+ * The Redis streams still hold every event: losing the log copy must not take the job path down.
  */
 export function createSqlEventSink(sql: SqlClient, logger: Logger, options: { maxBatch?: number; intervalMs?: number } = {}): EventSink {
-  const maxBatch = options.maxBatch ?? 500;
-  let buffer: { event: BusEvent; stream: string }[] = [];
-  let writing: Promise<void> = Promise.resolve();
-  const timer = setInterval(() => void flush(), options.intervalMs ?? 250);
-  timer.unref();
-
-  function flush(): Promise<void> {
-    if (buffer.length === 0) return writing;
-    const batch = buffer;
-    buffer = [];
-    writing = writing.then(() => write(batch)).catch((error: unknown) => {
-      // The Redis streams still hold these events; losing the log copy must not take the job path down.
-      logger.warn({ err: error, count: batch.length }, 'could not write events to bus_events');
-    });
-    return writing;
-  }
-
-  async function write(rows: { event: BusEvent; stream: string }[]) {
+  const writer = createBatchWriter<{ event: BusEvent; stream: string }>(async (rows) => {
     const batch = rows.map((r) => r.event);
     await sql.query(
       `INSERT INTO bus_events (event_id, stream, job_id, job_type, trace_id, seq, type, ts, data)
@@ -49,17 +33,10 @@ export function createSqlEventSink(sql: SqlClient, logger: Logger, options: { ma
         rows.map((r) => r.stream),
       ],
     );
-  }
-
+  }, logger, { what: 'events to bus_events', ...options });
   return {
-    push(event, stream) {
-      buffer.push({ event, stream: streamLabel(stream) });
-      if (buffer.length >= maxBatch) void flush();
-    },
-    flush,
-    async close() {
-      clearInterval(timer);
-      await flush();
-    },
+    push: (event, stream) => writer.push({ event, stream: streamLabel(stream) }),
+    flush: writer.flush,
+    close: writer.close,
   };
 }

@@ -1,6 +1,7 @@
 import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { EventBus } from '../events/event-bus.js';
+import { audited, type AuditLog } from '../audit/audit-log.js';
 import { AppError } from '../errors.js';
 import type { JobLineage, JobNode } from '../graph/job-lineage.js';
 import { createIdempotencyStore, payloadHash } from './idempotency.js';
@@ -35,6 +36,8 @@ export interface JobServiceDeps {
   events: EventBus;
   prefix: string;
   maxPayloadBytes: number;
+  /** Where every enqueue, cancel, retry and requeue is recorded, accepted or refused. */
+  audit?: AuditLog;
 }
 
 /** The control plane's view of jobs: enqueue, read, list, cancel, retry. Never runs a job itself. */
@@ -180,7 +183,22 @@ export function createJobService(deps: JobServiceDeps) {
     return get(id, principal);
   }
 
-  return { enqueue, get, cancel, retry, keyPrefix };
+  const who = (principal: Principal) => ({ tenant: principal.tenant, principal: principal.id });
+  return {
+    enqueue: (request: EnqueueRequest) =>
+      audited(deps.audit, { ...who(request.principal), action: `enqueue.${request.type}`, target: null, traceId: request.traceId }, () => enqueue(request), (r) => ({
+        target: r.jobId,
+        details: { created: r.created, idempotencyKey: request.idempotencyKey ?? null, parentJobId: request.parentJobId ?? null },
+      })),
+    get,
+    cancel: (id: string, principal: Principal) =>
+      audited(deps.audit, { ...who(principal), action: 'cancel', target: id, traceId: null }, () => cancel(id, principal), (v) => ({ details: { status: v.status } })),
+    retry: (id: string, principal: Principal, onlyDead = false) =>
+      audited(deps.audit, { ...who(principal), action: onlyDead ? 'requeue' : 'retry', target: id, traceId: null }, () => retry(id, principal, onlyDead), (v) => ({
+        details: { status: v.status },
+      })),
+    keyPrefix,
+  };
 }
 
 export type JobService = ReturnType<typeof createJobService>;

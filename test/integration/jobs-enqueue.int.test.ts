@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPlatform, waitUntil, type Platform } from './support/platform.js';
 
@@ -58,6 +59,33 @@ describe('enqueueing jobs through GraphQL', () => {
     expect(data.enqueueExecute.job.traceId).toBe('0af7651916cd43dd8448eb211c80319c');
     const [first] = await platform.runtime.events.read({ kind: 'job', jobId: data.enqueueExecute.jobId });
     expect(first?.traceId).toBe('0af7651916cd43dd8448eb211c80319c');
+  });
+
+  it('records every job mutation in audit_log, accepted or refused, with who asked and the trace', async () => {
+    const traceId = randomUUID().replace(/-/g, '');
+    const withTrace = (variables: Record<string, unknown>) =>
+      fetch(`${platform.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', traceparent: `00-${traceId}-b7ad6b7169203331-01` },
+        body: JSON.stringify({ query: ENQUEUE, variables }),
+      }).then((r) => r.json() as Promise<{ data?: EnqueueData; errors?: { extensions: { code: string } }[] }>);
+    const accepted = await withTrace({ input: { action: 'script', params: { steps: 30, stepMs: 100 } } });
+    const jobId = accepted.data!.enqueueExecute.jobId;
+    const refused = await withTrace({ input: { action: 'script', params: {} }, parent: 'execute-00000000-0000-4000-8000-000000000000' });
+    expect(refused.errors?.[0]?.extensions.code).toBe('NOT_FOUND');
+    expect((await platform.graphql(`mutation { cancelJob(id: "${jobId}") { status } }`)).errors).toBeUndefined();
+
+    await platform.runtime.audit.flush();
+    const { rows } = await platform.runtime.sql.query<{ action: string; target: string | null; outcome: string; error_code: string | null; tenant: string; principal: string; details: Record<string, unknown> }>(
+      "SELECT action, target, outcome, error_code, tenant, principal, details FROM audit_log WHERE trace_id = $1 OR (target = $2 AND action = 'cancel') ORDER BY id",
+      [traceId, jobId],
+    );
+    expect(rows.map((r) => [r.action, r.target, r.outcome, r.error_code])).toEqual([
+      ['enqueue.execute', jobId, 'accepted', null],
+      ['enqueue.execute', null, 'refused', 'NOT_FOUND'],
+      ['cancel', jobId, 'accepted', null],
+    ]);
+    expect(rows[0]).toMatchObject({ tenant: 'default', principal: 'anonymous', details: { created: true } });
   });
 
   describe('with an idempotencyKey', () => {
