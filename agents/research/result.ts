@@ -1,3 +1,4 @@
+import type { FetchRecord } from './checkpoint.js';
 import type { Freshness } from './rank.js';
 import type { SourceStats } from './stats.js';
 import type { Conflict, EvidenceItem, Failure } from './types.js';
@@ -13,6 +14,8 @@ export interface ResultInput {
   resumed: number;
   /** Every item the job kept, ranked; `evidence` is its first `maxItems`. */
   kept: EvidenceItem[];
+  /** What each fetch became (the checkpoint's record, resumed attempts included): merges are counted here. */
+  fetched: FetchRecord[];
   written: { batches: number; stored: number };
   evidence: EvidenceItem[];
   conflicts: Conflict[];
@@ -26,8 +29,9 @@ export interface ResultInput {
  * what failed and why (error codes, never credentials), per-source stats and totals.
  */
 export function summarize(input: ResultInput): Record<string, unknown> {
+  // Every merged fetch counts, also when two of them land on one note (two routes to one URL).
   const duplicates = { url: 0, exact: 0, near: 0 };
-  for (const item of input.kept) for (const d of item.duplicates ?? []) duplicates[d.kind]++;
+  for (const record of input.fetched) if ('duplicateOf' in record) duplicates[record.note.kind]++;
   const shown = new Set(input.evidence.map((e) => e.id));
   return {
     question: input.question,

@@ -137,7 +137,7 @@ export async function runResearch(ctx: JobContext<unknown>, deps: RunDeps): Prom
   const result = summarize({
     question: plan.question, maxItems, freshness, queries, planned, resumed, failures, conflicts,
     evidence: ranked.slice(0, maxItems).map((c) => publicItem(c.item)),
-    kept: ranked.map((c) => c.item), written: writer.stats(), sources: stats.snapshot(breakers), durationMs: Date.now() - started,
+    kept: ranked.map((c) => c.item), fetched: Object.values(checkpoint.fetched), written: writer.stats(), sources: stats.snapshot(breakers), durationMs: Date.now() - started,
   });
   await ctx.checkpoint.set({ v: 1, completed: true });
   return result;

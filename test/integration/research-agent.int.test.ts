@@ -51,12 +51,14 @@ describe('research agent in worker processes', () => {
     const result = resultOf(events);
     expect(result).not.toBeNull();
 
+    expect(result.failures).toEqual([]);
     // One article survives out of five spellings of it; the three corpus pages stay apart.
     expect(result.evidence).toHaveLength(4);
     const articles = result.evidence.filter((e) => e.url.startsWith(web.url));
     expect(articles).toHaveLength(1);
     // Which spelling is kept depends on which fetch lands first; the kept one plus those noted on it cover all
-    // three distinct URLs (notes are listed once per URL: the chain ends at /article), and three merges happened.
+    // three distinct URLs (notes are listed once per URL: the chain ends at /article), and three fetches were merged
+    // (counted per fetch, so two routes to one URL count twice whichever spelling was kept).
     const noted = articles[0]!.duplicates!.map((d) => d.url);
     expect([...new Set([articles[0]!.url, ...noted])].sort()).toEqual([`${web.url}/article`, `${web.url}/article-copy`, `${web.url}/article-near`].sort());
     expect(result.stats.totals.duplicates.url + result.stats.totals.duplicates.exact + result.stats.totals.duplicates.near).toBe(3);
