@@ -1,7 +1,7 @@
 import type { FileState, IndexScope, IndexStateStore, StoredChunk, VectorStore } from '../../src/vectors/index.js';
 import type { IndexGraphWriter } from './graph-writer.js';
 import { documentId } from './ids.js';
-import { mentionedEntityIds } from './mentions.js';
+import { isLinkableName, mentionedEntityIds } from './mentions.js';
 import type { ScanResult } from './scan.js';
 
 export interface CleanupDeps {
@@ -52,7 +52,8 @@ export async function linkMentions(deps: CleanupDeps, scope: IndexScope, paths: 
     links += await link(await deps.vectors.chunksOfDocuments(scope, paths.slice(i, i + PAGE)));
   }
   const definedNames = await deps.graph.namesDefinedBy(scope, paths.map((p) => documentId(scope, p)));
-  const defined = new Map(definedNames.filter((name) => names.has(name)).map((name) => [name, names.get(name)!]));
+  // Generic names never link: searching chunks for them would only read text to throw away.
+  const defined = new Map(definedNames.filter((name) => names.has(name) && isLinkableName(name)).map((name) => [name, names.get(name)!]));
   // A few names: Postgres narrows the chunks by substring. Many (a large change): every other chunk of the root
   // is read once and tested here, which costs less than thousands of LIKE patterns per row.
   const words = defined.size <= MAX_LIKE_PATTERNS ? [...defined.keys()] : null;

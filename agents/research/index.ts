@@ -39,9 +39,8 @@ export function researchOptionsFrom(runtime: Runtime): ResearchSourcesOptions {
       retriever: createRagService({ vectors: runtime.vectors, embedder: runtime.embedder, driver: runtime.driver, database: runtime.config.neo4j.database }),
       vectors: runtime.vectors,
     }),
-    apis: research.apis.map(({ authHeader, mapping, ...api }) => ({
+    apis: research.apis.map(({ authHeader, ...api }) => ({
       ...api,
-      mapping: { ...mapping, text: mapping.text ? [mapping.text].flat() : undefined },
       ...(authHeader ? { authHeader: { name: authHeader.name, envValue: authHeader.value } } : {}),
     })),
   };

@@ -7,19 +7,24 @@ export interface JobData {
   meta: { tenant: string; traceId: string; principal: string; idempotencyKey: string | null; parentJobId: string | null; enqueuedAt: string };
 }
 
+/** A build's `env` (name → secret value), if the input has one. */
+function envOf(input: unknown): Record<string, unknown> | undefined {
+  if (!input || typeof input !== 'object' || !('env' in input) || !input.env || typeof input.env !== 'object') return undefined;
+  return input.env as Record<string, unknown>;
+}
+
 /**
  * What may be shown of an input: a build's `env` values are secrets (tokens, passwords). BullMQ keeps the real
  * values for the worker; the graph record and every response carry `***`.
  */
 export function redactInput(input: unknown): unknown {
-  if (!input || typeof input !== 'object' || !('env' in input) || !input.env || typeof input.env !== 'object') return input;
-  return { ...input, env: Object.fromEntries(Object.keys(input.env).map((name) => [name, '***'])) };
+  const env = envOf(input);
+  return env ? { ...(input as object), env: Object.fromEntries(Object.keys(env).map((name) => [name, '***'])) } : input;
 }
 
 /** True for an input whose shown form hides values (see redactInput). */
 export function hasRedactedSecrets(input: unknown): boolean {
-  const env = input && typeof input === 'object' && 'env' in input ? input.env : undefined;
-  return !!env && typeof env === 'object' && Object.keys(env).length > 0;
+  return Object.keys(envOf(input) ?? {}).length > 0;
 }
 
 /**
