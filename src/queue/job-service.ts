@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { EventBus } from '../events/event-bus.js';
@@ -123,7 +124,18 @@ export function createJobService(deps: JobServiceDeps) {
     const view = node ? jobViewFromNode(node) : jobViewFromQueue(redactInput, job as Job<JobData>, area);
     if (!job) return view;
     const [state, leaseMs] = await Promise.all([job.getState(), redis.pttl(`${keyPrefix}:${area}:${id}:lock`)]);
+    if (state === 'completed' || state === 'failed') return finishedSince(id, principal, area, view, state);
     return withLiveState(view, job, state, leaseMs);
+  }
+
+  /**
+   * The job finished between reading its record and asking BullMQ for its state, so both reads may predate the
+   * outcome. Workers write the outcome to the graph before BullMQ's, so a second read of either has it.
+   */
+  async function finishedSince(id: string, principal: Principal, area: JobArea, view: JobView, state: string): Promise<JobView> {
+    const [node, fresh] = await Promise.all([lineage.get(id, principal.tenant), queues[area].getJob(id)]);
+    if (node && isTerminalStatus(node.status)) return jobViewFromNode(node);
+    return fresh ? withLiveState(node ? jobViewFromNode(node) : view, fresh, state, 0) : view;
   }
 
   async function cancel(id: string, principal: Principal): Promise<JobView> {
@@ -159,7 +171,7 @@ export function createJobService(deps: JobServiceDeps) {
     }
     const area = view.type as JobArea;
     const job = (await queues[area].getJob(id)) as Job<JobData> | undefined;
-    const state = job ? await job.getState() : 'missing';
+    const state = job ? await settledState(job, id) : 'missing';
     // The graph keeps a build's env values only as ***: once BullMQ has dropped its copy, running the job again
     // from the graph would run it without its secrets. Say so before changing anything.
     if (!job && hasRedactedSecrets(view.input)) {
@@ -167,7 +179,7 @@ export function createJobService(deps: JobServiceDeps) {
     }
     await redis.del(`${keyPrefix}:cancel:${id}`);
     const now = Date.now();
-    await lineage.update(id, { status: 'queued', attempts: 0, errorJson: null, finishedAt: null, updatedAtMs: now });
+    await lineage.update(id, { status: 'queued', attempts: 0, errorJson: null, resultJson: null, finishedAt: null, updatedAtMs: now });
     await events.publish({ kind: 'job', jobId: id }, { type: 'meta', traceId: view.traceId, data: { phase: 'requeued', previousStatus: view.status } });
     if (job && (state === 'failed' || state === 'completed')) {
       await job.retry(state, { resetAttemptsMade: true, resetAttemptsStarted: true });
@@ -181,6 +193,22 @@ export function createJobService(deps: JobServiceDeps) {
       await queues[area].add(area, data, { jobId: id });
     }
     return get(id, principal);
+  }
+
+  /**
+   * A worker records a job's end in the graph before BullMQ moves it out of `active`; a requeue that lands in
+   * between would find the job still locked, so it waits for BullMQ's move (milliseconds) before changing anything.
+   */
+  async function settledState(job: Job, id: string): Promise<string> {
+    const deadline = Date.now() + 5000;
+    for (;;) {
+      const state = await job.getState();
+      if (state !== 'active') return state;
+      if (Date.now() > deadline) {
+        throw new AppError('UPSTREAM_UNAVAILABLE', `job ${id} is finished but its worker has not released it yet; try again in a few seconds`, { via: 'jobs' });
+      }
+      await sleep(25);
+    }
   }
 
   const who = (principal: Principal) => ({ tenant: principal.tenant, principal: principal.id });

@@ -49,6 +49,18 @@ describe('enqueueing jobs through GraphQL', () => {
     expect(results).toEqual(ids.map(() => ({ recorded: true })));
   });
 
+  it('never reads a job as completed without its result while it finishes', async () => {
+    const ids = await Promise.all(Array.from({ length: 30 }, async (_, i) => (await enqueue({ steps: 1 + (i % 3) })).data!.enqueueExecute.jobId));
+    // Reads race the finish: the record, BullMQ's job and its state are read at different moments.
+    const lastReads = await Promise.all(ids.map(async (id) => {
+      for (;;) {
+        const { data } = await platform.graphql<JobData>(JOB, { id });
+        if (data?.job.status === 'completed') return data.job.result;
+      }
+    }));
+    expect(lastReads.map((r) => r?.runs)).toEqual(ids.map(() => 1));
+  });
+
   it('carries the W3C traceparent of the request into the job and its events', async () => {
     const response = await fetch(`${platform.url}/graphql`, {
       method: 'POST',

@@ -30,9 +30,15 @@ describe('job recovery, retries and cancellation with worker processes', () => {
       return job.status === status && job;
     }, timeoutMs);
   type LogRow = { starts: string; retries: string; duplicate_executions: string; stalls: string; recover_ms: number; done_at: Date | null };
-  /** The job's row in the Postgres event log report, once its `done` event has been batched in. */
+  /**
+   * The job's row in the Postgres event log report, once every event of its stream has been batched in: each
+   * process batches its own, so the API's `requeued` can land after the worker's `done`.
+   */
   const eventLogRow = (jobId: string) =>
     waitUntil(async () => {
+      const streamed = (await events(jobId)).length;
+      const { rows: [logged] } = await platform.runtime.sql.query<{ n: string }>('SELECT count(*) AS n FROM bus_events WHERE job_id = $1', [jobId]);
+      if (Number(logged!.n) < streamed) return undefined;
       const { rows } = await platform.runtime.sql.query<LogRow>(
         "SELECT * FROM bus_event_jobs(now() - interval '1 hour', now() + interval '1 minute') WHERE job_id = $1", [jobId]);
       return rows[0]?.done_at ? rows[0] : undefined;
@@ -118,6 +124,20 @@ describe('job recovery, retries and cancellation with worker processes', () => {
     const failed = await untilStatus(jobId, 'failed', 10_000);
     expect(failed.attempts).toBe(1);
     expect(failed.error?.code).toBe('BAD_INPUT');
+    await worker.stop();
+  });
+
+  it('runs a job requeued the moment its record says failed, before its worker has released it', async () => {
+    const worker = await platform.spawnWorker('requeue-w');
+    const ids = await Promise.all(Array.from({ length: 12 }, () => enqueue({ failRuns: 1, failCode: 'BAD_INPUT' })));
+    const principal = { id: 'anonymous', tenant: 'default' };
+    await Promise.all(ids.map(async (id) => {
+      // Straight from the graph, polled tightly: the worker writes `failed` there before BullMQ moves the job.
+      await waitUntil(async () => (await platform.runtime.lineage.get(id, 'default'))?.status === 'failed', 10_000, 2);
+      await platform.runtime.jobs.retry(id, principal, true);
+    }));
+    const results = await Promise.all(ids.map(async (id) => (await untilStatus(id, 'completed', 10_000)).result));
+    expect(results.map((r) => r?.runs)).toEqual(ids.map(() => 2));
     await worker.stop();
   });
 
