@@ -2,7 +2,9 @@ import { createProcessors } from '../agents/index.js';
 import { createEvidenceStore } from '../agents/research/evidence-store.js';
 import { createRagService } from './rag/index.js';
 import type { JobArea } from './queue/job-types.js';
-import { startWorkerHost, type WorkerHost } from './queue/worker-host.js';
+import type { Processors } from './queue/job-context.js';
+import { startWorkerHost, type WorkerHost, type WorkerHostOptions } from './queue/worker-host.js';
+import { recopyStream } from './events/sql-sink.js';
 import type { Runtime } from './runtime.js';
 import type { Services } from './server/context.js';
 import { buildSchema } from './server/graphql-schema.js';
@@ -34,7 +36,12 @@ export async function startApi(runtime: Runtime): Promise<{ server: HttpServer; 
 export async function startWorkers(runtime: Runtime, areas?: JobArea[]): Promise<WorkerHost> {
   const all = createProcessors(runtime);
   const processors = areas ? Object.fromEntries(Object.entries(all).filter(([area]) => areas.includes(area as JobArea))) : all;
-  return startWorkerHost({
+  return startWorkerHost(workerHostOptions(runtime, processors));
+}
+
+/** How a worker host is wired to the runtime's connections, whatever processors it runs. */
+export function workerHostOptions(runtime: Runtime, processors: Processors): WorkerHostOptions {
+  return {
     redis: runtime.redis,
     subscriber: runtime.subscriber,
     prefix: runtime.config.redis.prefix,
@@ -42,5 +49,7 @@ export async function startWorkers(runtime: Runtime, areas?: JobArea[]): Promise
     lineage: runtime.lineage,
     logger: runtime.logger,
     processors,
-  });
+    // The dead worker's last events may never have reached the Postgres log: copy the stream again.
+    onTakeover: (jobId) => recopyStream(runtime.events.read, runtime.eventSink, { kind: 'job', jobId }),
+  };
 }

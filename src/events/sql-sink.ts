@@ -1,6 +1,7 @@
 import { createBatchWriter } from '../db/batch-writer.js';
 import type { SqlClient } from '../db/sql-client.js';
 import type { Logger } from '../observability/logger.js';
+import type { EventBus } from './event-bus.js';
 import { streamLabel, type BusEvent, type StreamName } from './event-types.js';
 
 export interface EventSink {
@@ -39,4 +40,21 @@ export function createSqlEventSink(sql: SqlClient, logger: Logger, options: { ma
     flush: writer.flush,
     close: writer.close,
   };
+}
+
+/**
+ * Copies a stream from Redis into the log again. A process killed outright takes its unwritten batch with it;
+ * whoever carries on the job calls this, and ON CONFLICT skips what was written already.
+ */
+export async function recopyStream(read: EventBus['read'], sink: EventSink, stream: StreamName): Promise<number> {
+  const pageSize = 1000;
+  let after: string | undefined;
+  let copied = 0;
+  for (;;) {
+    const page = await read(stream, after, pageSize);
+    for (const event of page) sink.push(event, stream);
+    copied += page.length;
+    if (page.length < pageSize) return copied;
+    after = page.at(-1)!.id;
+  }
 }

@@ -30,6 +30,8 @@ export interface WorkerHostOptions {
   lockDurationMs?: number;
   stalledIntervalMs?: number;
   concurrency?: Partial<Record<JobArea, number>>;
+  /** Called when this worker takes over a job whose last run was lost (its worker died mid-run). */
+  onTakeover?: (jobId: string) => Promise<unknown>;
 }
 
 const CANCELLED = 'cancelled';
@@ -101,11 +103,13 @@ export async function startWorkerHost(options: WorkerHostOptions) {
         { status: 'active', attempts: attempt, workerId, startedAt: startedAt.toISOString(), updatedAtMs: startedAt.getTime() },
         jobFactsOf(jobId, area, job.data),
       );
+      const resumed = (job.attemptsStarted ?? attempt) > attempt || job.stalledCounter > 0;
       const [cancelled] = await Promise.all([
         redis.exists(`${keyPrefix}:cancel:${jobId}`),
-        publish('meta', { phase: 'started', attempt, workerId, resumed: (job.attemptsStarted ?? attempt) > attempt || job.stalledCounter > 0 }),
+        publish('meta', { phase: 'started', attempt, workerId, resumed }),
         recorded,
       ]);
+      if (resumed) void options.onTakeover?.(jobId).catch((error: unknown) => log.warn({ err: error }, 'takeover hook failed'));
       if (cancelled) controller.abort(CANCELLED);
       const ctx: JobContext<unknown> = {
         jobId, area, input, attempt, workerId, traceId: meta.traceId, tenant: meta.tenant, signal: controller.signal, logger: log,

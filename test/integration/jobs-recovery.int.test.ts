@@ -37,7 +37,7 @@ describe('job recovery, retries and cancellation with worker processes', () => {
   const eventLogRow = (jobId: string) =>
     waitUntil(async () => {
       const streamed = (await events(jobId)).length;
-      const { rows: [logged] } = await platform.runtime.sql.query<{ n: string }>('SELECT count(*) AS n FROM bus_events WHERE job_id = $1', [jobId]);
+      const { rows: [logged] } = await platform.runtime.sql.query<{ n: string }>('SELECT count(*) AS n FROM bus_events WHERE stream = $1', [`job:${jobId}`]);
       if (Number(logged!.n) < streamed) return undefined;
       const { rows } = await platform.runtime.sql.query<LogRow>(
         "SELECT * FROM bus_event_jobs(now() - interval '1 hour', now() + interval '1 minute') WHERE job_id = $1", [jobId]);
