@@ -63,18 +63,7 @@ async function startWithLauncher(config: Config, target: URL, progress: Progress
   if (!(await commandExists('java'))) {
     throw new BringUpError('neo4j', 'find Java', 'java is not on PATH', 'install Java 17+ (apt-get install openjdk-17-jdk-headless) or Docker');
   }
-  if (!existsSync(LAUNCHER_JAR) || launcherIsStale()) {
-    if (!(await commandExists('mvn'))) {
-      throw new BringUpError('neo4j', 'find Maven', 'mvn is not on PATH', 'install Maven (apt-get install maven) or Docker');
-    }
-    progress('neo4j: building the launcher with Maven (first time, or after its sources changed; downloads Neo4j Community from Maven Central)');
-    const built = await runCommand('mvn', ['-q', '-B', '-f', path.join(LAUNCHER_DIR, 'pom.xml'), 'package', '-DskipTests'], {
-      timeoutMs: 900_000,
-    });
-    if (built.code !== 0 || !existsSync(LAUNCHER_JAR)) {
-      throw new BringUpError('neo4j', 'build services/neo4j with Maven', built.output.trim().split('\n').slice(-15).join('\n'), 'run `mvn -B -f services/neo4j/pom.xml package` to see the full output');
-    }
-  }
+  await ensureLauncherBuilt(progress);
   const host = target.hostname === 'localhost' ? '127.0.0.1' : target.hostname;
   const bolt = `${host}:${target.port || '7687'}`;
   const browser = config.neo4j.browserPort === undefined ? [] : ['--http', `${host}:${config.neo4j.browserPort}`];
@@ -95,6 +84,22 @@ async function startWithLauncher(config: Config, target: URL, progress: Progress
     throw new BringUpError('neo4j', 'start the launcher', tail || 'it exited without output', `see ${log}`);
   }
   return { name: `the services/neo4j launcher${browser.length ? ` (Neo4j Browser http://${browser[1]}/browser/)` : ''}`, logHint: `see ${log}` };
+}
+
+/** Builds services/neo4j with Maven when its jar is missing or older than its sources; returns the jar's path. */
+export async function ensureLauncherBuilt(progress: Progress): Promise<string> {
+  if (existsSync(LAUNCHER_JAR) && !launcherIsStale()) return LAUNCHER_JAR;
+  if (!(await commandExists('mvn'))) {
+    throw new BringUpError('neo4j', 'find Maven', 'mvn is not on PATH', 'install Maven (apt-get install maven) or Docker');
+  }
+  progress('neo4j: building the launcher with Maven (first time, or after its sources changed; downloads Neo4j Community from Maven Central)');
+  const built = await runCommand('mvn', ['-q', '-B', '-f', path.join(LAUNCHER_DIR, 'pom.xml'), 'package', '-DskipTests'], {
+    timeoutMs: 900_000,
+  });
+  if (built.code !== 0 || !existsSync(LAUNCHER_JAR)) {
+    throw new BringUpError('neo4j', 'build services/neo4j with Maven', built.output.trim().split('\n').slice(-15).join('\n'), 'run `mvn -B -f services/neo4j/pom.xml package` to see the full output');
+  }
+  return LAUNCHER_JAR;
 }
 
 /** The jar predates its sources (a pull changed the launcher): build it again rather than run an old one. */

@@ -96,7 +96,11 @@ export function createJobService(deps: JobServiceDeps) {
       },
     };
     const node: JobNode = { ...jobFactsOf(jobId, request.type, data), status: 'queued', attempts: 0, updatedAtMs: Date.now() };
-    await events.publish({ kind: 'job', jobId }, { type: 'meta', traceId: request.traceId, data: { phase: 'enqueued', type: request.type, tenant: node.tenant } });
+    // Announced before BullMQ has the job, so that no worker's event about it can come first (both in one write).
+    await Promise.all([
+      events.publish({ kind: 'job', jobId }, { type: 'meta', traceId: request.traceId, data: { phase: 'enqueued', type: request.type, tenant: node.tenant } }),
+      events.publish({ kind: 'system' }, { type: 'job.enqueued', jobId, traceId: request.traceId, data: { type: request.type, tenant: node.tenant } }),
+    ]);
     // Both at once: the worker that starts the job writes its record from BullMQ's copy if this write has not
     // landed yet, before the processor runs (worker-host), so the caller waits for one round trip, not two.
     const [graph, queue] = await Promise.allSettled([lineage.create(node), queues[request.type].add(request.type, data, { jobId })]);
@@ -110,7 +114,6 @@ export function createJobService(deps: JobServiceDeps) {
     // Taken back while no worker holds it: the caller hears of the failure and nothing is left enqueued. A worker
     // that already holds it writes the record itself, so the job stands.
     if (graph.status === 'rejected' && (await queue.value.remove().then(() => true, () => false))) throw graph.reason;
-    void events.publish({ kind: 'system' }, { type: 'job.enqueued', jobId, traceId: request.traceId, data: { type: request.type, tenant: node.tenant } }).catch(() => {});
   }
 
   async function get(id: string, principal: Principal): Promise<JobView> {
@@ -135,6 +138,8 @@ export function createJobService(deps: JobServiceDeps) {
   async function finishedSince(id: string, principal: Principal, area: JobArea, view: JobView, state: string): Promise<JobView> {
     const [node, fresh] = await Promise.all([lineage.get(id, principal.tenant), queues[area].getJob(id)]);
     if (node && isTerminalStatus(node.status)) return jobViewFromNode(node);
+    // Requeued after BullMQ's finish, which still shows the previous run until the requeue reaches BullMQ.
+    if (node && fresh?.finishedOn && Number(node.updatedAtMs) > fresh.finishedOn) return jobViewFromNode(node);
     return fresh ? withLiveState(node ? jobViewFromNode(node) : view, fresh, state, 0) : view;
   }
 
@@ -148,8 +153,9 @@ export function createJobService(deps: JobServiceDeps) {
     await redis.set(`${keyPrefix}:cancel:${id}`, '1', 'EX', 7 * 24 * 3600);
     const job = await queues[area].getJob(id);
     const state = job ? await job.getState() : 'unknown';
-    if (job && (state === 'waiting' || state === 'delayed' || state === 'prioritized')) {
-      await job.remove().catch(() => {});
+    const waiting = state === 'waiting' || state === 'delayed' || state === 'prioritized';
+    // A worker may claim it between the two reads: then removal fails, and the worker sees the flag at its start.
+    if (job && waiting && (await job.remove().then(() => true, () => false))) {
       await markCancelled(id, view.traceId, 'removed before it ran');
     } else {
       await redis.publish(`${keyPrefix}:cancel`, id);

@@ -62,7 +62,7 @@ describe('indexing agent: a worker process killed mid-index', () => {
 
     await waitUntil(async () => (await stored()).length > 0, 30_000, 20);
     const owner = (await events()).find((e) => e.type === 'meta' && e.data.phase === 'started')!.data.workerId as string;
-    const victim = workers.find((w) => owner.includes(`-${w.child.pid}-`))!;
+    const victim = workers.find((w) => w.id === owner)!;
     const survivor = workers.find((w) => w !== victim)!;
     await victim.stop('SIGKILL');
     const killedAt = Date.now();
@@ -77,7 +77,7 @@ describe('indexing agent: a worker process killed mid-index', () => {
     }, 60_000);
     const done = terminalEvent(all)!;
     expect(done.type).toBe('indexing.done');
-    const resumedAt = all.find((e) => e.type === 'meta' && e.data.phase === 'started' && String(e.data.workerId).includes(`-${survivor.child.pid}-`))!;
+    const resumedAt = all.find((e) => e.type === 'meta' && e.data.phase === 'started' && e.data.workerId === survivor.id)!;
     expect(Date.parse(resumedAt.ts) - killedAt).toBeLessThan(10_000);
     expect(all.some((e) => e.type === 'job.stalled')).toBe(true);
 

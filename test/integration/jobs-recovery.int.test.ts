@@ -29,6 +29,12 @@ describe('job recovery, retries and cancellation with worker processes', () => {
       const job = await read(id);
       return job.status === status && job;
     }, timeoutMs);
+  /** The job's events once the last one is `type`. Workers record an end in the graph first, then publish it. */
+  const untilLastEvent = (id: string, type: string, timeoutMs: number) =>
+    waitUntil(async () => {
+      const list = await events(id);
+      return list.at(-1)?.type === type && list;
+    }, timeoutMs);
   type LogRow = { starts: string; retries: string; duplicate_executions: string; stalls: string; recover_ms: number; done_at: Date | null };
   /**
    * The job's row in the Postgres event log report, once every event of its stream has been batched in: each
@@ -81,22 +87,22 @@ describe('job recovery, retries and cancellation with worker processes', () => {
   it('retries with backoff, dead-letters after the last attempt, and a requeue then completes', async () => {
     const worker = await platform.spawnWorker('retry-w');
     const jobId = await enqueue({ failRuns: 3, failCode: 'UPSTREAM_UNAVAILABLE' });
-    const dead = await untilStatus(jobId, 'dead', 20_000);
+    const list = await untilLastEvent(jobId, 'job.dead', 20_000);
+    const dead = await read(jobId);
+    expect(dead.status).toBe('dead');
     expect(dead.attempts).toBe(3);
     expect(dead.error).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', retryable: true });
-    const list = await events(jobId);
     const retrying = list.filter((e) => e.type === 'job.retrying');
     expect(retrying).toHaveLength(2);
     // Exponential backoff with 50 % jitter on a 1 s base: the first wait is in [0.5 s, 1 s), the second in
-    // [1 s, 2 s), plus the time to fail and to promote the delayed job (allowed up to 1.5 s).
+    // [1 s, 2 s), plus the time to fail and to promote the delayed job (allowed up to 2 s on a busy machine).
     const starts = list.filter((e) => e.type === 'meta' && e.data.phase === 'started').map((e) => Date.parse(e.ts));
     expect(starts).toHaveLength(3);
     const [first, second] = [starts[1]! - starts[0]!, starts[2]! - starts[1]!];
     expect(first).toBeGreaterThanOrEqual(500);
-    expect(first).toBeLessThan(2500);
+    expect(first).toBeLessThan(3000);
     expect(second).toBeGreaterThanOrEqual(1000);
-    expect(second).toBeLessThan(3500);
-    expect(list.at(-1)!.type).toBe('job.dead');
+    expect(second).toBeLessThan(4000);
 
     const letters = (await platform.graphql<{ deadLetters: { id: string; error: { code: string } }[] }>('{ deadLetters { id error { code } } }')).data!.deadLetters;
     expect(letters.map((l) => l.id)).toContain(jobId);
@@ -148,10 +154,9 @@ describe('job recovery, retries and cancellation with worker processes', () => {
     await waitUntil(async () => (await events(jobId)).some((e) => e.type === 'execute.progress'));
     const cancelled = await platform.graphql<{ cancelJob: { status: string } }>('mutation($id: ID!) { cancelJob(id: $id) { status } }', { id: jobId });
     expect(cancelled.errors).toBeUndefined();
-    await waitUntil(async () => (await read(jobId)).status === 'cancelled', 10_000);
+    const list = await untilLastEvent(jobId, 'job.cancelled', 10_000);
+    expect((await read(jobId)).status).toBe('cancelled');
     expect(await platform.runtime.redis.get(`${platform.runtime.keyPrefix}:test:aborted:${jobId}`)).toBe('cancelled');
-    const list = await events(jobId);
-    expect(list.at(-1)!.type).toBe('job.cancelled');
     expect(list.filter((e) => e.type === 'execute.progress').length).toBeLessThan(100);
     const again = await platform.graphql('mutation($id: ID!) { cancelJob(id: $id) { status } }', { id: jobId });
     expect(again.errors?.[0]?.extensions.code).toBe('BAD_INPUT');

@@ -62,25 +62,36 @@ describe('createRedisRateLimiter', () => {
       const rate = 10;
       const burst = 1;
       const durationMs = 3000;
-      const startAt = Date.now() + 1500;
       const script = fileURLToPath(new URL('../support/rate-limit-worker.ts', import.meta.url));
-      const run = () =>
-        new Promise<number[]>((resolve, reject) => {
-          const child = spawn(process.execPath, ['--import', 'tsx', script], {
-            env: { ...process.env, REDIS_URL, KEY_PREFIX: prefix, SOURCE: source, RATE: String(rate), BURST: String(burst), DURATION_MS: String(durationMs), START_AT: String(startAt) },
-            stdio: ['ignore', 'pipe', 'pipe'],
+      const spawnWorker = () => {
+        const child = spawn(process.execPath, ['--import', 'tsx', script], {
+          env: { ...process.env, REDIS_URL, KEY_PREFIX: prefix, SOURCE: source, RATE: String(rate), BURST: String(burst), DURATION_MS: String(durationMs) },
+          stdio: ['pipe', 'pipe', 'pipe'],
+        });
+        let out = '';
+        let err = '';
+        const ready = new Promise<void>((resolve, reject) => {
+          child.stdout.on('data', (chunk: Buffer) => {
+            out += chunk.toString();
+            if (out.startsWith('READY\n')) resolve();
           });
-          let out = '';
-          let err = '';
-          child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-          child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+          child.on('exit', (code) => reject(new Error(`worker exited ${code} before it was ready: ${err}`)));
+        });
+        child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+        const grants = new Promise<number[]>((resolve, reject) => {
           child.on('error', reject);
           child.on('exit', (code) => {
             if (code !== 0) return reject(new Error(`worker exited ${code}: ${err}`));
-            resolve((JSON.parse(out.trim()) as { grants: number[] }).grants);
+            resolve((JSON.parse(out.slice('READY\n'.length).trim()) as { grants: number[] }).grants);
           });
         });
-      const [first, second] = await Promise.all([run(), run()]);
+        return { child, ready, grants };
+      };
+      const workers = [spawnWorker(), spawnWorker()];
+      await Promise.all(workers.map((w) => w.ready));
+      const startAt = Date.now() + 300;
+      for (const w of workers) w.child.stdin.write(`GO ${startAt}\n`);
+      const [first, second] = await Promise.all(workers.map((w) => w.grants)) as [number[], number[]];
       const total = first.length + second.length;
       const expected = burst + (rate * durationMs) / 1000;
       expect(first.length).toBeGreaterThan(0);

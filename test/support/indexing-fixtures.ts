@@ -52,6 +52,8 @@ export function terminalEvent(events: BusEvent[]): BusEvent | undefined {
 }
 
 export interface CliWorker {
+  /** The worker id it announced, as its events name it. */
+  id: string;
   child: ChildProcess;
   output(): string;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
@@ -62,8 +64,8 @@ export interface CliWorker {
  * by `env` (queue prefix, DATABASE_URL, EMBEDDINGS_BASE_URL…). Resolves once it serves the queue.
  */
 export async function spawnCliWorker(env: NodeJS.ProcessEnv): Promise<CliWorker> {
-  const { child, output, stop } = await spawnTsProcess('src/cli/index.ts', ['worker', '--queues', 'indexing'], { env, ready: /worker \S+ on indexing/ });
-  return { child, output, stop };
+  const { child, output, stop, ready } = await spawnTsProcess('src/cli/index.ts', ['worker', '--queues', 'indexing'], { env, ready: /worker (\S+) on indexing/ });
+  return { id: ready[1] as string, child, output, stop };
 }
 
 /** Runs `cogo <args>` to the end and returns its exit code and output. */

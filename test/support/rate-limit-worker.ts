@@ -18,8 +18,19 @@ const limiter = createRedisRateLimiter(redis, {
   ratePerSec: Number(env('RATE')),
   burst: Number(env('BURST')),
 });
-// Start together: the parent passes a wall-clock start time so both processes compete for the same window.
-const startAt = Number(env('START_AT'));
+// Start together: once every process is up (cold starts differ), the parent sends one wall-clock start time on
+// stdin, so that all of them compete for the same window.
+await redis.ping();
+process.stdout.write('READY\n');
+const startAt = await new Promise<number>((resolve) => {
+  let line = '';
+  process.stdin.on('data', (chunk: Buffer) => {
+    line += chunk.toString();
+    const match = /^GO (\d+)\n/.exec(line);
+    if (match) resolve(Number(match[1]));
+  });
+});
+process.stdin.destroy();
 await new Promise((resolve) => setTimeout(resolve, Math.max(0, startAt - Date.now())));
 const deadline = AbortSignal.timeout(Math.max(1, startAt + Number(env('DURATION_MS')) - Date.now()));
 const grants: number[] = [];
