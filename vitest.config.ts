@@ -16,7 +16,7 @@ export default defineConfig({
           include: ['test/integration/**/*.int.test.ts'],
           environment: 'node',
           globalSetup: ['test/integration/support/global-setup.ts'],
-          testTimeout: 60_000,
+          testTimeout: 150_000,
           hookTimeout: 120_000,
           // Integration files start servers and worker processes; two cores run them best one file at a time.
           fileParallelism: false,

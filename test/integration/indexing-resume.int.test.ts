@@ -78,7 +78,8 @@ describe('indexing agent: a worker process killed mid-index', () => {
     const done = terminalEvent(all)!;
     expect(done.type).toBe('indexing.done');
     const resumedAt = all.find((e) => e.type === 'meta' && e.data.phase === 'started' && e.data.workerId === survivor.id)!;
-    expect(Date.parse(resumedAt.ts) - killedAt).toBeLessThan(10_000);
+    // Loose here (the platform's 10 s re-claim is asserted in jobs-recovery): this test is about what the survivor re-embeds.
+    expect(Date.parse(resumedAt.ts) - killedAt).toBeLessThan(15_000);
     expect(all.some((e) => e.type === 'job.stalled')).toBe(true);
 
     // Nothing the victim had stored was sent to the embedding endpoint again.

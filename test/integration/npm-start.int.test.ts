@@ -48,7 +48,7 @@ describe('npm start (the service as a user runs it)', () => {
     });
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
     expect(code).toBe(1);
     expect(stderr).toContain('COGO cannot start');
     expect(stderr).toContain('COGO_PORT="eighty"');

@@ -52,8 +52,8 @@ describe('research source policies across worker processes', () => {
     const times = corpus.hitTimes('/');
     expect(times.length).toBeGreaterThanOrEqual(32);
     // A shared bucket allows burst + rate·t (9 per second); two private buckets would allow twice that (16).
-    // These are arrival times at the server, so allow one more for requests that bunch up on the way.
-    expect(maxInWindow(times, 1000)).toBeLessThanOrEqual(burst + ratePerSec + 2);
+    // These are arrival times at the server, so allow a few more for requests that bunch up on the way (cold connections).
+    expect(maxInWindow(times, 1000)).toBeLessThanOrEqual(burst + ratePerSec + 3);
     expect(Math.max(...times) - Math.min(...times)).toBeGreaterThanOrEqual(((times.length - burst) / ratePerSec) * 1000 * 0.85);
   }, 120_000);
 

@@ -60,7 +60,8 @@ describe('createRedisRateLimiter', () => {
     it('keeps their combined rate at ratePerSec', async () => {
       const source = `procs-${randomUUID().slice(0, 6)}`;
       const rate = 10;
-      const burst = 1;
+      // Two lets a waiter that wakes a little late still take the token it waited for (one would lose it).
+      const burst = 2;
       const durationMs = 3000;
       const script = fileURLToPath(new URL('../support/rate-limit-worker.ts', import.meta.url));
       const spawnWorker = () => {
@@ -75,12 +76,12 @@ describe('createRedisRateLimiter', () => {
             out += chunk.toString();
             if (out.startsWith('READY\n')) resolve();
           });
-          child.on('exit', (code) => reject(new Error(`worker exited ${code} before it was ready: ${err}`)));
+          child.on('close', (code) => reject(new Error(`worker exited ${code} before it was ready: ${err}`)));
         });
         child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
         const grants = new Promise<number[]>((resolve, reject) => {
           child.on('error', reject);
-          child.on('exit', (code) => {
+          child.on('close', (code) => {
             if (code !== 0) return reject(new Error(`worker exited ${code}: ${err}`));
             resolve((JSON.parse(out.slice('READY\n'.length).trim()) as { grants: number[] }).grants);
           });

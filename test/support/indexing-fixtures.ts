@@ -80,7 +80,7 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 60_00
       child.kill('SIGKILL');
       reject(new Error(`cogo ${args.join(' ')} ran past ${timeoutMs} ms:\n${stdout}\n${stderr}`));
     }, timeoutMs);
-    child.once('exit', (code) => {
+    child.once('close', (code) => {
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
     });

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
  *   with different numbers: a conflict), /empty (no readable text), /status/:code/:name?fail=N&retryAfter=S
  *   (that status for the first N hits, then 200 with text unique to the path), /live (the same article with a
  *   version line that changes on every hit: the page changed since it was stored).
- * `?ms=` delays one response. Every hit is logged with its time. `latencyMs` (fixed or [min, max]) and
+ * `?ms=` delays one response; `?hold=1` holds it until `release()`. Every hit is logged with its time. `latencyMs` (fixed or [min, max]) and
  * `failureRate` (503s) apply to every route but robots.txt. Texts depend on `seed`, so evidence ids (content
  * hashes) of one run never collide with what an earlier run left in the graph.
  */
@@ -30,6 +30,8 @@ export interface ResearchCorpus {
   /** Times (ms since epoch) of the hits whose path starts with `prefix`. */
   hitTimes(prefix?: string): number[];
   totalHits(): number;
+  /** Answers the requests held by `?hold=1` (and those that arrive later). */
+  release(): void;
   reset(): void;
   close(): Promise<void>;
 }
@@ -95,12 +97,16 @@ export async function startResearchCorpus(options: CorpusOptions = {}): Promise<
     log.push({ path: url.pathname, at: Date.now() });
     if (url.pathname === '/robots.txt') return send(res, 200, 'text/plain', 'User-agent: *\nDisallow: /private/\n');
     const delay = Number(url.searchParams.get('ms') ?? latency());
-    setTimeout(() => {
+    const answer = () => {
       if (res.destroyed) return;
       if (Math.random() < (options.failureRate ?? 0)) return send(res, 503, 'text/plain', 'injected failure');
       route(res, url, hit);
-    }, delay);
+    };
+    if (url.searchParams.get('hold') === '1') void released.then(answer);
+    else setTimeout(answer, delay);
   });
+  let release = () => {};
+  const released = new Promise<void>((resolve) => (release = resolve));
 
   function route(res: ServerResponse, url: URL, hit: number) {
     const path = url.pathname;
@@ -132,6 +138,7 @@ export async function startResearchCorpus(options: CorpusOptions = {}): Promise<
     hits: (path) => counts.get(path) ?? 0,
     hitTimes: (prefix = '/') => log.filter((h) => h.path.startsWith(prefix)).map((h) => h.at),
     totalHits: () => log.length,
+    release: () => release(),
     reset: () => {
       counts.clear();
       log.length = 0;
