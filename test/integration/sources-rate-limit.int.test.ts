@@ -127,6 +127,23 @@ describe('createRedisRateLimiter', () => {
     const started = Date.now();
     await expect(limiter.acquire(AbortSignal.timeout(100))).rejects.toMatchObject({ name: 'TimeoutError' });
     expect(Date.now() - started).toBeLessThan(1000);
+    // The token it had reserved went back: the next one is due ~10 s after the first, not ~20 s.
+    const wait = await limiter.tryAcquire();
+    expect(wait).toBeGreaterThan(8000);
+    expect(wait).toBeLessThanOrEqual(10_000);
+  });
+
+  it('serves waiters in arrival order at the full rate, even with a bucket of one', async () => {
+    const options = { keyPrefix: prefix, source: `queue-${randomUUID().slice(0, 6)}`, ratePerSec: 20, burst: 1 };
+    const limiters = [redis, otherConnection, redis].map((connection) => createRedisRateLimiter(connection, options));
+    const durationMs = 2000;
+    const grants = await Promise.all(limiters.map((l) => drain(l, durationMs)));
+    const total = grants.reduce((n, g) => n + g.length, 0);
+    // 1 + 20 · 2 s = 41 due; the ones whose turn came after the deadline were given back, not counted.
+    expect(total).toBeGreaterThanOrEqual(38);
+    expect(total).toBeLessThanOrEqual(42);
+    expect(Math.min(...grants.map((g) => g.length))).toBeGreaterThanOrEqual(10);
+    expect(maxInWindow(grants.flat(), 1000)).toBeLessThanOrEqual(options.burst + options.ratePerSec + 1);
   });
 
   it('refuses a zero rate with BAD_INPUT', () => {

@@ -28,17 +28,21 @@ export function createRedisRateLimiter(redis: RedisLike, options: RedisRateLimit
     throw new AppError('BAD_INPUT', `rate limiter for ${source}: ratePerSec must be > 0 and burst >= 1`, { via: 'research' });
   }
   const key = sourceKey(keyPrefix, source, 'bucket');
-  const tryAcquire = async () => Number(await takeToken.run(redis, [key], [ratePerSec, burst]));
+  const bucket = async (mode: 'try' | 'reserve' | 'refund') => Number(await takeToken.run(redis, [key], [ratePerSec, burst, mode]));
   return {
     key,
-    tryAcquire,
+    tryAcquire: () => bucket('try'),
+    // One call: the token is reserved in arrival order and the caller sleeps until it is due. Asking again after
+    // each wait would lose every token whose waiter woke a little late (a tenth of the rate at burst 1).
     async acquire(signal) {
-      for (;;) {
-        signal?.throwIfAborted();
-        const waitMs = await tryAcquire();
-        if (waitMs <= 0) return;
-        // A little jitter keeps waiters on many machines from asking again in the same millisecond.
-        await abortableSleep(waitMs + Math.random() * Math.min(waitMs, 20), signal);
+      signal?.throwIfAborted();
+      const waitMs = await bucket('reserve');
+      if (waitMs <= 0) return;
+      try {
+        await abortableSleep(waitMs, signal);
+      } catch (reason) {
+        await bucket('refund').catch(() => {});
+        throw reason;
       }
     },
   };
