@@ -3,6 +3,7 @@ import { toLuceneQuery } from '../../ingest/sources/index.js';
 import { AppError } from '../../src/errors.js';
 import { cypher } from '../../src/graph/cypher-files.js';
 import { runCypher } from '../../src/graph/driver.js';
+import type { ClaimGroup } from './claims.js';
 import type { Candidate, SourceKind, SourceNode } from './types.js';
 
 /** Evidence as stored on the `(:Evidence)` node (text included, for resumes and the fulltext index). */
@@ -90,6 +91,12 @@ export function createEvidenceStore(driver: Driver, database: string) {
     });
   }
 
+  /** The claims the job's evidence makes (see claims.ts); each Claim's status counts every job's evidence. */
+  async function writeClaims(jobId: string, tenant: string, claims: readonly ClaimGroup[]): Promise<void> {
+    if (claims.length === 0) return;
+    await runCypher(driver, database, cypher('research/merge-claims'), { jobId, tenant, claims });
+  }
+
   /** By job (ranked), by keyword query (fulltext score), or both (the job's evidence matching the query). */
   async function list(args: { tenant: string; jobId?: string | null; query?: string | null; first?: number | null }): Promise<EvidenceView[]> {
     const first = args.first ?? 20;
@@ -119,7 +126,7 @@ export function createEvidenceStore(driver: Driver, database: string) {
     }));
   }
 
-  return { write, loadByIds, setRanks, list };
+  return { write, loadByIds, setRanks, writeClaims, list };
 }
 
 export type EvidenceStore = ReturnType<typeof createEvidenceStore>;

@@ -1,5 +1,6 @@
+import { contradiction, numericClaims, type NumericClaim } from './claims.js';
 import { estimateSimilarity } from './minhash.js';
-import { clip, isStopWord, sentences, stem } from './text.js';
+import { clip } from './text.js';
 import type { Candidate, Conflict, DuplicateNote } from './types.js';
 
 /**
@@ -15,48 +16,9 @@ import type { Candidate, Conflict, DuplicateNote } from './types.js';
  */
 
 export const NEAR_DUPLICATE_THRESHOLD = 0.7;
-const CLAIM_OVERLAP = 0.6;
-const MAX_CLAIMS = 40;
 const MAX_CONFLICTS = 100;
 
 export type MergeOutcome = { status: 'accepted' } | { status: 'duplicate'; of: Candidate; note: DuplicateNote };
-
-interface NumericClaim {
-  sentence: string;
-  words: Set<string>;
-  numbers: string;
-}
-
-const NUMBER = /^\d[\d.,]*$/;
-
-export function numericClaims(text: string): NumericClaim[] {
-  const claims: NumericClaim[] = [];
-  for (const sentence of sentences(text)) {
-    const tokens = sentence.toLowerCase().match(/[\p{L}]+|\d[\d.,]*\d|\d/gu) ?? [];
-    const numbers = tokens.filter((t) => NUMBER.test(t)).map((t) => t.replace(/,/g, ''));
-    if (numbers.length === 0) continue;
-    const words = new Set(tokens.filter((t) => !NUMBER.test(t) && t.length > 1 && !isStopWord(t)).map(stem));
-    if (words.size >= 3) claims.push({ sentence, words, numbers: [...numbers].sort().join(' ') });
-    if (claims.length >= MAX_CLAIMS) break;
-  }
-  return claims;
-}
-
-function overlap(a: Set<string>, b: Set<string>): number {
-  let inter = 0;
-  for (const w of a) if (b.has(w)) inter++;
-  return inter / (a.size + b.size - inter);
-}
-
-/** The first pair of sentences where two texts say the same thing with different numbers, if any. */
-export function contradiction(a: NumericClaim[], b: NumericClaim[]): [string, string] | undefined {
-  for (const x of a) {
-    for (const y of b) {
-      if (x.numbers !== y.numbers && overlap(x.words, y.words) >= CLAIM_OVERLAP) return [x.sentence, y.sentence];
-    }
-  }
-  return undefined;
-}
 
 export function createMerger(options: { threshold?: number } = {}) {
   const threshold = options.threshold ?? NEAR_DUPLICATE_THRESHOLD;

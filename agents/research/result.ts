@@ -1,4 +1,5 @@
 import type { FetchRecord } from './checkpoint.js';
+import type { ClaimGroup } from './claims.js';
 import type { Freshness } from './rank.js';
 import type { SourceStats } from './stats.js';
 import type { Conflict, EvidenceItem, Failure } from './types.js';
@@ -19,6 +20,8 @@ export interface ResultInput {
   written: { batches: number; stored: number };
   evidence: EvidenceItem[];
   conflicts: Conflict[];
+  /** Statements at least two pages make, and whether their numbers agree. */
+  claims: ClaimGroup[];
   failures: Failure[];
   sources: Record<string, SourceStats>;
   durationMs: number;
@@ -39,6 +42,7 @@ export function summarize(input: ResultInput): Record<string, unknown> {
     freshness: input.freshness,
     evidence: input.evidence,
     conflicts: input.conflicts.filter((c) => c.ids.some((id) => shown.has(id))),
+    claims: input.claims.map((c) => ({ id: c.id, text: c.text, status: c.status, evidenceIds: c.supports.map((s) => s.evidenceId) })),
     failures: input.failures.slice(0, MAX_FAILURES_REPORTED),
     stats: {
       sources: input.sources,

@@ -7,6 +7,7 @@ import type { EvidenceStore } from './evidence-store.js';
 import { createMerger } from './merge.js';
 import { questionTerms, toCandidate } from './normalize.js';
 import { parseHints, planQueries, redactHint } from './plan.js';
+import { groupClaims } from './claims.js';
 import { rank } from './rank.js';
 import type { PolicedSource, SourceRegistry } from './sources.js';
 import { createStats } from './stats.js';
@@ -133,9 +134,11 @@ export async function runResearch(ctx: JobContext<unknown>, deps: RunDeps): Prom
   await store.setRanks(ctx.jobId, ctx.tenant, ranked.map((c, i) => ({
     id: c.item.id, score: c.item.score, rank: i + 1, selected: i < maxItems, conflictsWith: c.item.conflictsWith ?? [],
   })));
+  const claims = groupClaims(ctx.tenant, merger.kept());
+  await store.writeClaims(ctx.jobId, ctx.tenant, claims);
   const breakers = await registry.breakerStates(stats.sources());
   const result = summarize({
-    question: plan.question, maxItems, freshness, queries, planned, resumed, failures, conflicts,
+    question: plan.question, maxItems, freshness, queries, planned, resumed, failures, conflicts, claims,
     evidence: ranked.slice(0, maxItems).map((c) => publicItem(c.item)),
     kept: ranked.map((c) => c.item), fetched: Object.values(checkpoint.fetched), written: writer.stats(), sources: stats.snapshot(breakers), durationMs: Date.now() - started,
   });

@@ -45,10 +45,12 @@ describe('saved Neo4j Browser queries (cypher/browser)', () => {
               (j)-[:PRODUCED {rank: 1, score: 0.9, conflictsWith: [$e2]}]->(e1),
               (j)-[:PRODUCED {rank: 2, score: 0.5, conflictsWith: [$e1]}]->(e2),
               (e1)-[:FROM]->(s),
+              (claim:Claim {id: $claim, tenant: $t, text: 'Output was 34 GWh.', status: 'disputed', supporters: 2, createdAt: datetime()}),
+              (e1)-[:SUPPORTS {numbers: '34', says: 'Output was 34 GWh.'}]->(claim), (e2)-[:SUPPORTS {numbers: '43', says: 'Output was 43 GWh.'}]->(claim),
               (d:Document {id: $d, tenant: $t, path: 'src/thing.ts'}), (d2:Document {id: $d2, tenant: $t, path: 'src/other.ts'}),
               (c:Chunk {id: $c, tenant: $t, startLine: 1, endLine: 9}), (x:Entity {id: $x, tenant: $t, name: 'startThing', kind: 'function'}),
               (d)-[:HAS_CHUNK]->(c), (d)-[:DEFINES]->(x), (d)-[:IMPORTS]->(d2), (c)-[:MENTIONS]->(x)`,
-      { t: tenant, p: id('parent'), j: id('job'), f: id('failed'), e1: id('e1'), e2: id('e2'), s: id('s'), d: id('d'), d2: id('d2'), c: id('c'), x: id('x') },
+      { t: tenant, p: id('parent'), j: id('job'), f: id('failed'), e1: id('e1'), e2: id('e2'), s: id('s'), claim: id('claim'), d: id('d'), d2: id('d2'), c: id('c'), x: id('x') },
       { database: config.neo4j.database },
     );
   });
@@ -59,7 +61,7 @@ describe('saved Neo4j Browser queries (cypher/browser)', () => {
 
   it('has a test here for every saved query', () => {
     expect(readdirSync(DIR).filter((f) => f.endsWith('.cypher')).sort()).toEqual([
-      'document-structure.cypher', 'entity-neighbourhood.cypher', 'evidence-conflicts.cypher', 'failed-jobs.cypher',
+      'disputed-claims.cypher', 'document-structure.cypher', 'entity-neighbourhood.cypher', 'evidence-conflicts.cypher', 'failed-jobs.cypher',
       'job-evidence.cypher', 'job-lineage.cypher', 'recent-jobs.cypher',
     ]);
   });
@@ -84,6 +86,13 @@ describe('saved Neo4j Browser queries (cypher/browser)', () => {
     const rows = await run('evidence-conflicts.cypher', { jobId: id('job') });
     expect(rows).toHaveLength(1);
     expect(new Set([rows[0]!.says, rows[0]!.otherSays])).toEqual(new Set(['34 GWh', '43 GWh']));
+  });
+
+  it('disputed-claims shows each disputed claim with what every page says', async () => {
+    const rows = await run('disputed-claims.cypher', { tenant, limit: neo4j.int(25) });
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.claim).toBe('Output was 34 GWh.');
+    expect((rows[0]!.pages as { numbers: string }[]).map((p) => p.numbers).sort()).toEqual(['34', '43']);
   });
 
   it('failed-jobs lists the dead job with its error', async () => {

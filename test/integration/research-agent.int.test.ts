@@ -9,6 +9,7 @@ type Item = { id: string; url: string; title: string; quote: string; score: numb
 type Result = {
   evidence: Item[];
   conflicts: { kind: string; ids: string[] }[];
+  claims: { id: string; text: string; status: string; evidenceIds: string[] }[];
   failures: { target: string; code: string; refused: boolean; op: string }[];
   stats: { totals: Record<string, unknown> & { duplicates: { url: number; exact: number; near: number } }; sources: Record<string, { calls: number; failures: number; refused: number }> };
 };
@@ -106,15 +107,24 @@ describe('research agent in worker processes', () => {
     const claims = result.evidence.filter((e) => e.url.includes('/claim/'));
     expect(result.conflicts).toEqual([expect.objectContaining({ kind: 'numbers', ids: expect.arrayContaining(claims.map((c) => c.id)) })]);
     expect(claims[0]!.conflictsWith).toEqual([claims[1]!.id]);
+    // The statement both pages make is one Claim in the graph, disputed, supported by each with its own number.
+    const disputed = result.claims.filter((c) => c.status === 'disputed');
+    expect(disputed).toHaveLength(1);
+    expect([...disputed[0]!.evidenceIds].sort()).toEqual(claims.map((c) => c.id).sort());
+    const supports = await platform.runtime.driver.executeQuery(
+      'MATCH (e:Evidence)-[r:SUPPORTS]->(c:Claim {id: $id}) WHERE e.id IN $ids RETURN c.status AS status, r.numbers AS numbers ORDER BY numbers',
+      { id: disputed[0]!.id, ids: disputed[0]!.evidenceIds });
+    expect(supports.records.map((r) => [r.get('status'), r.get('numbers')])).toEqual([['disputed', '2023 34'], ['disputed', '2023 43']]);
 
     const counts = async () => ({
       evidence: await graphCount('MATCH (e:Evidence) WHERE e.url IN $urls RETURN count(e) AS n', { urls: sources }),
       sources: await graphCount('MATCH (s:Source) WHERE s.url STARTS WITH $p RETURN count(s) AS n', { p: corpus.url }),
       produced: await graphCount('MATCH (:Job {id: $id})-[r:PRODUCED]->() RETURN count(r) AS n', { id: jobId }),
       from: await graphCount('MATCH (e:Evidence)-[r:FROM]->() WHERE e.url IN $urls RETURN count(r) AS n', { urls: sources }),
+      supports: await graphCount('MATCH (e:Evidence)-[r:SUPPORTS]->(:Claim) WHERE e.url IN $urls RETURN count(r) AS n', { urls: sources }),
     });
     const before = await counts();
-    expect(before).toEqual({ evidence: 4, sources: 1, produced: 4, from: 4 });
+    expect(before).toEqual({ evidence: 4, sources: 1, produced: 4, from: 4, supports: 2 });
     const doneSeq = first.find((e) => e.type === 'research.done')!.seq;
 
     const retried = await platform.graphql<{ retryJob: { status: string } }>('mutation($id: ID!) { retryJob(id: $id) { status } }', { id: jobId });

@@ -82,6 +82,7 @@ export async function deleteTestEvidence(platform: Platform, urlPrefixes: readon
       `MATCH (s:Source) WHERE any(p IN $prefixes WHERE s.url STARTS WITH p) AND NOT (s)<-[:FROM]-() DETACH DELETE s`,
       { prefixes: urlPrefixes },
     );
+    await session.run('MATCH (c:Claim) WHERE NOT (c)<-[:SUPPORTS]-() DELETE c');
   } finally {
     await session.close();
   }

@@ -1,17 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { contradiction, createMerger, numericClaims } from '../../agents/research/merge.js';
-import { sourceNodeOf, toCandidate } from '../../agents/research/normalize.js';
-import type { SourceKind } from '../../agents/research/types.js';
+import { contradiction, numericClaims } from '../../agents/research/claims.js';
+import { createMerger } from '../../agents/research/merge.js';
+import { candidate } from '../support/research-candidates.js';
 import { CLAIM, corpusPage } from '../support/research-corpus.js';
 
 const seed = 'merge-unit';
-function candidate(url: string, text: string, kind: SourceKind = 'web', title = 'A page') {
-  const task = { key: url, source: kind === 'web' ? `web:${new URL(url).host}` : kind, kind, ref: { url }, hinted: false };
-  const doc = { url, finalUrl: url, title, text, fetchedAt: '2025-01-01T00:00:00.000Z', status: 200 };
-  const c = toCandidate(doc, task, { tenant: 't1', terms: ['tidal'], sourceNode: sourceNodeOf('t1', kind, 'example.test', null) });
-  if (!c) throw new Error('no candidate');
-  return c;
-}
 const page = (i: number, variant?: 'near') => corpusPage(i, { seed, ...(variant ? { variant } : {}) }).text;
 
 describe('createMerger', () => {
