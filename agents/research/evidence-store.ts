@@ -51,6 +51,15 @@ type ViewRow = { evidence: Omit<EvidenceView, 'sourceId' | 'source' | 'sources' 
 const MAX_FIRST = 200;
 
 /** The research agent's reads and writes in Neo4j; every statement is a file under cypher/research/. */
+/** A claim as the API shows it: what it says, whether pages agree, and what each page says. */
+export interface ClaimView {
+  id: string;
+  text: string;
+  status: ClaimGroup['status'];
+  supporters: number;
+  support: Array<{ evidenceId: string; url: string; title: string; says: string; numbers: string }>;
+}
+
 export function createEvidenceStore(driver: Driver, database: string) {
   async function write(jobId: string, tenant: string, batch: readonly Candidate[]): Promise<void> {
     if (batch.length === 0) return;
@@ -126,7 +135,19 @@ export function createEvidenceStore(driver: Driver, database: string) {
     }));
   }
 
-  return { write, loadByIds, setRanks, writeClaims, list };
+  /** The tenant's claims newest first, optionally those a job's evidence supports, or of one status. */
+  async function listClaims(args: { tenant: string; jobId?: string | null; status?: ClaimGroup['status'] | null; first?: number | null }): Promise<ClaimView[]> {
+    const first = args.first ?? 20;
+    if (!Number.isInteger(first) || first < 1 || first > MAX_FIRST) {
+      throw new AppError('BAD_INPUT', `\`first\` must be between 1 and ${MAX_FIRST}`, { via: 'research' });
+    }
+    const rows = await runCypher<{ claim: Omit<ClaimView, 'support'>; support: ClaimView['support'] }>(driver, database, cypher('research/list-claims'), {
+      tenant: args.tenant, jobId: args.jobId ?? null, status: args.status ?? null, first: neo4j.int(first),
+    }, 'READ');
+    return rows.map((r) => ({ ...r.claim, supporters: Number(r.claim.supporters), support: r.support }));
+  }
+
+  return { write, loadByIds, setRanks, writeClaims, list, listClaims };
 }
 
 export type EvidenceStore = ReturnType<typeof createEvidenceStore>;

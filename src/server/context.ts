@@ -16,7 +16,7 @@ export interface Services {
   events: EventBus;
   metrics: Metrics;
   /** Research evidence reads (the `evidence` query). */
-  evidence: Pick<EvidenceStore, 'list'>;
+  evidence: Pick<EvidenceStore, 'list' | 'listClaims'>;
   /** Hybrid retrieval, its streaming form and embeddings (schema/rag.graphql). */
   rag: RagService;
 }

@@ -115,6 +115,15 @@ describe('research agent in worker processes', () => {
       'MATCH (e:Evidence)-[r:SUPPORTS]->(c:Claim {id: $id}) WHERE e.id IN $ids RETURN c.status AS status, r.numbers AS numbers ORDER BY numbers',
       { id: disputed[0]!.id, ids: disputed[0]!.evidenceIds });
     expect(supports.records.map((r) => [r.get('status'), r.get('numbers')])).toEqual([['disputed', '2023 34'], ['disputed', '2023 43']]);
+    type ClaimRead = { id: string; text: string; status: string; supporters: number; support: { evidenceId: string; says: string; numbers: string }[] };
+    const read = await platform.graphql<{ claims: ClaimRead[] }>('query($id: ID) { claims(jobId: $id, status: disputed) { id text status supporters support { evidenceId says numbers } } }', { id: jobId });
+    expect(read.errors).toBeUndefined();
+    expect(read.data!.claims.map((c) => c.id)).toEqual([disputed[0]!.id]);
+    const mine = read.data!.claims[0]!.support.filter((s) => disputed[0]!.evidenceIds.includes(s.evidenceId));
+    expect(mine.map((s) => s.numbers)).toEqual(['2023 34', '2023 43']);
+    expect(mine.every((s) => /Pentland array generated \d+ gigawatt hours/.test(s.says))).toBe(true);
+    const tooMany = await platform.graphql('{ claims(first: 0) { id } }');
+    expect(tooMany.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_INPUT', via: 'research' });
 
     const counts = async () => ({
       evidence: await graphCount('MATCH (e:Evidence) WHERE e.url IN $urls RETURN count(e) AS n', { urls: sources }),
