@@ -49,6 +49,7 @@ export function workerHostOptions(runtime: Runtime, processors: Processors): Wor
     lineage: runtime.lineage,
     logger: runtime.logger,
     processors,
+    clock: runtime.clock,
     // The dead worker's last events may never have reached the Postgres log: copy the stream again.
     onTakeover: (jobId) => recopyStream(runtime.events.read, runtime.eventSink, { kind: 'job', jobId }),
   };

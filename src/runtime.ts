@@ -16,6 +16,7 @@ import { PROJECT_ROOT } from './paths.js';
 import { createJobQueries, type JobQueries } from './queue/job-queries.js';
 import { createJobService, type JobService } from './queue/job-service.js';
 import { closeQueues, createQueues, keyPrefixOf, type Queues } from './queue/queues.js';
+import { createSharedClock, type SharedClock } from './redis/shared-clock.js';
 import { createEmbedder, type Embedder } from '../ingest/embedders/index.js';
 import { createVectorStore, type VectorStore } from './vectors/index.js';
 
@@ -39,6 +40,8 @@ export interface Runtime {
   eventSink: EventSink;
   /** Every job mutation, accepted or refused (Postgres `audit_log`). */
   audit: AuditLog;
+  /** The Redis server's clock: what job records are ordered by, whichever host writes them. */
+  clock: SharedClock;
   jobs: JobService;
   jobQueries: JobQueries;
   metrics: Metrics;
@@ -64,6 +67,9 @@ export async function createRuntime(config: Config, logger: Logger): Promise<Run
   const driver = createGraphDriver(config.neo4j);
   const sql = await connectSql(config);
   const keyPrefix = keyPrefixOf(config.redis.prefix);
+  const clock = createSharedClock(redis);
+  // Bounded: a Redis that is down is /readyz's to report; the clock starts on this host's time meanwhile.
+  await Promise.race([clock.ready.catch(() => {}), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
   const eventSink = createSqlEventSink(sql, logger);
   const audit = createAuditLog(sql, logger);
   const queues = createQueues(redis, config.redis.prefix);
@@ -79,13 +85,14 @@ export async function createRuntime(config: Config, logger: Logger): Promise<Run
       metrics.countEvent(event);
     },
   });
-  const jobs = createJobService({ redis, queues, lineage, events, audit, prefix: config.redis.prefix, maxPayloadBytes: config.http.maxPayloadBytes });
+  const jobs = createJobService({ redis, queues, lineage, events, audit, clock, prefix: config.redis.prefix, maxPayloadBytes: config.http.maxPayloadBytes });
   const embedder = createEmbedder(config.embeddings);
   const vectors = createVectorStore({ sql });
-  return { config, logger, redis, eventsRedis, subscriber, driver, sql, keyPrefix, queues, lineage, events, eventSink, audit, jobs, jobQueries, metrics, embedder, vectors };
+  return { config, logger, redis, eventsRedis, subscriber, driver, sql, keyPrefix, queues, lineage, events, eventSink, audit, clock, jobs, jobQueries, metrics, embedder, vectors };
 }
 
 export async function closeRuntime(runtime: Runtime): Promise<void> {
+  runtime.clock.stop();
   await closeQueues(runtime.queues).catch(() => {});
   await runtime.events.close();
   await Promise.all([runtime.eventSink.close(), runtime.audit.close()]).catch(() => {});

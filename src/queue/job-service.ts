@@ -11,6 +11,7 @@ import { hasRedactedSecrets, jobFactsOf, redactInput, type JobData } from './job
 import { newJobId, parseJobId, type EnqueueType, type JobArea } from './job-types.js';
 import { isTerminalStatus, jobViewFromNode, jobViewFromQueue, withLiveState, type JobView } from './job-view.js';
 import { keyPrefixOf, type Queues } from './queues.js';
+import { systemClock, type Clock } from '../redis/shared-clock.js';
 
 export interface Principal {
   id: string;
@@ -39,11 +40,14 @@ export interface JobServiceDeps {
   maxPayloadBytes: number;
   /** Where every enqueue, cancel, retry and requeue is recorded, accepted or refused. */
   audit?: AuditLog;
+  /** Stamps `updatedAtMs`: the deployment's shared clock, so that workers on other hosts order with this one. */
+  clock?: Clock;
 }
 
 /** The control plane's view of jobs: enqueue, read, list, cancel, retry. Never runs a job itself. */
 export function createJobService(deps: JobServiceDeps) {
   const { redis, queues, lineage, events } = deps;
+  const clock = deps.clock ?? systemClock;
   const keyPrefix = keyPrefixOf(deps.prefix);
   const idempotency = createIdempotencyStore(redis, keyPrefix);
 
@@ -83,7 +87,7 @@ export function createJobService(deps: JobServiceDeps) {
   }
 
   async function createJob(jobId: string, request: EnqueueRequest, input: unknown) {
-    const enqueuedAt = new Date().toISOString();
+    const enqueuedAt = clock.date().toISOString();
     const data: JobData = {
       input,
       meta: {
@@ -95,7 +99,7 @@ export function createJobService(deps: JobServiceDeps) {
         enqueuedAt,
       },
     };
-    const node: JobNode = { ...jobFactsOf(jobId, request.type, data), status: 'queued', attempts: 0, updatedAtMs: Date.now() };
+    const node: JobNode = { ...jobFactsOf(jobId, request.type, data), status: 'queued', attempts: 0, updatedAtMs: clock.now() };
     // Announced before BullMQ has the job, so that no worker's event about it can come first (both in one write).
     await Promise.all([
       events.publish({ kind: 'job', jobId }, { type: 'meta', traceId: request.traceId, data: { phase: 'enqueued', type: request.type, tenant: node.tenant } }),
@@ -107,7 +111,8 @@ export function createJobService(deps: JobServiceDeps) {
     if (queue.status === 'rejected') {
       const wire = { code: 'UPSTREAM_UNAVAILABLE', message: 'the job could not be queued', retryable: true };
       if (graph.status === 'fulfilled') {
-        await lineage.update(jobId, { status: 'failed', errorJson: JSON.stringify(wire), finishedAt: new Date().toISOString(), updatedAtMs: Date.now() }).catch(() => {});
+        const now = clock.date();
+        await lineage.update(jobId, { status: 'failed', errorJson: JSON.stringify(wire), finishedAt: now.toISOString(), updatedAtMs: now.getTime() }).catch(() => {});
       }
       throw queue.reason;
     }
@@ -164,7 +169,7 @@ export function createJobService(deps: JobServiceDeps) {
   }
 
   async function markCancelled(id: string, traceId: string, reason: string) {
-    const now = new Date();
+    const now = clock.date();
     await lineage.update(id, { status: 'cancelled', finishedAt: now.toISOString(), updatedAtMs: now.getTime() });
     await events.publish({ kind: 'job', jobId: id }, { type: 'job.cancelled', traceId, data: { reason } });
   }
@@ -184,7 +189,7 @@ export function createJobService(deps: JobServiceDeps) {
       throw new AppError('BAD_INPUT', `job ${id}'s env values are no longer kept (BullMQ removes finished jobs after 7–30 days); enqueue it again with its env`, { via: 'jobs' });
     }
     await redis.del(`${keyPrefix}:cancel:${id}`);
-    const now = Date.now();
+    const now = clock.now();
     await lineage.update(id, { status: 'queued', attempts: 0, errorJson: null, resultJson: null, finishedAt: null, updatedAtMs: now });
     await events.publish({ kind: 'job', jobId: id }, { type: 'meta', traceId: view.traceId, data: { phase: 'requeued', previousStatus: view.status } });
     if (job && (state === 'failed' || state === 'completed')) {

@@ -10,6 +10,7 @@ import type { JobContext, Processor, Processors } from './job-context.js';
 import { jobFactsOf, type JobData } from './job-record.js';
 import { JOB_POLICIES, type JobArea } from './job-types.js';
 import { startPresence } from './presence.js';
+import { systemClock, type Clock } from '../redis/shared-clock.js';
 import { keyPrefixOf } from './queues.js';
 
 export interface WorkerHostOptions {
@@ -30,6 +31,8 @@ export interface WorkerHostOptions {
   lockDurationMs?: number;
   stalledIntervalMs?: number;
   concurrency?: Partial<Record<JobArea, number>>;
+  /** Stamps `updatedAtMs` and timings: the deployment's shared clock (src/redis/shared-clock.ts). */
+  clock?: Clock;
   /** Called when this worker takes over a job whose last run was lost (its worker died mid-run). */
   onTakeover?: (jobId: string) => Promise<unknown>;
 }
@@ -39,6 +42,7 @@ const CANCELLED = 'cancelled';
 /** Runs any set of processors against their queues, with presence, cancellation, events and job lineage. */
 export async function startWorkerHost(options: WorkerHostOptions) {
   const { redis, subscriber, events, lineage, logger } = options;
+  const clock = options.clock ?? systemClock;
   const keyPrefix = keyPrefixOf(options.prefix);
   const workerId = options.workerId ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   const running = new Map<string, AbortController>();
@@ -71,7 +75,7 @@ export async function startWorkerHost(options: WorkerHostOptions) {
     // BullMQ fails a job that stalled more than maxStalledCount times without running it: record it as dead.
     worker.on('failed', (job, error) => {
       if (!job || running.has(job.id as string) || !/stalled more than allowable limit/.test(error.message)) return;
-      const now = new Date();
+      const now = clock.date();
       const wire = { code: 'INTERNAL', message: 'the job stalled too many times (its workers kept dying)', retryable: true };
       void lineage
         .update(job.id as string, { status: 'dead', errorJson: JSON.stringify(wire), finishedAt: now.toISOString(), updatedAtMs: now.getTime() })
@@ -94,7 +98,7 @@ export async function startWorkerHost(options: WorkerHostOptions) {
     const attempt = job.attemptsMade + 1;
     const log = logger.child({ jobId, area, traceId: meta.traceId, attempt });
     try {
-      const startedAt = new Date();
+      const startedAt = clock.date();
       // Awaited before the processor runs: agents attach what they produce to their (:Job) node, and this write
       // creates it from BullMQ's copy if the control plane's has not landed yet. The `started` event goes out
       // meanwhile (BullMQ already knows the job is active, and reads overlay that).
@@ -128,7 +132,7 @@ export async function startWorkerHost(options: WorkerHostOptions) {
       if (controller.signal.aborted) throw controller.signal.reason;
       const result = (await processor(ctx)) ?? {};
       if (controller.signal.reason === CANCELLED) throw CANCELLED;
-      const finishedAt = new Date();
+      const finishedAt = clock.date();
       await lineage.update(jobId, { status: 'completed', resultJson: JSON.stringify(result), finishedAt: finishedAt.toISOString(), updatedAtMs: finishedAt.getTime() });
       await publish(`${area}.done`, { result });
       void events.publish({ kind: 'system' }, { type: 'job.completed', jobId, traceId: meta.traceId, data: { area, tenant: meta.tenant } }).catch(() => {});
@@ -145,7 +149,7 @@ export async function startWorkerHost(options: WorkerHostOptions) {
   /** Decides retry vs dead-letter in one place, records it, and returns what BullMQ should see. */
   async function settleFailure(area: JobArea, job: Job<JobData>, attempt: number, thrown: unknown, publish: (t: string, d: Record<string, unknown>) => Promise<void>, log: Logger): Promise<Error> {
     const jobId = job.id as string;
-    const now = new Date();
+    const now = clock.date();
     if (thrown === CANCELLED) {
       await lineage.update(jobId, { status: 'cancelled', finishedAt: now.toISOString(), updatedAtMs: now.getTime() });
       await publish('job.cancelled', { reason: 'cancelled while running', attempt });

@@ -19,7 +19,8 @@ export interface Platform {
   url: string;
   env: NodeJS.ProcessEnv;
   graphql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<{ data?: T; errors?: { message: string; extensions: Record<string, unknown> }[] }>;
-  spawnWorker(id: string): Promise<WorkerProcess>;
+  /** A scripted worker process; `env` adds to the platform's (e.g. CLOCK_SKEW_MS). */
+  spawnWorker(id: string, env?: Record<string, string>): Promise<WorkerProcess>;
   /** SIGKILLs every worker process still running (a test that failed half-way leaves none behind). */
   stopWorkers(): Promise<void>;
   close(): Promise<void>;
@@ -38,8 +39,8 @@ export async function startPlatform(overrides: Record<string, string> = {}): Pro
   const { server, url } = await startApi(runtime);
   const workers: WorkerProcess[] = [];
 
-  async function spawnWorker(id: string): Promise<WorkerProcess> {
-    const started = await spawnTsProcess('test/support/scripted-worker.ts', [], { env: { ...env, WORKER_ID: id }, ready: new RegExp(`READY ${id}`) });
+  async function spawnWorker(id: string, extraEnv: Record<string, string> = {}): Promise<WorkerProcess> {
+    const started = await spawnTsProcess('test/support/scripted-worker.ts', [], { env: { ...env, ...extraEnv, WORKER_ID: id }, ready: new RegExp(`READY ${id}`) });
     const worker: WorkerProcess = { id, child: started.child, stop: started.stop };
     workers.push(worker);
     return worker;

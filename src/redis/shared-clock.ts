@@ -1,0 +1,40 @@
+import type { Redis } from 'ioredis';
+
+/** Time as every process of one deployment agrees on it. */
+export interface Clock {
+  now(): number;
+  date(): Date;
+}
+
+export interface SharedClock extends Clock {
+  /** Milliseconds added to this host's clock to read the Redis server's. */
+  offsetMs(): number;
+  /** The first measurement; until it lands the clock reads this host's time. */
+  ready: Promise<void>;
+  stop(): void;
+}
+
+export const systemClock: Clock = { now: () => Date.now(), date: () => new Date() };
+
+/**
+ * The Redis server's clock, read through this host's: job records are ordered by `updatedAtMs`, written by the
+ * API and by workers on other machines, so a worker whose clock ran 2 s behind would see its `active` and
+ * `completed` writes lose to the API's earlier `queued`. The offset to Redis's TIME is measured at start (halfway
+ * through the round trip) and again every `refreshMs`; between measurements reading the clock costs nothing.
+ */
+export function createSharedClock(redis: Redis, options: { refreshMs?: number; localNow?: () => number } = {}): SharedClock {
+  const localNow = options.localNow ?? Date.now;
+  let offset = 0;
+  async function measure() {
+    const before = localNow();
+    const [seconds, micros] = await redis.time();
+    const after = localNow();
+    offset = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000) - Math.round((before + after) / 2);
+  }
+  const ready = measure();
+  ready.catch(() => {});
+  const timer = setInterval(() => void measure().catch(() => {}), options.refreshMs ?? 60_000);
+  timer.unref();
+  const now = () => localNow() + offset;
+  return { now, date: () => new Date(now()), offsetMs: () => offset, ready, stop: () => clearInterval(timer) };
+}
