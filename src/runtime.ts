@@ -80,6 +80,7 @@ export async function createRuntime(config: Config, logger: Logger): Promise<Run
     redis: eventsRedis,
     subscriber,
     keyPrefix,
+    clock,
     onPublished: (event, stream) => {
       eventSink.push(event, stream);
       metrics.countEvent(event);

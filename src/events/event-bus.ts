@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import { AppError } from '../errors.js';
 import { luaScript } from '../redis/lua-script.js';
 import { compareIds, isCursor, isTerminalEvent, type BusEvent, type StreamName } from './event-types.js';
+import { systemClock, type Clock } from '../redis/shared-clock.js';
 
 const PUBLISH = luaScript('publish', readFileSync(new URL('./publish.lua', import.meta.url), 'utf8'), 2);
 const STREAM_TTL_SECONDS = 7 * 24 * 3600;
@@ -36,10 +37,13 @@ export interface EventBusOptions {
   keyPrefix: string;
   /** Called with each published event, e.g. to batch it into Postgres `bus_events`. */
   onPublished?: (event: BusEvent, stream: StreamName) => void;
+  /** Stamps `ts`: the deployment's shared clock, so that events of one job from several hosts agree on time. */
+  clock?: Clock;
 }
 
 export function createEventBus(options: EventBusOptions): EventBus {
   const { redis, subscriber, keyPrefix } = options;
+  const clock = options.clock ?? systemClock;
   const keyOf = (s: StreamName) => (s.kind === 'job' ? `${keyPrefix}:ev:job:${s.jobId}` : `${keyPrefix}:ev:${s.kind}`);
   const channelOf = (s: StreamName) => `${keyOf(s)}:wake`;
   const wakeups = new EventEmitter().setMaxListeners(0);
@@ -170,7 +174,7 @@ export function createEventBus(options: EventBusOptions): EventBus {
         jobId: input.jobId ?? (stream.kind === 'job' ? stream.jobId : null),
         traceId: input.traceId ?? null,
         type: input.type,
-        ts: new Date().toISOString(),
+        ts: clock.date().toISOString(),
         data: input.data ?? {},
       };
       const key = keyOf(stream);
