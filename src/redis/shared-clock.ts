@@ -16,11 +16,15 @@ export interface SharedClock extends Clock {
 
 export const systemClock: Clock = { now: () => Date.now(), date: () => new Date() };
 
+/** Hosts closer than this to the Redis clock (NTP keeps them within a few ms) use their own clock unchanged. */
+export const IN_STEP_MS = 50;
+
 /**
  * The Redis server's clock, read through this host's: job records are ordered by `updatedAtMs`, written by the
  * API and by workers on other machines, so a worker whose clock ran 2 s behind would see its `active` and
  * `completed` writes lose to the API's earlier `queued`. The offset to Redis's TIME is measured at start (halfway
- * through the round trip) and again every `refreshMs`; between measurements reading the clock costs nothing.
+ * through the round trip) and again every `refreshMs`; between measurements reading the clock costs nothing. A host
+ * already within IN_STEP_MS of Redis keeps its clock as it is.
  */
 export function createSharedClock(redis: Redis, options: { refreshMs?: number; localNow?: () => number } = {}): SharedClock {
   const localNow = options.localNow ?? Date.now;
@@ -29,7 +33,10 @@ export function createSharedClock(redis: Redis, options: { refreshMs?: number; l
     const before = localNow();
     const [seconds, micros] = await redis.time();
     const after = localNow();
-    offset = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000) - Math.round((before + after) / 2);
+    const measured = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000) - Math.round((before + after) / 2);
+    // A host in step with Redis keeps its own clock exactly: processes of one host must agree to the millisecond,
+    // and two measurements would differ by their round trips' noise.
+    offset = Math.abs(measured) < IN_STEP_MS ? 0 : measured;
   }
   const ready = measure();
   ready.catch(() => {});
