@@ -63,18 +63,33 @@ export interface ClaimGroup {
  * The claims that at least two pages (two URLs) make, each with what every page says. Deterministic for one
  * set of evidence whatever order it arrived in, so a rerun MERGEs onto the same Claim nodes.
  */
-export function groupClaims(tenant: string, kept: readonly Candidate[]): ClaimGroup[] {
-  const groups: Array<{ seed: NumericClaim; members: Map<string, { url: string; claim: NumericClaim }> }> = [];
+export function groupClaims(tenant: string, kept: readonly Candidate[], claimsOf: (c: Candidate) => NumericClaim[] = (c) => numericClaims(c.text)): ClaimGroup[] {
+  type Group = { index: number; seed: NumericClaim; members: Map<string, { url: string; claim: NumericClaim }> };
+  const groups: Group[] = [];
+  // Groups by the words of their seed: a claim is compared only with groups it shares a word with (the others'
+  // overlap is 0), so a job's thousands of sentences are not compared pairwise.
+  const byWord = new Map<string, Group[]>();
   for (const candidate of [...kept].sort((a, b) => (a.item.id < b.item.id ? -1 : 1))) {
-    for (const claim of numericClaims(candidate.text)) {
-      let best: (typeof groups)[number] | undefined;
+    for (const claim of claimsOf(candidate)) {
+      const sharing = new Set([...claim.words].flatMap((w) => byWord.get(w) ?? []));
+      let best: Group | undefined;
       let bestOverlap = CLAIM_OVERLAP;
-      for (const group of groups) {
+      for (const group of [...sharing].sort((a, b) => a.index - b.index)) {
         const similarity = overlap(group.seed.words, claim.words);
         if (similarity >= bestOverlap && !group.members.has(candidate.item.id)) [best, bestOverlap] = [group, similarity];
       }
-      if (best) best.members.set(candidate.item.id, { url: candidate.item.url, claim });
-      else groups.push({ seed: claim, members: new Map([[candidate.item.id, { url: candidate.item.url, claim }]]) });
+      const member = { url: candidate.item.url, claim };
+      if (best) {
+        best.members.set(candidate.item.id, member);
+        continue;
+      }
+      const group: Group = { index: groups.length, seed: claim, members: new Map([[candidate.item.id, member]]) };
+      groups.push(group);
+      for (const word of claim.words) {
+        const list = byWord.get(word);
+        if (list) list.push(group);
+        else byWord.set(word, [group]);
+      }
     }
   }
   return groups

@@ -134,7 +134,8 @@ export async function runResearch(ctx: JobContext<unknown>, deps: RunDeps): Prom
   await store.setRanks(ctx.jobId, ctx.tenant, ranked.map((c, i) => ({
     id: c.item.id, score: c.item.score, rank: i + 1, selected: i < maxItems, conflictsWith: c.item.conflictsWith ?? [],
   })));
-  const claims = groupClaims(ctx.tenant, merger.kept());
+  // The merge has read every kept page's claims already (to find contradictions): reuse them.
+  const claims = groupClaims(ctx.tenant, merger.kept(), merger.claimsOf);
   await store.writeClaims(ctx.jobId, ctx.tenant, claims);
   const breakers = await registry.breakerStates(stats.sources());
   const result = summarize({

@@ -3,8 +3,8 @@ import { EventEmitter } from 'node:events';
 import type { Redis } from 'ioredis';
 import { AppError } from '../errors.js';
 import { luaScript } from '../redis/lua-script.js';
-import { compareIds, isCursor, isTerminalEvent, type BusEvent, type StreamName } from './event-types.js';
 import { systemClock, type Clock } from '../redis/shared-clock.js';
+import { compareIds, isCursor, isTerminalEvent, type BusEvent, type StreamName } from './event-types.js';
 
 const PUBLISH = luaScript('publish', readFileSync(new URL('./publish.lua', import.meta.url), 'utf8'), 2);
 const STREAM_TTL_SECONDS = 7 * 24 * 3600;

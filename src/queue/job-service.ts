@@ -5,13 +5,13 @@ import type { EventBus } from '../events/event-bus.js';
 import { audited, type AuditLog } from '../audit/audit-log.js';
 import { AppError } from '../errors.js';
 import type { JobLineage, JobNode } from '../graph/job-lineage.js';
+import { systemClock, type Clock } from '../redis/shared-clock.js';
 import { createIdempotencyStore, payloadHash } from './idempotency.js';
 import { parseJobInput } from './job-inputs.js';
 import { hasRedactedSecrets, jobFactsOf, redactInput, type JobData } from './job-record.js';
 import { newJobId, parseJobId, type EnqueueType, type JobArea } from './job-types.js';
 import { isTerminalStatus, jobViewFromNode, jobViewFromQueue, withLiveState, type JobView } from './job-view.js';
 import { keyPrefixOf, type Queues } from './queues.js';
-import { systemClock, type Clock } from '../redis/shared-clock.js';
 
 export interface Principal {
   id: string;

@@ -6,11 +6,11 @@ import type { EventBus } from '../events/event-bus.js';
 import { AppError, toAppError } from '../errors.js';
 import type { JobLineage } from '../graph/job-lineage.js';
 import type { Logger } from '../observability/logger.js';
+import { systemClock, type Clock } from '../redis/shared-clock.js';
 import type { JobContext, Processor, Processors } from './job-context.js';
 import { jobFactsOf, type JobData } from './job-record.js';
 import { JOB_POLICIES, type JobArea } from './job-types.js';
 import { startPresence } from './presence.js';
-import { systemClock, type Clock } from '../redis/shared-clock.js';
 import { keyPrefixOf } from './queues.js';
 
 export interface WorkerHostOptions {
