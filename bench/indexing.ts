@@ -16,6 +16,7 @@ import { Redis } from 'ioredis';
 import { createIndexGraphWriter, createIndexingProcessor, type IndexingInput } from '../agents/indexing/index.js';
 import { createLocalHashEmbedder } from '../ingest/embedders/index.js';
 import { loadConfig } from '../src/config/index.js';
+import { createCpuPool } from '../src/cpu/cpu-pool.js';
 import { migrateSql } from '../src/db/migrate.js';
 import { createPostgresClient } from '../src/db/postgres-client.js';
 import { createGraphDriver, runCypher } from '../src/graph/driver.js';
@@ -99,6 +100,7 @@ export default async function indexingBench(): Promise<BenchReport> {
   const sql = createPostgresClient(url.toString(), { max: 8 });
   const driver = createGraphDriver(config.neo4j);
   const redis = new Redis(config.redis.url, { maxRetriesPerRequest: null });
+  const cpu = createCpuPool({ threads: config.cpu.threads });
   const work = await mkdtemp(path.join(os.tmpdir(), 'cogo-bench-'));
   const tenant = `bench-${id}`;
   const log = (line: string) => process.stdout.write(`[indexing bench] ${line}\n`);
@@ -108,7 +110,7 @@ export default async function indexingBench(): Promise<BenchReport> {
     const embedder = createLocalHashEmbedder();
     const vectors = createVectorStore({ sql });
     const graph = createIndexGraphWriter(driver, config.neo4j.database);
-    const indexer = createIndexingProcessor({ allowedRoots: [], embedder, vectors, state: createIndexStateStore(sql), graph, redis, keyPrefix: `{bench-${id}}` });
+    const indexer = createIndexingProcessor({ allowedRoots: [], embedder, vectors, state: createIndexStateStore(sql), graph, redis, keyPrefix: `{bench-${id}}`, cpu });
     const run = async (root: string, mode: 'incremental' | 'full' = 'incremental') => {
       const started = performance.now();
       const result = (await indexer(benchContext({ root, mode, failOnFileError: false }, tenant))) as Record<string, number>;
@@ -207,6 +209,7 @@ export default async function indexingBench(): Promise<BenchReport> {
       const rows = await runCypher<{ n: number }>(driver, config.neo4j.database, 'MATCH (n:Document|Chunk|Entity {tenant: $tenant}) WITH n LIMIT 5000 DETACH DELETE n RETURN count(*) AS n', { tenant });
       if (!rows[0]?.n) break;
     }
+    await cpu.close();
     await sql.close();
     await admin.exec(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
     await admin.close();

@@ -18,6 +18,7 @@ import { createJobService, type JobService } from './queue/job-service.js';
 import { closeQueues, createQueues, keyPrefixOf, type Queues } from './queue/queues.js';
 import { createSharedClock, type SharedClock } from './redis/shared-clock.js';
 import { createEmbedder, type Embedder } from '../ingest/embedders/index.js';
+import { createCpuPool, type CpuPool } from './cpu/cpu-pool.js';
 import { createVectorStore, type VectorStore } from './vectors/index.js';
 
 export const SQL_MIGRATIONS_DIR = path.join(PROJECT_ROOT, 'sql', 'migrations');
@@ -48,6 +49,8 @@ export interface Runtime {
   /** The configured embedder (the local feature-hashing one without EMBEDDINGS_BASE_URL) and the pgvector store. */
   embedder: Embedder;
   vectors: VectorStore;
+  /** Worker threads for the agents' CPU-heavy steps; threads start on first use. */
+  cpu: CpuPool;
 }
 
 function connectRedis(url: string, options: { autoPipeline?: boolean } = {}): Redis {
@@ -87,13 +90,15 @@ export async function createRuntime(config: Config, logger: Logger): Promise<Run
     },
   });
   const jobs = createJobService({ redis, queues, lineage, events, audit, clock, prefix: config.redis.prefix, maxPayloadBytes: config.http.maxPayloadBytes });
-  const embedder = createEmbedder(config.embeddings);
+  const cpu = createCpuPool({ threads: config.cpu.threads });
+  const embedder = createEmbedder(config.embeddings, cpu);
   const vectors = createVectorStore({ sql });
-  return { config, logger, redis, eventsRedis, subscriber, driver, sql, keyPrefix, queues, lineage, events, eventSink, audit, clock, jobs, jobQueries, metrics, embedder, vectors };
+  return { config, logger, redis, eventsRedis, subscriber, driver, sql, keyPrefix, queues, lineage, events, eventSink, audit, clock, jobs, jobQueries, metrics, embedder, vectors, cpu };
 }
 
 export async function closeRuntime(runtime: Runtime): Promise<void> {
   runtime.clock.stop();
+  await runtime.cpu.close();
   await closeQueues(runtime.queues).catch(() => {});
   await runtime.events.close();
   await Promise.all([runtime.eventSink.close(), runtime.audit.close()]).catch(() => {});

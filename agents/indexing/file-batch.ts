@@ -1,6 +1,5 @@
 import path from 'node:path';
 import { embeddingText, type Chunk, type ChunkedFile } from '../../ingest/chunk-types.js';
-import { chunkerFor } from '../../ingest/chunkers/index.js';
 import type { Embedder } from '../../ingest/embedders/index.js';
 import type { ScannedFile } from '../../ingest/scanner.js';
 import type { FileChange, IndexScope, IndexStateStore, VectorStore } from '../../src/vectors/index.js';
@@ -117,10 +116,4 @@ function chunkTitle(chunk: Chunk): string {
   if (chunk.context) return chunk.context;
   if (chunk.symbols?.length) return chunk.symbols.map((s) => s.name).join(', ');
   return `${chunk.path}:${chunk.startLine}-${chunk.endLine}`;
-}
-
-/** A markdown file's first heading, else the file name. */
-export function documentTitle(filePath: string, text: string): string {
-  const heading = chunkerFor(filePath) === 'markdown' ? /^ {0,3}#{1,6}[ \t]+(.+?)[ \t#]*$/m.exec(text.slice(0, 4096)) : null;
-  return heading?.[1]?.trim() || path.posix.basename(filePath);
 }

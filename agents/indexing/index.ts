@@ -19,5 +19,6 @@ export function indexingProcessorFor(runtime: Runtime): Processor<IndexingInput>
     graph: createIndexGraphWriter(runtime.driver, runtime.config.neo4j.database),
     redis: runtime.redis,
     keyPrefix: runtime.keyPrefix,
+    cpu: runtime.cpu,
   });
 }

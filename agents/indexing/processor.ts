@@ -1,17 +1,15 @@
-import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import { AppError } from '../../src/errors.js';
-import { chunkFile } from '../../ingest/chunkers/index.js';
 import type { Embedder } from '../../ingest/embedders/index.js';
-import { resolveIndexRoot, type SkippedEntry } from '../../ingest/scanner.js';
+import { resolveIndexRoot, type ScannedFile, type SkippedEntry } from '../../ingest/scanner.js';
+import { cpuTask, type CpuPool } from '../../src/cpu/cpu-pool.js';
 import type { JobContext, Processor } from '../../src/queue/job-context.js';
 import type { JobInput } from '../../src/queue/job-inputs.js';
 import { isLocalEmbedderId } from '../../src/rag/embedder-info.js';
 import { embedderMismatch, type FileState, type IndexScope, type IndexStateStore, type VectorStore } from '../../src/vectors/index.js';
 import { deleteVanished, linkMentions, vanishedPaths } from './cleanup.js';
-import { documentTitle, writeBatch, type PreparedFile } from './file-batch.js';
+import { writeBatch, type PreparedFile } from './file-batch.js';
+import type { PrepareOutcome, PrepareRequest } from './prepare-task.js';
 import type { IndexGraphWriter } from './graph-writer.js';
 import { startProgress, type ProgressReporter } from './progress.js';
 import { finishReport, type FailedFile } from './report.js';
@@ -19,6 +17,8 @@ import { acquireRootLock } from './root-lock.js';
 import { scanRoot, skippedByReason, type ScanResult } from './scan.js';
 
 export type IndexingInput = JobInput<'indexing'>;
+
+const PREPARE = cpuTask<PrepareRequest, PrepareOutcome[]>(new URL('./prepare-task.ts', import.meta.url).href, 'prepareFiles');
 
 export interface IndexingDeps {
   /** `config.indexing.allowedRoots`; empty = any readable folder. */
@@ -29,6 +29,10 @@ export interface IndexingDeps {
   graph: IndexGraphWriter;
   redis: Redis;
   keyPrefix: string;
+  /** Where files are read, hashed and chunked: threads, off the event loop that renews the job's lease. */
+  cpu: Pick<CpuPool, 'run' | 'threads'>;
+  /** Files per CPU-pool task. Default 16. */
+  prepareGroupFiles?: number;
   /** Chunks per embed-and-write batch. Default 256. */
   batchChunks?: number;
   /** Files per batch. Default 64. */
@@ -160,7 +164,6 @@ async function prepareIndex(deps: IndexingDeps, scope: IndexScope, mode: Indexin
 async function indexChangedFiles(deps: IndexingDeps, attempt: Attempt, scan: ScanResult, states: Map<string, FileState>): Promise<number> {
   const { ctx, scope, progress } = attempt;
   const { counters } = progress;
-  const knownPaths = new Set(scan.files.map((f) => f.path));
   const batchChunks = deps.batchChunks ?? 256;
   const batchFiles = deps.batchFiles ?? 64;
   let pending: PreparedFile[] = [];
@@ -168,8 +171,8 @@ async function indexChangedFiles(deps: IndexingDeps, attempt: Attempt, scan: Sca
   let touched: { path: string; size: number; mtimeMs: number }[] = [];
   let skipped = 0;
 
-  // One batch is written while the next one is read, chunked and embedded: the databases and this process
-  // work at the same time. At most one write is in flight, so batches still land in order.
+  // One batch is written while the next ones are read, chunked and embedded: the databases, the CPU pool and
+  // this process work at the same time. At most one write is in flight, so batches still land in order.
   let writing: Promise<void> = Promise.resolve();
   const flush = async () => {
     await writing;
@@ -188,56 +191,82 @@ async function indexChangedFiles(deps: IndexingDeps, attempt: Attempt, scan: Sca
       }
       await deps.state.touch(scope, touchedNow);
     })();
-    // Seen by the next flush; until then, a failure must not count as unhandled.
+    // Awaited by the next flush, which rethrows; until then a rejection must not count as unhandled.
     writing.catch(() => {});
   };
 
   progress.phase('indexing');
+  // Size and mtime decide cheaply which files need reading at all; the reading, hashing and chunking of those
+  // happens on the CPU pool, a group of files per task, several groups in flight, results taken in path order.
+  const candidates: ScannedFile[] = [];
   for (const file of scan.files) {
-    ctx.signal.throwIfAborted();
-    counters.filesChecked += 1;
     const state = states.get(file.path);
     // Written by this run before a crash: already counted from the stored state.
-    if (state?.runKey === attempt.runKey) continue;
-    if (attempt.mode === 'incremental' && state && state.size === file.size && state.mtimeMs === file.mtimeMs) {
+    if (state?.runKey === attempt.runKey) {
+      counters.filesChecked += 1;
+    } else if (attempt.mode === 'incremental' && state && state.size === file.size && state.mtimeMs === file.mtimeMs) {
+      counters.filesChecked += 1;
       skipped += 1;
       counters.filesSkipped += 1;
-      continue;
+    } else {
+      candidates.push(file);
     }
-    let bytes: Buffer;
-    try {
-      bytes = await readFile(file.absolutePath);
-    } catch (error) {
-      fail(attempt, { path: file.path, reason: 'unreadable', detail: (error as NodeJS.ErrnoException).code ?? String(error) });
-      continue;
+  }
+  const byPath = new Map(candidates.map((file) => [file.path, file]));
+  const knownPaths = scan.files.map((f) => f.path);
+  const groups = chunkArray(candidates, deps.prepareGroupFiles ?? 16);
+  const prepare = (group: ScannedFile[]) =>
+    deps.cpu.run(PREPARE, {
+      knownPaths,
+      files: group.map((file) => ({ path: file.path, absolutePath: file.absolutePath, unchangedIf: attempt.mode === 'incremental' ? (states.get(file.path)?.sha256 ?? null) : null })),
+    }, { signal: ctx.signal });
+  const inFlight: Promise<PrepareOutcome[]>[] = [];
+  let next = 0;
+  const depth = Math.max(2, deps.cpu.threads * 2);
+  const launch = () => {
+    while (inFlight.length < depth && next < groups.length) {
+      const started = prepare(groups[next++]!);
+      // Taken in order below; a group's failure surfaces there, not as an unhandled rejection meanwhile.
+      started.catch(() => {});
+      inFlight.push(started);
     }
-    const sha256 = createHash('sha256').update(bytes).digest('hex');
-    if (attempt.mode === 'incremental' && state?.sha256 === sha256) {
-      skipped += 1;
-      counters.filesSkipped += 1;
-      touched.push({ path: file.path, size: file.size, mtimeMs: file.mtimeMs });
-      continue;
+  };
+  launch();
+  while (inFlight.length > 0) {
+    const outcomes = await inFlight.shift()!;
+    launch();
+    for (const outcome of outcomes) {
+      ctx.signal.throwIfAborted();
+      counters.filesChecked += 1;
+      const file = byPath.get(outcome.path)!;
+      const state = states.get(file.path);
+      if (outcome.kind === 'unreadable') {
+        fail(attempt, { path: file.path, reason: 'unreadable', detail: outcome.detail });
+      } else if (outcome.kind === 'chunker-error') {
+        fail(attempt, { path: file.path, reason: 'chunker-error', detail: outcome.detail });
+      } else if (outcome.kind === 'same-content') {
+        skipped += 1;
+        counters.filesSkipped += 1;
+        touched.push({ path: file.path, size: file.size, mtimeMs: file.mtimeMs });
+      } else {
+        const change = !state ? 'added' : state.sha256 === outcome.sha256 ? 'unchanged' : 'updated';
+        counters.filesChanged += 1;
+        pending.push({ file, sha256: outcome.sha256, chunked: outcome.chunked, change, title: outcome.title });
+        pendingChunks += outcome.chunked.chunks.length;
+      }
+      if (pendingChunks >= batchChunks || pending.length >= batchFiles || touched.length >= 500) await flush();
     }
-    const text = bytes.toString('utf8');
-    let prepared: PreparedFile;
-    try {
-      const chunked = chunkFile(file.path, text, { knownPaths });
-      prepared = { file, sha256, chunked, change: !state ? 'added' : state.sha256 === sha256 ? 'unchanged' : 'updated', title: documentTitle(file.path, text) };
-    } catch (error) {
-      fail(attempt, { path: file.path, reason: 'chunker-error', detail: (error as Error).message });
-      continue;
-    }
-    counters.filesChanged += 1;
-    pending.push(prepared);
-    pendingChunks += prepared.chunked.chunks.length;
-    if (pendingChunks >= batchChunks || pending.length >= batchFiles || touched.length >= 500) await flush();
-    // Parsing is CPU work: give the lease renewal and the progress timer their turn.
-    await nextTurn();
   }
   await flush();
   await writing;
   for (const entry of scan.skipped) if (entry.reason === 'unreadable') fail(attempt, unreadableEntry(entry));
   return skipped;
+}
+
+function chunkArray<T>(items: readonly T[], size: number): T[][] {
+  const groups: T[][] = [];
+  for (let i = 0; i < items.length; i += size) groups.push(items.slice(i, i + size));
+  return groups;
 }
 
 function fail(attempt: Attempt, failure: FailedFile) {

@@ -1,5 +1,7 @@
 import { createLocalHashEmbedder } from './local-hash.js';
 import { createOpenAICompatibleEmbedder } from './openai-compatible.js';
+import { createPooledLocalHashEmbedder } from './pooled-local-hash.js';
+import type { CpuPool } from '../../src/cpu/cpu-pool.js';
 import type { Embedder } from './types.js';
 
 export type { EmbedOptions, Embedder } from './types.js';
@@ -25,10 +27,13 @@ export interface EmbedderConfig {
   dimensions?: number;
 }
 
-/** The embedder the configuration asks for (`Config['embeddings']` fits `EmbedderConfig`). */
-export function createEmbedder(config: EmbedderConfig): Embedder {
+/**
+ * The embedder the configuration asks for (`Config['embeddings']` fits `EmbedderConfig`). With a CPU pool the
+ * local embedder hashes on the pool's threads, off the event loop.
+ */
+export function createEmbedder(config: EmbedderConfig, cpu?: Pick<CpuPool, 'run'>): Embedder {
   const dimensions = config.dimensions ?? 1024;
-  if (!config.baseUrl) return createLocalHashEmbedder({ dimensions });
+  if (!config.baseUrl) return cpu ? createPooledLocalHashEmbedder(cpu, { dimensions }) : createLocalHashEmbedder({ dimensions });
   return createOpenAICompatibleEmbedder({
     baseUrl: config.baseUrl,
     model: config.model,

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { parseResearchApis, type ResearchApiConfig } from './research-apis.js';
 import { envSchema, type Env } from './schema.js';
@@ -14,6 +15,8 @@ export interface Config {
   http: { host: string; port: number; maxPayloadBytes: number };
   dataDir: string;
   services: { autostart: boolean; timeoutMs: number };
+  /** The worker-thread pool that runs agents' CPU-heavy steps off the event loop. */
+  cpu: { threads: number };
   redis: { url: string; prefix: string };
   neo4j: { uri: string; user: string; password: string; database: string; heap: string; browserPort: number | undefined };
   /** `url` unset = the embedded PGlite database under `pgliteDir`. */
@@ -65,6 +68,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
     http: { host: e.COGO_HOST, port: e.COGO_PORT, maxPayloadBytes: e.COGO_MAX_PAYLOAD_BYTES },
     dataDir,
     services: { autostart: e.COGO_AUTOSTART_SERVICES, timeoutMs: e.COGO_SERVICE_TIMEOUT_MS },
+    cpu: { threads: e.COGO_CPU_THREADS || Math.max(1, availableParallelism() - 1) },
     redis: { url: e.REDIS_URL, prefix: e.COGO_QUEUE_PREFIX },
     neo4j: {
       uri: e.NEO4J_URI,

@@ -30,6 +30,8 @@ export const envSchema = z.object({
   COGO_AUTOSTART_SERVICES: bool.default(true),
   COGO_EXPOSE_INTERNAL_ERRORS: bool.default(false),
   COGO_SERVICE_TIMEOUT_MS: z.coerce.number().int().min(1000).default(180_000),
+  /** Threads for CPU-heavy agent steps (parsing, chunking, hashing, local embedding); 0 = cores - 1, at least 1. */
+  COGO_CPU_THREADS: z.coerce.number().int().min(0).max(64).default(0),
 
   REDIS_URL: url(['redis', 'rediss']).default('redis://127.0.0.1:6379'),
   COGO_QUEUE_PREFIX: z

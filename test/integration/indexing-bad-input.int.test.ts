@@ -56,7 +56,7 @@ describe('indexing agent: bad input gets a clear error and changes nothing', () 
       processors: {
         indexing: createIndexingProcessor({
           allowedRoots: runtime.config.indexing.allowedRoots, embedder, vectors: runtime.vectors, state: createIndexStateStore(runtime.sql),
-          graph: createIndexGraphWriter(runtime.driver, runtime.config.neo4j.database), redis: runtime.redis, keyPrefix: runtime.keyPrefix,
+          graph: createIndexGraphWriter(runtime.driver, runtime.config.neo4j.database), redis: runtime.redis, keyPrefix: runtime.keyPrefix, cpu: runtime.cpu,
         }) as never,
       },
     });
