@@ -75,6 +75,8 @@ function benchContext(input: IndexingInput, tenant: string): JobContext<Indexing
     jobId: `indexing-${randomUUID()}`, area: 'indexing', input, traceId: 'bench', tenant, attempt: 1, workerId: 'bench',
     signal: new AbortController().signal, logger: createLogger({ level: 'silent' }), progress: noop, partial: noop, log: noop, emit: noop,
     checkpoint: { get: async <T>() => checkpoint as T | undefined, set: async (value) => void (checkpoint = structuredClone(value)) },
+    // One run in one process, no queue: the lease is never lost.
+    assertLease: noop,
   };
 }
 

@@ -44,6 +44,8 @@ export interface IndexingDeps {
 /** Survives a crash (Redis): which run this is, and what only the checkpoint can remember. */
 interface IndexingCheckpoint {
   run: number;
+  /** When the run's first attempt began: a run re-claimed after a crash reports the whole run's duration. */
+  startedAt?: string;
   finished: boolean;
   deleted: number;
   reused: number;
@@ -81,7 +83,8 @@ export function createIndexingProcessor(deps: IndexingDeps): Processor<IndexingI
     try {
       const previous = await ctx.checkpoint.get<IndexingCheckpoint>();
       const resumed = previous !== undefined && !previous.finished;
-      const ckpt: IndexingCheckpoint = resumed ? previous : { run: (previous?.run ?? 0) + 1, finished: false, deleted: 0, reused: 0, rebuilt: false };
+      const ckpt: IndexingCheckpoint = resumed ? previous : { run: (previous?.run ?? 0) + 1, startedAt: startedAt.toISOString(), finished: false, deleted: 0, reused: 0, rebuilt: false };
+      const runStartedAt = new Date(ckpt.startedAt ?? startedAt.toISOString());
       const mode = ctx.input.mode ?? 'incremental';
       ckpt.rebuilt = (await prepareIndex(deps, scope, mode, ctx)) || ckpt.rebuilt;
       await ctx.checkpoint.set(ckpt);
@@ -108,12 +111,14 @@ export function createIndexingProcessor(deps: IndexingDeps): Processor<IndexingI
       const orphansRemoved = changes.length > 0 || ckpt.deleted > 0 ? await deps.graph.deleteOrphans(scope) : { entities: 0, stubs: 0 };
 
       progress.phase('report');
+      // The report becomes the job's artifact: only the run that owns the job may write it.
+      await ctx.assertLease();
       const count = (change: string) => changes.filter((c) => c.change === change).length;
       const finishedAt = new Date();
       const result = await finishReport(deps.graph, {
         jobId: ctx.jobId, tenant: scope.tenant, root, mode, embedder: deps.embedder.id, localEmbedder: isLocalEmbedderId(deps.embedder.id),
-        rebuilt: ckpt.rebuilt, resumed, attempt: ctx.attempt, startedAt: startedAt.toISOString(), finishedAt: finishedAt.toISOString(),
-        durationMs: finishedAt.getTime() - startedAt.getTime(),
+        rebuilt: ckpt.rebuilt, resumed, attempt: ctx.attempt, startedAt: runStartedAt.toISOString(), finishedAt: finishedAt.toISOString(),
+        durationMs: finishedAt.getTime() - runStartedAt.getTime(),
         counts: {
           seen: scan.files.length, added: count('added'), updated: count('updated'), reprocessed: count('unchanged'), skipped,
           deleted: ckpt.deleted, failed: attempt.failed.length, chunksEmbedded: await deps.vectors.countEmbeddedByRun(scope, attempt.runKey),

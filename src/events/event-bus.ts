@@ -3,10 +3,11 @@ import { EventEmitter } from 'node:events';
 import type { Redis } from 'ioredis';
 import { AppError } from '../errors.js';
 import { luaScript } from '../redis/lua-script.js';
+import { LeaseLostError } from '../queue/lease.js';
 import { systemClock, type Clock } from '../redis/shared-clock.js';
 import { compareIds, isCursor, isTerminalEvent, type BusEvent, type StreamName } from './event-types.js';
 
-const PUBLISH = luaScript('publish', readFileSync(new URL('./publish.lua', import.meta.url), 'utf8'), 2);
+const PUBLISH = luaScript('publish', readFileSync(new URL('./publish.lua', import.meta.url), 'utf8'), 3);
 const STREAM_TTL_SECONDS = 7 * 24 * 3600;
 const MAXLEN: Record<StreamName['kind'], number> = { job: 100_000, system: 200_000, agents: 5_000 };
 const PAGE = 500;
@@ -18,8 +19,14 @@ export interface PublishInput {
   data?: Record<string, unknown>;
 }
 
+/** Publish only while `key` holds `token` (a job's BullMQ lock): else LeaseLostError and nothing is appended. */
+export interface PublishFence {
+  key: string;
+  token: string;
+}
+
 export interface EventBus {
-  publish(stream: StreamName, event: PublishInput): Promise<BusEvent>;
+  publish(stream: StreamName, event: PublishInput, fence?: PublishFence): Promise<BusEvent>;
   /** Every event after `after` (exclusive; from the start when absent), once, in order, then live ones. */
   subscribe(stream: StreamName, options?: { after?: string; signal?: AbortSignal }): AsyncIterableIterator<BusEvent>;
   /** Events already on the stream after `after`, without waiting for more. */
@@ -169,7 +176,7 @@ export function createEventBus(options: EventBusOptions): EventBus {
     read,
     subscribe,
     assertCursor: assertCursorUsable,
-    async publish(stream, input) {
+    async publish(stream, input, fence) {
       const body = {
         jobId: input.jobId ?? (stream.kind === 'job' ? stream.jobId : null),
         traceId: input.traceId ?? null,
@@ -178,7 +185,9 @@ export function createEventBus(options: EventBusOptions): EventBus {
         data: input.data ?? {},
       };
       const key = keyOf(stream);
-      const [id, seq] = (await PUBLISH.run(redis, [key, `${key}:seq`], [MAXLEN[stream.kind], STREAM_TTL_SECONDS, channelOf(stream), JSON.stringify(body)])) as [string, number];
+      const keys = [key, `${key}:seq`, fence?.key ?? `${key}:seq`];
+      const [id, seq] = (await PUBLISH.run(redis, keys, [MAXLEN[stream.kind], STREAM_TTL_SECONDS, channelOf(stream), JSON.stringify(body), fence?.token ?? ''])) as [string, number];
+      if (Number(seq) < 0) throw new LeaseLostError(body.jobId ?? key);
       const event: BusEvent = { id, seq: Number(seq), ...body };
       options.onPublished?.(event, stream);
       return event;

@@ -23,6 +23,8 @@ export interface JobNode {
   resultJson?: string | null;
   errorJson?: string | null;
   updatedAtMs: number;
+  /** The BullMQ lock token of the run that started last: the fencing token its writes must carry. */
+  runToken?: string | null;
 }
 
 export type JobChanges = Partial<Omit<JobNode, 'id' | 'type' | 'tenant'>> & { updatedAtMs: number };
@@ -32,8 +34,11 @@ export type JobFacts = Pick<JobNode, 'id' | 'type' | 'tenant' | 'traceId' | 'ide
 
 export interface JobLineage {
   create(job: JobNode): Promise<void>;
-  /** With `facts`, a record that does not exist yet is created from them (a worker can be first). */
-  update(id: string, changes: JobChanges, facts?: JobFacts): Promise<void>;
+  /**
+   * With `facts`, a record that does not exist yet is created from them (a worker can be first). With `fence`
+   * (a run's lock token) the change applies only while that run is the job's latest (`runToken`).
+   */
+  update(id: string, changes: JobChanges, facts?: JobFacts | null, fence?: string): Promise<void>;
   get(id: string, tenant: string): Promise<(JobNode & { artifacts: Record<string, unknown>[] }) | null>;
   list(query: { tenant: string; type?: string | null; statuses?: string[] | null; since?: string | null; after?: { at: string; id: string } | null; limit: number }): Promise<JobNode[]>;
 }
@@ -42,13 +47,13 @@ export function createJobLineage(driver: Driver, database: string): JobLineage {
   // Every job writes its node at enqueue and on each status change: batched, these cost one transaction per
   // burst instead of one per job.
   const create = createGroupCommit<JobNode>((jobs) => runCypher(driver, database, cypher('jobs/create-job'), { jobs }).then(() => undefined));
-  const update = createGroupCommit<{ id: string; changes: Record<string, unknown>; facts: JobFacts | null }>((updates) =>
+  const update = createGroupCommit<{ id: string; changes: Record<string, unknown>; facts: JobFacts | null; fence: string | null }>((updates) =>
     runCypher(driver, database, cypher('jobs/update-job'), { updates }).then(() => undefined),
   );
   return {
     create,
-    async update(id, changes, facts) {
-      await update({ id, changes: Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)), facts: facts ?? null });
+    async update(id, changes, facts, fence) {
+      await update({ id, changes: Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)), facts: facts ?? null, fence: fence ?? null });
     },
     async get(id, tenant) {
       const rows = await runCypher<{ job: JobNode; parentJobId: string | null; artifacts: Record<string, unknown>[] }>(

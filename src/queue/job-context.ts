@@ -19,11 +19,17 @@ export interface JobContext<Input = unknown> {
   log(message: string, data?: Record<string, unknown>): Promise<void>;
   /** Any other event type of DESIGN §5 (e.g. `embed.chunk`), on this job's stream. */
   emit(type: string, data: Record<string, unknown>): Promise<void>;
-  /** Where a resumable processor records how far it got; survives a crash and re-claim. */
+  /** Where a resumable processor records how far it got; survives a crash and re-claim. `set` is fenced. */
   checkpoint: {
     get<T>(): Promise<T | undefined>;
     set(value: unknown): Promise<void>;
   };
+  /**
+   * Throws LeaseLostError once this run no longer holds the job (another run took it over). Call it before a
+   * write that only the job's owning run may make (a report artifact); the job's stream, record and checkpoint
+   * writes are fenced already.
+   */
+  assertLease(): Promise<void>;
 }
 
 /** What a processor returns becomes the job's result summary and the data of `{area}.done`. */

@@ -4,11 +4,12 @@ import { Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { EventBus } from '../events/event-bus.js';
 import { AppError, toAppError } from '../errors.js';
-import type { JobLineage } from '../graph/job-lineage.js';
+import type { JobChanges, JobLineage } from '../graph/job-lineage.js';
 import type { Logger } from '../observability/logger.js';
 import { systemClock, type Clock } from '../redis/shared-clock.js';
 import type { JobContext, Processor, Processors } from './job-context.js';
 import { jobFactsOf, type JobData } from './job-record.js';
+import { createLease, isLeaseLost, LeaseLostError, lockKeyOf, type Lease } from './lease.js';
 import { JOB_POLICIES, type JobArea } from './job-types.js';
 import { startPresence } from './presence.js';
 import { keyPrefixOf } from './queues.js';
@@ -38,6 +39,14 @@ export interface WorkerHostOptions {
 }
 
 const CANCELLED = 'cancelled';
+/** Why a run's signal fired when BullMQ could not renew its lock: the run stops and writes nothing more. */
+const LEASE_LOST = 'lease-lost';
+
+interface Run {
+  token: string;
+  controller: AbortController;
+  lockKey: string;
+}
 
 /** Runs any set of processors against their queues, with presence, cancellation, events and job lineage. */
 export async function startWorkerHost(options: WorkerHostOptions) {
@@ -45,17 +54,19 @@ export async function startWorkerHost(options: WorkerHostOptions) {
   const clock = options.clock ?? systemClock;
   const keyPrefix = keyPrefixOf(options.prefix);
   const workerId = options.workerId ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
-  const running = new Map<string, AbortController>();
+  // Usually one run per job id; two while a run that lost its lease has not noticed yet and the job runs again here.
+  const running = new Map<string, Run[]>();
+  const runsOf = (jobId: string) => running.get(jobId) ?? [];
   const areas = Object.keys(options.processors) as JobArea[];
 
   await subscriber.subscribe(`${keyPrefix}:cancel`);
   subscriber.on('message', (channel: string, jobId: string) => {
-    if (channel === `${keyPrefix}:cancel`) running.get(jobId)?.abort(CANCELLED);
+    if (channel === `${keyPrefix}:cancel`) for (const run of runsOf(jobId)) run.controller.abort(CANCELLED);
   });
 
   const workers = areas.map((area) => {
     const processor = options.processors[area] as Processor<unknown>;
-    const worker = new Worker<JobData>(area, (job) => runJob(area, processor, job), {
+    const worker = new Worker<JobData>(area, (job, token) => runJob(area, processor, job, token ?? ''), {
       connection: redis,
       prefix: keyPrefix,
       concurrency: options.concurrency?.[area] ?? JOB_POLICIES[area].concurrency,
@@ -72,6 +83,19 @@ export async function startWorkerHost(options: WorkerHostOptions) {
         .catch(() => {});
     });
     worker.on('error', (error) => logger.warn({ err: error, area }, 'worker error'));
+    // The lock could not be renewed: if another run holds it now (or nobody does), this run has lost the job.
+    worker.on('lockRenewalFailed', (jobIds) => {
+      for (const jobId of jobIds) {
+        for (const run of runsOf(jobId)) {
+          void redis
+            .get(run.lockKey)
+            .then((holder) => {
+              if (holder !== run.token) run.controller.abort(LEASE_LOST);
+            })
+            .catch((error: unknown) => logger.warn({ err: error, jobId }, 'could not check a lease after a failed renewal'));
+        }
+      }
+    });
     // BullMQ fails a job that stalled more than maxStalledCount times without running it: record it as dead.
     worker.on('failed', (job, error) => {
       if (!job || running.has(job.id as string) || !/stalled more than allowable limit/.test(error.message)) return;
@@ -87,13 +111,18 @@ export async function startWorkerHost(options: WorkerHostOptions) {
   const presence = startPresence({ redis, keyPrefix, events, workerId, queues: areas, activeJobs: () => running.size });
   await presence.ready;
 
-  async function runJob(area: JobArea, processor: Processor<unknown>, job: Job<JobData>) {
+  async function runJob(area: JobArea, processor: Processor<unknown>, job: Job<JobData>, token: string) {
     const jobId = job.id as string;
     const { input, meta } = job.data;
     const stream = { kind: 'job', jobId } as const;
-    const publish = (type: string, data: Record<string, unknown>) => events.publish(stream, { type, traceId: meta.traceId, data }).then(() => undefined);
+    const lease = createLease(redis, { key: lockKeyOf(keyPrefix, area, jobId), token, jobId });
+    // Every write of this run is fenced by its lock token: the stream's (atomically in the publish script), the
+    // record's (runToken in Neo4j) and the checkpoint's.
+    const publish = (type: string, data: Record<string, unknown>) => events.publish(stream, { type, traceId: meta.traceId, data }, lease).then(() => undefined);
+    const record = (changes: JobChanges) => lineage.update(jobId, changes, null, token);
     const controller = new AbortController();
-    running.set(jobId, controller);
+    const run: Run = { token, controller, lockKey: lease.key };
+    running.set(jobId, [...runsOf(jobId), run]);
     const timeout = setTimeout(() => controller.abort(new AppError('TIMEOUT', `the attempt ran past ${JOB_POLICIES[area].timeoutMs} ms`, { via: area })), JOB_POLICIES[area].timeoutMs);
     const attempt = job.attemptsMade + 1;
     const log = logger.child({ jobId, area, traceId: meta.traceId, attempt });
@@ -102,9 +131,10 @@ export async function startWorkerHost(options: WorkerHostOptions) {
       // Awaited before the processor runs: agents attach what they produce to their (:Job) node, and this write
       // creates it from BullMQ's copy if the control plane's has not landed yet. The `started` event goes out
       // meanwhile (BullMQ already knows the job is active, and reads overlay that).
+      // This write claims the record for this run (runToken): from here on, an older run's writes match nothing.
       const recorded = lineage.update(
         jobId,
-        { status: 'active', attempts: attempt, workerId, startedAt: startedAt.toISOString(), updatedAtMs: startedAt.getTime() },
+        { status: 'active', attempts: attempt, workerId, startedAt: startedAt.toISOString(), updatedAtMs: startedAt.getTime(), runToken: token },
         jobFactsOf(jobId, area, job.data),
       );
       const resumed = (job.attemptsStarted ?? attempt) > attempt || job.stalledCounter > 0;
@@ -126,32 +156,48 @@ export async function startWorkerHost(options: WorkerHostOptions) {
             const raw = await redis.get(`${keyPrefix}:ckpt:${jobId}`);
             return raw ? (JSON.parse(raw) as T) : undefined;
           },
-          set: async (value) => void (await redis.set(`${keyPrefix}:ckpt:${jobId}`, JSON.stringify(value), 'EX', 7 * 24 * 3600)),
+          set: (value) => lease.set(`${keyPrefix}:ckpt:${jobId}`, JSON.stringify(value), 7 * 24 * 3600),
         },
+        assertLease: () => lease.assertHeld(),
       };
       if (controller.signal.aborted) throw controller.signal.reason;
       const result = (await processor(ctx)) ?? {};
       if (controller.signal.reason === CANCELLED) throw CANCELLED;
       const finishedAt = clock.date();
-      await lineage.update(jobId, { status: 'completed', resultJson: JSON.stringify(result), finishedAt: finishedAt.toISOString(), updatedAtMs: finishedAt.getTime() });
+      // Checked here as well as by the record's runToken: a run whose lock expired before any other run started
+      // would still match its own token in Neo4j.
+      await lease.assertHeld();
+      await record({ status: 'completed', resultJson: JSON.stringify(result), finishedAt: finishedAt.toISOString(), updatedAtMs: finishedAt.getTime() });
       await publish(`${area}.done`, { result });
       void events.publish({ kind: 'system' }, { type: 'job.completed', jobId, traceId: meta.traceId, data: { area, tenant: meta.tenant } }).catch(() => {});
       return result;
     } catch (thrown) {
       // An aborted attempt failed because of why it was aborted (cancel, timeout), whatever the processor threw.
-      throw await settleFailure(area, job, attempt, controller.signal.aborted ? controller.signal.reason : thrown, publish, log);
+      const reason = controller.signal.aborted ? controller.signal.reason : thrown;
+      if (reason === LEASE_LOST || isLeaseLost(reason) || isLeaseLost(thrown)) {
+        // Another run owns the job now (or will): its outcome is the job's. This run records nothing, and BullMQ
+        // refuses its completion or failure too (the lock token no longer matches).
+        log.warn('lost the lease: this run stops without writing a result, an event or a status');
+        throw new LeaseLostError(jobId);
+      }
+      throw await settleFailure(area, job, attempt, reason, { publish, record, lease }, log);
     } finally {
       clearTimeout(timeout);
-      running.delete(jobId);
+      const others = runsOf(jobId).filter((r) => r !== run);
+      if (others.length > 0) running.set(jobId, others);
+      else running.delete(jobId);
     }
   }
 
   /** Decides retry vs dead-letter in one place, records it, and returns what BullMQ should see. */
-  async function settleFailure(area: JobArea, job: Job<JobData>, attempt: number, thrown: unknown, publish: (t: string, d: Record<string, unknown>) => Promise<void>, log: Logger): Promise<Error> {
+  async function settleFailure(area: JobArea, job: Job<JobData>, attempt: number, thrown: unknown, writes: RunWrites, log: Logger): Promise<Error> {
+    const { publish, record, lease } = writes;
     const jobId = job.id as string;
     const now = clock.date();
+    // A run that lost its lease while failing settles nothing: the LeaseLostError thrown here reaches BullMQ.
+    await lease.assertHeld();
     if (thrown === CANCELLED) {
-      await lineage.update(jobId, { status: 'cancelled', finishedAt: now.toISOString(), updatedAtMs: now.getTime() });
+      await record({ status: 'cancelled', finishedAt: now.toISOString(), updatedAtMs: now.getTime() });
       await publish('job.cancelled', { reason: 'cancelled while running', attempt });
       return new UnrecoverableError('cancelled');
     }
@@ -162,12 +208,12 @@ export async function startWorkerHost(options: WorkerHostOptions) {
     const wire = { code: error.code, message: error.message, retryable: error.retryable };
     await publish(`${area}.error`, { ...wire, attempt, final });
     if (!final) {
-      await lineage.update(jobId, { status: 'retrying', errorJson: JSON.stringify(wire), updatedAtMs: now.getTime() });
+      await record({ status: 'retrying', errorJson: JSON.stringify(wire), updatedAtMs: now.getTime() });
       await publish('job.retrying', { attempt, nextAttempt: attempt + 1, maxAttempts, error: wire });
       return error;
     }
     const status = error.retryable ? 'dead' : 'failed';
-    await lineage.update(jobId, { status, errorJson: JSON.stringify(wire), finishedAt: now.toISOString(), updatedAtMs: now.getTime() });
+    await record({ status, errorJson: JSON.stringify(wire), finishedAt: now.toISOString(), updatedAtMs: now.getTime() });
     await publish('job.dead', { status, attempts: attempt, error: wire });
     void events.publish({ kind: 'system' }, { type: 'job.dead', jobId, data: { area, status, tenant: job.data.meta.tenant } }).catch(() => {});
     return new UnrecoverableError(error.message);
@@ -183,6 +229,13 @@ export async function startWorkerHost(options: WorkerHostOptions) {
       await subscriber.unsubscribe(`${keyPrefix}:cancel`).catch(() => {});
     },
   };
+}
+
+/** The writes one run may make, each fenced by its lease. */
+interface RunWrites {
+  publish: (type: string, data: Record<string, unknown>) => Promise<void>;
+  record: (changes: JobChanges) => Promise<void>;
+  lease: Lease;
 }
 
 export type WorkerHost = Awaited<ReturnType<typeof startWorkerHost>>;

@@ -84,6 +84,45 @@ describe('job recovery, retries and cancellation with worker processes', () => {
     await survivor.stop();
   });
 
+  it('a run whose lock is taken away mid-job writes nothing more: the record keeps the winner, one terminal event (issue 8)', async () => {
+    const [a, b] = await Promise.all([platform.spawnWorker('fence-a'), platform.spawnWorker('fence-b')]);
+    // The first run's process stalls for 4 s in step 2 (no lock renewal, no timers), and the test takes its lock
+    // away meanwhile: the stalled checker gives the job to another run while the first one is still alive and,
+    // when its loop runs again, goes straight on writing.
+    const jobId = await enqueue({ steps: 8, stepMs: 200, blockAtStep: 2, blockMs: 4000 });
+    await waitUntil(async () => (await events(jobId)).find((e) => e.type === 'execute.progress' && (e.data as { step: number }).step >= 1));
+    const stalledFrom = Date.now();
+    const first = (await events(jobId)).find((e) => e.type === 'meta' && e.data.phase === 'started')!;
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    await platform.runtime.redis.del(`${platform.runtime.keyPrefix}:execute:${jobId}:lock`);
+    await untilLastEvent(jobId, 'execute.done', 30_000);
+    // The second run may finish before the first one's loop runs again: look once the first run is awake again.
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, stalledFrom + 4000 + 2000 - Date.now())));
+    const all = await events(jobId);
+    expect(all.at(-1)!.type).toBe('execute.done');
+    const starts = all.filter((e) => e.type === 'meta' && e.data.phase === 'started');
+    expect(starts.length).toBe(2);
+    const terminal = all.filter((e) => /\.done$|^job\.(dead|cancelled)$/.test(e.type));
+    expect(terminal).toHaveLength(1);
+    // Without fencing the first run goes on publishing steps the second run publishes again.
+    const steps = all.filter((e) => e.type === 'execute.progress').map((e) => (e.data as { step: number }).step);
+    expect(new Set(steps).size).toBe(steps.length);
+    expect(steps.at(-1)).toBe(8);
+    // …and in order: the first run's last step comes before the second run's first.
+    expect(steps.every((step, i) => i === 0 || step > steps[i - 1]!)).toBe(true);
+    const result = terminal[0]!.data.result as { runs: number; resumedFrom: number };
+    expect(result.runs).toBe(2);
+    expect(result.resumedFrom).toBeGreaterThan(1);
+    const record = await read(jobId);
+    expect(record.status).toBe('completed');
+    expect(record.result).toMatchObject({ runs: 2, resumedFrom: result.resumedFrom });
+    expect(record.workerId).toBe(starts[1]!.data.workerId);
+    expect(first.data.workerId).toBeDefined();
+    const row = await eventLogRow(jobId);
+    expect(Number(row.duplicate_executions)).toBe(1);
+    await Promise.all([a.stop(), b.stop()]);
+  });
+
   it('retries with backoff, dead-letters after the last attempt, and a requeue then completes', async () => {
     const worker = await platform.spawnWorker('retry-w');
     const jobId = await enqueue({ failRuns: 3, failCode: 'UPSTREAM_UNAVAILABLE' });

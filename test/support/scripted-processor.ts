@@ -14,6 +14,9 @@ export interface ScriptParams {
   stepMs?: number;
   failRuns?: number;
   failCode?: ErrorCode;
+  /** The first run blocks its event loop this long after the sleep of step `blockAtStep` (a stalled process). */
+  blockMs?: number;
+  blockAtStep?: number;
 }
 
 export function scriptedProcessor(redis: Redis, keyPrefix: string, lineage: JobLineage): Processor<{ action: string; params: ScriptParams }> {
@@ -22,7 +25,7 @@ export function scriptedProcessor(redis: Redis, keyPrefix: string, lineage: JobL
     if (ctx.input.action === 'noop') return {};
     // What agents rely on when they attach their output to their (:Job) node: it exists from their first moment.
     if (ctx.input.action === 'read-record') return { recorded: (await lineage.get(ctx.jobId, ctx.tenant))?.id === ctx.jobId };
-    const { steps = 1, stepMs = 0, failRuns = 0, failCode = 'UPSTREAM_UNAVAILABLE' } = ctx.input.params;
+    const { steps = 1, stepMs = 0, failRuns = 0, failCode = 'UPSTREAM_UNAVAILABLE', blockMs = 0, blockAtStep = 0 } = ctx.input.params;
     const key = (name: string) => `${keyPrefix}:test:${name}:${ctx.jobId}`;
     const runs = await redis.incr(key('runs'));
     await redis.expire(key('runs'), 3600);
@@ -33,6 +36,11 @@ export function scriptedProcessor(redis: Redis, keyPrefix: string, lineage: JobL
       } catch (error) {
         await redis.set(key('aborted'), String(ctx.signal.reason), 'EX', 3600);
         throw error;
+      }
+      if (step === blockAtStep && runs === 1) {
+        // Synchronous on purpose: no timer, lock renewal or abort can run until it ends, as under CPU-heavy work.
+        const until = Date.now() + blockMs;
+        while (Date.now() < until);
       }
       await ctx.progress({ step, of: steps });
       await ctx.checkpoint.set({ step });
