@@ -6,10 +6,9 @@
  * Recall@10 over queries made of passages taken verbatim from random chunks.
  * Postgres is the real server (a scratch database); PGlite would hold 100k × 1024 floats in WASM memory.
  */
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
@@ -22,23 +21,17 @@ import { createPostgresClient } from '../src/db/postgres-client.js';
 import { createGraphDriver, runCypher } from '../src/graph/driver.js';
 import { migrateGraph } from '../src/graph/migrate.js';
 import { createLogger } from '../src/observability/logger.js';
-import { PROJECT_ROOT } from '../src/paths.js';
 import type { JobContext } from '../src/queue/job-context.js';
 import { createGraphExpander, createRetriever } from '../src/rag/index.js';
 import { toTextQuery } from '../src/rag/text-query.js';
 import { SQL_MIGRATIONS_DIR } from '../src/runtime.js';
 import { createIndexStateStore, createVectorStore } from '../src/vectors/index.js';
 import type { BenchReport } from './run.js';
+import { copyTree, percentile, round, sourceFiles } from './support.js';
 
 const CORPUS_FILES = Number(process.env.BENCH_FILES ?? 2500);
 const TARGET_CHUNKS = Number(process.env.BENCH_CHUNKS ?? 100_000);
 const QUERIES = Number(process.env.BENCH_QUERIES ?? 300);
-
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted.length ? Math.round(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! * 10) / 10 : NaN;
-};
-const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
 
 /** A seeded PRNG (mulberry32): the same queries on every run. */
 function prng(seed: number) {
@@ -48,24 +41,6 @@ function prng(seed: number) {
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-}
-
-/** Source files under node_modules (nested node_modules excluded), in a fixed order. */
-function sourceFiles(): string[] {
-  const out = execFileSync('find', ['node_modules', '-type', 'f', '(', '-name', '*.ts', '-o', '-name', '*.js', '-o', '-name', '*.mjs', '-o', '-name', '*.md', ')',
-    '-size', '-200k', '-not', '-path', 'node_modules/*/node_modules/*'], { cwd: PROJECT_ROOT, maxBuffer: 64 * 1024 * 1024 });
-  const files = out.toString().trim().split('\n').sort();
-  // TypeScript first: the corpus of the full-index measurement is "the TypeScript sources under node_modules".
-  return [...files.filter((f) => f.endsWith('.ts')), ...files.filter((f) => !f.endsWith('.ts'))];
-}
-
-/** Copies without the leading `node_modules/`: the scanner skips folders of that name, as users want. */
-async function copyTree(files: readonly string[], into: string) {
-  for (const file of files) {
-    const target = path.join(into, file.replace(/^node_modules\//, ''));
-    await mkdir(path.dirname(target), { recursive: true });
-    await copyFile(path.join(PROJECT_ROOT, file), target);
-  }
 }
 
 function benchContext(input: IndexingInput, tenant: string): JobContext<IndexingInput> {

@@ -18,15 +18,11 @@ import { createLogger } from '../src/observability/logger.js';
 import { PROJECT_ROOT } from '../src/paths.js';
 import { closeRuntime, createRuntime, migrateAll, type Runtime } from '../src/runtime.js';
 import type { BenchReport } from './run.js';
+import { percentile } from './support.js';
 
 const JOBS = Number(process.env.BENCH_JOBS ?? 2000);
 const IN_FLIGHT = 50;
 const RATE = 500;
-
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted.length ? Math.round(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! * 10) / 10 : NaN;
-};
 
 async function inParallel(count: number, limit: number, task: (i: number) => Promise<void>) {
   let next = 0;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateSql } from '../../src/db/migrate.js';
 import { createPgliteClient } from '../../src/db/pglite-client.js';
+import { createThreadedPgliteClient } from '../../src/db/pglite-threaded-client.js';
 import { createPostgresClient } from '../../src/db/postgres-client.js';
 import type { SqlClient } from '../../src/db/sql-client.js';
 import { SQL_MIGRATIONS_DIR } from '../../src/runtime.js';
@@ -148,6 +149,11 @@ function vectorStoreContract(name: string, open: () => Promise<{ sql: SqlClient;
 
 vectorStoreContract('PGlite (the embedded default)', async () => {
   const sql = await createPgliteClient(undefined);
+  return { sql, close: () => sql.close() };
+});
+
+vectorStoreContract('PGlite on its own thread (what the service runs)', async () => {
+  const sql = await createThreadedPgliteClient(undefined);
   return { sql, close: () => sql.close() };
 });
 
