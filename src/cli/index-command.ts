@@ -1,22 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import { watch } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import { Redis } from 'ioredis';
-import { loadConfig, type Config } from '../config/index.js';
-import { createPostgresClient } from '../db/postgres-client.js';
-import { isAppError } from '../errors.js';
-import { createEventBus } from '../events/event-bus.js';
+import { loadConfig } from '../config/index.js';
+import { AppError, isAppError } from '../errors.js';
 import type { BusEvent } from '../events/event-types.js';
-import { createAuditLog } from '../audit/audit-log.js';
-import { createSqlEventSink } from '../events/sql-sink.js';
-import { createGraphDriver } from '../graph/driver.js';
-import { createJobLineage } from '../graph/job-lineage.js';
-import { createLogger } from '../observability/logger.js';
-import { createJobQueries } from '../queue/job-queries.js';
-import { createJobService } from '../queue/job-service.js';
-import { closeQueues, createQueues, keyPrefixOf } from '../queue/queues.js';
+import { createApiClient, type ApiClient } from './api-client.js';
 
 interface IndexOptions {
   full?: boolean;
@@ -26,12 +16,13 @@ interface IndexOptions {
 }
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
-const PRINCIPAL = { id: 'cli', tenant: 'default' } as const;
+/** How long a job may wait unclaimed before the CLI says that no worker may be running. */
+const NO_WORKER_HINT_MS = 3000;
+const ENQUEUE = 'mutation($input: IndexingInput!) { enqueueIndexing(input: $input) { jobId } }';
 
 /**
- * `cogo index <dir>`: enqueues an indexing job and follows its events until `indexing.done`. It talks to Redis and
- * Neo4j only (the job platform's control plane) and never opens the embedded PGlite database, which belongs to
- * the one process that runs the service; a worker (`npm start` or `cogo worker --queues indexing`) does the work.
+ * `cogo index <dir>`: enqueues an indexing job through the API (COGO_URL, COGO_API_KEY) and follows its events
+ * until `indexing.done`; a worker (`npm start` or `cogo worker --queues indexing`) does the work.
  */
 export function registerIndexCommand(program: Command): void {
   program
@@ -45,72 +36,45 @@ export function registerIndexCommand(program: Command): void {
       const config = loadConfig();
       // Absolute before it leaves this machine: the worker's working directory is not ours.
       const root = path.resolve(dir);
-      const plane = openControlPlane(config);
+      const api = createApiClient(config.client);
       let code = 0;
       try {
-        const workers = (await plane.jobQueries.agents()).filter((agent) => agent.queues.includes('indexing'));
-        if (workers.length === 0) {
-          say('no worker serves the indexing queue: start one with `npm start` or `cogo worker --queues indexing`; the job waits in the queue until then (Ctrl-C leaves it queued)');
-        }
+        await assertFolder(root);
         const input = { root, mode: options.full ? 'full' : 'incremental', ...(options.include ? { include: options.include } : {}), ...(options.exclude ? { exclude: options.exclude } : {}) };
-        code = options.watch ? await watchAndReindex(plane, root, input) : await runOnce(plane, input);
+        code = options.watch ? await watchAndReindex(api, root, input) : await runOnce(api, input);
       } catch (error) {
         if (!isAppError(error)) throw error;
         process.stderr.write(`index failed: ${error.code}: ${error.message}\n`);
         code = 1;
-      } finally {
-        await plane.close();
       }
       process.exitCode = code;
     });
 }
 
-type ControlPlane = ReturnType<typeof openControlPlane>;
-
-function openControlPlane(config: Config) {
-  const connect = () => new Redis(config.redis.url, { maxRetriesPerRequest: null }).on('error', () => {});
-  const redis = connect();
-  const subscriber = connect();
-  const driver = createGraphDriver(config.neo4j);
-  const keyPrefix = keyPrefixOf(config.redis.prefix);
-  // With a Postgres server the CLI's own events (the enqueue) reach bus_events like everyone else's.
-  const sql = config.postgres.url ? createPostgresClient(config.postgres.url, { max: 2 }) : undefined;
-  const sink = sql ? createSqlEventSink(sql, createLogger({ level: 'silent' })) : undefined;
-  const audit = sql ? createAuditLog(sql, createLogger({ level: 'silent' })) : undefined;
-  const events = createEventBus({ redis, subscriber, keyPrefix, ...(sink ? { onPublished: (event, stream) => sink.push(event, stream) } : {}) });
-  const queues = createQueues(redis, config.redis.prefix);
-  const lineage = createJobLineage(driver, config.neo4j.database);
-  const jobs = createJobService({ redis, queues, lineage, events, ...(audit ? { audit } : {}), prefix: config.redis.prefix, maxPayloadBytes: config.http.maxPayloadBytes });
-  const jobQueries = createJobQueries({ redis, queues, lineage, keyPrefix });
-  return {
-    events,
-    jobs,
-    jobQueries,
-    async close() {
-      await closeQueues(queues).catch(() => {});
-      await events.close();
-      await Promise.all([sink?.close(), audit?.close()]).catch(() => {});
-      await sql?.close().catch(() => {});
-      await driver.close();
-      subscriber.disconnect();
-      await redis.quit().catch(() => {});
-    },
-  };
+/** Refused here, before anything is enqueued: a folder the user mistyped is not worth a failed job. */
+async function assertFolder(root: string): Promise<void> {
+  const info = await stat(root).catch(() => undefined);
+  if (!info?.isDirectory()) throw new AppError('BAD_INPUT', `${root} is not a folder on this machine; nothing was enqueued`, { via: 'cli' });
 }
 
 /** Enqueues one job and follows it; 0 when it completed, 1 when it failed or was cancelled. */
-async function runOnce(plane: ControlPlane, input: Record<string, unknown>): Promise<number> {
-  const traceId = randomUUID().replace(/-/g, '');
-  const { jobId } = await plane.jobs.enqueue({ type: 'indexing', input, traceId, principal: PRINCIPAL });
+async function runOnce(api: ApiClient, input: Record<string, unknown>): Promise<number> {
+  const { enqueueIndexing: { jobId } } = await api.graphql<{ enqueueIndexing: { jobId: string } }>(ENQUEUE, { input });
   say(`indexing ${String(input.root)} (${String(input.mode)}) as job ${jobId}`);
   const view = createProgressView();
+  let claimed = false;
+  const hint = setTimeout(() => {
+    if (!claimed) view.note('no worker has taken the job yet: if none serves the indexing queue, start one with `npm start` or `cogo worker --queues indexing`; the job waits in the queue until then (Ctrl-C leaves it queued)');
+  }, NO_WORKER_HINT_MS);
   try {
-    for await (const event of plane.events.subscribe({ kind: 'job', jobId })) {
+    for await (const event of api.jobEvents(jobId)) {
+      if (event.type === 'meta' && event.data.phase === 'started') claimed = true;
       const outcome = handleEvent(event, view);
       if (outcome !== undefined) return outcome;
     }
     return 1;
   } finally {
+    clearTimeout(hint);
     view.stop();
   }
 }
@@ -181,6 +145,12 @@ function createProgressView() {
         etaText: data.etaSeconds === null || data.etaSeconds === undefined ? '-' : `${data.etaSeconds}s`, phase: data.phase,
       };
       if (tty) {
+        // Before the scan has counted anything, a bar of 0/0 would be drawn full: show the phase instead.
+        if (total === 0) {
+          if (data.phase !== lastPhase) say(`${String(data.phase)}…`);
+          lastPhase = data.phase;
+          return;
+        }
         if (!started) bar.start(total, 0, payload);
         started = true;
         bar.setTotal(total);
@@ -208,7 +178,7 @@ function createProgressView() {
  * more run after it. The watcher starts before the first run: Node sets up a recursive watch on Linux
  * asynchronously, and a change made right after "watching" must not fall into that gap.
  */
-async function watchAndReindex(plane: ControlPlane, root: string, input: Record<string, unknown>): Promise<number> {
+async function watchAndReindex(api: ApiClient, root: string, input: Record<string, unknown>): Promise<number> {
   let timer: NodeJS.Timeout | undefined;
   let dirty = false;
   let wake: (() => void) | undefined;
@@ -223,14 +193,14 @@ async function watchAndReindex(plane: ControlPlane, root: string, input: Record<
   });
   const stopped = new Promise<'stop'>((resolve) => process.once('SIGINT', () => resolve('stop')));
   try {
-    await runOnce(plane, input);
+    await runOnce(api, input);
     input = { ...input, mode: 'incremental' };
     say(`watching ${root} for changes (Ctrl-C to stop)`);
     for (;;) {
       if (!dirty && (await Promise.race([new Promise<'change'>((resolve) => (wake = () => resolve('change'))), stopped])) === 'stop') return 0;
       // Changes made while this run goes set `dirty` again: the loop runs once more right after it.
       dirty = false;
-      await runOnce(plane, input);
+      await runOnce(api, input);
     }
   } finally {
     clearTimeout(timer);

@@ -8,12 +8,13 @@ import { createLogger } from '../observability/logger.js';
 import { JOB_AREAS, type JobArea } from '../queue/job-types.js';
 import { closeRuntime, createRuntime, migrateAll } from '../runtime.js';
 import { onShutdownSignal } from '../shutdown.js';
+import { VERSION } from '../version.js';
 import { registerIndexCommand } from './index-command.js';
 import { registerSearchCommand } from './search-command.js';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
-const program = new Command('cogo').description('COGO: graph-first GraphRAG service and agent runtime');
+const program = new Command('cogo').description('COGO: graph-first GraphRAG service and agent runtime').version(VERSION, '-V, --version', 'print the version');
 
 program
   .command('services')

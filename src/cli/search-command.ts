@@ -1,11 +1,8 @@
 import type { Command } from 'commander';
-import { createEmbedder } from '../../ingest/embedders/index.js';
-import { loadConfig, type Config } from '../config/index.js';
-import { createPostgresClient } from '../db/postgres-client.js';
-import { AppError, isAppError } from '../errors.js';
-import { createGraphDriver } from '../graph/driver.js';
-import { createRagService, type SearchFilters, type SearchResult } from '../rag/index.js';
-import { createVectorStore } from '../vectors/index.js';
+import { loadConfig } from '../config/index.js';
+import { isAppError } from '../errors.js';
+import type { SearchFilters, SearchResult } from '../rag/index.js';
+import { createApiClient } from './api-client.js';
 
 interface SearchOptions {
   k: string;
@@ -29,9 +26,8 @@ const SEARCH_QUERY = `query($query: String!, $k: Int, $filters: SearchFilters) {
 }`;
 
 /**
- * `cogo search "…"`: hybrid retrieval, printed as ranked `path:start-end` lines with their score parts. With a
- * Postgres server (DATABASE_URL) it searches directly; otherwise the embedded PGlite database belongs to the
- * running service, so it asks that service's GraphQL API (`--api`, default the configured host and port).
+ * `cogo search "…"`: hybrid retrieval through the API (COGO_URL or `--api`, with COGO_API_KEY), printed as ranked
+ * `path:start-end` lines with their score parts.
  */
 export function registerSearchCommand(program: Command): void {
   program
@@ -43,7 +39,7 @@ export function registerSearchCommand(program: Command): void {
     .option('--kind <kinds...>', 'only these chunk kinds: markdown-section, code-declaration, text')
     .option('--no-expand', 'skip the graph expansion')
     .option('--json', 'print the raw result as JSON')
-    .option('--api <url>', 'ask this COGO API instead of the database (default when DATABASE_URL is unset)')
+    .option('--api <url>', 'ask this COGO API (default COGO_URL, else the configured host and port)')
     .action(async (words: string[], options: SearchOptions) => {
       const config = loadConfig();
       const query = words.join(' ');
@@ -54,9 +50,9 @@ export function registerSearchCommand(program: Command): void {
         expand: options.expand,
       };
       const k = Number(options.k);
-      const api = options.api ?? (config.postgres.url ? undefined : `http://${config.http.host}:${config.http.port}`);
+      const api = createApiClient({ url: options.api ?? config.client.url, apiKey: config.client.apiKey });
       try {
-        const result = api ? await searchThroughApi(api, query, k, filters) : await searchDirectly(config, query, k, filters);
+        const { search: result } = await api.graphql<{ search: SearchResult }>(SEARCH_QUERY, { query, k, filters });
         if (options.json) say(JSON.stringify(result, null, 2));
         else printResult(result);
       } catch (error) {
@@ -65,34 +61,6 @@ export function registerSearchCommand(program: Command): void {
         process.exitCode = 1;
       }
     });
-}
-
-async function searchDirectly(config: Config, query: string, k: number, filters: SearchFilters): Promise<SearchResult> {
-  const sql = createPostgresClient(config.postgres.url!, { max: 2 });
-  const driver = createGraphDriver(config.neo4j);
-  try {
-    const rag = createRagService({ vectors: createVectorStore({ sql }), embedder: createEmbedder(config.embeddings), driver, database: config.neo4j.database });
-    return await rag.search({ tenant: 'default', query, k, filters });
-  } finally {
-    await Promise.allSettled([sql.close(), driver.close()]);
-  }
-}
-
-async function searchThroughApi(api: string, query: string, k: number, filters: SearchFilters): Promise<SearchResult> {
-  let response: Response;
-  try {
-    response = await fetch(`${api.replace(/\/+$/, '')}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: SEARCH_QUERY, variables: { query, k, filters } }),
-    });
-  } catch {
-    throw new AppError('UPSTREAM_UNAVAILABLE', `no COGO API answers at ${api}; start it with \`npm start\`, or pass --api <url>`, { via: 'cli' });
-  }
-  const body = (await response.json()) as { data?: { search: SearchResult }; errors?: { message: string; extensions?: { code?: string } }[] };
-  const error = body.errors?.[0];
-  if (error || !body.data) throw new AppError('BAD_INPUT', `${error?.extensions?.code ?? 'ERROR'}: ${error?.message ?? 'no result'}`, { via: 'cli' });
-  return body.data.search;
 }
 
 function printResult(result: SearchResult): void {

@@ -13,6 +13,8 @@ export interface Config {
   /** Show internal error messages to clients (a development aid; off unless COGO_EXPOSE_INTERNAL_ERRORS=true). */
   exposeInternalErrors: boolean;
   http: { host: string; port: number; maxPayloadBytes: number };
+  /** How the CLI reaches the API: a client like any other. */
+  client: { url: string; apiKey: string | undefined };
   dataDir: string;
   services: { autostart: boolean; timeoutMs: number };
   /** The worker-thread pool that runs agents' CPU-heavy steps off the event loop. */
@@ -66,6 +68,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
     logLevel: e.LOG_LEVEL,
     exposeInternalErrors: e.COGO_EXPOSE_INTERNAL_ERRORS,
     http: { host: e.COGO_HOST, port: e.COGO_PORT, maxPayloadBytes: e.COGO_MAX_PAYLOAD_BYTES },
+    client: { url: e.COGO_URL ?? `http://${clientHost(e.COGO_HOST)}:${e.COGO_PORT}`, apiKey: e.COGO_API_KEY },
     dataDir,
     services: { autostart: e.COGO_AUTOSTART_SERVICES, timeoutMs: e.COGO_SERVICE_TIMEOUT_MS },
     cpu: { threads: e.COGO_CPU_THREADS || Math.max(1, availableParallelism() - 1) },
@@ -92,6 +95,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
     indexing: { allowedRoots: e.COGO_INDEX_ROOTS.map((root) => path.resolve(cwd, root)) },
     research: { allowHosts: e.COGO_RESEARCH_ALLOW_HOSTS, npm: { baseUrl: e.COGO_NPM_REGISTRY_URL, token: e.COGO_NPM_TOKEN }, apis: apis.apis },
   });
+}
+
+/** A server bound to every interface is reached on loopback; IPv6 literals need brackets in a URL. */
+function clientHost(host: string): string {
+  if (host === '0.0.0.0') return '127.0.0.1';
+  if (host === '::') return '[::1]';
+  return host.includes(':') ? `[${host}]` : host;
 }
 
 function deepFreeze<T>(value: T): T {

@@ -33,6 +33,10 @@ export const envSchema = z.object({
   /** Threads for CPU-heavy agent steps (parsing, chunking, hashing, local embedding); 0 = cores - 1, at least 1. */
   COGO_CPU_THREADS: z.coerce.number().int().min(0).max(64).default(0),
 
+  /** Where the CLI finds the API (default: COGO_HOST and COGO_PORT), and the API key it presents. */
+  COGO_URL: url(['http', 'https']).optional(),
+  COGO_API_KEY: z.string().min(1).optional(),
+
   REDIS_URL: url(['redis', 'rediss']).default('redis://127.0.0.1:6379'),
   COGO_QUEUE_PREFIX: z
     .string()

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { GraphQLSchema } from 'graphql';
@@ -9,6 +10,7 @@ import { WebSocketServer } from 'ws';
 import type { Config } from '../config/index.js';
 import type { Logger } from '../observability/logger.js';
 import type { RequestContext, Services } from './context.js';
+import { registerBrowserRedirects } from './browser-redirects.js';
 import { registerGraphiql } from './graphiql-route.js';
 import { formatExecutionResult, formatGraphQLError } from './graphql-errors.js';
 import { queryLimitRules, validateWithLimits } from './query-limits.js';
@@ -67,7 +69,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     schema,
     introspection: true,
     // The default landing page loads from a CDN; GraphiQL is served locally at /graphiql instead.
-    plugins: [fastifyApolloDrainPlugin(app)],
+    plugins: [fastifyApolloDrainPlugin(app), ApolloServerPluginLandingPageDisabled()],
     validationRules: [...queryLimitRules],
     formatError: formatGraphQLError(config.exposeInternalErrors),
     includeStacktraceInErrorResponses: false,
@@ -86,6 +88,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   app.all('/graphql/stream', (request, reply) => sse(request, reply));
 
   await registerGraphiql(app);
+  registerBrowserRedirects(app);
   for (const register of options.routes ?? []) await register(app);
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.http.maxPayloadBytes });

@@ -88,4 +88,15 @@ describe('the HTTP server on the real services', () => {
       expect((await fetch(new URL(asset, `${url}/graphiql/`))).status).toBe(200);
     }
   });
+
+  it('sends a browser at / or at /graphql to the local GraphiQL; programs still reach the API at /graphql', async () => {
+    const page = { accept: 'text/html,application/xhtml+xml' };
+    for (const path of ['/', '/graphql']) {
+      const response = await fetch(`${url}${path}`, { headers: page, redirect: 'manual' });
+      expect(response.status).toBe(302);
+      expect(response.headers.get('location')).toBe('/graphiql/');
+    }
+    const query = await fetch(`${url}/graphql?query=${encodeURIComponent('{ __typename }')}`, { headers: { accept: 'application/json', 'apollo-require-preflight': 'true' } });
+    expect(await query.json()).toEqual({ data: { __typename: 'Query' } });
+  });
 });

@@ -39,8 +39,8 @@ describe('cogo index and cogo search (CLI processes against a worker process)', 
     let output = '';
     child.stdout.on('data', (c: Buffer) => (output += c.toString()));
     try {
-      await waitUntil(async () => output.includes('as job indexing-'), 30_000);
-      expect(output).toMatch(/no worker serves the indexing queue: start one with `npm start` or `cogo worker --queues indexing`/);
+      await waitUntil(async () => output.includes('no worker has taken the job yet'), 30_000);
+      expect(output).toMatch(/no worker has taken the job yet: if none serves the indexing queue, start one with `npm start` or `cogo worker --queues indexing`/);
       const jobId = /as job (indexing-[\w-]+)/.exec(output)![1]!;
       expect(await platform.runtime.queues.indexing.getJob(jobId).then((j) => j?.getState())).toBe('waiting');
       await platform.runtime.queues.indexing.remove(jobId);
@@ -74,12 +74,12 @@ describe('cogo index and cogo search (CLI processes against a worker process)', 
     expect(last).toHaveProperty('etaSeconds');
   });
 
-  it('`cogo search` prints ranked path:lines with score parts, directly and through the API', async () => {
+  it('`cogo search` prints ranked path:lines with score parts, through the API (COGO_URL or --api)', async () => {
     const lines = (await readFile(path.join(FIXTURE_CORPUS, 'docs/guide.md'), 'utf8')).split('\n');
     const start = lines.indexOf('### Rotating the archive keys') + 1;
     const end = lines.findIndex((l) => l.startsWith('signing. Operators trigger')) + 1;
     const expected = new RegExp(`^ 1\\. docs/guide\\.md:${start}-${end}  rrf 0\\.\\d{4}  vector #1 0\\.\\d{3}  text #1 0\\.\\d{3}`, 'm');
-    const direct = await runCli(['search', 'vault rotates archive keys every ninety days', '-k', '3'], platform.env);
+    const direct = await runCli(['search', 'vault rotates archive keys every ninety days', '-k', '3'], { ...platform.env, DATABASE_URL: '' });
     expect(direct.code).toBe(0);
     expect(direct.stdout).toMatch(expected);
     expect(direct.stdout).toMatch(/OpenAI-compatible embedding endpoint \(openai:bge-m3:1024\)/);
@@ -88,6 +88,14 @@ describe('cogo index and cogo search (CLI processes against a worker process)', 
     const unreachable = await runCli(['search', 'vault', '--api', 'http://127.0.0.1:9'], platform.env);
     expect(unreachable.code).toBe(1);
     expect(unreachable.stderr).toMatch(/no COGO API answers at http:\/\/127\.0\.0\.1:9/);
+  });
+
+  it('`cogo index` of a folder that does not exist fails at once and enqueues nothing', async () => {
+    const before = await platform.runtime.queues.indexing.getJobCounts();
+    const { code, stderr } = await runCli(['index', path.join(corpus.root, 'no-such-folder')], platform.env);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/index failed: BAD_INPUT: .*no-such-folder is not a folder on this machine; nothing was enqueued/);
+    expect(await platform.runtime.queues.indexing.getJobCounts()).toEqual(before);
   });
 
   it('`cogo index --watch` re-indexes after a change, incrementally', async () => {

@@ -37,6 +37,8 @@ export async function startPlatform(overrides: Record<string, string> = {}): Pro
   const runtime = await createRuntime(config, createLogger({ level: 'silent' }));
   await migrateAll(runtime);
   const { server, url } = await startApi(runtime);
+  // The CLI is a client of this API, like any other.
+  env.COGO_URL = url;
   const workers: WorkerProcess[] = [];
 
   async function spawnWorker(id: string, extraEnv: Record<string, string> = {}): Promise<WorkerProcess> {
