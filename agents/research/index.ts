@@ -21,7 +21,7 @@ export interface ResearchProcessor extends Processor<unknown> {
 export function createResearchProcessor(options: ResearchSourcesOptions): ResearchProcessor {
   const registry = createSourceRegistry(options);
   const store = createEvidenceStore(options.driver, options.database);
-  const processor = (ctx: Parameters<Processor<unknown>>[0]) => runResearch(ctx, { registry, store });
+  const processor = (ctx: Parameters<Processor<unknown>>[0]) => runResearch(ctx, { registry, store, cpu: options.cpu });
   return Object.assign(processor, { close: () => registry.close() });
 }
 
@@ -33,6 +33,7 @@ export function researchOptionsFrom(runtime: Runtime): ResearchSourcesOptions {
     keyPrefix: runtime.keyPrefix,
     driver: runtime.driver,
     database: runtime.config.neo4j.database,
+    cpu: runtime.cpu,
     allowHosts: research.allowHosts,
     npm: research.npm,
     passages: passageIndexOf({

@@ -90,7 +90,7 @@ export function createMerger(options: { threshold?: number } = {}) {
     return [...conflicts];
   }
 
-  return { add, accept, noteDuplicate, settleConflicts, claimsOf, kept: () => [...kept], find: (id: string) => kept.find((c) => c.item.id === id) };
+  return { add, accept, noteDuplicate, settleConflicts, kept: () => [...kept], find: (id: string) => kept.find((c) => c.item.id === id) };
 }
 
 export type Merger = ReturnType<typeof createMerger>;

@@ -7,19 +7,24 @@ import type { EvidenceStore } from './evidence-store.js';
 import { createMerger } from './merge.js';
 import { questionTerms, toCandidate } from './normalize.js';
 import { parseHints, planQueries, redactHint } from './plan.js';
-import { groupClaims } from './claims.js';
+import type { ClaimGroup } from './claims.js';
+import { cpuTask, type CpuPool } from '../../src/cpu/cpu-pool.js';
 import { rank } from './rank.js';
 import type { PolicedSource, SourceRegistry } from './sources.js';
 import { createStats } from './stats.js';
 import { fetchTask, tasksFor } from './tasks.js';
-import type { Failure, FetchTask, SearchTask } from './types.js';
+import type { Candidate, Failure, FetchTask, SearchTask } from './types.js';
 import { createBatchWriter, publicItem } from './writer.js';
 import { summarize } from './result.js';
 
 export interface RunDeps {
   registry: SourceRegistry;
   store: EvidenceStore;
+  /** Claim grouping reads every kept page's sentences: it runs on the CPU pool. */
+  cpu: Pick<CpuPool, 'run'>;
 }
+
+const GROUP_CLAIMS = cpuTask<{ tenant: string; kept: Candidate[] }, ClaimGroup[]>(new URL('./claims-task.ts', import.meta.url).href, 'groupClaimsTask');
 
 const REFUSED = new Set(['FORBIDDEN', 'BAD_INPUT']);
 const DEFAULT_MAX_ITEMS = 20;
@@ -134,8 +139,7 @@ export async function runResearch(ctx: JobContext<unknown>, deps: RunDeps): Prom
   await store.setRanks(ctx.jobId, ctx.tenant, ranked.map((c, i) => ({
     id: c.item.id, score: c.item.score, rank: i + 1, selected: i < maxItems, conflictsWith: c.item.conflictsWith ?? [],
   })));
-  // The merge has read every kept page's claims already (to find contradictions): reuse them.
-  const claims = groupClaims(ctx.tenant, merger.kept(), merger.claimsOf);
+  const claims = await deps.cpu.run(GROUP_CLAIMS, { tenant: ctx.tenant, kept: [...merger.kept()] }, { signal: ctx.signal });
   await store.writeClaims(ctx.jobId, ctx.tenant, claims);
   const breakers = await registry.breakerStates(stats.sources());
   const result = summarize({

@@ -1,3 +1,4 @@
+import type { CpuPool } from '../../src/cpu/cpu-pool.js';
 import type { Driver } from 'neo4j-driver';
 import {
   createGraphSource,
@@ -64,6 +65,8 @@ export interface ResearchSourcesOptions {
   /** The vector index, for the `graph` source's passage search; absent = keyword search over graph nodes only. */
   passages?: PassageIndex;
   policies?: Partial<Record<SourceKind, Partial<PolicyConfig>>>;
+  /** The process's CPU pool: pages are parsed and claims grouped there, off the event loop. */
+  cpu: Pick<CpuPool, 'run'>;
 }
 
 export interface PolicedSource {
@@ -84,7 +87,7 @@ const MAX_CACHED = 1000;
 export function createSourceRegistry(options: ResearchSourcesOptions) {
   const { redis, keyPrefix, allowHosts = [] } = options;
   const npmBase = options.npm?.baseUrl ?? NPM_REGISTRY_URL;
-  const web = createWebSource({ ...options.web, allowHosts, redis, keyPrefix });
+  const web = createWebSource({ ...options.web, allowHosts, redis, keyPrefix, cpu: options.cpu });
   const npm = createNpmRegistrySource({ baseUrl: npmBase, token: options.npm?.token, allowHosts });
   const graph = createGraphSource({ driver: options.driver, database: options.database, ...(options.passages ? { passages: options.passages } : {}) });
   const apis = new Map((options.apis ?? []).map((api) => [api.name, { options: api, adapter: createHttpJsonSource({ allowHosts, ...api }) }]));

@@ -64,3 +64,8 @@ function blockText(root: { childNodes: ArrayLike<unknown> } | null): string {
   for (const child of Array.from(root.childNodes)) walk(child as Parameters<typeof walk>[0]);
   return parts.join('');
 }
+
+/** The CPU-pool form of extractHtml (one argument: a task's input). Parsing a page is the heavy part of a fetch. */
+export function extractHtmlTask(input: { html: string; url: string }): ExtractedText {
+  return extractHtml(input.html, input.url);
+}

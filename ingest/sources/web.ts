@@ -1,6 +1,7 @@
 import { AppError } from '../../src/errors.js';
 import { canonicalizeUrl } from './canonical-url.js';
-import { extractHtml } from './extract-html.js';
+import { extractHtml, type ExtractedText } from './extract-html.js';
+import { cpuTask, type CpuPool } from '../../src/cpu/cpu-pool.js';
 import { decodeBody, errorFromStatus, mediaType } from './http-errors.js';
 import { sourceKey, type RedisLike } from './policies/lua-script.js';
 import { createRobotsGate, type RobotsRecord } from './robots.js';
@@ -24,7 +25,11 @@ export interface WebSourceOptions {
   robotsTtlMs?: number;
   documentCacheTtlMs?: number;
   resolve?: Resolver;
+  /** Where HTML pages are parsed and extracted, off the event loop; absent = on the calling thread. */
+  cpu?: Pick<CpuPool, 'run'>;
 }
+
+const EXTRACT_HTML = cpuTask<{ html: string; url: string }, ExtractedText>(new URL('./extract-html.ts', import.meta.url).href, 'extractHtmlTask');
 
 export interface WebSource extends SourceAdapter {
   close(): Promise<void>;
@@ -94,7 +99,7 @@ export function createWebSource(options: WebSourceOptions = {}): WebSource {
         throw errorFromStatus(res.status, { url: res.url, via: name, retryAfter: res.headers['retry-after'] });
       }
       const contentType = res.headers['content-type'];
-      const { title, text } = toText(res.body, contentType, res.url, ref, name);
+      const { title, text } = await toText(res.body, contentType, res.url, ref, name, options.cpu);
       const doc: FetchedDocument = {
         url: canonicalizeUrl(res.url),
         finalUrl: res.url,
@@ -114,12 +119,12 @@ export function createWebSource(options: WebSourceOptions = {}): WebSource {
   };
 }
 
-function toText(body: Buffer, contentType: string | undefined, url: string, ref: SourceRef, via: string) {
+async function toText(body: Buffer, contentType: string | undefined, url: string, ref: SourceRef, via: string, cpu: WebSourceOptions['cpu']) {
   const type = mediaType(contentType);
   const decoded = decodeBody(body, contentType);
   const looksHtml = type === '' && /^\s*(<!doctype html|<html)/i.test(decoded.slice(0, 512));
   if (type === 'text/html' || type === 'application/xhtml+xml' || looksHtml) {
-    const extracted = extractHtml(decoded, url);
+    const extracted = cpu ? await cpu.run(EXTRACT_HTML, { html: decoded, url }) : extractHtml(decoded, url);
     return { title: extracted.title, text: extracted.text };
   }
   if (TEXTUAL.test(type) || type === '') {

@@ -34,8 +34,7 @@ export function createCpuPool(options: { threads: number; idleTimeoutMs?: number
     // A thread that has loaded the TypeScript compiler is worth keeping between batches; idle ones go away.
     idleTimeout: options.idleTimeoutMs ?? 30_000,
     execArgv: ['--import', TSX_LOADER],
-    // Queued tasks wait for a thread; the callers bound how many they have in flight.
-    maxQueue: 'auto',
+    // No queue limit: tasks wait for a thread, and each caller bounds how many it has in flight.
   });
   return {
     threads: options.threads,
