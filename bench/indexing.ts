@@ -27,7 +27,8 @@ import { toTextQuery } from '../src/rag/text-query.js';
 import { SQL_MIGRATIONS_DIR } from '../src/runtime.js';
 import { createIndexStateStore, createVectorStore } from '../src/vectors/index.js';
 import type { BenchReport } from './run.js';
-import { copyTree, percentile, round, sourceFiles } from './support.js';
+import { copyTree, sourceFiles } from '../test/support/source-corpus.js';
+import { percentile, round } from './support.js';
 
 const CORPUS_FILES = Number(process.env.BENCH_FILES ?? 2500);
 const TARGET_CHUNKS = Number(process.env.BENCH_CHUNKS ?? 100_000);

@@ -16,7 +16,8 @@ import { createLogger } from '../src/observability/logger.js';
 import { closeRuntime, createRuntime } from '../src/runtime.js';
 import { spawnTsProcess, type TestProcess } from '../test/support/child-process.js';
 import type { BenchReport } from './run.js';
-import { copyTree, percentile, round, sourceFiles } from './support.js';
+import { copyTree, sourceFiles } from '../test/support/source-corpus.js';
+import { percentile, round } from './support.js';
 
 const FILES = Number(process.env.BENCH_FILES ?? 2500);
 const POLL_MS = 50;
@@ -38,8 +39,8 @@ async function followJob(redis: Redis, prefix: string, jobId: string, enqueuedAt
     if (failed) throw new Error(`job ${jobId} failed: ${JSON.stringify(failed.data)}`);
     const done = events.filter((e) => e.type === 'indexing.done');
     if (done.length > 0) {
-      const counts = (done[0]!.data.result as { counts: { seen: number } }).counts;
-      return { wallMs: Date.parse(done[0]!.ts) - enqueuedAt, filesSeen: counts.seen, stalls: events.filter((e) => e.type === 'job.stalled').length, doneEvents: done.length };
+      const result = done[0]!.data.result as { seen: number };
+      return { wallMs: Date.parse(done[0]!.ts) - enqueuedAt, filesSeen: result.seen, stalls: events.filter((e) => e.type === 'job.stalled').length, doneEvents: done.length };
     }
     await sleep(100);
   }
