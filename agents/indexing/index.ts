@@ -19,5 +19,7 @@ export function indexingProcessorFor(runtime: Runtime): Processor<IndexingInput>
     graph: createIndexGraphWriter(runtime.driver, runtime.config.neo4j.database),
     redis: runtime.redis,
     keyPrefix: runtime.keyPrefix,
+    maxFileBytes: runtime.config.indexing.maxFileBytes,
+    maxJobBytes: runtime.config.indexing.maxJobBytes,
   });
 }

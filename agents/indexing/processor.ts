@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import { AppError } from '../../src/errors.js';
 import { chunkFile } from '../../ingest/chunkers/index.js';
 import type { Embedder } from '../../ingest/embedders/index.js';
-import { resolveIndexRoot, type SkippedEntry } from '../../ingest/scanner.js';
+import { readIndexableFile } from '../../ingest/read-file.js';
+import { DEFAULT_MAX_FILE_BYTES, resolveIndexRoot, type SkippedEntry } from '../../ingest/scanner.js';
 import type { JobContext, Processor } from '../../src/queue/job-context.js';
 import type { JobInput } from '../../src/queue/job-inputs.js';
 import { isLocalEmbedderId } from '../../src/rag/embedder-info.js';
@@ -21,7 +21,7 @@ import { scanRoot, skippedByReason, type ScanResult } from './scan.js';
 export type IndexingInput = JobInput<'indexing'>;
 
 export interface IndexingDeps {
-  /** `config.indexing.allowedRoots`; empty = any readable folder. */
+  /** `config.indexing.allowedRoots` (real paths compared); empty = nothing may be indexed. */
   allowedRoots: readonly string[];
   embedder: Embedder;
   vectors: VectorStore;
@@ -34,6 +34,8 @@ export interface IndexingDeps {
   /** Files per batch. Default 64. */
   batchFiles?: number;
   maxFileBytes?: number;
+  /** Bytes of files one job may read (`config.indexing.maxJobBytes`); unset = no limit. */
+  maxJobBytes?: number;
   progressIntervalMs?: number;
 }
 
@@ -85,7 +87,7 @@ export function createIndexingProcessor(deps: IndexingDeps): Processor<IndexingI
 
       progress.phase('scanning');
       const scan = await scanRoot({
-        root, include: ctx.input.include, exclude: ctx.input.exclude, maxFileBytes: deps.maxFileBytes, signal: ctx.signal,
+        root, include: ctx.input.include, exclude: ctx.input.exclude, maxFileBytes: deps.maxFileBytes, maxJobBytes: deps.maxJobBytes, signal: ctx.signal,
         onProgress: (seen) => void (progress.counters.filesSeen = seen),
       });
       progress.counters.filesSeen = scan.files.length;
@@ -93,7 +95,7 @@ export function createIndexingProcessor(deps: IndexingDeps): Processor<IndexingI
       const skipped = await indexChangedFiles(deps, attempt, scan, states);
 
       progress.phase('cleanup');
-      await deleteVanished(deps, scope, vanishedPaths(scan, states), ctx.signal, async (deleted) => {
+      await deleteVanished(deps, scope, vanishedPaths(scan, states, { prune: ctx.input.prune }), ctx.signal, async (deleted) => {
         ckpt.deleted += deleted;
         progress.counters.filesDeleted = ckpt.deleted;
         await ctx.checkpoint.set(ckpt);
@@ -206,7 +208,7 @@ async function indexChangedFiles(deps: IndexingDeps, attempt: Attempt, scan: Sca
     }
     let bytes: Buffer;
     try {
-      bytes = await readFile(file.absolutePath);
+      bytes = await readIndexableFile(file.absolutePath, deps.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
     } catch (error) {
       fail(attempt, { path: file.path, reason: 'unreadable', detail: (error as NodeJS.ErrnoException).code ?? String(error) });
       continue;

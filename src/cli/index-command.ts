@@ -15,6 +15,7 @@ import { createGraphDriver } from '../graph/driver.js';
 import { createJobLineage } from '../graph/job-lineage.js';
 import { createLogger } from '../observability/logger.js';
 import { createJobQueries } from '../queue/job-queries.js';
+import { createInputChecks } from '../queue/input-checks.js';
 import { createJobService } from '../queue/job-service.js';
 import { closeQueues, createQueues, keyPrefixOf } from '../queue/queues.js';
 
@@ -80,7 +81,7 @@ function openControlPlane(config: Config) {
   const events = createEventBus({ redis, subscriber, keyPrefix, ...(sink ? { onPublished: (event, stream) => sink.push(event, stream) } : {}) });
   const queues = createQueues(redis, config.redis.prefix);
   const lineage = createJobLineage(driver, config.neo4j.database);
-  const jobs = createJobService({ redis, queues, lineage, events, ...(audit ? { audit } : {}), prefix: config.redis.prefix, maxPayloadBytes: config.http.maxPayloadBytes });
+  const jobs = createJobService({ redis, queues, lineage, events, ...(audit ? { audit } : {}), checkInput: createInputChecks(config.indexing), prefix: config.redis.prefix, maxPayloadBytes: config.http.maxPayloadBytes });
   const jobQueries = createJobQueries({ redis, queues, lineage, keyPrefix });
   return {
     events,

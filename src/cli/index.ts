@@ -10,6 +10,7 @@ import { closeRuntime, createRuntime, migrateAll } from '../runtime.js';
 import { onShutdownSignal } from '../shutdown.js';
 import { registerIndexCommand } from './index-command.js';
 import { registerSearchCommand } from './search-command.js';
+import { warnAboutStartup } from '../startup-warnings.js';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -60,6 +61,7 @@ program
     if (unknown.length) throw new ConfigError([`--queues: unknown queue ${unknown.join(', ')}; expected some of ${JOB_AREAS.join(', ')}`]);
     const config = loadConfig();
     const logger = createLogger({ level: config.logLevel });
+    warnAboutStartup(logger, config.indexing);
     const runtime = await createRuntime(config, logger);
     await migrateAll(runtime);
     const host = await startWorkers(runtime, areas as JobArea[] | undefined);

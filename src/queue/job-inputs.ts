@@ -20,6 +20,11 @@ export const JOB_INPUTS = {
     mode: z.enum(['incremental', 'full']).default('incremental'),
     /** A file that cannot be read or parsed is reported and skipped; with this set, it fails the job too. */
     failOnFileError: z.boolean().default(false),
+    /**
+     * Also delete indexed files that only fell out of this job's include/exclude filter (or a .gitignore). Off by
+     * default: a narrower filter must not empty the index. Needs scope `index:delete`.
+     */
+    prune: z.boolean().default(false),
   }),
   build: z.object({
     workspace: shortText(4096),
