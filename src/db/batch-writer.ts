@@ -10,7 +10,9 @@ export interface BatchWriter<T> {
 /**
  * Buffers rows and writes them as one statement per batch (every `intervalMs`, or once `maxBatch` wait), in
  * order, one batch at a time. One INSERT per batch instead of one per row keeps the hot paths that feed it fast.
- * A failed batch is logged, not retried: what feeds these writers are copies (events stay in Redis), or records
+ * A failed batch is never dropped whole: it is split in halves until the rows that fail are alone, so one bad
+ * row (text Postgres cannot hold, issue 9) costs only itself and every other row of the window is written. Rows
+ * that still fail are logged, not retried: what feeds these writers are copies (events stay in Redis), or records
  * whose loss must not fail the request that caused them.
  */
 export function createBatchWriter<T>(
@@ -28,10 +30,25 @@ export function createBatchWriter<T>(
     if (buffer.length === 0) return writing;
     const batch = buffer;
     buffer = [];
-    writing = writing.then(() => write(batch)).catch((error: unknown) => {
-      logger.warn({ err: error, count: batch.length }, `could not write ${options.what}`);
+    writing = writing.then(async () => {
+      const failed = await writeIsolating(batch);
+      if (failed.rows > 0) logger.warn({ err: failed.first, count: failed.rows, batch: batch.length }, `could not write ${options.what}`);
     });
     return writing;
+  }
+
+  /** Writes `rows`, bisecting a failed write; returns how many rows could not be written and the first error. */
+  async function writeIsolating(rows: T[]): Promise<{ rows: number; first: unknown }> {
+    try {
+      await write(rows);
+      return { rows: 0, first: undefined };
+    } catch (error) {
+      if (rows.length === 1) return { rows: 1, first: error };
+      const middle = Math.ceil(rows.length / 2);
+      const left = await writeIsolating(rows.slice(0, middle));
+      const right = await writeIsolating(rows.slice(middle));
+      return { rows: left.rows + right.rows, first: left.first ?? right.first };
+    }
   }
 
   return {
