@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AppError } from '../errors.js';
 import type { EnqueueType } from './job-types.js';
-import { redactUrlCredentials } from './url-credentials.js';
+import { redactUrlCredentials } from '../url-credentials.js';
 
 const shortText = (max: number) => z.string().trim().min(1).max(max);
 const globs = z.array(shortText(512)).max(200);
@@ -10,7 +10,7 @@ const globs = z.array(shortText(512)).max(200);
 export const JOB_INPUTS = {
   research: z.object({
     question: shortText(4000),
-    /** Credentials inside a URL (`user:pass@`) are replaced by `***` here, before anything stores the input. */
+    /** Credentials inside a URL (`user:pass@`) are replaced by `[redacted]` here, before anything stores the input. */
     sources: z.array(shortText(2048).transform(redactUrlCredentials)).max(50).optional(),
     maxItems: z.number().int().min(1).max(500).optional(),
     freshness: z.enum(['any', 'day', 'week', 'month', 'year']).optional(),

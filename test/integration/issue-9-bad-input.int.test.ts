@@ -146,16 +146,16 @@ describe('issue 9: clean refusals for bad input', () => {
     });
   });
 
-  it('credentials inside a research source URL are never stored: the readable input shows ***', async () => {
+  it('credentials inside a research source URL are never stored: the readable input shows [redacted]', async () => {
     const { data, errors } = await platform.graphql<{ enqueueResearch: { jobId: string; job: { input: { sources: string[] } } } }>(
       'mutation($input: ResearchInput!) { enqueueResearch(input: $input) { jobId job { input } } }',
-      { input: { question: 'harbour tides', sources: ['https://alice:s3cret@docs.example.com/tides?x=1', 'npm:left-pad'] } },
+      { input: { question: 'harbour tides', sources: ['https://alice:s3c@ret@docs.example.com/tides?x=1', 'npm:left-pad'] } },
     );
     expect(errors).toBeUndefined();
-    const expected = ['https://***@docs.example.com/tides?x=1', 'npm:left-pad'];
+    const expected = ['https://[redacted]@docs.example.com/tides?x=1', 'npm:left-pad'];
     expect(data!.enqueueResearch.job.input.sources).toEqual(expected);
     const queued = await platform.runtime.queues.research.getJob(data!.enqueueResearch.jobId);
-    expect(JSON.stringify(queued?.data)).not.toContain('s3cret');
+    expect(JSON.stringify(queued?.data)).not.toMatch(/alice|s3c|ret@/);
     expect((queued?.data.input as { sources: string[] }).sources).toEqual(expected);
     await queued?.remove();
   });
