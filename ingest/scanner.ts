@@ -1,4 +1,4 @@
-import fsCallback, { promises as fs, type Dirent } from 'node:fs';
+import fsCallback, { constants, promises as fs, type Dirent } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import pLimit from 'p-limit';
@@ -211,7 +211,8 @@ const closeFd = promisify(fsCallback.close);
 
 /** The first bytes of a file, through plain descriptors: lighter than FileHandle objects over 100k files. */
 async function readHead(filePath: string, bytes: number): Promise<Buffer> {
-  const fd = await openFd(filePath, 'r');
+  // Non-blocking: a FIFO swapped in after the stat must not hang the scan waiting for a writer.
+  const fd = await openFd(filePath, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
     const buffer = Buffer.alloc(bytes);
     const { bytesRead } = await readFd(fd, buffer, 0, bytes, 0);
