@@ -88,10 +88,10 @@ export default async function indexingBench(): Promise<BenchReport> {
     const embedder = createLocalHashEmbedder();
     const vectors = createVectorStore({ sql });
     const graph = createIndexGraphWriter(driver, config.neo4j.database);
-    const indexer = createIndexingProcessor({ allowedRoots: [], embedder, vectors, state: createIndexStateStore(sql), graph, redis, keyPrefix: `{bench-${id}}`, cpu });
+    const indexer = createIndexingProcessor({ allowedRoots: [work], embedder, vectors, state: createIndexStateStore(sql), graph, redis, keyPrefix: `{bench-${id}}`, cpu });
     const run = async (root: string, mode: 'incremental' | 'full' = 'incremental') => {
       const started = performance.now();
-      const result = (await indexer(benchContext({ root, mode, failOnFileError: false }, tenant))) as Record<string, number>;
+      const result = (await indexer(benchContext({ root, mode, failOnFileError: false, prune: false }, tenant))) as Record<string, number>;
       return { ms: performance.now() - started, result };
     };
 

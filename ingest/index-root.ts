@@ -3,13 +3,24 @@ import path from 'node:path';
 import { AppError } from '../src/errors.js';
 
 export interface ResolveIndexRootOptions {
-  /** Where a relative root starts from. Default: the process working directory. */
+  /**
+   * Where a relative root starts from: the folder the service was started in (config). Without it a relative
+   * root is refused: a worker must not guess another process's working directory.
+   */
   baseDir?: string;
 }
 
 /**
- * Turns a user-supplied indexing root into a real, absolute directory path, or refuses it with BAD_INPUT
- * (DESIGN §7: path traversal in indexing roots changes nothing). `allowedRoots` empty = any directory.
+ * Kernel views that stream rather than store (`/proc/self/environ`, `/sys/...`, `/dev/zero`): never read, even
+ * when an allowed root contains them (an operator who allows `/`).
+ */
+export const NEVER_READ: readonly string[] = ['/proc', '/sys', '/dev'];
+
+/**
+ * Turns a user-supplied indexing root into a real, absolute directory path inside the allowed roots, or refuses
+ * it. Both sides are compared after `realpath` (symlinks and `..` resolved). Every refusal of a well-formed path
+ * is the same FORBIDDEN message, whether the path exists, is a file, is outside or is a kernel view: the answer
+ * must not tell a caller what exists on the machine (DESIGN §7). An empty `allowedRoots` allows nothing.
  */
 export async function resolveIndexRoot(
   root: string,
@@ -18,37 +29,15 @@ export async function resolveIndexRoot(
 ): Promise<string> {
   if (typeof root !== 'string' || root.trim() === '') throw badInput('the indexing root is empty');
   if (root.includes('\0')) throw badInput('the indexing root contains a NUL byte');
+  if (!path.isAbsolute(root) && options.baseDir === undefined) throw refused(root);
 
-  const baseDir = path.resolve(options.baseDir ?? process.cwd());
-  if (!path.isAbsolute(root)) {
-    const relative = path.normalize(root);
-    if (relative === '..' || relative.startsWith(`..${path.sep}`)) {
-      throw badInput(`indexing root "${root}" climbs out of ${baseDir} with ".."; pass an absolute path instead`, {
-        root,
-      });
-    }
-  }
-  const requested = path.resolve(baseDir, root);
-
+  const requested = path.resolve(options.baseDir ?? '/', root);
+  const real = await fs.realpath(requested).catch(() => undefined);
+  if (real === undefined || isNeverRead(real)) throw refused(root);
   const allowed = await realAllowedRoots(allowedRoots);
-  // Checked before touching the target, so a refused path never reveals whether it exists.
-  if (allowed.length > 0 && !allowed.some((a) => isInside(requested, a.given) || isInside(requested, a.real))) {
-    throw outsideAllowed(root, allowedRoots);
-  }
-
-  let real: string;
-  try {
-    real = await fs.realpath(requested);
-  } catch (error) {
-    throw fsProblem(root, error);
-  }
-  const stat = await fs.stat(real).catch((error: unknown) => {
-    throw fsProblem(root, error);
-  });
-  if (!stat.isDirectory()) throw badInput(`indexing root "${root}" is not a directory`, { root });
-
-  // A symlink inside an allowed root may still point outside it: the real path decides.
-  if (allowed.length > 0 && !allowed.some((a) => isInside(real, a.real))) throw outsideAllowed(root, allowedRoots);
+  if (!allowed.some((a) => isInside(real, a))) throw refused(root);
+  const stat = await fs.stat(real).catch(() => undefined);
+  if (!stat?.isDirectory()) throw refused(root);
   return real;
 }
 
@@ -59,37 +48,26 @@ export function isInside(candidate: string, parent: string): boolean {
   return candidate.startsWith(prefix);
 }
 
-async function realAllowedRoots(allowedRoots: readonly string[]): Promise<{ given: string; real: string }[]> {
-  return Promise.all(
-    allowedRoots.map(async (allowedRoot) => {
-      const given = path.resolve(allowedRoot);
-      const real = await fs.realpath(given).catch(() => given);
-      return { given, real };
-    }),
+/** True for a real path under `/proc`, `/sys` or `/dev`. */
+export function isNeverRead(realPath: string): boolean {
+  return NEVER_READ.some((kernelView) => isInside(realPath, kernelView));
+}
+
+async function realAllowedRoots(allowedRoots: readonly string[]): Promise<string[]> {
+  const real = await Promise.all(allowedRoots.map((allowedRoot) => fs.realpath(path.resolve(allowedRoot)).catch(() => undefined)));
+  // An allowed root that does not exist (yet) allows nothing: its unresolved name could later become a symlink.
+  return real.filter((r): r is string => r !== undefined);
+}
+
+/** The one answer for every refused root (see resolveIndexRoot): it names the setting, never the reason. */
+function refused(root: string): AppError {
+  return new AppError(
+    'FORBIDDEN',
+    `indexing root "${root}" is not an existing folder inside the allowed roots (COGO_INDEX_ROOTS)`,
+    { via: 'indexing', retryable: false },
   );
 }
 
-function outsideAllowed(root: string, allowedRoots: readonly string[]): AppError {
-  return badInput(
-    `indexing root "${root}" is outside the allowed roots (${allowedRoots.join(', ')}); ` +
-      'add it to COGO_INDEX_ROOTS to allow it',
-    { root, allowedRoots: [...allowedRoots] },
-  );
-}
-
-function fsProblem(root: string, error: unknown): AppError {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  const reason =
-    code === 'ENOENT' || code === 'ENOTDIR'
-      ? 'does not exist'
-      : code === 'EACCES' || code === 'EPERM'
-        ? 'cannot be read (permission denied)'
-        : code === 'ELOOP'
-          ? 'is a symlink loop'
-          : `cannot be opened (${code ?? 'unknown error'})`;
-  return badInput(`indexing root "${root}" ${reason}`, { root }, error);
-}
-
-function badInput(message: string, details?: Record<string, unknown>, cause?: unknown): AppError {
-  return new AppError('BAD_INPUT', message, { via: 'indexing', details, cause });
+function badInput(message: string): AppError {
+  return new AppError('BAD_INPUT', message, { via: 'indexing' });
 }

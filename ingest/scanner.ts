@@ -1,14 +1,26 @@
-import fsCallback, { promises as fs, type Dirent } from 'node:fs';
+import fsCallback, { constants, promises as fs, type Dirent } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import pLimit from 'p-limit';
 import { AppError } from '../src/errors.js';
 import { createPathFilter, gitignoreLayer, isGitIgnored, type GitignoreLayer, type PathFilter } from './ignore-rules.js';
-import { isInside } from './index-root.js';
+import { isInside, isNeverRead } from './index-root.js';
 
 export { resolveIndexRoot, type ResolveIndexRootOptions } from './index-root.js';
 
-export type SkipReason = 'binary' | 'too-large' | 'ignored' | 'symlink-outside-root' | 'symlink-loop' | 'unreadable';
+export type SkipReason =
+  | 'binary'
+  | 'too-large'
+  | 'ignored'
+  | 'symlink-outside-root'
+  | 'symlink-loop'
+  | 'unreadable'
+  /** A FIFO, socket or device: reading one can block forever or stream without end. */
+  | 'special-file'
+  /** Under /proc, /sys or /dev (reached when an allowed root contains them). */
+  | 'never-read'
+  /** Past the job's byte limit (`maxJobBytes`). */
+  | 'job-byte-limit';
 
 export interface ScannedFile {
   kind: 'file';
@@ -79,6 +91,9 @@ export async function* scanFiles(options: ScanOptions): AsyncGenerator<ScanEntry
   const rootReal = await fs.realpath(options.root).catch((error: unknown) => {
     throw new AppError('BAD_INPUT', `scan root "${options.root}" does not exist`, { via: 'indexing', cause: error });
   });
+  if (isNeverRead(rootReal)) {
+    throw new AppError('FORBIDDEN', `scan root "${options.root}" is a kernel view (/proc, /sys, /dev) and is never read`, { via: 'indexing' });
+  }
   if (!(await fs.stat(rootReal)).isDirectory()) {
     throw new AppError('BAD_INPUT', `scan root "${options.root}" is not a directory`, { via: 'indexing' });
   }
@@ -153,6 +168,7 @@ async function inspect(walk: Walk, folder: Folder, dirent: Dirent): Promise<Insp
     isDir = target.isDirectory();
     isFile = target.isFile();
   }
+  if (isNeverRead(real)) return skipped(isDir ? `${rel}/` : rel, 'never-read');
 
   if (isDir) {
     if (walk.filter.excludes(rel, true) || isGitIgnored(folder.layers, rel, true)) return skipped(`${rel}/`, 'ignored');
@@ -160,7 +176,7 @@ async function inspect(walk: Walk, folder: Folder, dirent: Dirent): Promise<Insp
     const ancestors = [...folder.ancestors, real];
     return { kind: 'folder', folder: { rel, real, ancestors, viaLink, layers: folder.layers } };
   }
-  if (!isFile) return skipped(rel, 'unreadable', 'not a regular file');
+  if (!isFile) return skipped(rel, 'special-file');
   if (walk.filter.excludes(rel, false) || isGitIgnored(folder.layers, rel, false) || !walk.filter.includes(rel)) {
     return skipped(rel, 'ignored');
   }
@@ -170,6 +186,7 @@ async function inspect(walk: Walk, folder: Folder, dirent: Dirent): Promise<Insp
 async function inspectFile(walk: Walk, rel: string, real: string, viaLink: boolean): Promise<ScanEntry> {
   try {
     const stat = await fs.stat(real);
+    if (!stat.isFile()) return skipped(rel, 'special-file');
     if (stat.size > walk.maxFileBytes) return skipped(rel, 'too-large', `${stat.size} bytes > ${walk.maxFileBytes}`);
     if (stat.size > 0 && (await readHead(real, Math.min(BINARY_PROBE_BYTES, stat.size))).includes(0)) {
       return skipped(rel, 'binary');
@@ -194,7 +211,8 @@ const closeFd = promisify(fsCallback.close);
 
 /** The first bytes of a file, through plain descriptors: lighter than FileHandle objects over 100k files. */
 async function readHead(filePath: string, bytes: number): Promise<Buffer> {
-  const fd = await openFd(filePath, 'r');
+  // Non-blocking: a FIFO swapped in after the stat must not hang the scan waiting for a writer.
+  const fd = await openFd(filePath, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
     const buffer = Buffer.alloc(bytes);
     const { bytesRead } = await readFd(fd, buffer, 0, bytes, 0);

@@ -1,9 +1,18 @@
-import type { BusEvent } from '../src/events/event-types.js';
+import type { BusEvent, StreamName } from '../src/events/event-types.js';
 import { onlyTenant } from '../src/events/tenant-filter.js';
 import type { RequestContext } from '../src/server/context.js';
 import type { Resolvers } from './__generated__/types.js';
 
 const asPayload = (event: BusEvent) => event;
+
+/**
+ * Checks `after` before the stream is opened: a bad cursor is then a BAD_INPUT answer on every transport, where
+ * an error thrown by the open stream made graphql-sse drop the socket (issue 9).
+ */
+async function openStream(ctx: RequestContext, stream: StreamName, after: string | null | undefined) {
+  if (after) await ctx.services.events.assertCursor(stream, after);
+  return ctx.services.events.subscribe(stream, { after: after ?? undefined });
+}
 
 export const eventResolvers: Resolvers = {
   Subscription: {
@@ -11,19 +20,18 @@ export const eventResolvers: Resolvers = {
       // The job must exist (and belong to the caller's tenant) before its stream is opened.
       subscribe: async (_: unknown, args: { jobId: string; after?: string | null }, ctx: RequestContext) => {
         await ctx.services.jobs.get(args.jobId, ctx.principal);
-        return ctx.services.events.subscribe({ kind: 'job', jobId: args.jobId }, { after: args.after ?? undefined });
+        return openStream(ctx, { kind: 'job', jobId: args.jobId }, args.after);
       },
       resolve: asPayload,
     },
     systemEvents: {
-      subscribe: (_: unknown, args: { after?: string | null }, ctx: RequestContext) =>
-        onlyTenant(ctx.services.events.subscribe({ kind: 'system' }, { after: args.after ?? undefined }), ctx.principal.tenant),
+      subscribe: async (_: unknown, args: { after?: string | null }, ctx: RequestContext) =>
+        onlyTenant(await openStream(ctx, { kind: 'system' }, args.after), ctx.principal.tenant),
       resolve: asPayload,
     },
     // Workers are shared infrastructure, not tenant data: every caller sees their presence.
     agentPresence: {
-      subscribe: (_: unknown, args: { after?: string | null }, ctx: RequestContext) =>
-        ctx.services.events.subscribe({ kind: 'agents' }, { after: args.after ?? undefined }),
+      subscribe: (_: unknown, args: { after?: string | null }, ctx: RequestContext) => openStream(ctx, { kind: 'agents' }, args.after),
       resolve: asPayload,
     },
   },

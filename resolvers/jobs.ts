@@ -36,7 +36,7 @@ export const jobResolvers: Resolvers = {
     job: (_: unknown, { id }: { id: string }, ctx: RequestContext) => ctx.services.jobs.get(id, ctx.principal),
     jobs: (_: unknown, args: { filter?: JobFilter | null; first?: number; after?: string | null }, ctx: RequestContext) =>
       ctx.services.jobQueries.list(ctx.principal, args.filter ?? {}, args.first ?? 20, args.after),
-    deadLetters: (_: unknown, args: { first?: number }, ctx: RequestContext) => ctx.services.jobQueries.deadLetters(ctx.principal, args.first),
+    deadLetters: (_: unknown, args: { first?: number | null }, ctx: RequestContext) => ctx.services.jobQueries.deadLetters(ctx.principal, args.first),
     queueStats: (_: unknown, __: unknown, ctx: RequestContext) => ctx.services.jobQueries.queueStats(),
     agents: (_: unknown, __: unknown, ctx: RequestContext) => ctx.services.jobQueries.agents(),
   },

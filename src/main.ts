@@ -4,11 +4,13 @@ import { ConfigError, loadConfig } from './config/index.js';
 import { createLogger } from './observability/logger.js';
 import { closeRuntime, createRuntime, migrateAll } from './runtime.js';
 import { onShutdownSignal } from './shutdown.js';
+import { warnAboutStartup } from './startup-warnings.js';
 
 /** `npm start`: bring up what is missing, migrate, then serve the API and run every agent's worker. */
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel });
+  warnAboutStartup(logger, config.indexing);
   const say = (line: string) => process.stdout.write(`${line}\n`);
   if (config.services.autostart) {
     for (const step of await ensureServices(config, say)) say(describeStep(step));

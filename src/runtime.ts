@@ -14,6 +14,7 @@ import type { Logger } from './observability/logger.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
 import { PROJECT_ROOT } from './paths.js';
 import { createJobQueries, type JobQueries } from './queue/job-queries.js';
+import { createInputChecks } from './queue/input-checks.js';
 import { createJobService, type JobService } from './queue/job-service.js';
 import { closeQueues, createQueues, keyPrefixOf, type Queues } from './queue/queues.js';
 import { createSharedClock, type SharedClock } from './redis/shared-clock.js';
@@ -89,7 +90,7 @@ export async function createRuntime(config: Config, logger: Logger): Promise<Run
       metrics.countEvent(event);
     },
   });
-  const jobs = createJobService({ redis, queues, lineage, events, audit, clock, prefix: config.redis.prefix, maxPayloadBytes: config.http.maxPayloadBytes });
+  const jobs = createJobService({ redis, queues, lineage, events, audit, clock, checkInput: createInputChecks(config.indexing), prefix: config.redis.prefix, maxPayloadBytes: config.http.maxPayloadBytes });
   const cpu = createCpuPool({ threads: config.cpu.threads });
   const embedder = createEmbedder(config.embeddings, cpu);
   const vectors = createVectorStore({ sql });

@@ -67,13 +67,18 @@ export async function linkMentions(deps: CleanupDeps, scope: IndexScope, paths: 
   return links;
 }
 
+/** Skips that do not mean a file is gone: it is still there, only unreadable for now or over the job's limit. */
+const KEPT_ALWAYS: ReadonlySet<string> = new Set(['unreadable', 'job-byte-limit']);
+
 /**
- * Known files the scan did not return: deleted, renamed, now ignored, binary or too large. Files (and folders)
- * the scan could not read are kept: unreadable for now is not gone.
+ * Known files the scan did not return and that must go: deleted, renamed, now binary, too large or a symlink out.
+ * Files the scan could not read (or left out at the job's byte limit) are kept: unreadable for now is not gone.
+ * Files that only fell out of the job's include/exclude filter (or a .gitignore) are kept too, unless the job
+ * says `prune`: an `include` that matches nothing must not empty the index (issue 9).
  */
-export function vanishedPaths(scan: ScanResult, states: Map<string, FileState>): string[] {
+export function vanishedPaths(scan: ScanResult, states: Map<string, FileState>, options: { prune: boolean }): string[] {
   const present = new Set(scan.files.map((f) => f.path));
-  const unreadable = scan.skipped.filter((s) => s.reason === 'unreadable').map((s) => s.path);
-  const keep = (p: string) => unreadable.some((u) => u === p || (u.endsWith('/') && p.startsWith(u)));
+  const kept = scan.skipped.filter((s) => KEPT_ALWAYS.has(s.reason) || (s.reason === 'ignored' && !options.prune)).map((s) => s.path);
+  const keep = (p: string) => kept.some((k) => k === p || (k.endsWith('/') && p.startsWith(k)));
   return [...states.keys()].filter((p) => !present.has(p) && !keep(p)).sort();
 }

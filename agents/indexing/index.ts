@@ -20,5 +20,7 @@ export function indexingProcessorFor(runtime: Runtime): Processor<IndexingInput>
     redis: runtime.redis,
     keyPrefix: runtime.keyPrefix,
     cpu: runtime.cpu,
+    maxFileBytes: runtime.config.indexing.maxFileBytes,
+    maxJobBytes: runtime.config.indexing.maxJobBytes,
   });
 }

@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import type { ChunkedFile } from '../../ingest/chunk-types.js';
 import { chunkFile } from '../../ingest/chunkers/index.js';
+import { readIndexableFile } from '../../ingest/read-file.js';
 import { documentTitle } from './document-title.js';
 
 export interface PrepareRequest {
   files: { path: string; absolutePath: string; /** Incremental mode: a file whose bytes still hash to this is not chunked. */ unchangedIf: string | null }[];
   /** Every root-relative path of the scan: relative imports resolve against it. */
   knownPaths: string[];
+  maxFileBytes: number;
 }
 
 export type PrepareOutcome =
@@ -26,7 +27,7 @@ export async function prepareFiles(request: PrepareRequest): Promise<PrepareOutc
   for (const file of request.files) {
     let bytes: Buffer;
     try {
-      bytes = await readFile(file.absolutePath);
+      bytes = await readIndexableFile(file.absolutePath, request.maxFileBytes);
     } catch (error) {
       outcomes.push({ path: file.path, kind: 'unreadable', detail: (error as NodeJS.ErrnoException).code ?? String(error) });
       continue;

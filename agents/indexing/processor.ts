@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { AppError } from '../../src/errors.js';
 import type { Embedder } from '../../ingest/embedders/index.js';
-import { resolveIndexRoot, type ScannedFile, type SkippedEntry } from '../../ingest/scanner.js';
+import { DEFAULT_MAX_FILE_BYTES, resolveIndexRoot, type ScannedFile, type SkippedEntry } from '../../ingest/scanner.js';
 import { cpuTask, type CpuPool } from '../../src/cpu/cpu-pool.js';
 import type { JobContext, Processor } from '../../src/queue/job-context.js';
 import type { JobInput } from '../../src/queue/job-inputs.js';
@@ -21,7 +21,7 @@ export type IndexingInput = JobInput<'indexing'>;
 const PREPARE = cpuTask<PrepareRequest, PrepareOutcome[]>(new URL('./prepare-task.ts', import.meta.url).href, 'prepareFiles');
 
 export interface IndexingDeps {
-  /** `config.indexing.allowedRoots`; empty = any readable folder. */
+  /** `config.indexing.allowedRoots` (real paths compared); empty = nothing may be indexed. */
   allowedRoots: readonly string[];
   embedder: Embedder;
   vectors: VectorStore;
@@ -38,6 +38,8 @@ export interface IndexingDeps {
   /** Files per batch. Default 64. */
   batchFiles?: number;
   maxFileBytes?: number;
+  /** Bytes of files one job may read (`config.indexing.maxJobBytes`); unset = no limit. */
+  maxJobBytes?: number;
   progressIntervalMs?: number;
 }
 
@@ -92,7 +94,7 @@ export function createIndexingProcessor(deps: IndexingDeps): Processor<IndexingI
 
       progress.phase('scanning');
       const scan = await scanRoot({
-        root, include: ctx.input.include, exclude: ctx.input.exclude, maxFileBytes: deps.maxFileBytes, signal: ctx.signal,
+        root, include: ctx.input.include, exclude: ctx.input.exclude, maxFileBytes: deps.maxFileBytes, maxJobBytes: deps.maxJobBytes, signal: ctx.signal,
         onProgress: (seen) => void (progress.counters.filesSeen = seen),
       });
       progress.counters.filesSeen = scan.files.length;
@@ -100,7 +102,7 @@ export function createIndexingProcessor(deps: IndexingDeps): Processor<IndexingI
       const skipped = await indexChangedFiles(deps, attempt, scan, states);
 
       progress.phase('cleanup');
-      await deleteVanished(deps, scope, vanishedPaths(scan, states), ctx.signal, async (deleted) => {
+      await deleteVanished(deps, scope, vanishedPaths(scan, states, { prune: ctx.input.prune }), ctx.signal, async (deleted) => {
         ckpt.deleted += deleted;
         progress.counters.filesDeleted = ckpt.deleted;
         await ctx.checkpoint.set(ckpt);
@@ -223,6 +225,7 @@ async function indexChangedFiles(deps: IndexingDeps, attempt: Attempt, scan: Sca
   const prepare = (group: ScannedFile[]) =>
     deps.cpu.run(PREPARE, {
       knownPaths,
+      maxFileBytes: deps.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
       files: group.map((file) => ({ path: file.path, absolutePath: file.absolutePath, unchangedIf: attempt.mode === 'incremental' ? (states.get(file.path)?.sha256 ?? null) : null })),
     }, { signal: ctx.signal });
   const inFlight: Promise<PrepareOutcome[]>[] = [];

@@ -16,6 +16,8 @@ export interface ScanRequest {
   include?: string[] | undefined;
   exclude?: string[] | undefined;
   maxFileBytes?: number | undefined;
+  /** Bytes of files one job may read in total; files past it are skipped as `job-byte-limit` (and kept). */
+  maxJobBytes?: number | undefined;
   signal: AbortSignal;
   /** Called every `every` files: the scan of a large tree takes long enough to need progress of its own. */
   onProgress?: (seen: number) => void;
@@ -25,6 +27,7 @@ export interface ScanRequest {
 export async function scanRoot(request: ScanRequest): Promise<ScanResult> {
   const files: ScannedFile[] = [];
   const skipped: SkippedEntry[] = [];
+  let admittedBytes = 0;
   for await (const entry of scanFiles({
     root: request.root,
     ...(request.include?.length ? { include: request.include } : {}),
@@ -32,7 +35,10 @@ export async function scanRoot(request: ScanRequest): Promise<ScanResult> {
     ...(request.maxFileBytes ? { maxFileBytes: request.maxFileBytes } : {}),
     signal: request.signal,
   })) {
-    if (entry.kind === 'file') {
+    if (entry.kind === 'file' && request.maxJobBytes !== undefined && admittedBytes + entry.size > request.maxJobBytes) {
+      skipped.push({ kind: 'skipped', path: entry.path, reason: 'job-byte-limit', detail: `the job may read ${request.maxJobBytes} bytes` });
+    } else if (entry.kind === 'file') {
+      admittedBytes += entry.size;
       files.push(entry);
       if (files.length % 500 === 0) request.onProgress?.(files.length);
     } else {

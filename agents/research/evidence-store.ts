@@ -3,6 +3,7 @@ import { toLuceneQuery } from '../../ingest/sources/index.js';
 import { AppError } from '../../src/errors.js';
 import { cypher } from '../../src/graph/cypher-files.js';
 import { runCypher } from '../../src/graph/driver.js';
+import { parseJobId } from '../../src/queue/job-types.js';
 import type { ClaimGroup } from './claims.js';
 import type { Candidate, SourceKind, SourceNode } from './types.js';
 
@@ -112,7 +113,7 @@ export function createEvidenceStore(driver: Driver, database: string) {
     if (!Number.isInteger(first) || first < 1 || first > MAX_FIRST) {
       throw new AppError('BAD_INPUT', `\`first\` must be between 1 and ${MAX_FIRST}`, { via: 'research' });
     }
-    const jobId = args.jobId ?? null;
+    const jobId = researchJobId(args.jobId);
     const query = args.query?.trim() ? toLuceneQuery(args.query) : null;
     if (args.query?.trim() && !query) throw new AppError('BAD_INPUT', '`query` has no words to search for', { via: 'research' });
     if (!jobId && !query) throw new AppError('BAD_INPUT', 'give `jobId`, `query` or both', { via: 'research' });
@@ -142,7 +143,7 @@ export function createEvidenceStore(driver: Driver, database: string) {
       throw new AppError('BAD_INPUT', `\`first\` must be between 1 and ${MAX_FIRST}`, { via: 'research' });
     }
     const rows = await runCypher<{ claim: Omit<ClaimView, 'support'>; support: ClaimView['support'] }>(driver, database, cypher('research/list-claims'), {
-      tenant: args.tenant, jobId: args.jobId ?? null, status: args.status ?? null, first: neo4j.int(first),
+      tenant: args.tenant, jobId: researchJobId(args.jobId), status: args.status ?? null, first: neo4j.int(first),
     }, 'READ');
     return rows.map((r) => ({ ...r.claim, supporters: Number(r.claim.supporters), support: r.support }));
   }
@@ -151,3 +152,12 @@ export function createEvidenceStore(driver: Driver, database: string) {
 }
 
 export type EvidenceStore = ReturnType<typeof createEvidenceStore>;
+
+/** A `jobId` filter must name a research job: anything else is a caller's mistake, not an empty list (issue 9). */
+function researchJobId(jobId: string | null | undefined): string | null {
+  if (jobId === null || jobId === undefined) return null;
+  if (parseJobId(jobId).area !== 'research') {
+    throw new AppError('BAD_INPUT', `job ${jobId.slice(0, 80)} is not a research job`, { via: 'research' });
+  }
+  return jobId;
+}

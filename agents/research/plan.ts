@@ -1,4 +1,5 @@
 import { AppError, type ErrorCode } from '../../src/errors.js';
+import { redactUrlCredentials } from '../../src/url-credentials.js';
 import { keywords } from './text.js';
 import type { SourceKind } from './types.js';
 
@@ -103,5 +104,5 @@ export function parseHints(sources: readonly string[] | undefined, apiNames: rea
 
 /** Hints are shown back in results and events: user:password in a URL must not be. */
 export function redactHint(hint: string): string {
-  return hint.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/i, '$1[redacted]@').slice(0, 300);
+  return redactUrlCredentials(hint).slice(0, 300);
 }

@@ -13,6 +13,7 @@ interface IndexOptions {
   watch?: boolean;
   include?: string[];
   exclude?: string[];
+  prune?: boolean;
 }
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -32,6 +33,7 @@ export function registerIndexCommand(program: Command): void {
     .option('--watch', 'stay running and re-index (incrementally) whenever files under <dir> change')
     .option('--include <patterns...>', 'gitignore-style patterns; only matching files are indexed')
     .option('--exclude <patterns...>', 'gitignore-style patterns to skip (secrets such as .env* are always skipped)')
+    .option('--prune', 'also delete indexed files that only fell out of --include/--exclude (kept by default)')
     .action(async (dir: string, options: IndexOptions) => {
       const config = loadConfig();
       // Absolute before it leaves this machine: the worker's working directory is not ours.
@@ -40,7 +42,7 @@ export function registerIndexCommand(program: Command): void {
       let code = 0;
       try {
         await assertFolder(root);
-        const input = { root, mode: options.full ? 'full' : 'incremental', ...(options.include ? { include: options.include } : {}), ...(options.exclude ? { exclude: options.exclude } : {}) };
+        const input = { root, mode: options.full ? 'full' : 'incremental', ...(options.include ? { include: options.include } : {}), ...(options.exclude ? { exclude: options.exclude } : {}), ...(options.prune ? { prune: true } : {}) };
         code = options.watch ? await watchAndReindex(api, root, input) : await runOnce(api, input);
       } catch (error) {
         if (!isAppError(error)) throw error;

@@ -11,6 +11,7 @@ import { onShutdownSignal } from '../shutdown.js';
 import { VERSION } from '../version.js';
 import { registerIndexCommand } from './index-command.js';
 import { registerSearchCommand } from './search-command.js';
+import { warnAboutStartup } from '../startup-warnings.js';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -61,6 +62,7 @@ program
     if (unknown.length) throw new ConfigError([`--queues: unknown queue ${unknown.join(', ')}; expected some of ${JOB_AREAS.join(', ')}`]);
     const config = loadConfig();
     const logger = createLogger({ level: config.logLevel });
+    warnAboutStartup(logger, config.indexing);
     const runtime = await createRuntime(config, logger);
     await migrateAll(runtime);
     const host = await startWorkers(runtime, areas as JobArea[] | undefined);

@@ -29,7 +29,14 @@ export interface Config {
     models: { nano: string; mini: string; full: string };
   };
   embeddings: { baseUrl: string | undefined; apiKey: string | undefined; model: string };
-  indexing: { allowedRoots: string[] };
+  indexing: {
+    /** Absolute folders indexing may read (compared after realpath); default: `startDir`. */
+    allowedRoots: string[];
+    /** The folder the service was started in: relative roots start here. */
+    startDir: string;
+    maxFileBytes: number;
+    maxJobBytes: number;
+  };
   research: {
     /** Hosts, IPs or CIDRs that research fetches may reach although they are private or loopback (SSRF guard). */
     allowHosts: string[];
@@ -92,7 +99,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
       apiKey: e.EMBEDDINGS_API_KEY,
       model: e.EMBEDDINGS_MODEL,
     },
-    indexing: { allowedRoots: e.COGO_INDEX_ROOTS.map((root) => path.resolve(cwd, root)) },
+    indexing: {
+      allowedRoots: (e.COGO_INDEX_ROOTS.length > 0 ? e.COGO_INDEX_ROOTS : [cwd]).map((root) => path.resolve(cwd, root)),
+      startDir: path.resolve(cwd),
+      maxFileBytes: e.COGO_INDEX_MAX_FILE_BYTES,
+      maxJobBytes: e.COGO_INDEX_MAX_JOB_BYTES,
+    },
     research: { allowHosts: e.COGO_RESEARCH_ALLOW_HOSTS, npm: { baseUrl: e.COGO_NPM_REGISTRY_URL, token: e.COGO_NPM_TOKEN }, apis: apis.apis },
   });
 }

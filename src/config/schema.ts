@@ -62,7 +62,10 @@ export const envSchema = z.object({
   EMBEDDINGS_API_KEY: z.string().min(1).optional(),
   EMBEDDINGS_MODEL: z.string().min(1).default('bge-m3'),
 
+  /** Folders indexing may read; unset = the folder the service was started in. */
   COGO_INDEX_ROOTS: list.default([]),
+  COGO_INDEX_MAX_FILE_BYTES: z.coerce.number().int().min(1).default(1024 * 1024),
+  COGO_INDEX_MAX_JOB_BYTES: z.coerce.number().int().min(1).default(1024 * 1024 * 1024),
   COGO_RESEARCH_ALLOW_HOSTS: list.default([]),
   /** A JSON file (or inline JSON) listing JSON APIs as research sources; see src/config/research-apis.ts. */
   COGO_RESEARCH_APIS: z.string().optional(),

@@ -10,8 +10,10 @@ export interface BatchWriter<T> {
 /**
  * Buffers rows and writes them as one statement per batch (every `intervalMs`, or once `maxBatch` wait), in
  * order, one batch at a time. One INSERT per batch instead of one per row keeps the hot paths that feed it fast.
- * A failed batch is logged, not retried: what feeds these writers are copies (events stay in Redis), or records
- * whose loss must not fail the request that caused them.
+ * A batch refused for its data is never dropped whole: it is split in halves until the rows that fail are
+ * alone, so one bad row (text Postgres cannot hold, issue 9) costs only itself and every other row of the window
+ * is written. Rows that still fail are logged, not retried: what feeds these writers are copies (events stay in
+ * Redis), or records whose loss must not fail the request that caused them.
  */
 export function createBatchWriter<T>(
   write: (rows: T[]) => Promise<void>,
@@ -28,10 +30,26 @@ export function createBatchWriter<T>(
     if (buffer.length === 0) return writing;
     const batch = buffer;
     buffer = [];
-    writing = writing.then(() => write(batch)).catch((error: unknown) => {
-      logger.warn({ err: error, count: batch.length }, `could not write ${options.what}`);
+    writing = writing.then(async () => {
+      const failed = await writeIsolating(batch);
+      if (failed.rows > 0) logger.warn({ err: failed.first, count: failed.rows, batch: batch.length }, `could not write ${options.what}`);
     });
     return writing;
+  }
+
+  /** Writes `rows`, bisecting a failed write; returns how many rows could not be written and the first error. */
+  async function writeIsolating(rows: T[]): Promise<{ rows: number; first: unknown }> {
+    try {
+      await write(rows);
+      return { rows: 0, first: undefined };
+    } catch (error) {
+      // Only a row can be at fault for a data error; a lost connection would fail every half again, slowly.
+      if (rows.length === 1 || !isRowDataError(error)) return { rows: rows.length, first: error };
+      const middle = Math.ceil(rows.length / 2);
+      const left = await writeIsolating(rows.slice(0, middle));
+      const right = await writeIsolating(rows.slice(middle));
+      return { rows: left.rows + right.rows, first: left.first ?? right.first };
+    }
   }
 
   return {
@@ -45,4 +63,10 @@ export function createBatchWriter<T>(
       await flush();
     },
   };
+}
+
+/** SQLSTATE class 22 (data exception: a NUL, a bad timestamp) or 23 (integrity): the rows are at fault, not the database. */
+export function isRowDataError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null | undefined)?.code;
+  return typeof code === 'string' && /^2[23][0-9A-Z]{3}$/.test(code);
 }

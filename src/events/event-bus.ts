@@ -80,6 +80,11 @@ export function createEventBus(options: EventBusOptions): EventBus {
     const fields = new Map<string, unknown>();
     for (let i = 0; i + 1 < info.length; i += 2) fields.set(String(info[i]), info[i + 1]);
     // Trimming (MAXLEN) is not reflected in max-deleted-entry-id on Redis 7.0: compare with what is kept instead.
+    // A cursor past the newest id would skip every event to come (a stream that never ends): refused (issue 9).
+    const lastId = String(fields.get('last-generated-id') ?? '0-0');
+    if (compareIds(after, lastId) > 0) {
+      throw new AppError('BAD_INPUT', `event id ${after} is beyond the last event of the stream (${lastId})`, { via: 'events' });
+    }
     const removedSome = Number(fields.get('entries-added') ?? 0) > Number(fields.get('length') ?? 0);
     const firstKept = String(fields.get('recorded-first-entry-id') ?? '0-0');
     if (removedSome && compareIds(after, firstKept) < 0) {
@@ -107,8 +112,17 @@ export function createEventBus(options: EventBusOptions): EventBus {
     await subscriber.unsubscribe(channel).catch(() => {});
   }
 
+  /** True when `after` is a job stream's last event and that event ended the job: nothing more will come. */
+  async function resumesAtEnd(stream: StreamName, after: string): Promise<boolean> {
+    if (stream.kind !== 'job') return false;
+    const [last] = (await redis.xrevrange(keyOf(stream), '+', '-', 'COUNT', 1)) as [string, string[]][];
+    return last !== undefined && last[0] === after && isTerminalEvent(parse(stream, last).type);
+  }
+
   async function* generate(stream: StreamName, opts: { after?: string; signal?: AbortSignal }): AsyncGenerator<BusEvent> {
     if (opts.after) await assertCursorUsable(stream, opts.after);
+    // A client resuming (Last-Event-ID) after a finished job's last event: the stream ends at once.
+    if (opts.after && (await resumesAtEnd(stream, opts.after))) return;
     const channel = channelOf(stream);
     const stop = new AbortController();
     const onAbort = () => stop.abort();

@@ -23,15 +23,15 @@ export function createSqlEventSink(sql: SqlClient, logger: Logger, options: { ma
        SELECT * FROM unnest($1::text[], $9::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::timestamptz[], $8::jsonb[])
        ON CONFLICT (event_id) DO NOTHING`,
       [
-        rows.map((r) => `${r.stream}/${r.event.id}`),
-        batch.map((e) => e.jobId),
-        batch.map((e) => (e.jobId ? e.jobId.split('-')[0] : null)),
-        batch.map((e) => e.traceId),
+        rows.map((r) => pgText(`${r.stream}/${r.event.id}`)),
+        batch.map((e) => (e.jobId ? pgText(e.jobId) : e.jobId)),
+        batch.map((e) => (e.jobId ? pgText(e.jobId.split('-')[0]!) : null)),
+        batch.map((e) => (e.traceId ? pgText(e.traceId) : e.traceId)),
         batch.map((e) => e.seq),
-        batch.map((e) => e.type),
+        batch.map((e) => pgText(e.type)),
         batch.map((e) => e.ts),
-        batch.map((e) => JSON.stringify(e.data)),
-        rows.map((r) => r.stream),
+        batch.map((e) => pgJson(e.data)),
+        rows.map((r) => pgText(r.stream)),
       ],
     );
   }, logger, { what: 'events to bus_events', ...options });
@@ -40,6 +40,20 @@ export function createSqlEventSink(sql: SqlClient, logger: Logger, options: { ma
     flush: writer.flush,
     close: writer.close,
   };
+}
+
+/**
+ * Postgres text and jsonb cannot hold U+0000 (a NUL in a research question made a whole batch fail, issue 9): the
+ * log copy shows U+FFFD in its place. The Redis stream keeps the event as it was sent.
+ */
+function pgText(value: string): string {
+  return value.includes('\0') ? value.replaceAll('\0', '\uFFFD') : value;
+}
+
+/** JSON for a jsonb column: `\u0000` escapes (not preceded by an escaping backslash) become `\ufffd`. */
+export function pgJson(value: unknown): string {
+  const json = JSON.stringify(value) ?? 'null';
+  return json.includes('\\u0000') ? json.replace(/(?<!\\)((?:\\\\)*)\\u0000/g, '$1\\ufffd') : json;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AppError } from '../errors.js';
 import type { EnqueueType } from './job-types.js';
+import { redactUrlCredentials } from '../url-credentials.js';
 
 const shortText = (max: number) => z.string().trim().min(1).max(max);
 const globs = z.array(shortText(512)).max(200);
@@ -9,7 +10,8 @@ const globs = z.array(shortText(512)).max(200);
 export const JOB_INPUTS = {
   research: z.object({
     question: shortText(4000),
-    sources: z.array(shortText(2048)).max(50).optional(),
+    /** Credentials inside a URL (`user:pass@`) are replaced by `[redacted]` here, before anything stores the input. */
+    sources: z.array(shortText(2048).transform(redactUrlCredentials)).max(50).optional(),
     maxItems: z.number().int().min(1).max(500).optional(),
     freshness: z.enum(['any', 'day', 'week', 'month', 'year']).optional(),
   }),
@@ -20,6 +22,11 @@ export const JOB_INPUTS = {
     mode: z.enum(['incremental', 'full']).default('incremental'),
     /** A file that cannot be read or parsed is reported and skipped; with this set, it fails the job too. */
     failOnFileError: z.boolean().default(false),
+    /**
+     * Also delete indexed files that only fell out of this job's include/exclude filter (or a .gitignore). Off by
+     * default: a narrower filter must not empty the index. Needs scope `index:delete`.
+     */
+    prune: z.boolean().default(false),
   }),
   build: z.object({
     workspace: shortText(4096),

@@ -7,6 +7,8 @@ import { jobViewFromNode, type JobView } from './job-view.js';
 import { listAgents, type AgentView } from './presence.js';
 import type { Queues } from './queues.js';
 
+const MAX_DEAD_LETTERS = 500;
+
 export interface JobFilter {
   type?: string | null;
   status?: JobStatus | null;
@@ -60,8 +62,13 @@ export function createJobQueries(deps: { redis: Redis; queues: Queues; lineage: 
     return { edges, pageInfo: { hasNextPage: nodes.length > first, endCursor: edges.at(-1)?.cursor ?? null } };
   }
 
-  async function deadLetters(principal: Principal, first = 50): Promise<JobView[]> {
-    const nodes = await deps.lineage.list({ tenant: principal.tenant, statuses: ['dead', 'failed'], limit: Math.min(Math.max(first, 1), 500) });
+  async function deadLetters(principal: Principal, first: number | null = 50): Promise<JobView[]> {
+    const limit = first ?? 50;
+    // Refused, not clamped: `first: -5` is a caller's mistake to hear about (issue 9).
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_DEAD_LETTERS) {
+      throw new AppError('BAD_INPUT', `\`first\` must be an integer from 1 to ${MAX_DEAD_LETTERS}`, { via: 'jobs' });
+    }
+    const nodes = await deps.lineage.list({ tenant: principal.tenant, statuses: ['dead', 'failed'], limit });
     return nodes.map(jobViewFromNode);
   }
 

@@ -7,6 +7,7 @@ import { AppError } from '../errors.js';
 import type { JobLineage, JobNode } from '../graph/job-lineage.js';
 import { systemClock, type Clock } from '../redis/shared-clock.js';
 import { createIdempotencyStore, payloadHash } from './idempotency.js';
+import type { InputCheck } from './input-checks.js';
 import { parseJobInput } from './job-inputs.js';
 import { hasRedactedSecrets, jobFactsOf, redactInput, type JobData } from './job-record.js';
 import { newJobId, parseJobId, type EnqueueType, type JobArea } from './job-types.js';
@@ -40,6 +41,11 @@ export interface JobServiceDeps {
   maxPayloadBytes: number;
   /** Where every enqueue, cancel, retry and requeue is recorded, accepted or refused. */
   audit?: AuditLog;
+  /**
+   * Checks an input against the machine before anything is stored (an indexing root inside the allowed roots),
+   * returning the input to enqueue; a refusal throws and nothing is enqueued. See src/queue/input-checks.ts.
+   */
+  checkInput: InputCheck;
   /** Stamps `updatedAtMs`: the deployment's shared clock, so that workers on other hosts order with this one. */
   clock?: Clock;
 }
@@ -56,7 +62,7 @@ export function createJobService(deps: JobServiceDeps) {
     if (size > deps.maxPayloadBytes) {
       throw new AppError('PAYLOAD_TOO_LARGE', `the job input is ${size} bytes; the limit is ${deps.maxPayloadBytes} (COGO_MAX_PAYLOAD_BYTES)`, { via: 'jobs' });
     }
-    const input = parseJobInput(request.type, request.input);
+    const input = await deps.checkInput(request.type, parseJobInput(request.type, request.input));
     const key = request.idempotencyKey ?? null;
     if (key !== null && !IDEMPOTENCY_KEY.test(key)) {
       throw new AppError('BAD_INPUT', 'idempotencyKey must be 1–200 characters of letters, digits and . _ : @ / -', { via: 'jobs' });

@@ -113,12 +113,15 @@ export function createRetriever(deps: RetrieverDeps): Retriever {
 async function validate(request: SearchRequest): Promise<{ query: string; k: number; scope: SearchScope }> {
   const query = request.query.trim();
   if (query === '') throw badInput('the query is empty');
+  // Postgres text cannot hold U+0000: without this check the full-text pass failed with an unlogged INTERNAL.
+  if (query.includes('\0')) throw badInput('the query contains a NUL character (U+0000)');
   if (query.length > MAX_QUERY_CHARS) throw badInput(`the query is ${query.length} characters; the limit is ${MAX_QUERY_CHARS}`);
   const k = request.k ?? 10;
   if (!Number.isInteger(k) || k < 1 || k > MAX_K) throw badInput(`k must be an integer from 1 to ${MAX_K}`);
   const filters = request.filters ?? {};
   for (const [name, values] of Object.entries({ roots: filters.roots, pathPrefixes: filters.pathPrefixes, kinds: filters.kinds })) {
     if (values && values.length > MAX_FILTER_VALUES) throw badInput(`filters.${name} has ${values.length} values; the limit is ${MAX_FILTER_VALUES}`);
+    if (values?.some((value) => value.includes('\0'))) throw badInput(`filters.${name} contains a NUL character (U+0000)`);
   }
   const roots = filters.roots?.length ? await Promise.all(filters.roots.map(canonicalRoot)) : null;
   return { query, k, scope: { tenant: request.tenant, roots, pathPrefixes: filters.pathPrefixes ?? null, kinds: filters.kinds ?? null } };

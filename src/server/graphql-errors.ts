@@ -27,6 +27,8 @@ function toAppErrorForGraphQL(original: unknown, formatted: GraphQLFormattedErro
     apolloCode === 'GRAPHQL_VALIDATION_FAILED' ||
     apolloCode === 'BAD_USER_INPUT' ||
     apolloCode === 'BAD_REQUEST' ||
+    // An operationName the document does not define (issue 9: was INTERNAL).
+    apolloCode === 'OPERATION_RESOLUTION_FAILURE' ||
     (original instanceof GraphQLError && !original.originalError)
   ) {
     return new AppError('BAD_INPUT', formatted.message, { via: 'graphql' });

@@ -15,6 +15,7 @@ import { registerGraphiql } from './graphiql-route.js';
 import { formatExecutionResult, formatGraphQLError } from './graphql-errors.js';
 import { queryLimitRules, validateWithLimits } from './query-limits.js';
 import { restErrorHandler } from './rest-errors.js';
+import { refuseSubscriptionsOverHttp } from './subscriptions-over-http.js';
 
 /** Until auth lands (DESIGN §7), every caller acts as this principal of the default tenant. */
 export const ANONYMOUS = { id: 'anonymous', tenant: 'default' } as const;
@@ -69,7 +70,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     schema,
     introspection: true,
     // The default landing page loads from a CDN; GraphiQL is served locally at /graphiql instead.
-    plugins: [fastifyApolloDrainPlugin(app), ApolloServerPluginLandingPageDisabled()],
+    plugins: [fastifyApolloDrainPlugin(app), ApolloServerPluginLandingPageDisabled(), refuseSubscriptionsOverHttp],
     validationRules: [...queryLimitRules],
     formatError: formatGraphQLError(config.exposeInternalErrors),
     includeStacktraceInErrorResponses: false,

@@ -2,7 +2,7 @@ import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
-import { specifiedRules, validate, type DocumentNode, type GraphQLError, type GraphQLSchema, type ValidationContext, type ValidationRule } from 'graphql';
+import { GraphQLError, specifiedRules, validate, type DocumentNode, type GraphQLSchema, type ValidationContext, type ValidationRule } from 'graphql';
 
 /**
  * Limits on what one GraphQL document may ask for (DESIGN §7: deep or expensive queries are bad input): far above
@@ -14,10 +14,15 @@ export const QUERY_LIMITS = { depth: 12, aliases: 30, directives: 30, cost: 20_0
 
 // Reported as validation errors, like GraphQL's own rules (graphql-armor throws them by default, which the
 // transports would treat as internal failures).
+// graphql-armor labels its refusals "Syntax Error:", which reads as a malformed document; the document parsed
+// fine and only exceeded a limit, so the message says that instead (issue 9).
 const asValidationError = {
   exposeLimits: true,
   propagateOnRejection: false,
-  onReject: [(context: ValidationContext | null, error: GraphQLError) => context?.reportError(error)],
+  onReject: [
+    (context: ValidationContext | null, error: GraphQLError) =>
+      context?.reportError(new GraphQLError(`query limit: ${error.message.replace(/^Syntax Error: /, '')}`, { nodes: error.nodes })),
+  ],
 };
 
 export const queryLimitRules: readonly ValidationRule[] = [

@@ -21,6 +21,15 @@ describe('loadConfig', () => {
     expect(config.embeddings.model).toBe('bge-m3');
   });
 
+  it('allows indexing only in the folder the service was started in, unless COGO_INDEX_ROOTS says otherwise (issue 9)', () => {
+    expect(loadConfig({}, '/srv/cogo').indexing).toEqual({
+      allowedRoots: ['/srv/cogo'], startDir: '/srv/cogo', maxFileBytes: 1024 * 1024, maxJobBytes: 1024 * 1024 * 1024,
+    });
+    const set = loadConfig({ COGO_INDEX_ROOTS: '/data, docs', COGO_INDEX_MAX_FILE_BYTES: '2048', COGO_INDEX_MAX_JOB_BYTES: '4096' }, '/srv/cogo');
+    expect(set.indexing).toMatchObject({ allowedRoots: ['/data', '/srv/cogo/docs'], maxFileBytes: 2048, maxJobBytes: 4096 });
+    expect(problemsOf({ COGO_INDEX_MAX_JOB_BYTES: '0' })[0]).toMatch(/^COGO_INDEX_MAX_JOB_BYTES="0"/);
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadConfig({ COGO_PORT: '', DATABASE_URL: '' }, '/srv').http.port).toBe(4000);
   });

@@ -1,8 +1,10 @@
+import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, realpath, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../src/errors.js';
+import { readIndexableFile } from '../../ingest/read-file.js';
 import { resolveIndexRoot, scanFiles, type ScanEntry, type ScanOptions } from '../../ingest/scanner.js';
 
 let sandbox: string;
@@ -57,6 +59,8 @@ beforeAll(async () => {
   await put('.git/HEAD', 'ref: refs/heads/main\n');
   await symlink(path.join(outside, 'secret.txt'), path.join(root, 'link-out.txt'));
   await symlink(outside, path.join(root, 'link-out-dir'));
+  await symlink('/etc', path.join(root, 'link-etc'));
+  execFileSync('mkfifo', [path.join(root, 'pipe')]);
   await symlink(path.join(root, 'README.md'), path.join(root, 'link-in.md'));
   await mkdir(path.join(root, 'loop'));
   await put('loop/file.txt', 'inside the loop folder\n');
@@ -89,11 +93,13 @@ describe('scanFiles', () => {
       'debug.log': 'ignored',
       'dist/': 'ignored',
       'image.png': 'binary',
+      'link-etc': 'symlink-outside-root',
       'link-out-dir': 'symlink-outside-root',
       'link-out.txt': 'symlink-outside-root',
       'loop/to-root/': 'symlink-loop',
       'loop/to-self/': 'symlink-loop',
       'node_modules/': 'ignored',
+      pipe: 'special-file',
       'src/generated/': 'ignored',
       'src/secret.ts': 'ignored',
     });
@@ -149,44 +155,71 @@ describe('scanFiles', () => {
   });
 });
 
-describe('resolveIndexRoot', () => {
-  it('returns the real path of an allowed folder', async () => {
+describe('resolveIndexRoot (issue 9: filesystem roots)', () => {
+  const refusedMessage = (requested: string) => `indexing root "${requested}" is not an existing folder inside the allowed roots (COGO_INDEX_ROOTS)`;
+
+  it('returns the real path of an allowed folder, and resolves a relative root from the start folder', async () => {
     await expect(resolveIndexRoot(path.join(root, 'src', '..', 'src'), [sandbox])).resolves.toBe(path.join(root, 'src'));
-    await expect(resolveIndexRoot('repo/src', [], { baseDir: sandbox })).resolves.toBe(path.join(root, 'src'));
+    await expect(resolveIndexRoot('repo/src', [sandbox], { baseDir: sandbox })).resolves.toBe(path.join(root, 'src'));
   });
 
-  it('refuses a relative path that climbs out with ..', async () => {
-    const error = await refusal(resolveIndexRoot('src/../../outside', [], { baseDir: root }));
-    expect(error.code).toBe('BAD_INPUT');
-    expect(error.message).toContain('".."');
+  it('compares real paths on both sides: an allowed root given through a symlink allows its target', async () => {
+    const alias = path.join(sandbox, 'alias-of-repo');
+    await symlink(root, alias);
+    await expect(resolveIndexRoot(path.join(root, 'src'), [alias])).resolves.toBe(path.join(root, 'src'));
   });
 
-  it('refuses a root outside the allowed roots, naming them and COGO_INDEX_ROOTS', async () => {
-    const error = await refusal(resolveIndexRoot(outside, [root]));
-    expect(error.code).toBe('BAD_INPUT');
-    expect(error.message).toContain(root);
-    expect(error.message).toContain('COGO_INDEX_ROOTS');
-    const traversal = await refusal(resolveIndexRoot(`${root}/../outside`, [root]));
-    expect(traversal.message).toContain('outside the allowed roots');
+  describe('every refusal is one FORBIDDEN message, whether or not the path exists', () => {
+    it.each([
+      ['/etc', () => '/etc'],
+      ['/proc/self', () => '/proc/self'],
+      ['a symlink (inside the root) to /etc', () => path.join(root, 'link-etc')],
+      ['a symlink inside the root that leads outside it', () => path.join(root, 'link-out-dir')],
+      ['a `..` path climbing out of the root', () => `${root}/../outside`],
+      ['a relative `..` path', () => '../outside'],
+      ['a folder that does not exist (inside the root)', () => path.join(root, 'nope')],
+      ['a folder that does not exist (outside the root)', () => path.join(outside, 'nope')],
+      ['a file', () => path.join(root, 'README.md')],
+      ['a FIFO', () => path.join(root, 'pipe')],
+    ])('%s', async (_name, requested) => {
+      const error = await refusal(resolveIndexRoot(requested(), [root], { baseDir: root }));
+      expect(error.code).toBe('FORBIDDEN');
+      expect(error.retryable).toBe(false);
+      expect(error.message).toBe(refusedMessage(requested()));
+    });
+
+    it('refuses /proc even when the allowed roots include /', async () => {
+      const error = await refusal(resolveIndexRoot('/proc/self', ['/']));
+      expect(error.message).toBe(refusedMessage('/proc/self'));
+      await expect(resolveIndexRoot(root, ['/'])).resolves.toBe(root);
+    });
+
+    it('refuses everything when no root is allowed, and a relative root without a start folder', async () => {
+      expect((await refusal(resolveIndexRoot(root, []))).code).toBe('FORBIDDEN');
+      expect((await refusal(resolveIndexRoot('repo', [sandbox]))).code).toBe('FORBIDDEN');
+    });
   });
 
-  it('refuses a symlink inside an allowed root that leads outside it', async () => {
-    const error = await refusal(resolveIndexRoot(path.join(root, 'link-out-dir'), [root]));
-    expect(error.code).toBe('BAD_INPUT');
-    expect(error.message).toContain('outside the allowed roots');
+  it('answers an empty root or a NUL byte with BAD_INPUT', async () => {
+    expect((await refusal(resolveIndexRoot(' ', [root]))).code).toBe('BAD_INPUT');
+    expect((await refusal(resolveIndexRoot(`${root}\0x`, [root]))).code).toBe('BAD_INPUT');
+  });
+});
+
+describe('readIndexableFile (issue 9: special files are never read)', () => {
+  it('reads a plain file', async () => {
+    expect((await readIndexableFile(path.join(root, 'README.md'), 1024)).toString()).toBe('# Readme\n');
   });
 
-  it('says a missing folder does not exist, but only inside the allowed roots', async () => {
-    const missing = await refusal(resolveIndexRoot(path.join(root, 'nope'), [root]));
-    expect(missing.code).toBe('BAD_INPUT');
-    expect(missing.message).toContain('does not exist');
-    const probe = await refusal(resolveIndexRoot(path.join(outside, 'nope'), [root]));
-    expect(probe.message).not.toContain('does not exist');
+  it('refuses a FIFO at once instead of waiting for a writer', async () => {
+    await expect(readIndexableFile(path.join(root, 'pipe'), 1024)).rejects.toMatchObject({ code: 'not a regular file' });
   });
 
-  it('refuses a file', async () => {
-    const error = await refusal(resolveIndexRoot(path.join(root, 'README.md'), []));
-    expect(error.code).toBe('BAD_INPUT');
-    expect(error.message).toContain('not a directory');
+  it('refuses a file that reports size 0 but streams (a kernel file)', async () => {
+    await expect(readIndexableFile('/proc/self/status', 1024 * 1024)).rejects.toMatchObject({ code: 'grew while being read (a streaming file)' });
+  });
+
+  it('refuses a file over the per-file limit without reading it', async () => {
+    await expect(readIndexableFile(path.join(root, 'big.txt'), 100)).rejects.toMatchObject({ code: 'too large (5000 bytes > 100)' });
   });
 });

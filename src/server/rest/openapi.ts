@@ -37,6 +37,7 @@ export function openApiDocument(version: string) {
               content: { 'application/json': { schema: { type: 'object', required: ['ok', 'jobId'], properties: { ok: { const: true }, jobId: { type: 'string' }, created: { type: 'boolean' } } } } },
             },
             '400': errorResponse('BAD_INPUT'),
+            '403': errorResponse('FORBIDDEN: e.g. an indexing root outside the allowed roots (COGO_INDEX_ROOTS)'),
             '409': errorResponse('IDEMPOTENCY_CONFLICT'),
             '413': errorResponse('PAYLOAD_TOO_LARGE'),
           },

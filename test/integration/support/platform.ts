@@ -5,7 +5,7 @@ import { createLogger } from '../../../src/observability/logger.js';
 import { closeRuntime, createRuntime, migrateAll, type Runtime } from '../../../src/runtime.js';
 import type { HttpServer } from '../../../src/server/http-server.js';
 import { spawnTsProcess } from '../../support/child-process.js';
-import { testConfig, testDatabaseUrl } from './services.js';
+import { TEST_INDEX_ROOTS, testConfig, testDatabaseUrl } from './services.js';
 
 export interface WorkerProcess {
   id: string;
@@ -31,7 +31,8 @@ export interface Platform {
  * queue prefix of their own so that tests never see each other's jobs.
  */
 export async function startPlatform(overrides: Record<string, string> = {}): Promise<Platform> {
-  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: testDatabaseUrl(), LOG_LEVEL: 'silent', ...overrides };
+  // Worker and CLI processes get the same allowed roots as this process (services.ts: the temp folder).
+  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: testDatabaseUrl(), LOG_LEVEL: 'silent', COGO_INDEX_ROOTS: TEST_INDEX_ROOTS, ...overrides };
   const config = testConfig({ DATABASE_URL: env.DATABASE_URL, ...overrides });
   env.COGO_QUEUE_PREFIX = config.redis.prefix;
   const runtime = await createRuntime(config, createLogger({ level: 'silent' }));
