@@ -1,5 +1,5 @@
 import { createProcessors } from '../agents/index.js';
-import { createEvidenceStore } from '../agents/research/evidence-store.js';
+import { createEvidenceReader } from './evidence/evidence-reader.js';
 import { createRagService } from './rag/index.js';
 import type { JobArea } from './queue/job-types.js';
 import type { Processors } from './queue/job-context.js';
@@ -24,7 +24,7 @@ export async function startApi(runtime: Runtime): Promise<{ server: HttpServer; 
     jobQueries: runtime.jobQueries,
     events: runtime.events,
     metrics: runtime.metrics,
-    evidence: createEvidenceStore(runtime.driver, config.neo4j.database),
+    evidence: createEvidenceReader(runtime.driver, config.neo4j.database),
     rag: createRagService({ vectors: runtime.vectors, embedder: runtime.embedder, driver: runtime.driver, database: config.neo4j.database }),
   };
   const server = await createHttpServer({ config, logger, schema: buildSchema(), services, routes: [(app) => registerRestRoutes(app, services, config)] });

@@ -6,7 +6,7 @@ import { passageIndexOf } from './passages.js';
 import { runResearch } from './run.js';
 import { createSourceRegistry, type ResearchSourcesOptions } from './sources.js';
 
-export { createEvidenceStore, type EvidenceStore, type EvidenceView } from './evidence-store.js';
+export { createEvidenceStore, type EvidenceStore } from './evidence-store.js';
 export { DEFAULT_POLICIES, type PolicyConfig, type ResearchSourcesOptions } from './sources.js';
 
 export interface ResearchProcessor extends Processor<unknown> {

@@ -1,8 +1,8 @@
 import { createLocalHashEmbedder } from './local-hash.js';
 import { createOpenAICompatibleEmbedder } from './openai-compatible.js';
-import type { Embedder } from './types.js';
+import type { Embedder } from '../../src/embeddings/types.js';
 
-export type { EmbedOptions, Embedder } from './types.js';
+export type { EmbedOptions, Embedder } from '../../src/embeddings/types.js';
 export {
   createLocalHashEmbedder,
   localHashVector,

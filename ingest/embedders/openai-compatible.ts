@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import pLimit from 'p-limit';
 import { AppError } from '../../src/errors.js';
 import { parseEmbeddingsResponse } from './embeddings-response.js';
-import type { EmbedOptions, Embedder } from './types.js';
+import type { EmbedOptions, Embedder } from '../../src/embeddings/types.js';
 
 export interface OpenAICompatibleEmbedderOptions {
   /** Up to and including the API version, e.g. `http://127.0.0.1:8080/v1`; `/embeddings` is appended. */

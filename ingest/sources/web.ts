@@ -1,8 +1,9 @@
 import { AppError } from '../../src/errors.js';
 import { canonicalizeUrl } from './canonical-url.js';
 import { extractHtml } from './extract-html.js';
-import { decodeBody, errorFromStatus, mediaType } from './http-errors.js';
-import { sourceKey, type RedisLike } from './policies/lua-script.js';
+import { errorFromStatus } from '../../src/net/http-errors.js';
+import { sourceKey, type RedisLike } from '../../src/policies/lua-scripts.js';
+import { decodeBody, mediaType } from './http-body.js';
 import { createRobotsGate, type RobotsRecord } from './robots.js';
 import type { Resolver } from './safe-dispatcher.js';
 import { createSafeHttpClient } from './safe-http.js';

@@ -1,6 +1,6 @@
 import { realpath } from 'node:fs/promises';
 import path from 'node:path';
-import type { Embedder } from '../../ingest/embedders/index.js';
+import type { Embedder } from '../embeddings/types.js';
 import { AppError } from '../errors.js';
 import type { SearchScope, StoredChunk, VectorStore } from '../vectors/index.js';
 import { describeEmbedder } from './embedder-info.js';

@@ -1,6 +1,6 @@
-import { AppError } from '../../../src/errors.js';
-import type { RateLimiter } from '../types.js';
-import { loadLuaScript, sourceKey, type RedisLike } from './lua-script.js';
+import { AppError } from '../errors.js';
+import type { RateLimiter } from './types.js';
+import { loadLuaScript, sourceKey, type RedisLike } from './lua-scripts.js';
 import { abortableSleep } from './retry.js';
 
 const takeToken = loadLuaScript('take-token-1');
