@@ -24,8 +24,8 @@ export default tseslint.config(
   {
     ignores: [
       'dist/**', 'node_modules/**', '.cogo/**', 'services/neo4j/target/**', 'bench/results/**', 'web/**', 'resolvers/__generated__/**',
-      // Fixtures are inputs of tests (test/unit/layer-rule.test.ts lints them on purpose), not code.
-      'test/fixtures/**',
+      // Inputs of test/unit/layer-rule.test.ts, which lints them on purpose as if they sat in src/ or ingest/.
+      'test/fixtures/layers/**',
     ],
   },
   js.configs.recommended,

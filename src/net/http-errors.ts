@@ -15,11 +15,15 @@ export function parseRetryAfter(value: string | null | undefined, now = Date.now
  * The one place where upstream HTTP outcomes become AppErrors, so every adapter reports them alike and the
  * retry policy and circuit breaker can rely on `retryable` and `details.retryAfterMs`.
  */
-export function errorFromStatus(status: number, options: { url: string; via: string; retryAfter?: string | null }): AppError {
+export function errorFromStatus(
+  status: number,
+  options: { url: string; via: string; retryAfter?: string | null; /** The upstream's explanation, first 200 characters kept. */ body?: string },
+): AppError {
   const { url, via } = options;
   const retryAfterMs = parseRetryAfter(options.retryAfter);
   const details = { status, url, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
-  const say = (what: string) => `${via}: ${what} (HTTP ${status} from ${url})`;
+  const said = options.body?.trim() ? `: ${options.body.trim().slice(0, 200)}` : '';
+  const say = (what: string) => `${via}: ${what} (HTTP ${status} from ${url}${said})`;
   if (status === 429) return new AppError('RATE_LIMITED', say('upstream is rate limiting us'), { via, details });
   if (status === 408) return new AppError('TIMEOUT', say('upstream timed out'), { via, details });
   if (status >= 500) return new AppError('UPSTREAM_UNAVAILABLE', say('upstream failed'), { via, details });
