@@ -5,6 +5,7 @@ import type { EventBus } from '../events/event-bus.js';
 import { audited, type AuditLog } from '../audit/audit-log.js';
 import { AppError } from '../errors.js';
 import type { JobLineage, JobNode } from '../graph/job-lineage.js';
+import { withRedisErrors } from '../redis/redis-errors.js';
 import { systemClock, type Clock } from '../redis/shared-clock.js';
 import { createIdempotencyStore, payloadHash } from './idempotency.js';
 import { parseJobInput } from './job-inputs.js';
@@ -223,17 +224,18 @@ export function createJobService(deps: JobServiceDeps) {
   }
 
   const who = (principal: Principal) => ({ tenant: principal.tenant, principal: principal.id });
+  // Neo4j and Postgres map their own failures; Redis (idempotency keys, BullMQ, events) is mapped here, once.
   return {
     enqueue: (request: EnqueueRequest) =>
-      audited(deps.audit, { ...who(request.principal), action: `enqueue.${request.type}`, target: null, traceId: request.traceId }, () => enqueue(request), (r) => ({
+      audited(deps.audit, { ...who(request.principal), action: `enqueue.${request.type}`, target: null, traceId: request.traceId }, () => withRedisErrors(() => enqueue(request)), (r) => ({
         target: r.jobId,
         details: { created: r.created, idempotencyKey: request.idempotencyKey ?? null, parentJobId: request.parentJobId ?? null },
       })),
-    get,
+    get: (id: string, principal: Principal) => withRedisErrors(() => get(id, principal)),
     cancel: (id: string, principal: Principal) =>
-      audited(deps.audit, { ...who(principal), action: 'cancel', target: id, traceId: null }, () => cancel(id, principal), (v) => ({ details: { status: v.status } })),
+      audited(deps.audit, { ...who(principal), action: 'cancel', target: id, traceId: null }, () => withRedisErrors(() => cancel(id, principal)), (v) => ({ details: { status: v.status } })),
     retry: (id: string, principal: Principal, onlyDead = false) =>
-      audited(deps.audit, { ...who(principal), action: onlyDead ? 'requeue' : 'retry', target: id, traceId: null }, () => retry(id, principal, onlyDead), (v) => ({
+      audited(deps.audit, { ...who(principal), action: onlyDead ? 'requeue' : 'retry', target: id, traceId: null }, () => withRedisErrors(() => retry(id, principal, onlyDead)), (v) => ({
         details: { status: v.status },
       })),
     keyPrefix,
