@@ -155,6 +155,7 @@ export default async function researchBenchmark(): Promise<BenchReport> {
     };
   } finally {
     await runtime.driver.executeQuery('MATCH (n) WHERE n.tenant = $tenant DETACH DELETE n', { tenant }, { database: config.neo4j.database });
+    // Clean-up of a throwaway prefix: a queue that cannot be obliterated leaves keys behind, not a wrong result.
     await Promise.all(Object.values(runtime.queues).map((q) => q.obliterate({ force: true }).catch(() => {})));
     const keys = await runtime.redis.keys(`${runtime.keyPrefix}:*`);
     for (let i = 0; i < keys.length; i += 500) await runtime.redis.del(...keys.slice(i, i + 500));

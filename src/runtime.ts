@@ -93,13 +93,16 @@ export async function createRuntime(config: Config, logger: Logger): Promise<Run
 }
 
 export async function closeRuntime(runtime: Runtime): Promise<void> {
+  // Closing goes on past a failure (everything else must still be closed), and says what failed.
+  const logged = (what: string) => (error: unknown) => runtime.logger.warn({ err: error }, `closing ${what} failed`);
   runtime.clock.stop();
-  await closeQueues(runtime.queues).catch(() => {});
+  await closeQueues(runtime.queues).catch(logged('the queues'));
   await runtime.events.close();
-  await Promise.all([runtime.eventSink.close(), runtime.audit.close()]).catch(() => {});
+  // A batch the sinks could not write is logged by the batch writer itself, with the rows' count.
+  await Promise.all([runtime.eventSink.close(), runtime.audit.close()]).catch(logged('the event and audit logs'));
   await Promise.allSettled([runtime.sql.close(), runtime.driver.close()]);
   runtime.subscriber.disconnect();
-  await Promise.all([runtime.redis.quit().catch(() => {}), runtime.eventsRedis.quit().catch(() => {})]);
+  await Promise.all([runtime.redis.quit().catch(logged('Redis')), runtime.eventsRedis.quit().catch(logged('the events Redis connection'))]);
 }
 
 /** Applies the SQL and Cypher migrations; both are idempotent. */

@@ -35,7 +35,7 @@ export function probeRedis(redis: Redis): Promise<ProbeResult> {
 /** Probes a Redis URL with a short-lived connection that gives up fast instead of retrying forever. */
 export async function probeRedisUrl(url: string, timeoutMs = 1500): Promise<ProbeResult> {
   const redis = new Redis(url, { lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  redis.on('error', () => {});
+  redis.on('error', () => {}); // the failed command below carries the same error into the probe's result
   try {
     await redis.connect();
     return await probeRedis(redis);

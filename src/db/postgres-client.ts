@@ -23,6 +23,7 @@ export function createPostgresClient(url: string, options: { max?: number } = {}
           await conn.query('COMMIT');
           return result;
         } catch (error) {
+          // A failed ROLLBACK means the connection broke; the server rolls back itself, and `error` is what matters.
           await conn.query('ROLLBACK').catch(() => {});
           throw error;
         } finally {

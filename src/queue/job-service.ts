@@ -113,6 +113,8 @@ export function createJobService(deps: JobServiceDeps) {
       const wire = { code: 'UPSTREAM_UNAVAILABLE', message: 'the job could not be queued', retryable: true };
       if (graph.status === 'fulfilled') {
         const now = clock.date();
+        // Best effort: the caller gets BullMQ's error below either way; a record left `queued` is listed as such and
+        // can be retried (there is no logger in the job service, and this error would only repeat Neo4j's outage).
         await lineage.update(jobId, { status: 'failed', errorJson: JSON.stringify(wire), finishedAt: now.toISOString(), updatedAtMs: now.getTime() }).catch(() => {});
       }
       throw queue.reason;
@@ -196,6 +198,7 @@ export function createJobService(deps: JobServiceDeps) {
     if (job && (state === 'failed' || state === 'completed')) {
       await job.retry(state, { resetAttemptsMade: true, resetAttemptsStarted: true });
     } else {
+      // BullMQ may have dropped its copy already (retention); a removal that really failed makes add() below fail.
       if (job) await job.remove().catch(() => {});
       const data: JobData = {
         // BullMQ's copy, where there is one, holds the real input; the graph's is redacted.

@@ -62,6 +62,7 @@ export async function startPlatform(overrides: Record<string, string> = {}): Pro
     async close() {
       await Promise.all(workers.map((w) => w.stop('SIGKILL')));
       await (server as HttpServer).close();
+      // Clean-up of the file's own prefix: a queue that cannot be obliterated leaves keys behind, not a wrong result.
       await Promise.all(Object.values(runtime.queues).map((q) => q.obliterate({ force: true }).catch(() => {})));
       const keys = await runtime.redis.keys(`${runtime.keyPrefix}:*`);
       for (let i = 0; i < keys.length; i += 500) await runtime.redis.del(...keys.slice(i, i + 500));
