@@ -44,5 +44,5 @@ export default tseslint.config(
   layer(['src/server/**/*.ts'], [], [NOT_AGENTS, NOT_INGEST, NOT_ROOT, up('(src/)?cli', 'src/cli is a client of the server, not a part of it.')]),
   layer(['resolvers/**/*.ts'], [], [NOT_AGENTS, NOT_INGEST, NOT_ROOT, up('src/cli', 'resolvers call services, not the CLI.')]),
   layer(['ingest/**/*.ts'], [], [NOT_AGENTS, NOT_RESOLVERS, NOT_TRANSPORT, NOT_ROOT]),
-  layer(['agents/**/*.ts'], [], [NOT_RESOLVERS, NOT_TRANSPORT]),
+  layer(['agents/**/*.ts'], [], [NOT_RESOLVERS, NOT_TRANSPORT, NOT_ROOT]),
 );

@@ -1,13 +1,18 @@
 import path from 'node:path';
 import { Redis } from 'ioredis';
+import type { AgentDeps } from '../agents/index.js';
+import { researchSourcesFrom } from '../agents/research/index.js';
 import type { Config } from './config/index.js';
 import { connectSql } from './db/connect.js';
 import { migrateSql } from './db/migrate.js';
 import type { SqlClient } from './db/sql-client.js';
+import { createEvidenceReader, type EvidenceReader } from './evidence/evidence-reader.js';
+import { createEvidenceStore, type EvidenceStore } from './evidence/evidence-store.js';
 import { createEventBus, type EventBus } from './events/event-bus.js';
 import { createAuditLog, type AuditLog } from './audit/audit-log.js';
 import { createSqlEventSink, type EventSink } from './events/sql-sink.js';
 import { createGraphDriver, type Driver } from './graph/driver.js';
+import { createIndexGraphWriter, type IndexGraphWriter } from './graph/index-graph-writer.js';
 import { createJobLineage, type JobLineage } from './graph/job-lineage.js';
 import { migrateGraph } from './graph/migrate.js';
 import type { Logger } from './observability/logger.js';
@@ -16,13 +21,18 @@ import { PROJECT_ROOT } from './paths.js';
 import { createJobQueries, type JobQueries } from './queue/job-queries.js';
 import { createJobService, type JobService } from './queue/job-service.js';
 import { closeQueues, createQueues, keyPrefixOf, type Queues } from './queue/queues.js';
+import { createRagService, type RagService } from './rag/index.js';
 import { createSharedClock, type SharedClock } from './redis/shared-clock.js';
 import { createEmbedder, type Embedder } from '../ingest/embedders/index.js';
-import { createVectorStore, type VectorStore } from './vectors/index.js';
+import { createIndexStateStore, createVectorStore, type IndexStateStore, type VectorStore } from './vectors/index.js';
 
 export const SQL_MIGRATIONS_DIR = path.join(PROJECT_ROOT, 'sql', 'migrations');
 
-/** Everything one COGO process shares: connections and the services built on them. Made once, closed once. */
+/**
+ * Everything one COGO process shares: connections and the services built on them. Made once, closed once. This
+ * file, `app.ts` and `main.ts` are the composition root: the only code that constructs services (and so the
+ * only code of `src/` that may import `agents/` and `ingest/`, see docs/architecture.md).
+ */
 export interface Runtime {
   config: Config;
   logger: Logger;
@@ -48,6 +58,16 @@ export interface Runtime {
   /** The configured embedder (the local feature-hashing one without EMBEDDINGS_BASE_URL) and the pgvector store. */
   embedder: Embedder;
   vectors: VectorStore;
+  /** Per-file index state (Postgres) and the index's nodes in Neo4j, both written by the indexing agent. */
+  indexState: IndexStateStore;
+  indexGraph: IndexGraphWriter;
+  /** Hybrid retrieval: the API's `search`, and the research agent's passage search. One per process. */
+  rag: RagService;
+  /** Research evidence: the agent writes through `evidence`, the API reads through `evidenceReader`. */
+  evidence: EvidenceStore;
+  evidenceReader: EvidenceReader;
+  /** What each agent's processor receives (`createProcessors(runtime.agents)`): narrow views of the above. */
+  agents: AgentDeps;
 }
 
 function connectRedis(url: string, options: { autoPipeline?: boolean } = {}): Redis {
@@ -89,7 +109,20 @@ export async function createRuntime(config: Config, logger: Logger): Promise<Run
   const jobs = createJobService({ redis, queues, lineage, events, audit, clock, prefix: config.redis.prefix, maxPayloadBytes: config.http.maxPayloadBytes });
   const embedder = createEmbedder(config.embeddings);
   const vectors = createVectorStore({ sql });
-  return { config, logger, redis, eventsRedis, subscriber, driver, sql, keyPrefix, queues, lineage, events, eventSink, audit, clock, jobs, jobQueries, metrics, embedder, vectors };
+  const database = config.neo4j.database;
+  const indexState = createIndexStateStore(sql);
+  const indexGraph = createIndexGraphWriter(driver, database);
+  const rag = createRagService({ vectors, embedder, driver, database });
+  const evidence = createEvidenceStore(driver, database);
+  const evidenceReader = createEvidenceReader(driver, database);
+  const agents: AgentDeps = {
+    research: { redis, keyPrefix, graph: { driver, database }, evidence, retriever: rag, vectors, sources: researchSourcesFrom(config.research) },
+    indexing: { allowedRoots: config.indexing.allowedRoots, embedder, vectors, state: indexState, graph: indexGraph, redis, keyPrefix },
+  };
+  return {
+    config, logger, redis, eventsRedis, subscriber, driver, sql, keyPrefix, queues, lineage, events, eventSink, audit, clock, jobs, jobQueries, metrics,
+    embedder, vectors, indexState, indexGraph, rag, evidence, evidenceReader, agents,
+  };
 }
 
 export async function closeRuntime(runtime: Runtime): Promise<void> {

@@ -4,7 +4,7 @@ import { chunkerFor } from '../../ingest/chunkers/index.js';
 import type { Embedder } from '../../ingest/embedders/index.js';
 import type { ScannedFile } from '../../ingest/scanner.js';
 import type { FileChange, IndexScope, IndexStateStore, VectorStore } from '../../src/vectors/index.js';
-import type { GraphDocument, IndexGraphWriter } from './graph-writer.js';
+import type { GraphDocument, IndexGraphWriter } from '../../src/graph/index-graph-writer.js';
 import { chunkRowId, documentId, entityId } from './ids.js';
 
 /** A changed file, read, hashed and chunked, waiting for its batch to be embedded and written. */

@@ -12,7 +12,7 @@ import { isLocalEmbedderId } from '../../src/rag/embedder-info.js';
 import { embedderMismatch, type FileState, type IndexScope, type IndexStateStore, type VectorStore } from '../../src/vectors/index.js';
 import { deleteVanished, linkMentions, vanishedPaths } from './cleanup.js';
 import { documentTitle, writeBatch, type PreparedFile } from './file-batch.js';
-import type { IndexGraphWriter } from './graph-writer.js';
+import type { IndexGraphWriter } from '../../src/graph/index-graph-writer.js';
 import { startProgress, type ProgressReporter } from './progress.js';
 import { finishReport, type FailedFile } from './report.js';
 import { acquireRootLock } from './root-lock.js';

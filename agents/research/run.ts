@@ -3,7 +3,7 @@ import { AppError, toAppError } from '../../src/errors.js';
 import type { JobContext } from '../../src/queue/job-context.js';
 import { parseJobInput } from '../../src/queue/job-inputs.js';
 import { readCheckpoint, restore } from './checkpoint.js';
-import type { EvidenceStore } from './evidence-store.js';
+import type { EvidenceStore } from '../../src/evidence/evidence-store.js';
 import { createMerger } from './merge.js';
 import { questionTerms, toCandidate } from './normalize.js';
 import { parseHints, planQueries, redactHint } from './plan.js';

@@ -41,3 +41,41 @@ export interface ClaimView {
   supporters: number;
   support: Array<{ evidenceId: string; url: string; title: string; says: string; numbers: string }>;
 }
+
+/** Evidence as stored on the `(:Evidence)` node (text included, for resumes and the fulltext index). */
+export interface StoredEvidence {
+  id: string;
+  url: string;
+  title: string;
+  quote: string;
+  text: string;
+  retrievedAt: string;
+  publishedAt: string | null;
+  contentHash: string;
+  kind: SourceKind;
+}
+
+/** What the store needs of one evidence item to write it (the research agent's `Candidate` is one). */
+export interface EvidenceToStore {
+  item: { id: string; contentHash: string; url: string; title: string; quote: string; retrievedAt: string; publishedAt?: string; kind: SourceKind };
+  text: string;
+  /** False for evidence that already has its provenance (`FROM`), e.g. found in the graph itself. */
+  linkSource: boolean;
+  sourceNode: SourceNode;
+}
+
+/** A claim several pages make, with what each says (the research agent's `ClaimGroup` is one). */
+export interface ClaimToStore {
+  id: string;
+  text: string;
+  status: ClaimStatus;
+  supports: Array<{ evidenceId: string; says: string; numbers: string }>;
+}
+
+export interface RankRecord {
+  id: string;
+  score: number;
+  rank: number;
+  selected: boolean;
+  conflictsWith: string[];
+}

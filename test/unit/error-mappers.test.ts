@@ -45,6 +45,9 @@ describe('mapRedisError', () => {
   });
 });
 
+// Each test starts a real PGlite (Postgres in WASM): seconds on a busy machine, more than vitest's default 5 s.
+const PGLITE_MS = 30_000;
+
 describe('mapPgError on PGlite (mapped like pg)', () => {
   it('turns invalid input into BAD_INPUT via postgres', async () => {
     const sql = await createPgliteClient(undefined);
@@ -57,13 +60,13 @@ describe('mapPgError on PGlite (mapped like pg)', () => {
     } finally {
       await sql.close();
     }
-  });
+  }, PGLITE_MS);
 
   it('turns a closed database into UPSTREAM_UNAVAILABLE', async () => {
     const sql = await createPgliteClient(undefined);
     await sql.close();
     expect(await sql.query('SELECT 1').catch((e: unknown) => e)).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', via: 'postgres' });
-  });
+  }, PGLITE_MS);
 
   it('gives the same answer for the same SQLSTATE whichever client raised it', async () => {
     const db = await PGlite.create();
@@ -73,5 +76,5 @@ describe('mapPgError on PGlite (mapped like pg)', () => {
     const pgShaped = Object.assign(new Error('invalid input syntax for type integer: "x"'), { code: '22P02' });
     expect(mapPgError(raw)).toMatchObject({ code: 'BAD_INPUT', via: 'postgres' });
     expect(mapPgError(pgShaped)).toMatchObject({ code: 'BAD_INPUT', via: 'postgres' });
-  });
+  }, PGLITE_MS);
 });

@@ -30,6 +30,14 @@ describe('the dependency-direction lint rule', () => {
     });
   });
 
+  describe('when an agent imports the composition root (the whole Runtime)', () => {
+    it('fails lint: agents receive narrow interfaces', async () => {
+      const messages = await restrictedImports('agent-imports-runtime.ts', 'agents/research/layer-fixture.ts');
+      expect(messages).toHaveLength(1);
+      expect(messages[0]).toContain('narrow interfaces');
+    });
+  });
+
   describe('when the composition root imports agents/', () => {
     it('passes: wiring agents is its job', async () => {
       expect(await restrictedImports('service-imports-agent.ts', 'src/cli/layer-fixture.ts')).toEqual([]);

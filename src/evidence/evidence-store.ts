@@ -1,34 +1,15 @@
 import neo4j, { type Driver } from 'neo4j-driver';
-import { AppError } from '../../src/errors.js';
-import { cypher } from '../../src/graph/cypher-files.js';
-import { runCypher } from '../../src/graph/driver.js';
-import type { ClaimGroup } from './claims.js';
-import type { Candidate, SourceKind, SourceNode } from './types.js';
+import { AppError } from '../errors.js';
+import { cypher } from '../graph/cypher-files.js';
+import { runCypher } from '../graph/driver.js';
+import type { ClaimToStore, EvidenceToStore, RankRecord, SourceNode, StoredEvidence } from './types.js';
 
-/** Evidence as stored on the `(:Evidence)` node (text included, for resumes and the fulltext index). */
-export interface StoredEvidence {
-  id: string;
-  url: string;
-  title: string;
-  quote: string;
-  text: string;
-  retrievedAt: string;
-  publishedAt: string | null;
-  contentHash: string;
-  kind: SourceKind;
-}
-
-export interface RankRecord {
-  id: string;
-  score: number;
-  rank: number;
-  selected: boolean;
-  conflictsWith: string[];
-}
-
-/** The research agent's writes to Neo4j, and its reads for resuming; every statement is a file under cypher/research/. */
+/**
+ * The research agent's writes to Neo4j, and its reads for resuming; every statement is a file under
+ * cypher/research/. Built once by the composition root; the API reads through `evidence-reader.ts`.
+ */
 export function createEvidenceStore(driver: Driver, database: string) {
-  async function write(jobId: string, tenant: string, batch: readonly Candidate[]): Promise<void> {
+  async function write(jobId: string, tenant: string, batch: readonly EvidenceToStore[]): Promise<void> {
     if (batch.length === 0) return;
     const items = batch.map((c) => ({
       id: c.item.id,
@@ -67,8 +48,8 @@ export function createEvidenceStore(driver: Driver, database: string) {
     });
   }
 
-  /** The claims the job's evidence makes (see claims.ts); each Claim's status counts every job's evidence. */
-  async function writeClaims(jobId: string, tenant: string, claims: readonly ClaimGroup[]): Promise<void> {
+  /** The claims the job's evidence makes (agents/research/claims.ts); each Claim's status counts every job's evidence. */
+  async function writeClaims(jobId: string, tenant: string, claims: readonly ClaimToStore[]): Promise<void> {
     if (claims.length === 0) return;
     await runCypher(driver, database, cypher('research/merge-claims'), { jobId, tenant, claims });
   }
