@@ -1,9 +1,17 @@
 import type { Processors } from '../src/queue/job-context.js';
-import type { Runtime } from '../src/runtime.js';
-import { createResearchProcessor, researchOptionsFrom } from './research/index.js';
-import { indexingProcessorFor } from './indexing/index.js';
+import { createIndexingProcessor, type IndexingDeps } from './indexing/index.js';
+import { createResearchProcessor, type ResearchDeps } from './research/index.js';
 
-/** Every agent's processor, by queue. Agents land here as their areas are built. */
-export function createProcessors(runtime: Runtime): Processors {
-  return { research: createResearchProcessor(researchOptionsFrom(runtime)), indexing: indexingProcessorFor(runtime) };
+/**
+ * What every agent needs, per agent, as narrow interfaces onto the process's services. The composition root
+ * (`src/runtime.ts`) builds the services once and fills this in; no agent constructs a store or a service.
+ */
+export interface AgentDeps {
+  research: ResearchDeps;
+  indexing: IndexingDeps;
+}
+
+/** Every agent's processor, by queue: the one entry point the composition root calls. Agents land here as their areas are built. */
+export function createProcessors(deps: AgentDeps): Processors {
+  return { research: createResearchProcessor(deps.research), indexing: createIndexingProcessor(deps.indexing) };
 }

@@ -144,7 +144,7 @@ async function cogoEndToEnd(runtime: Runtime, url: string, jobs: number, enqueue
   await allSeen;
   const seconds = (Math.max(...[...ids].map((id) => received.get(id)!)) - started) / 1000;
   await client.dispose();
-  await subscription.catch(() => {});
+  await subscription.catch(() => {}); // disposing the client ends the subscription with an error, by design
   // enqueue → start: from the enqueue request to the worker's `started` event on the job's stream.
   const startMs: number[] = [];
   for (const [jobId, at] of [...enqueuedAt].slice(0, 500)) {
@@ -187,6 +187,7 @@ async function recoveryAfterKill(env: NodeJS.ProcessEnv, runtime: Runtime, url: 
       await new Promise((r) => setTimeout(r, 50));
     }
     for (const child of workers.values()) child.kill('SIGKILL');
+    // The job may have finished meanwhile (nothing to cancel): either way it no longer runs.
     await runtime.jobs.cancel(jobId, { id: 'bench', tenant: 'default' }).catch(() => {});
   }
   return times;
@@ -240,6 +241,7 @@ export default async function queueBenchmark(): Promise<BenchReport> {
     };
   } finally {
     await server.close();
+    // Clean-up of a throwaway prefix: a queue that cannot be obliterated leaves keys behind, not a wrong result.
     await Promise.all(Object.values(runtime.queues).map((q) => q.obliterate({ force: true }).catch(() => {})));
     const keys = await runtime.redis.keys(`{${prefix}}:*`);
     for (let i = 0; i < keys.length; i += 500) await runtime.redis.del(...keys.slice(i, i + 500));

@@ -9,8 +9,8 @@
  * policies (bound by the per-site rate limit), then the per-site limit lifted (what the agent itself costs).
  */
 import { randomUUID } from 'node:crypto';
-import { createResearchProcessor, researchOptionsFrom, type PolicyConfig } from '../agents/research/index.js';
-import { createEvidenceStore, type EvidenceStore } from '../agents/research/evidence-store.js';
+import { createResearchProcessor, type PolicyConfig } from '../agents/research/index.js';
+import type { EvidenceStore } from '../src/evidence/evidence-store.js';
 import { jaccard, shingleHashes } from '../agents/research/minhash.js';
 import { percentile } from '../agents/research/stats.js';
 import { loadConfig } from '../src/config/index.js';
@@ -50,7 +50,8 @@ interface Phase {
 
 /** Runs JOBS questions, IN_FLIGHT at a time, through one worker host with the given web policies. */
 async function runPhase(runtime: Runtime, sites: ResearchCorpus[], tenant: string, offset: number, web?: Partial<PolicyConfig>): Promise<Phase> {
-  const processor = createResearchProcessor({ ...researchOptionsFrom(runtime), allowHosts: ['127.0.0.0/24'], ...(web ? { policies: { web } } : {}) });
+  const research = runtime.agents.research;
+  const processor = createResearchProcessor({ ...research, sources: { ...research.sources, allowHosts: ['127.0.0.0/24'], ...(web ? { policies: { web } } : {}) } });
   const host = await startWorkerHost({
     redis: runtime.redis, subscriber: runtime.subscriber, prefix: runtime.config.redis.prefix, events: runtime.events,
     lineage: runtime.lineage, logger: runtime.logger, processors: { research: processor },
@@ -127,7 +128,7 @@ export default async function researchBenchmark(): Promise<BenchReport> {
   await migrateAll(runtime);
   const seed = randomUUID().slice(0, 8);
   const sites = await Promise.all(Array.from({ length: SITES }, (_, i) => startResearchCorpus({ seed, host: `127.0.0.${i + 1}`, latencyMs: [20, 120], failureRate: 0.1 })));
-  const store = createEvidenceStore(runtime.driver, config.neo4j.database);
+  const store = runtime.evidence;
   try {
     // Default policies: 4 requests/s per site, which a 10-source question at IN_FLIGHT questions at a time saturates.
     const polite = await measure(await runPhase(runtime, sites, tenant, 0), store, tenant);
@@ -155,6 +156,7 @@ export default async function researchBenchmark(): Promise<BenchReport> {
     };
   } finally {
     await runtime.driver.executeQuery('MATCH (n) WHERE n.tenant = $tenant DETACH DELETE n', { tenant }, { database: config.neo4j.database });
+    // Clean-up of a throwaway prefix: a queue that cannot be obliterated leaves keys behind, not a wrong result.
     await Promise.all(Object.values(runtime.queues).map((q) => q.obliterate({ force: true }).catch(() => {})));
     const keys = await runtime.redis.keys(`${runtime.keyPrefix}:*`);
     for (let i = 0; i < keys.length; i += 500) await runtime.redis.del(...keys.slice(i, i + 500));

@@ -4,9 +4,9 @@ import { promisify } from 'node:util';
 import pLimit from 'p-limit';
 import { AppError } from '../src/errors.js';
 import { createPathFilter, gitignoreLayer, isGitIgnored, type GitignoreLayer, type PathFilter } from './ignore-rules.js';
-import { isInside, isNeverRead } from './index-root.js';
+import { isInside, isNeverRead } from '../src/fs/allowed-roots.js';
 
-export { resolveIndexRoot, type ResolveIndexRootOptions } from './index-root.js';
+export { resolveIndexRoot, type ResolveIndexRootOptions } from '../src/fs/allowed-roots.js';
 
 export type SkipReason =
   | 'binary'

@@ -1,6 +1,4 @@
 import { createProcessors } from '../agents/index.js';
-import { createEvidenceStore } from '../agents/research/evidence-store.js';
-import { createRagService } from './rag/index.js';
 import type { JobArea } from './queue/job-types.js';
 import type { Processors } from './queue/job-context.js';
 import { startWorkerHost, type WorkerHost, type WorkerHostOptions } from './queue/worker-host.js';
@@ -24,8 +22,8 @@ export async function startApi(runtime: Runtime): Promise<{ server: HttpServer; 
     jobQueries: runtime.jobQueries,
     events: runtime.events,
     metrics: runtime.metrics,
-    evidence: createEvidenceStore(runtime.driver, config.neo4j.database),
-    rag: createRagService({ vectors: runtime.vectors, embedder: runtime.embedder, driver: runtime.driver, database: config.neo4j.database }),
+    evidence: runtime.evidenceReader,
+    rag: runtime.rag,
   };
   const server = await createHttpServer({ config, logger, schema: buildSchema(), services, routes: [(app) => registerRestRoutes(app, services, config)] });
   const url = await server.listen();
@@ -34,7 +32,7 @@ export async function startApi(runtime: Runtime): Promise<{ server: HttpServer; 
 
 /** Runs the agents' processors for `areas` (all that have one when absent) in this process. */
 export async function startWorkers(runtime: Runtime, areas?: JobArea[]): Promise<WorkerHost> {
-  const all = createProcessors(runtime);
+  const all = createProcessors(runtime.agents);
   const processors = areas ? Object.fromEntries(Object.entries(all).filter(([area]) => areas.includes(area as JobArea))) : all;
   return startWorkerHost(workerHostOptions(runtime, processors));
 }

@@ -1,13 +1,18 @@
 import path from 'node:path';
 import { Redis } from 'ioredis';
+import type { AgentDeps } from '../agents/index.js';
+import { researchSourcesFrom } from '../agents/research/index.js';
 import type { Config } from './config/index.js';
 import { connectSql } from './db/connect.js';
 import { migrateSql } from './db/migrate.js';
 import type { SqlClient } from './db/sql-client.js';
+import { createEvidenceReader, type EvidenceReader } from './evidence/evidence-reader.js';
+import { createEvidenceStore, type EvidenceStore } from './evidence/evidence-store.js';
 import { createEventBus, type EventBus } from './events/event-bus.js';
 import { createAuditLog, type AuditLog } from './audit/audit-log.js';
 import { createSqlEventSink, type EventSink } from './events/sql-sink.js';
 import { createGraphDriver, type Driver } from './graph/driver.js';
+import { createIndexGraphWriter, type IndexGraphWriter } from './graph/index-graph-writer.js';
 import { createJobLineage, type JobLineage } from './graph/job-lineage.js';
 import { migrateGraph } from './graph/migrate.js';
 import type { Logger } from './observability/logger.js';
@@ -17,14 +22,19 @@ import { createJobQueries, type JobQueries } from './queue/job-queries.js';
 import { createInputChecks } from './queue/input-checks.js';
 import { createJobService, type JobService } from './queue/job-service.js';
 import { closeQueues, createQueues, keyPrefixOf, type Queues } from './queue/queues.js';
+import { createRagService, type RagService } from './rag/index.js';
 import { createSharedClock, type SharedClock } from './redis/shared-clock.js';
 import { createEmbedder, type Embedder } from '../ingest/embedders/index.js';
 import { createCpuPool, type CpuPool } from './cpu/cpu-pool.js';
-import { createVectorStore, type VectorStore } from './vectors/index.js';
+import { createIndexStateStore, createVectorStore, type IndexStateStore, type VectorStore } from './vectors/index.js';
 
 export const SQL_MIGRATIONS_DIR = path.join(PROJECT_ROOT, 'sql', 'migrations');
 
-/** Everything one COGO process shares: connections and the services built on them. Made once, closed once. */
+/**
+ * Everything one COGO process shares: connections and the services built on them. Made once, closed once. This
+ * file, `app.ts` and `main.ts` are the composition root: the only code that constructs services (and so the
+ * only code of `src/` that may import `agents/` and `ingest/`, see docs/architecture.md).
+ */
 export interface Runtime {
   config: Config;
   logger: Logger;
@@ -52,6 +62,16 @@ export interface Runtime {
   vectors: VectorStore;
   /** Worker threads for the agents' CPU-heavy steps; threads start on first use. */
   cpu: CpuPool;
+  /** Per-file index state (Postgres) and the index's nodes in Neo4j, both written by the indexing agent. */
+  indexState: IndexStateStore;
+  indexGraph: IndexGraphWriter;
+  /** Hybrid retrieval: the API's `search`, and the research agent's passage search. One per process. */
+  rag: RagService;
+  /** Research evidence: the agent writes through `evidence`, the API reads through `evidenceReader`. */
+  evidence: EvidenceStore;
+  evidenceReader: EvidenceReader;
+  /** What each agent's processor receives (`createProcessors(runtime.agents)`): narrow views of the above. */
+  agents: AgentDeps;
 }
 
 function connectRedis(url: string, options: { autoPipeline?: boolean } = {}): Redis {
@@ -94,18 +114,37 @@ export async function createRuntime(config: Config, logger: Logger): Promise<Run
   const cpu = createCpuPool({ threads: config.cpu.threads });
   const embedder = createEmbedder(config.embeddings, cpu);
   const vectors = createVectorStore({ sql });
-  return { config, logger, redis, eventsRedis, subscriber, driver, sql, keyPrefix, queues, lineage, events, eventSink, audit, clock, jobs, jobQueries, metrics, embedder, vectors, cpu };
+  const database = config.neo4j.database;
+  const indexState = createIndexStateStore(sql);
+  const indexGraph = createIndexGraphWriter(driver, database);
+  const rag = createRagService({ vectors, embedder, driver, database });
+  const evidence = createEvidenceStore(driver, database);
+  const evidenceReader = createEvidenceReader(driver, database);
+  const agents: AgentDeps = {
+    research: { redis, keyPrefix, graph: { driver, database }, evidence, retriever: rag, vectors, sources: researchSourcesFrom(config.research), cpu },
+    indexing: {
+      allowedRoots: config.indexing.allowedRoots, embedder, vectors, state: indexState, graph: indexGraph, redis, keyPrefix, cpu,
+      maxFileBytes: config.indexing.maxFileBytes, maxJobBytes: config.indexing.maxJobBytes,
+    },
+  };
+  return {
+    config, logger, redis, eventsRedis, subscriber, driver, sql, keyPrefix, queues, lineage, events, eventSink, audit, clock, jobs, jobQueries, metrics,
+    embedder, vectors, cpu, indexState, indexGraph, rag, evidence, evidenceReader, agents,
+  };
 }
 
 export async function closeRuntime(runtime: Runtime): Promise<void> {
+  // Closing goes on past a failure (everything else must still be closed), and says what failed.
+  const logged = (what: string) => (error: unknown) => runtime.logger.warn({ err: error }, `closing ${what} failed`);
   runtime.clock.stop();
   await runtime.cpu.close();
-  await closeQueues(runtime.queues).catch(() => {});
+  await closeQueues(runtime.queues).catch(logged('the queues'));
   await runtime.events.close();
-  await Promise.all([runtime.eventSink.close(), runtime.audit.close()]).catch(() => {});
+  // A batch the sinks could not write is logged by the batch writer itself, with the rows' count.
+  await Promise.all([runtime.eventSink.close(), runtime.audit.close()]).catch(logged('the event and audit logs'));
   await Promise.allSettled([runtime.sql.close(), runtime.driver.close()]);
   runtime.subscriber.disconnect();
-  await Promise.all([runtime.redis.quit().catch(() => {}), runtime.eventsRedis.quit().catch(() => {})]);
+  await Promise.all([runtime.redis.quit().catch(logged('Redis')), runtime.eventsRedis.quit().catch(logged('the events Redis connection'))]);
 }
 
 /** Applies the SQL and Cypher migrations; both are idempotent. */

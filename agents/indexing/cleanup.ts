@@ -1,5 +1,5 @@
 import type { FileState, IndexScope, IndexStateStore, StoredChunk, VectorStore } from '../../src/vectors/index.js';
-import type { IndexGraphWriter } from './graph-writer.js';
+import type { IndexGraphWriter } from '../../src/graph/index-graph-writer.js';
 import { documentId } from './ids.js';
 import { isLinkableName, mentionedEntityIds } from './mentions.js';
 import type { ScanResult } from './scan.js';

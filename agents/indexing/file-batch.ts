@@ -3,7 +3,7 @@ import { embeddingText, type Chunk, type ChunkedFile } from '../../ingest/chunk-
 import type { Embedder } from '../../ingest/embedders/index.js';
 import type { ScannedFile } from '../../ingest/scanner.js';
 import type { FileChange, IndexScope, IndexStateStore, VectorStore } from '../../src/vectors/index.js';
-import type { GraphDocument, IndexGraphWriter } from './graph-writer.js';
+import type { GraphDocument, IndexGraphWriter } from '../../src/graph/index-graph-writer.js';
 import { chunkRowId, documentId, entityId } from './ids.js';
 
 /** A changed file, read, hashed and chunked, waiting for its batch to be embedded and written. */

@@ -10,7 +10,7 @@ import { embedderMismatch, type FileState, type IndexScope, type IndexStateStore
 import { deleteVanished, linkMentions, vanishedPaths } from './cleanup.js';
 import { writeBatch, type PreparedFile } from './file-batch.js';
 import type { PrepareOutcome, PrepareRequest } from './prepare-task.js';
-import type { IndexGraphWriter } from './graph-writer.js';
+import type { IndexGraphWriter } from '../../src/graph/index-graph-writer.js';
 import { startProgress, type ProgressReporter } from './progress.js';
 import { finishReport, type FailedFile } from './report.js';
 import { acquireRootLock } from './root-lock.js';

@@ -45,6 +45,7 @@ export function startProgress(emit: (data: Record<string, unknown>) => Promise<v
       etaSeconds: counters.phase === 'indexing' && filesPerSecond > 0 ? round(remaining / filesPerSecond) : null,
     };
   };
+  // Progress is a snapshot: the next one (every interval, and the final one) supersedes a lost one.
   const send = () => void emit(snapshot()).catch(() => {});
   const timer = setInterval(send, intervalMs);
   timer.unref();

@@ -1,4 +1,4 @@
-import type { IndexGraphWriter } from './graph-writer.js';
+import type { IndexGraphWriter } from '../../src/graph/index-graph-writer.js';
 import { reportArtifactId } from './ids.js';
 
 export interface FailedFile {

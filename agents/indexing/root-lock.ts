@@ -43,11 +43,14 @@ export async function acquireRootLock(options: RootLockOptions): Promise<RootLoc
     if (current) options.onWait?.(current);
     await sleep(500, undefined, { signal }).catch(() => signal.throwIfAborted());
   }
+  // Three renewals per lease: one that fails is made up by the next; a lock lost through a long Redis outage fails
+  // the job's own Redis writes loudly long before it matters who holds the root.
   const timer = setInterval(() => void redis.eval(RENEW_LUA, 1, key, holder, leaseMs).catch(() => {}), Math.floor(leaseMs / 3));
   timer.unref();
   return {
     async release() {
       clearInterval(timer);
+      // An unreleased lock expires by itself within one lease (15 s); the next run of this root waits that long.
       await redis.eval(RELEASE_LUA, 1, key, holder).catch(() => {});
     },
   };

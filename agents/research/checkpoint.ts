@@ -2,7 +2,7 @@ import type { SourceRef } from '../../ingest/sources/index.js';
 import type { JobContext } from '../../src/queue/job-context.js';
 import { signature } from './minhash.js';
 import { countTerms, questionTerms, selectQuote } from './normalize.js';
-import type { EvidenceStore } from './evidence-store.js';
+import type { EvidenceStore } from '../../src/evidence/evidence-store.js';
 import type { Merger } from './merge.js';
 import type { Candidate, DuplicateNote, SourceKind, SourceNode } from './types.js';
 

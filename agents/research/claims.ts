@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { ClaimStatus } from '../../src/evidence/types.js';
 import { isStopWord, sentences, stem, clip } from './text.js';
 import type { Candidate } from './types.js';
 
@@ -54,8 +55,7 @@ export interface ClaimGroup {
   /** Stable for the same statement: a hash of the tenant and the stems of its first wording (by evidence id). */
   id: string;
   text: string;
-  /** `disputed` when the pages give different numbers for it, else `corroborated`. */
-  status: 'corroborated' | 'disputed';
+  status: ClaimStatus;
   supports: Array<{ evidenceId: string; says: string; numbers: string }>;
 }
 

@@ -1,4 +1,4 @@
-import type { PassageIndex } from '../../ingest/sources/index.js';
+import type { PassageIndex } from './graph-source.js';
 import type { Retriever } from '../../src/rag/index.js';
 import type { StoredChunk, VectorStore } from '../../src/vectors/index.js';
 

@@ -3,7 +3,7 @@ import { AppError, toAppError } from '../../src/errors.js';
 import type { JobContext } from '../../src/queue/job-context.js';
 import { parseJobInput } from '../../src/queue/job-inputs.js';
 import { readCheckpoint, restore } from './checkpoint.js';
-import type { EvidenceStore } from './evidence-store.js';
+import type { EvidenceStore } from '../../src/evidence/evidence-store.js';
 import { createMerger } from './merge.js';
 import { questionTerms, toCandidate } from './normalize.js';
 import { parseHints, planQueries, redactHint } from './plan.js';
@@ -54,7 +54,10 @@ export async function runResearch(ctx: JobContext<unknown>, deps: RunDeps): Prom
   const writer = createBatchWriter({ ctx, store, checkpoint, merger, terms, freshness, onFatal: (error) => stop.abort(error) });
   const logs = new Set<Promise<void>>();
   const log = (message: string, data: Record<string, unknown>) => {
-    const pending = ctx.log(message, data).catch(() => undefined).finally(() => logs.delete(pending));
+    const pending = ctx
+      .log(message, data)
+      .catch((error: unknown) => ctx.logger.warn({ err: error, jobId: ctx.jobId, message }, 'research.log event not published'))
+      .finally(() => logs.delete(pending));
     logs.add(pending);
   };
   for (const failure of failures) log(`source hint "${failure.target}" refused: ${failure.message}`, { kind: 'source.refused', ...failure });

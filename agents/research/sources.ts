@@ -1,25 +1,23 @@
 import type { CpuPool } from '../../src/cpu/cpu-pool.js';
 import type { Driver } from 'neo4j-driver';
 import {
-  createGraphSource,
   createHttpJsonSource,
   createNpmRegistrySource,
-  createRedisCircuitBreaker,
-  createRedisRateLimiter,
   createWebSource,
   npmPackageUrl,
   NPM_REGISTRY_URL,
   withPolicies,
-  type BreakerState,
-  type CircuitBreaker,
   type HttpJsonSourceOptions,
-  type PassageIndex,
-  type RateLimiter,
   type SourceAdapter,
   type SourceRef,
   type WebSourceOptions,
 } from '../../ingest/sources/index.js';
-import type { RedisLike } from '../../ingest/sources/policies/lua-script.js';
+import { AppError } from '../../src/errors.js';
+import { createRedisCircuitBreaker, type BreakerState, type CircuitBreaker } from '../../src/policies/circuit-breaker.js';
+import { createRedisRateLimiter } from '../../src/policies/rate-limiter.js';
+import type { RateLimiter } from '../../src/policies/types.js';
+import type { RedisLike } from '../../src/redis/lua-script.js';
+import { createGraphSource, type PassageIndex } from './graph-source.js';
 import { sourceNodeOf } from './normalize.js';
 import type { SourceKind, SourceNode } from './types.js';
 
@@ -100,7 +98,8 @@ export function createSourceRegistry(options: ResearchSourcesOptions) {
     if (kind === 'npm') return npm;
     if (kind === 'graph') return graph;
     const api = apis.get(key.slice('api:'.length));
-    if (!api) throw new Error(`research: no API source for ${key}`);
+    // Hints name APIs from config; one that is not configured is the caller's mistake, and asking again cannot help.
+    if (!api) throw new AppError('BAD_INPUT', `research: no API source named ${key.slice('api:'.length)} is configured`, { via: 'research', retryable: false });
     return api.adapter;
   }
 

@@ -1,4 +1,4 @@
-import type { BreakerState } from '../../ingest/sources/index.js';
+import type { BreakerState } from '../../src/policies/circuit-breaker.js';
 import type { SourceKind } from './types.js';
 
 /** Per source, for `research.done`: one call = one logical search or fetch, retries and rate-limit waits included. */

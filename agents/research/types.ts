@@ -2,8 +2,9 @@ import type { SourceRef } from '../../ingest/sources/index.js';
 import type { ErrorCode } from '../../src/errors.js';
 import type { Signature } from './minhash.js';
 
-/** Which adapter family a source belongs to; source weights and hint syntax are per kind. */
-export type SourceKind = 'web' | 'npm' | 'graph' | 'api';
+import type { SourceKind, SourceNode } from '../../src/evidence/types.js';
+
+export type { SourceKind, SourceNode };
 
 export interface DuplicateNote {
   url: string;
@@ -33,13 +34,6 @@ export interface EvidenceItem {
   duplicates?: DuplicateNote[];
   /** Ids of items this one contradicts (see merge.ts for what counts). */
   conflictsWith?: string[];
-}
-
-export interface SourceNode {
-  id: string;
-  kind: SourceKind;
-  name: string;
-  url: string | null;
 }
 
 /** An item while the job runs: the evidence plus what merging and ranking need and nobody else sees. */

@@ -1,6 +1,6 @@
 import type { JobContext } from '../../src/queue/job-context.js';
 import type { ResearchCheckpoint, FetchRecord } from './checkpoint.js';
-import type { EvidenceStore } from './evidence-store.js';
+import type { EvidenceStore } from '../../src/evidence/evidence-store.js';
 import type { Merger } from './merge.js';
 import { rank, type Freshness } from './rank.js';
 import type { Candidate, EvidenceItem, FetchTask } from './types.js';

@@ -2,9 +2,9 @@ import { createLocalHashEmbedder } from './local-hash.js';
 import { createOpenAICompatibleEmbedder } from './openai-compatible.js';
 import { createPooledLocalHashEmbedder } from './pooled-local-hash.js';
 import type { CpuPool } from '../../src/cpu/cpu-pool.js';
-import type { Embedder } from './types.js';
+import type { Embedder } from '../../src/embeddings/types.js';
 
-export type { EmbedOptions, Embedder } from './types.js';
+export type { EmbedOptions, Embedder } from '../../src/embeddings/types.js';
 export {
   createLocalHashEmbedder,
   localHashVector,

@@ -1,13 +1,14 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { createFeatureTable } from './feature-table.js';
-import type { EmbedOptions, Embedder } from './types.js';
+import { AppError } from '../../src/errors.js';
+import { LOCAL_HASH_VERSION, type EmbedOptions, type Embedder } from '../../src/embeddings/types.js';
 
 export interface LocalHashEmbedderOptions {
   /** Default 1024, the size of BGE-M3 vectors, so both fit the same vector column. */
   dimensions?: number;
 }
 
-export const LOCAL_HASH_VERSION = 'local-hash-v1';
+export { LOCAL_HASH_VERSION };
 
 /**
  * The embedder used when no embedding endpoint is configured: deterministic feature hashing, no model, no
@@ -16,7 +17,9 @@ export const LOCAL_HASH_VERSION = 'local-hash-v1';
  */
 export function createLocalHashEmbedder(options: LocalHashEmbedderOptions = {}): Embedder {
   const dimensions = options.dimensions ?? 1024;
-  if (!Number.isInteger(dimensions) || dimensions < 1) throw new RangeError(`dimensions must be a positive integer`);
+  if (!Number.isInteger(dimensions) || dimensions < 1) {
+    throw new AppError('BAD_INPUT', `embedder dimensions must be a positive integer, got ${dimensions}`, { via: 'embeddings' });
+  }
   return {
     id: `${LOCAL_HASH_VERSION}:${dimensions}`,
     dimensions,

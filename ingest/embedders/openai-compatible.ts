@@ -1,8 +1,10 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import pLimit from 'p-limit';
-import { AppError } from '../../src/errors.js';
+import { AppError, isAppError } from '../../src/errors.js';
+import { errorFromNetwork, errorFromStatus } from '../../src/net/http-errors.js';
+import { createDeadline } from '../../src/policies/deadline.js';
+import { withRetry } from '../../src/policies/retry.js';
 import { parseEmbeddingsResponse } from './embeddings-response.js';
-import type { EmbedOptions, Embedder } from './types.js';
+import type { EmbedOptions, Embedder } from '../../src/embeddings/types.js';
 
 export interface OpenAICompatibleEmbedderOptions {
   /** Up to and including the API version, e.g. `http://127.0.0.1:8080/v1`; `/embeddings` is appended. */
@@ -43,21 +45,16 @@ export interface OpenAICompatibleEmbedder extends Embedder {
   stats(): EmbedderStats;
 }
 
-interface Attempt {
-  message: string;
-  status?: number;
-  retryAfterMs?: number;
-  timedOut?: boolean;
-}
-
 const VIA = 'embeddings';
 
 /**
  * Embeddings from any OpenAI-compatible `POST /embeddings` endpoint (OpenAI, vLLM, TEI, Ollama, LiteLLM…),
- * over plain fetch so status codes and `Retry-After` are in our hands. Every failure is an AppError:
- * the endpoint down, slow or rate-limited after all retries → UPSTREAM_UNAVAILABLE or TIMEOUT, retryable;
- * the endpoint answering something unusable (4xx, wrong dimensions, malformed body) → UPSTREAM_UNAVAILABLE,
- * not retryable, because asking again gets the same answer. An abort rejects with the signal's reason.
+ * over plain fetch so status codes and `Retry-After` are in our hands. Every failure is an AppError from the
+ * same HTTP mapping and retry helper the research sources use (`src/net/http-errors.ts`, `src/policies/retry.ts`):
+ * the endpoint down, slow or rate-limited after all retries → UPSTREAM_UNAVAILABLE, TIMEOUT or RATE_LIMITED,
+ * retryable; a refusal (401/403 → FORBIDDEN, 400/422 → BAD_INPUT, …) or an unusable answer (wrong dimensions,
+ * malformed body → UPSTREAM_UNAVAILABLE) is not retried, because asking again gets the same answer. An abort
+ * rejects with the signal's reason.
  */
 export function createOpenAICompatibleEmbedder(options: OpenAICompatibleEmbedderOptions): OpenAICompatibleEmbedder {
   const model = options.model ?? 'bge-m3';
@@ -74,52 +71,44 @@ export function createOpenAICompatibleEmbedder(options: OpenAICompatibleEmbedder
   if (options.apiKey) headers.authorization = `Bearer ${options.apiKey}`;
   const stats: EmbedderStats = { calls: 0, retries: 0, texts: 0, failures: 0 };
 
-  const requestOnce = async (texts: string[], signal: AbortSignal): Promise<number[][] | Attempt> => {
+  /** One HTTP request; every failure leaves as an AppError from the shared HTTP mapping (src/net/http-errors.ts). */
+  const requestOnce = async (texts: string[], signal: AbortSignal): Promise<number[][]> => {
+    signal.throwIfAborted();
     const body = { model, input: texts, encoding_format: 'float', ...(options.requestDimensions ? { dimensions } : {}) };
     stats.calls += 1;
+    const deadline = createDeadline(signal, timeoutMs, 'embedding request', VIA);
     let response: Response;
     let text: string;
     try {
-      response = await fetchImpl(url, {
-        method: 'POST',
-        headers,
-        body: JSON.stringify(body),
-        signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]),
-      });
+      response = await fetchImpl(url, { method: 'POST', headers, body: JSON.stringify(body), signal: deadline.signal });
       text = await response.text();
     } catch (error) {
-      if (signal.aborted) throw signal.reason;
-      const timedOut = (error as Error | undefined)?.name === 'TimeoutError';
-      return { message: timedOut ? `no answer within ${timeoutMs} ms` : describeNetworkError(error), timedOut };
+      const translated = deadline.translate(error);
+      throw translated === error ? errorFromNetwork(error, { url, via: VIA }) : translated;
     }
     if (response.ok) return parseEmbeddingsResponse(text, texts.length, dimensions, model);
-    const status = response.status;
-    const message = `HTTP ${status}${text ? `: ${text.slice(0, 200)}` : ''}`;
-    if (status === 429 || status === 408 || status >= 500) {
-      const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
-      return retryAfterMs === undefined ? { message, status } : { message, status, retryAfterMs };
-    }
-    throw new AppError('UPSTREAM_UNAVAILABLE', `embedding endpoint refused the request (${message})`, {
-      via: VIA,
-      retryable: false,
-      details: { status },
-    });
+    throw errorFromStatus(response.status, { url, via: VIA, retryAfter: response.headers.get('retry-after'), body: text });
   };
 
+  /** The shared retry helper: backoff with full jitter, Retry-After honored, only retryable errors retried. */
   const requestBatch = async (texts: string[], signal: AbortSignal): Promise<number[][]> => {
-    for (let attempt = 0; ; attempt += 1) {
-      signal.throwIfAborted();
-      const outcome = await requestOnce(texts, signal);
-      if (Array.isArray(outcome)) return outcome;
-      if (attempt >= maxRetries) throw exhausted(outcome, attempt + 1);
-      stats.retries += 1;
-      const backoff = Math.random() * Math.min(retryMaxMs, retryBaseMs * 2 ** attempt);
-      const wait = outcome.retryAfterMs === undefined ? backoff : Math.min(retryMaxMs, outcome.retryAfterMs);
-      try {
-        await sleep(wait, undefined, { signal });
-      } catch {
-        throw signal.reason;
-      }
+    let tries = 0;
+    try {
+      return await withRetry(
+        () => {
+          tries += 1;
+          return requestOnce(texts, signal);
+        },
+        {
+          maxAttempts: maxRetries + 1,
+          baseDelayMs: retryBaseMs,
+          maxDelayMs: retryMaxMs,
+          signal,
+          onRetry: () => void (stats.retries += 1),
+        },
+      );
+    } catch (error) {
+      throw signal.aborted ? signal.reason : exhausted(error, tries);
     }
   };
 
@@ -152,26 +141,13 @@ export function createOpenAICompatibleEmbedder(options: OpenAICompatibleEmbedder
   };
 }
 
-function exhausted(last: Attempt, tries: number): AppError {
-  const what = last.status === 429 ? 'is still rate-limiting' : last.timedOut ? 'keeps timing out' : 'is unavailable';
-  const message = `embedding endpoint ${what} after ${tries} tries (${last.message})`;
-  return new AppError(last.timedOut ? 'TIMEOUT' : 'UPSTREAM_UNAVAILABLE', message, {
+/** After several tries, say so: the caller sees one error naming the endpoint, the count and the last answer. */
+function exhausted(error: unknown, tries: number): unknown {
+  if (!isAppError(error) || !error.retryable || tries < 2) return error;
+  return new AppError(error.code, `embedding endpoint is still failing after ${tries} tries (${error.message})`, {
     via: VIA,
     retryable: true,
-    details: { tries, ...(last.status === undefined ? {} : { status: last.status }) },
+    details: { ...error.details, tries },
+    cause: error,
   });
-}
-
-/** `Retry-After` in seconds or as an HTTP date; undefined when absent or unreadable. */
-export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
-  if (value === null || value.trim() === '') return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-
-function describeNetworkError(error: unknown): string {
-  const cause = (error as { cause?: { code?: string; message?: string } } | undefined)?.cause;
-  return cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
 }

@@ -1,7 +1,7 @@
 import { cpuTask, type CpuPool } from '../../src/cpu/cpu-pool.js';
 import { createLocalHashEmbedder } from './local-hash.js';
 import type { embedLocalHash } from './local-hash-task.js';
-import type { EmbedOptions, Embedder } from './types.js';
+import type { EmbedOptions, Embedder } from '../../src/embeddings/types.js';
 
 const EMBED = cpuTask<Parameters<typeof embedLocalHash>[0], ReturnType<typeof embedLocalHash>>(new URL('./local-hash-task.ts', import.meta.url).href, 'embedLocalHash');
 /** Texts per thread task: big enough that the hand-over costs little, small enough to spread over the threads. */

@@ -1,6 +1,6 @@
 import { AppError } from '../../src/errors.js';
 import { canonicalizeUrl } from './canonical-url.js';
-import { errorFromStatus } from './http-errors.js';
+import { errorFromStatus } from '../../src/net/http-errors.js';
 import { selectItems, selectString } from './json-path.js';
 import type { Resolver } from './safe-dispatcher.js';
 import { createSafeHttpClient } from './safe-http.js';

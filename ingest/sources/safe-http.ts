@@ -1,7 +1,7 @@
 import { request, type Dispatcher } from 'undici';
 import { AppError, isAppError } from '../../src/errors.js';
-import { errorFromNetwork } from './http-errors.js';
-import { createDeadline } from './policies/deadline.js';
+import { errorFromNetwork } from '../../src/net/http-errors.js';
+import { createDeadline } from '../../src/policies/deadline.js';
 import { createSafeDispatcher, type Resolver } from './safe-dispatcher.js';
 import type { RateLimiter } from './types.js';
 import { assertUrlAllowed, parseAllowList, type AllowList } from './url-safety.js';

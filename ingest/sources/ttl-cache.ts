@@ -1,4 +1,4 @@
-import type { RedisLike } from './policies/lua-script.js';
+import type { RedisLike } from '../../src/policies/lua-scripts.js';
 
 /** A small async key/value cache with per-entry TTL: robots.txt rules and conditional-GET validators. */
 export interface TtlCache<T> {

@@ -1,26 +1,13 @@
 /**
  * The contract between the research agent and every source adapter (web pages, HTTP/JSON APIs, npm, …).
  * Adapters are small: they turn a query into references and a reference into a document. Cross-cutting
- * policies (rate limits, retries, circuit breaking, concurrency, timeouts) live in `policies/` and wrap them.
+ * policies (rate limits, retries, circuit breaking, timeouts: `src/policies/`) wrap them (`with-policies.ts`).
  */
+import type { PolicyEvent, PolicyLogger, RateLimiter } from '../../src/policies/types.js';
 
-/** Takes one token of a source's shared budget, waiting as long as needed (or until `signal` aborts). */
-export interface RateLimiter {
-  acquire(signal?: AbortSignal): Promise<void>;
-}
-
-export interface SourceLogger {
-  debug(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-}
-
-export type SourceEventType = 'source.breaker-open' | 'source.breaker-closed' | 'source.retry';
-
-export interface SourceEvent {
-  type: SourceEventType;
-  source: string;
-  data: Record<string, unknown>;
-}
+export type { RateLimiter };
+export type SourceLogger = PolicyLogger;
+export type SourceEvent = PolicyEvent;
 
 export interface SourceContext {
   /** Cancellation from the job (cooperative cancel, lease loss). An abort is never retried. */

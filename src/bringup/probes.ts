@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import type { Driver } from 'neo4j-driver';
 import type { SqlClient } from '../db/sql-client.js';
+import { AppError } from '../errors.js';
 
 /** What /readyz and the bring-up report say about one dependency. */
 export interface ProbeResult {
@@ -34,7 +35,7 @@ export function probeRedis(redis: Redis): Promise<ProbeResult> {
 /** Probes a Redis URL with a short-lived connection that gives up fast instead of retrying forever. */
 export async function probeRedisUrl(url: string, timeoutMs = 1500): Promise<ProbeResult> {
   const redis = new Redis(url, { lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  redis.on('error', () => {});
+  redis.on('error', () => {}); // the failed command below carries the same error into the probe's result
   try {
     await redis.connect();
     return await probeRedis(redis);
@@ -61,7 +62,9 @@ export function probePostgres(sql: SqlClient): Promise<ProbeResult> {
               (SELECT extversion FROM pg_extension WHERE extname = 'vector') AS vector`,
     );
     const row = rows[0];
-    if (!row?.vector) throw new Error('the vector extension is not installed in this database; run `npm run migrate`');
+    if (!row?.vector) {
+      throw new AppError('UPSTREAM_UNAVAILABLE', 'the vector extension is not installed in this database; run `npm run migrate`', { via: 'postgres', retryable: false });
+    }
     return { version: `pgvector ${row.vector}`, detail: `${sql.kind} ${row.server}` };
   });
 }

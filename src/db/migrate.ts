@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { AppError } from '../errors.js';
 import type { SqlClient } from './sql-client.js';
 
 export interface MigrationReport {
@@ -28,7 +29,7 @@ export async function migrateSql(sql: SqlClient, dir: string): Promise<Migration
       const previous = rows[0]?.checksum;
       if (previous === checksum) return 'already' as const;
       if (previous) {
-        throw new Error(`migration ${file} changed after it was applied; add a new migration file instead of editing it`);
+        throw new AppError('INTERNAL', `migration ${file} changed after it was applied; add a new migration file instead of editing it`, { via: 'postgres', retryable: false });
       }
       await tx.exec(text);
       await tx.query('INSERT INTO cogo_migrations (name, checksum) VALUES ($1, $2)', [file, checksum]);

@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
+import { withPgErrors } from './pg-errors.js';
 import type { SqlClient } from './sql-client.js';
 
 /**
@@ -10,18 +11,21 @@ import type { SqlClient } from './sql-client.js';
 export async function createPgliteClient(dataDir: string | undefined): Promise<SqlClient> {
   if (dataDir) await mkdir(dataDir, { recursive: true });
   const db = await PGlite.create({ ...(dataDir ? { dataDir } : {}), extensions: { vector } });
-  const query: SqlClient['query'] = async (text, params) => ({ rows: (await db.query(text, params)).rows as never[] });
-  const exec: SqlClient['exec'] = async (text) => void (await db.exec(text));
+  // Mapped like pg's (same SQLSTATE codes): callers cannot tell which client they hold, errors included.
+  const query: SqlClient['query'] = (text, params) => withPgErrors(async () => ({ rows: (await db.query(text, params)).rows as never[] }));
+  const exec: SqlClient['exec'] = (text) => withPgErrors(async () => void (await db.exec(text)));
   return {
     kind: 'pglite',
     query,
     exec,
     transaction: (work) =>
-      db.transaction((tx) =>
-        work({
-          query: async (text, params) => ({ rows: (await tx.query(text, params)).rows as never[] }),
-          exec: async (text) => void (await tx.exec(text)),
-        }),
+      withPgErrors(() =>
+        db.transaction((tx) =>
+          work({
+            query: async (text, params) => ({ rows: (await tx.query(text, params)).rows as never[] }),
+            exec: async (text) => void (await tx.exec(text)),
+          }),
+        ),
       ),
     close: () => db.close(),
   };

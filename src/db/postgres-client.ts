@@ -1,18 +1,12 @@
 import pg from 'pg';
-import { AppError } from '../errors.js';
+import { withPgErrors } from './pg-errors.js';
 import type { SqlClient } from './sql-client.js';
 
 export function createPostgresClient(url: string, options: { max?: number } = {}): SqlClient {
   const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10 });
   // An idle client that loses its server must not crash the process; the next query reports the failure.
   pool.on('error', () => {});
-  const wrap = async <T>(work: () => Promise<T>): Promise<T> => {
-    try {
-      return await work();
-    } catch (error) {
-      throw mapPgError(error);
-    }
-  };
+  const wrap = withPgErrors;
   return {
     kind: 'postgres',
     query: (text, params) => wrap(async () => ({ rows: (await pool.query(text, params)).rows })),
@@ -29,6 +23,7 @@ export function createPostgresClient(url: string, options: { max?: number } = {}
           await conn.query('COMMIT');
           return result;
         } catch (error) {
+          // A failed ROLLBACK means the connection broke; the server rolls back itself, and `error` is what matters.
           await conn.query('ROLLBACK').catch(() => {});
           throw error;
         } finally {
@@ -37,22 +32,4 @@ export function createPostgresClient(url: string, options: { max?: number } = {}
       }),
     close: () => pool.end(),
   };
-}
-
-const CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ENOTFOUND', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P03']);
-
-/** The one place where Postgres failures become COGO errors. */
-export function mapPgError(error: unknown): AppError | unknown {
-  if (error instanceof AppError) return error;
-  const code = (error as { code?: string }).code;
-  if (code && CONNECTION_ERRORS.has(code)) {
-    return new AppError('UPSTREAM_UNAVAILABLE', `Postgres is unavailable (${code}); check DATABASE_URL and that the server runs`, {
-      via: 'postgres',
-      cause: error,
-    });
-  }
-  if (code === '22P02' || code === '23514' || code === '22001') {
-    return new AppError('BAD_INPUT', (error as Error).message, { via: 'postgres', cause: error });
-  }
-  return error;
 }

@@ -75,6 +75,7 @@ export function createEventBus(options: EventBusOptions): EventBus {
 
   async function assertCursorUsable(stream: StreamName, after: string) {
     if (!isCursor(after)) throw new AppError('BAD_INPUT', `"${after.slice(0, 40)}" is not an event id (expected <ms>-<n>)`, { via: 'events' });
+    // XINFO fails on a stream that does not exist (yet): nothing trimmed, so any cursor is usable.
     const info = (await redis.call('XINFO', 'STREAM', keyOf(stream)).catch(() => null)) as unknown[] | null;
     if (!info) return;
     const fields = new Map<string, unknown>();
@@ -109,6 +110,7 @@ export function createEventBus(options: EventBusOptions): EventBus {
     const entry = listening.get(channel);
     if (entry && --entry.count > 0) return;
     listening.delete(channel);
+    // Fails only when the subscriber connection is gone, and a dead connection is subscribed to nothing.
     await subscriber.unsubscribe(channel).catch(() => {});
   }
 

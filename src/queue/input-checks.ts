@@ -1,4 +1,4 @@
-import { resolveIndexRoot } from '../../ingest/index-root.js';
+import { resolveIndexRoot } from '../fs/allowed-roots.js';
 import type { Config } from '../config/index.js';
 import type { JobInput } from './job-inputs.js';
 import type { EnqueueType } from './job-types.js';

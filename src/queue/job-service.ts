@@ -5,6 +5,7 @@ import type { EventBus } from '../events/event-bus.js';
 import { audited, type AuditLog } from '../audit/audit-log.js';
 import { AppError } from '../errors.js';
 import type { JobLineage, JobNode } from '../graph/job-lineage.js';
+import { withRedisErrors } from '../redis/redis-errors.js';
 import { systemClock, type Clock } from '../redis/shared-clock.js';
 import { createIdempotencyStore, payloadHash } from './idempotency.js';
 import type { InputCheck } from './input-checks.js';
@@ -118,6 +119,8 @@ export function createJobService(deps: JobServiceDeps) {
       const wire = { code: 'UPSTREAM_UNAVAILABLE', message: 'the job could not be queued', retryable: true };
       if (graph.status === 'fulfilled') {
         const now = clock.date();
+        // Best effort: the caller gets BullMQ's error below either way; a record left `queued` is listed as such and
+        // can be retried (there is no logger in the job service, and this error would only repeat Neo4j's outage).
         await lineage.update(jobId, { status: 'failed', errorJson: JSON.stringify(wire), finishedAt: now.toISOString(), updatedAtMs: now.getTime() }).catch(() => {});
       }
       throw queue.reason;
@@ -201,6 +204,7 @@ export function createJobService(deps: JobServiceDeps) {
     if (job && (state === 'failed' || state === 'completed')) {
       await job.retry(state, { resetAttemptsMade: true, resetAttemptsStarted: true });
     } else {
+      // BullMQ may have dropped its copy already (retention); a removal that really failed makes add() below fail.
       if (job) await job.remove().catch(() => {});
       const data: JobData = {
         // BullMQ's copy, where there is one, holds the real input; the graph's is redacted.
@@ -229,17 +233,18 @@ export function createJobService(deps: JobServiceDeps) {
   }
 
   const who = (principal: Principal) => ({ tenant: principal.tenant, principal: principal.id });
+  // Neo4j and Postgres map their own failures; Redis (idempotency keys, BullMQ, events) is mapped here, once.
   return {
     enqueue: (request: EnqueueRequest) =>
-      audited(deps.audit, { ...who(request.principal), action: `enqueue.${request.type}`, target: null, traceId: request.traceId }, () => enqueue(request), (r) => ({
+      audited(deps.audit, { ...who(request.principal), action: `enqueue.${request.type}`, target: null, traceId: request.traceId }, () => withRedisErrors(() => enqueue(request)), (r) => ({
         target: r.jobId,
         details: { created: r.created, idempotencyKey: request.idempotencyKey ?? null, parentJobId: request.parentJobId ?? null },
       })),
-    get,
+    get: (id: string, principal: Principal) => withRedisErrors(() => get(id, principal)),
     cancel: (id: string, principal: Principal) =>
-      audited(deps.audit, { ...who(principal), action: 'cancel', target: id, traceId: null }, () => cancel(id, principal), (v) => ({ details: { status: v.status } })),
+      audited(deps.audit, { ...who(principal), action: 'cancel', target: id, traceId: null }, () => withRedisErrors(() => cancel(id, principal)), (v) => ({ details: { status: v.status } })),
     retry: (id: string, principal: Principal, onlyDead = false) =>
-      audited(deps.audit, { ...who(principal), action: onlyDead ? 'requeue' : 'retry', target: id, traceId: null }, () => retry(id, principal, onlyDead), (v) => ({
+      audited(deps.audit, { ...who(principal), action: onlyDead ? 'requeue' : 'retry', target: id, traceId: null }, () => withRedisErrors(() => retry(id, principal, onlyDead)), (v) => ({
         details: { status: v.status },
       })),
     keyPrefix,

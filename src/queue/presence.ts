@@ -26,6 +26,8 @@ export function startPresence(options: { redis: Redis; keyPrefix: string; events
     // A heartbeat event every few beats is enough for a live view; the key itself is checked every 2 s.
     if (beats++ % 5 === 0) await events.publish({ kind: 'agents' }, { type: beats === 1 ? 'agent.up' : 'agent.heartbeat', data: { ...view } });
   };
+  // A missed beat is tried again 2 s later; the key lives 10 s, so only a Redis outage hides the worker, and that
+  // outage is /readyz's to report (and fails every job write loudly).
   const timer = setInterval(() => void beat().catch(() => {}), HEARTBEAT_MS);
   timer.unref();
   const ready = beat();
@@ -34,6 +36,7 @@ export function startPresence(options: { redis: Redis; keyPrefix: string; events
     async stop() {
       clearInterval(timer);
       await redis.multi().del(`${keyPrefix}:agent:${workerId}`).srem(`${keyPrefix}:agents`, workerId).exec();
+      // The key is already gone (listAgents no longer shows the worker); the event is a courtesy to live views.
       await events.publish({ kind: 'agents' }, { type: 'agent.down', data: { id: workerId } }).catch(() => {});
     },
   };

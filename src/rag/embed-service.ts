@@ -1,4 +1,4 @@
-import type { Embedder } from '../../ingest/embedders/index.js';
+import type { Embedder } from '../embeddings/types.js';
 import { AppError } from '../errors.js';
 import { describeEmbedder } from './embedder-info.js';
 import type { EmbedEvent, EmbedResult } from './types.js';

@@ -1,4 +1,4 @@
-import { LOCAL_HASH_VERSION, type Embedder } from '../../ingest/embedders/index.js';
+import { LOCAL_HASH_VERSION, type Embedder } from '../embeddings/types.js';
 
 export interface EmbedderInfo {
   id: string;

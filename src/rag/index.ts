@@ -1,5 +1,5 @@
 import type { Driver } from 'neo4j-driver';
-import type { Embedder } from '../../ingest/embedders/index.js';
+import type { Embedder } from '../embeddings/types.js';
 import type { VectorStore } from '../vectors/index.js';
 import { describeEmbedder, type EmbedderInfo } from './embedder-info.js';
 import { createEmbedService, type EmbedService } from './embed-service.js';

@@ -1,6 +1,6 @@
 import { realpath } from 'node:fs/promises';
 import path from 'node:path';
-import type { Embedder } from '../../ingest/embedders/index.js';
+import type { Embedder } from '../embeddings/types.js';
 import { AppError } from '../errors.js';
 import type { SearchScope, StoredChunk, VectorStore } from '../vectors/index.js';
 import { describeEmbedder } from './embedder-info.js';
@@ -98,6 +98,8 @@ export function createRetriever(deps: RetrieverDeps): Retriever {
         retrieved.expand ? deps.expand(retrieved.scope.tenant, [item.chunkId]).then((m) => m.get(item.chunkId)) : Promise.resolve(undefined),
       );
       // Started together, sent in rank order: the first item goes out as soon as its own expansion is done.
+      // Each is awaited below in rank order, where its failure is thrown; this only keeps the ones after a failed
+      // one (never awaited, the stream has ended) from becoming unhandled rejections.
       expansions.forEach((p) => p.catch(() => {}));
       let seq = 0;
       for (const [index, item] of retrieved.items.entries()) {

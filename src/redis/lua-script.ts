@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Cluster, Redis } from 'ioredis';
+import { AppError } from '../errors.js';
+import { mapRedisError } from './redis-errors.js';
 
 export type RedisLike = Redis | Cluster;
 
@@ -17,12 +19,14 @@ export function luaScript(name: string, source: string, numKeys: number): LuaScr
   return {
     name,
     async run(redis, keys, args) {
-      if (keys.length !== numKeys) throw new Error(`lua script ${name} takes ${numKeys} keys, got ${keys.length}`);
+      if (keys.length !== numKeys) {
+        throw new AppError('INTERNAL', `lua script ${name} takes ${numKeys} keys, got ${keys.length}`, { via: 'redis', retryable: false });
+      }
       try {
         return await redis.evalsha(sha, numKeys, ...keys, ...args);
       } catch (error) {
-        if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
-        return redis.eval(source, numKeys, ...keys, ...args);
+        if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw mapRedisError(error);
+        return redis.eval(source, numKeys, ...keys, ...args).catch((evalError: unknown) => Promise.reject(mapRedisError(evalError)));
       }
     },
   };

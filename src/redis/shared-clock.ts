@@ -39,7 +39,11 @@ export function createSharedClock(redis: Redis, options: { refreshMs?: number; l
     offset = Math.abs(measured) < IN_STEP_MS ? 0 : measured;
   }
   const ready = measure();
+  // `ready` is the caller's to await (createRuntime does, bounded); this only keeps a caller that does not from
+  // crashing the process with an unhandled rejection.
   ready.catch(() => {});
+  // A failed re-measurement keeps the last offset, which is off only by the drift since (ms per hour); Redis being
+  // unreachable is /readyz's to report, and every other Redis user fails loudly meanwhile.
   const timer = setInterval(() => void measure().catch(() => {}), options.refreshMs ?? 60_000);
   timer.unref();
   const now = () => localNow() + offset;

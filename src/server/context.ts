@@ -1,4 +1,4 @@
-import type { EvidenceStore } from '../../agents/research/evidence-store.js';
+import type { EvidenceReader } from '../evidence/evidence-reader.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { JobQueries } from '../queue/job-queries.js';
 import type { JobService, Principal } from '../queue/job-service.js';
@@ -16,7 +16,7 @@ export interface Services {
   events: EventBus;
   metrics: Metrics;
   /** Research evidence reads (the `evidence` query). */
-  evidence: Pick<EvidenceStore, 'list' | 'listClaims'>;
+  evidence: EvidenceReader;
   /** Hybrid retrieval, its streaming form and embeddings (schema/rag.graphql). */
   rag: RagService;
 }

@@ -8,13 +8,14 @@ import { createHandler as createSseHandler } from 'graphql-sse/lib/use/fastify';
 import { useServer as useWsServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Config } from '../config/index.js';
+import { AppError } from '../errors.js';
 import type { Logger } from '../observability/logger.js';
 import type { RequestContext, Services } from './context.js';
 import { registerBrowserRedirects } from './browser-redirects.js';
 import { registerGraphiql } from './graphiql-route.js';
-import { formatExecutionResult, formatGraphQLError } from './graphql-errors.js';
+import { formatExecutionResult, formatGraphQLError, graphqlErrorLogging } from './graphql-errors.js';
 import { queryLimitRules, validateWithLimits } from './query-limits.js';
-import { restErrorHandler } from './rest-errors.js';
+import { restErrorBody, restErrorHandler } from './rest-errors.js';
 import { refuseSubscriptionsOverHttp } from './subscriptions-over-http.js';
 
 /** Until auth lands (DESIGN §7), every caller acts as this principal of the default tenant. */
@@ -53,7 +54,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   });
   app.setErrorHandler(restErrorHandler(logger, config.exposeInternalErrors));
   app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send({ ok: false, error: `no route ${request.method} ${request.url}`, code: 'NOT_FOUND', via: 'http' }),
+    reply.status(404).send(restErrorBody(new AppError('NOT_FOUND', `no route ${request.method} ${request.url}`, { via: 'http' }), config.exposeInternalErrors)),
   );
   const contextFor = (headers: FastifyRequest['headers']): RequestContext => ({ services, traceId: traceIdFrom(headers), principal: ANONYMOUS });
 
@@ -70,7 +71,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     schema,
     introspection: true,
     // The default landing page loads from a CDN; GraphiQL is served locally at /graphiql instead.
-    plugins: [fastifyApolloDrainPlugin(app), ApolloServerPluginLandingPageDisabled(), refuseSubscriptionsOverHttp],
+    plugins: [fastifyApolloDrainPlugin(app), ApolloServerPluginLandingPageDisabled(), refuseSubscriptionsOverHttp, graphqlErrorLogging<RequestContext>(logger)],
     validationRules: [...queryLimitRules],
     formatError: formatGraphQLError(config.exposeInternalErrors),
     includeStacktraceInErrorResponses: false,
@@ -79,12 +80,12 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   await apollo.start();
   await app.register(fastifyApollo(apollo), { context: async (request) => contextFor(request.headers) });
 
-  const formatResult = formatExecutionResult(config.exposeInternalErrors);
+  const formatSseResult = formatExecutionResult(config.exposeInternalErrors, logger, 'sse');
   const sse = createSseHandler<RequestContext>({
     schema,
     validate: validateWithLimits,
     context: (req) => contextFor(req.raw.headers),
-    onNext: (_ctx, _req, result) => formatResult(result),
+    onNext: (ctx, _req, result) => formatSseResult(result, ctx.traceId),
   });
   app.all('/graphql/stream', (request, reply) => sse(request, reply));
 
@@ -92,14 +93,16 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   registerBrowserRedirects(app);
   for (const register of options.routes ?? []) await register(app);
 
+  const formatWsResult = formatExecutionResult(config.exposeInternalErrors, logger, 'ws');
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.http.maxPayloadBytes });
   const wsServer = useWsServer<Record<string, unknown>, { context?: RequestContext }>(
     {
       schema,
       validate: validateWithLimits,
       context: (ctx) => contextFor(ctx.extra.request.headers),
-      onNext: (_ctx, _id, _payload, _args, result) => formatResult(result) as never,
-      onError: (_ctx, _id, _payload, errors) => formatResult({ errors }).errors as never,
+      onNext: (_ctx, _id, _payload, args, result) => formatWsResult(result, (args.contextValue as RequestContext | undefined)?.traceId) as never,
+      // Errors before execution (validation, parse) are the caller's: BAD_INPUT, nothing to log.
+      onError: (_ctx, _id, _payload, errors) => formatWsResult({ errors }, undefined).errors as never,
     },
     wss,
   );

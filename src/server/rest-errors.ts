@@ -7,14 +7,19 @@ export function restErrorHandler(logger: Logger, exposeInternal: boolean) {
   return (error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) => {
     const appError = fromFastify(error);
     if (appError.code === 'INTERNAL') logger.error({ err: error, url: request.url }, 'request failed');
-    void reply.status(appError.httpStatus).send({
-      ok: false,
-      error: publicMessage(appError, exposeInternal),
-      code: appError.code,
-      via: appError.via,
-      retryable: appError.retryable,
-      ...(appError.details ? { details: appError.details } : {}),
-    });
+    void reply.status(appError.httpStatus).send(restErrorBody(appError, exposeInternal));
+  };
+}
+
+/** The REST error body `{ok:false, error, code, via, retryable, details?}`: every REST and SSE error is built here. */
+export function restErrorBody(appError: AppError, exposeInternal: boolean) {
+  return {
+    ok: false as const,
+    error: publicMessage(appError, exposeInternal),
+    code: appError.code,
+    via: appError.via,
+    retryable: appError.retryable,
+    ...(appError.details ? { details: appError.details } : {}),
   };
 }
 

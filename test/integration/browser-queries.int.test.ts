@@ -1,11 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { randomUUID } from 'node:crypto';
 import neo4j from 'neo4j-driver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGraphDriver } from '../../src/graph/driver.js';
 import { migrateGraph } from '../../src/graph/migrate.js';
 import { PROJECT_ROOT } from '../../src/paths.js';
+import { deleteTenantGraph, testTenant } from './support/graph-cleanup.js';
 import { testConfig } from './support/services.js';
 
 const DIR = path.join(PROJECT_ROOT, 'cypher/browser');
@@ -21,7 +21,7 @@ function savedQuery(file: string): { declared: string[]; statement: string } {
 describe('saved Neo4j Browser queries (cypher/browser)', () => {
   const config = testConfig();
   const driver = createGraphDriver(config.neo4j);
-  const tenant = `browser-${randomUUID().slice(0, 8)}`;
+  const tenant = testTenant('browser-queries');
   const id = (name: string) => `${tenant}-${name}`;
   const run = async (file: string, params: Record<string, unknown>) => {
     const { declared, statement } = savedQuery(file);
@@ -55,7 +55,7 @@ describe('saved Neo4j Browser queries (cypher/browser)', () => {
     );
   });
   afterAll(async () => {
-    await driver.executeQuery('MATCH (n) WHERE n.tenant = $t DETACH DELETE n', { t: tenant }, { database: config.neo4j.database });
+    await deleteTenantGraph(driver, config.neo4j.database, tenant);
     await driver.close();
   });
 

@@ -3,12 +3,11 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createIndexGraphWriter, createIndexingProcessor } from '../../agents/indexing/index.js';
+import { createIndexingProcessor } from '../../agents/indexing/index.js';
 import { createLocalHashEmbedder, createOpenAICompatibleEmbedder, type Embedder } from '../../ingest/embedders/index.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { newJobId } from '../../src/queue/job-types.js';
 import { startWorkerHost, type WorkerHost } from '../../src/queue/worker-host.js';
-import { createIndexStateStore } from '../../src/vectors/index.js';
 import { startEmbeddingsServer, type EmbeddingsServer } from '../support/embeddings-server.js';
 import { createScratchDatabase, removeGraphOf, terminalEvent } from '../support/indexing-fixtures.js';
 import { startPlatform, waitUntil, type Platform } from './support/platform.js';
@@ -59,8 +58,9 @@ describe('indexing agent: bad input gets a clear error and changes nothing', () 
       lineage: runtime.lineage, logger: createLogger({ level: 'silent' }),
       processors: {
         indexing: createIndexingProcessor({
-          allowedRoots: runtime.config.indexing.allowedRoots, embedder, vectors: runtime.vectors, state: createIndexStateStore(runtime.sql),
-          graph: createIndexGraphWriter(runtime.driver, runtime.config.neo4j.database), redis: runtime.redis, keyPrefix: runtime.keyPrefix, cpu: runtime.cpu,
+          // The runtime's own indexing dependencies with another embedder: the store, graph and Redis are the real ones.
+          ...runtime.agents.indexing,
+          embedder,
         }) as never,
       },
     });

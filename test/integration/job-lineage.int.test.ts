@@ -3,12 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGraphDriver } from '../../src/graph/driver.js';
 import { createJobLineage, type JobFacts, type JobLineage } from '../../src/graph/job-lineage.js';
 import { migrateGraph } from '../../src/graph/migrate.js';
+import { deleteTenantGraph, testTenant } from './support/graph-cleanup.js';
 import { testConfig } from './support/services.js';
 
 describe('job lineage in Neo4j', () => {
   const config = testConfig();
   const driver = createGraphDriver(config.neo4j);
-  const tenant = `lineage-${randomUUID().slice(0, 8)}`;
+  const tenant = testTenant('lineage');
   let lineage: JobLineage;
   const factsOf = (id: string, parentJobId: string | null = null): JobFacts => ({
     id, type: 'execute', tenant, traceId: 'f'.repeat(32), idempotencyKey: null, parentJobId, principal: 'test',
@@ -20,7 +21,7 @@ describe('job lineage in Neo4j', () => {
     lineage = createJobLineage(driver, config.neo4j.database);
   });
   afterAll(async () => {
-    await driver.executeQuery('MATCH (j:Job {tenant: $tenant}) DETACH DELETE j', { tenant }, { database: config.neo4j.database });
+    await deleteTenantGraph(driver, config.neo4j.database, tenant);
     await driver.close();
   });
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mapPgError } from '../../src/db/postgres-client.js';
+import { mapPgError } from '../../src/db/pg-errors.js';
 import { createThreadedPgliteClient } from '../../src/db/pglite-threaded-client.js';
 import type { SqlClient } from '../../src/db/sql-client.js';
 import { AppError } from '../../src/errors.js';

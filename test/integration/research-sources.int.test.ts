@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGraphSource } from '../../ingest/sources/graph.js';
+import { createGraphSource } from '../../agents/research/graph-source.js';
 import { unlimitedRateLimiter, type SourceContext } from '../../ingest/sources/types.js';
 import type { BusEvent } from '../../src/events/event-types.js';
 import { FIXTURE_API_KEY, startFixtureWeb, type FixtureWeb } from '../support/fixture-web.js';

@@ -10,7 +10,7 @@ describe('the REST compatibility layer', () => {
   afterAll(() => platform?.close());
 
   const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-    fetch(`${platform.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+    fetch(`${platform.url}${path}`, { method: 'POST', headers: platform.headers(headers), body: typeof body === 'string' ? body : JSON.stringify(body) });
 
   it('POST /v1/execute/enqueue answers 202 with a jobId, and GET /v1/jobs/{id} reads it', async () => {
     const response = await post('/v1/execute/enqueue', { action: 'script', params: { steps: 1 } });

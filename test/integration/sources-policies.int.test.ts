@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRedisCircuitBreaker, type CircuitBreakerOptions } from '../../ingest/sources/policies/circuit-breaker.js';
-import { withPolicies, type SourcePolicies } from '../../ingest/sources/policies/with-policies.js';
+import { createRedisCircuitBreaker, type CircuitBreakerOptions } from '../../src/policies/circuit-breaker.js';
+import { withPolicies, type SourcePolicies } from '../../ingest/sources/with-policies.js';
 import { unlimitedRateLimiter, type SourceContext, type SourceEvent } from '../../ingest/sources/types.js';
 import { createWebSource, type WebSource } from '../../ingest/sources/web.js';
 import { startFixtureWeb, type FixtureWeb } from '../support/fixture-web.js';

@@ -3,8 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRedisRateLimiter, type RedisRateLimiter } from '../../ingest/sources/policies/rate-limiter.js';
-import { createRedisCircuitBreaker } from '../../ingest/sources/policies/circuit-breaker.js';
+import { createRedisRateLimiter, type RedisRateLimiter } from '../../src/policies/rate-limiter.js';
+import { createRedisCircuitBreaker } from '../../src/policies/circuit-breaker.js';
 import { maxInWindow } from '../support/rate-window.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';

@@ -3,7 +3,7 @@
  * takes tokens for DURATION_MS and prints the grant times (ms since epoch) as one JSON line.
  */
 import { Redis } from 'ioredis';
-import { createRedisRateLimiter } from '../../ingest/sources/policies/rate-limiter.js';
+import { createRedisRateLimiter } from '../../src/policies/rate-limiter.js';
 
 const env = (name: string) => {
   const value = process.env[name];

@@ -7,7 +7,7 @@ import {
   localHashVector,
   type OpenAICompatibleEmbedderOptions,
 } from '../../ingest/embedders/index.js';
-import { parseRetryAfter } from '../../ingest/embedders/openai-compatible.js';
+import { parseRetryAfter } from '../../src/net/http-errors.js';
 import { startEmbeddingsServer, type EmbeddingsServer, type EmbeddingsServerOptions } from '../support/embeddings-server.js';
 
 const cosine = (a: number[], b: number[]): number => a.reduce((sum, value, i) => sum + value * b[i]!, 0);
@@ -114,6 +114,7 @@ describe('OpenAI-compatible embedder', () => {
     expect(error).toBeInstanceOf(AppError);
     expect(error).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', retryable: true, via: 'embeddings' });
     expect((error as AppError).message).toContain('after 4 tries');
+    expect((error as AppError).message).toContain('HTTP 500');
     expect(server.calls()).toBe(4);
     expect(embedder.stats()).toMatchObject({ calls: 4, retries: 3, failures: 1, texts: 0 });
   });
@@ -126,13 +127,13 @@ describe('OpenAI-compatible embedder', () => {
     expect(server.calls()).toBe(1);
   });
 
-  it('sends the API key and does not retry a 401', async () => {
+  it('sends the API key and does not retry a 401, which the shared HTTP mapping calls FORBIDDEN', async () => {
     const good = await setup({ apiKey: 'sk-test' }, { apiKey: 'sk-test' });
     await expect(good.embedder.embed(['a'])).resolves.toHaveLength(1);
     await server?.close();
     const bad = await setup({ apiKey: 'sk-test' }, { apiKey: 'wrong' });
     const error = await failure(bad.embedder.embed(['a']));
-    expect(error).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', retryable: false });
+    expect(error).toMatchObject({ code: 'FORBIDDEN', retryable: false, via: 'embeddings' });
     expect((error as AppError).message).toContain('HTTP 401');
     expect(bad.server.calls()).toBe(1);
   });
@@ -175,7 +176,7 @@ describe('OpenAI-compatible embedder', () => {
   });
 });
 
-describe('parseRetryAfter', () => {
+describe('parseRetryAfter (the one the embedder and the sources share)', () => {
   it('reads seconds and HTTP dates', () => {
     expect(parseRetryAfter('2')).toBe(2000);
     expect(parseRetryAfter(new Date(10_000).toUTCString(), 4000)).toBe(6000);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../src/errors.js';
-import { abortableSleep, backoffDelay, parseRetryAfter, shouldRetry, withRetry } from '../../ingest/sources/policies/retry.js';
-import { errorFromNetwork, errorFromStatus } from '../../ingest/sources/http-errors.js';
+import { errorFromNetwork, errorFromStatus, parseRetryAfter } from '../../src/net/http-errors.js';
+import { abortableSleep, backoffDelay, shouldRetry, withRetry } from '../../src/policies/retry.js';
 
 describe('parseRetryAfter', () => {
   const now = Date.parse('Wed, 01 May 2024 10:00:00 GMT');

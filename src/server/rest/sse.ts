@@ -1,7 +1,8 @@
 import type { ServerResponse } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { publicMessage, toAppError } from '../../errors.js';
+import { toAppError } from '../../errors.js';
 import type { BusEvent } from '../../events/event-types.js';
+import { restErrorBody } from '../rest-errors.js';
 
 const KEEPALIVE_MS = 15_000;
 
@@ -44,7 +45,9 @@ export async function sendSse(request: FastifyRequest, reply: FastifyReply, even
     res.write('event: end\ndata: {}\n\n');
   } catch (error) {
     const appError = toAppError(error, 'events');
-    res.write(`event: error\ndata: ${JSON.stringify({ ok: false, error: publicMessage(appError, exposeInternal), code: appError.code, via: appError.via, retryable: appError.retryable })}\n\n`);
+    // The response is hijacked, so Fastify's error handler never sees this one: log it as that handler would.
+    if (appError.code === 'INTERNAL') request.log.error({ err: error, url: request.url }, 'event stream failed');
+    res.write(`event: error\ndata: ${JSON.stringify(restErrorBody(appError, exposeInternal))}\n\n`);
   } finally {
     clearInterval(keepalive);
     reply.raw.off('close', closed);

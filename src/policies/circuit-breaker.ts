@@ -1,6 +1,6 @@
-import { AppError, isAppError } from '../../../src/errors.js';
-import type { SourceContext } from '../types.js';
-import { loadLuaScript, sourceKey, type RedisLike } from './lua-script.js';
+import { AppError, isAppError } from '../errors.js';
+import type { PolicyObserver } from './types.js';
+import { loadLuaScript, sourceKey, type RedisLike } from './lua-scripts.js';
 
 const checkScript = loadLuaScript('breaker-check-1');
 const failureScript = loadLuaScript('breaker-failure-1');
@@ -26,7 +26,7 @@ export type BreakerState = 'closed' | 'open' | 'half-open';
 
 export interface CircuitBreaker {
   readonly key: string;
-  run<T>(call: () => Promise<T>, ctx?: Pick<SourceContext, 'onEvent' | 'logger'>): Promise<T>;
+  run<T>(call: () => Promise<T>, ctx?: PolicyObserver): Promise<T>;
   state(): Promise<BreakerState>;
   reset(): Promise<void>;
 }

@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { AppError } from '../src/errors.js';
+import { AppError } from '../errors.js';
 
 export interface ResolveIndexRootOptions {
   /**

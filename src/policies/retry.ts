@@ -1,4 +1,4 @@
-import { isAppError } from '../../../src/errors.js';
+import { isAppError } from '../errors.js';
 
 export interface RetryOptions {
   /** Total tries including the first. */
@@ -13,17 +13,6 @@ export interface RetryInfo {
   attempt: number;
   delayMs: number;
   error: unknown;
-}
-
-/** Parses `Retry-After` (delay-seconds or an HTTP date) into ms from `now`; undefined when absent or invalid. */
-export function parseRetryAfter(value: string | null | undefined, now = Date.now()): number | undefined {
-  if (value === null || value === undefined) return undefined;
-  const text = value.trim();
-  if (/^\d+$/.test(text)) return Number(text) * 1000;
-  // Only real HTTP dates: Date.parse would also accept "1.5" or "tomorrow"-like strings on some engines.
-  if (!/^[A-Za-z]{3},? /.test(text)) return undefined;
-  const at = Date.parse(text);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
 /** Exponential backoff with full jitter (AWS architecture blog): uniform in [0, min(cap, base·2^(n−1))]. */

@@ -1,4 +1,4 @@
-import { AppError } from '../../../src/errors.js';
+import { AppError } from '../errors.js';
 
 export interface Deadline {
   signal: AbortSignal;

@@ -1,8 +1,9 @@
 import neo4j, { type Driver } from 'neo4j-driver';
+import type { FetchedDocument, SourceAdapter, SourceContext, SourceRef } from '../../ingest/sources/index.js';
 import { AppError } from '../../src/errors.js';
 import { cypher } from '../../src/graph/cypher-files.js';
 import { runCypher } from '../../src/graph/driver.js';
-import type { FetchedDocument, SourceAdapter, SourceContext, SourceRef } from './types.js';
+import { toLuceneQuery } from '../../src/graph/lucene-query.js';
 
 /** A passage of indexed text (a chunk in pgvector), as the graph source offers it. */
 export interface Passage {
@@ -31,7 +32,6 @@ export const GRAPH_KINDS = ['evidence', 'document', 'entity', 'chunk'] as const;
 export type GraphKind = (typeof GRAPH_KINDS)[number];
 
 const REF = /^graph:\/\/(evidence|document|entity|chunk)\/(.+)$/;
-const MAX_TERMS = 32;
 
 interface SearchRow {
   kind: GraphKind;
@@ -57,15 +57,6 @@ export function graphRef(kind: GraphKind, id: string): string {
 export function parseGraphRef(url: string): { kind: GraphKind; id: string } | undefined {
   const match = REF.exec(url);
   return match ? { kind: match[1] as GraphKind, id: decodeURIComponent(match[2] ?? '') } : undefined;
-}
-
-/**
- * Free text → a Lucene query of OR-ed terms. Only letters and digits survive, so no Lucene syntax (quotes,
- * wildcards, field names, `AND`) can be injected through a research question.
- */
-export function toLuceneQuery(text: string): string {
-  const terms = [...new Set((text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).filter((t) => t.length > 1))];
-  return terms.slice(0, MAX_TERMS).join(' OR ');
 }
 
 function tenantOf(ctx: SourceContext, via: string): string {

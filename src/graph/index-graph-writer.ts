@@ -1,9 +1,9 @@
 import neo4j, { type Driver } from 'neo4j-driver';
-import { cypher } from '../../src/graph/cypher-files.js';
-import { runCypher } from '../../src/graph/driver.js';
-import type { IndexScope } from '../../src/vectors/index.js';
+import type { IndexScope } from '../vectors/index.js';
+import { cypher } from './cypher-files.js';
+import { runCypher } from './driver.js';
 
-/** A changed file as the graph sees it; ids come from `ids.ts`. */
+/** A changed file as the graph sees it; ids come from `agents/indexing/ids.ts`. */
 export interface GraphDocument {
   id: string;
   path: string;
@@ -21,7 +21,11 @@ export interface MentionLinks {
   entityIds: string[];
 }
 
-/** Writes of the indexing agent to Neo4j: every statement a file under `cypher/indexing/`, batched with UNWIND. */
+/**
+ * The index's side of the knowledge graph (Document, Chunk, Entity, File and their links), written by the indexing
+ * agent: every statement a file under `cypher/indexing/`, batched with UNWIND. A store like `index-state.ts`, built
+ * once by the composition root.
+ */
 export interface IndexGraphWriter {
   writeDocuments(scope: IndexScope, jobId: string, docs: readonly GraphDocument[]): Promise<void>;
   deleteDocuments(scope: IndexScope, documentIds: readonly string[]): Promise<void>;

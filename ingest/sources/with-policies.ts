@@ -1,8 +1,8 @@
 import pLimit, { type LimitFunction } from 'p-limit';
-import type { SourceAdapter, SourceContext } from '../types.js';
-import type { CircuitBreaker } from './circuit-breaker.js';
-import { createDeadline } from './deadline.js';
-import { withRetry, type RetryOptions } from './retry.js';
+import type { CircuitBreaker } from '../../src/policies/circuit-breaker.js';
+import { createDeadline } from '../../src/policies/deadline.js';
+import { withRetry, type RetryOptions } from '../../src/policies/retry.js';
+import type { SourceAdapter, SourceContext } from './types.js';
 
 export interface SourcePolicies {
   /** Shared across workers (Redis); omit to run without one. */

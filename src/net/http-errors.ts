@@ -1,15 +1,29 @@
-import { AppError, isAppError } from '../../src/errors.js';
-import { parseRetryAfter } from './policies/retry.js';
+import { AppError, isAppError } from '../errors.js';
+
+/** Parses `Retry-After` (delay-seconds or an HTTP date) into ms from `now`; undefined when absent or invalid. */
+export function parseRetryAfter(value: string | null | undefined, now = Date.now()): number | undefined {
+  if (value === null || value === undefined) return undefined;
+  const text = value.trim();
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  // Only real HTTP dates: Date.parse would also accept "1.5" or "tomorrow"-like strings on some engines.
+  if (!/^[A-Za-z]{3},? /.test(text)) return undefined;
+  const at = Date.parse(text);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
 
 /**
  * The one place where upstream HTTP outcomes become AppErrors, so every adapter reports them alike and the
  * retry policy and circuit breaker can rely on `retryable` and `details.retryAfterMs`.
  */
-export function errorFromStatus(status: number, options: { url: string; via: string; retryAfter?: string | null }): AppError {
+export function errorFromStatus(
+  status: number,
+  options: { url: string; via: string; retryAfter?: string | null; /** The upstream's explanation, first 200 characters kept. */ body?: string },
+): AppError {
   const { url, via } = options;
   const retryAfterMs = parseRetryAfter(options.retryAfter);
   const details = { status, url, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
-  const say = (what: string) => `${via}: ${what} (HTTP ${status} from ${url})`;
+  const said = options.body?.trim() ? `: ${options.body.trim().slice(0, 200)}` : '';
+  const say = (what: string) => `${via}: ${what} (HTTP ${status} from ${url}${said})`;
   if (status === 429) return new AppError('RATE_LIMITED', say('upstream is rate limiting us'), { via, details });
   if (status === 408) return new AppError('TIMEOUT', say('upstream timed out'), { via, details });
   if (status >= 500) return new AppError('UPSTREAM_UNAVAILABLE', say('upstream failed'), { via, details });
@@ -44,18 +58,4 @@ export function errorFromNetwork(error: unknown, options: { url: string; via: st
     details,
     cause: error,
   });
-}
-
-export function mediaType(contentType: string | undefined): string {
-  return (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-}
-
-/** Decodes by the declared charset; unknown labels fall back to UTF-8 rather than failing the fetch. */
-export function decodeBody(body: Uint8Array, contentType: string | undefined): string {
-  const charset = /charset\s*=\s*"?([\w.:-]+)"?/i.exec(contentType ?? '')?.[1];
-  try {
-    return new TextDecoder(charset ?? 'utf-8').decode(body);
-  } catch {
-    return new TextDecoder('utf-8').decode(body);
-  }
 }

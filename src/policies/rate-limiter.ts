@@ -1,6 +1,6 @@
-import { AppError } from '../../../src/errors.js';
-import type { RateLimiter } from '../types.js';
-import { loadLuaScript, sourceKey, type RedisLike } from './lua-script.js';
+import { AppError } from '../errors.js';
+import type { RateLimiter } from './types.js';
+import { loadLuaScript, sourceKey, type RedisLike } from './lua-scripts.js';
 import { abortableSleep } from './retry.js';
 
 const takeToken = loadLuaScript('take-token-1');
@@ -41,6 +41,8 @@ export function createRedisRateLimiter(redis: RedisLike, options: RedisRateLimit
       try {
         await abortableSleep(waitMs, signal);
       } catch (reason) {
+        // A refund that fails loses one token of the shared budget (a moment of slightly lower rate), nothing else;
+        // the caller needs the abort reason, not Redis's complaint.
         await bucket('refund').catch(() => {});
         throw reason;
       }
