@@ -15,6 +15,7 @@ import { jaccard, shingleHashes } from '../agents/research/minhash.js';
 import { percentile } from '../agents/research/stats.js';
 import { loadConfig } from '../src/config/index.js';
 import { createLogger } from '../src/observability/logger.js';
+import { workerHostOptions } from '../src/app.js';
 import { startWorkerHost } from '../src/queue/worker-host.js';
 import { closeRuntime, createRuntime, migrateAll, type Runtime } from '../src/runtime.js';
 import { startResearchCorpus, type ResearchCorpus } from '../test/support/research-corpus.js';
@@ -52,10 +53,7 @@ interface Phase {
 async function runPhase(runtime: Runtime, sites: ResearchCorpus[], tenant: string, offset: number, web?: Partial<PolicyConfig>): Promise<Phase> {
   const research = runtime.agents.research;
   const processor = createResearchProcessor({ ...research, sources: { ...research.sources, allowHosts: ['127.0.0.0/24'], ...(web ? { policies: { web } } : {}) } });
-  const host = await startWorkerHost({
-    redis: runtime.redis, subscriber: runtime.subscriber, prefix: runtime.config.redis.prefix, events: runtime.events,
-    lineage: runtime.lineage, logger: runtime.logger, processors: { research: processor },
-  });
+  const host = await startWorkerHost(workerHostOptions(runtime, { research: processor }));
   const phase: Phase = { results: [], latencies: [], seconds: 0, failedJobs: 0 };
   try {
     const started = performance.now();

@@ -44,7 +44,7 @@ export function createAuditLog(sql: SqlClient, logger: Logger): AuditLog {
  * error's code (then rethrows). Every mutation of the job API goes through here (DESIGN §7).
  */
 export async function audited<T>(
-  log: AuditLog | undefined,
+  log: AuditLog,
   entry: Pick<AuditEntry, 'tenant' | 'principal' | 'action' | 'target' | 'traceId'>,
   run: () => Promise<T>,
   describe: (result: T) => { target?: string; details?: Record<string, unknown> } = () => ({}),
@@ -52,11 +52,11 @@ export async function audited<T>(
   try {
     const result = await run();
     const { target, details } = describe(result);
-    log?.push({ ...entry, target: target ?? entry.target, outcome: 'accepted', errorCode: null, details: details ?? {}, ts: new Date().toISOString() });
+    log.push({ ...entry, target: target ?? entry.target, outcome: 'accepted', errorCode: null, details: details ?? {}, ts: new Date().toISOString() });
     return result;
   } catch (error) {
     const errorCode = isAppError(error) ? error.code : 'INTERNAL';
-    log?.push({ ...entry, outcome: 'refused', errorCode, details: {}, ts: new Date().toISOString() });
+    log.push({ ...entry, outcome: 'refused', errorCode, details: {}, ts: new Date().toISOString() });
     throw error;
   }
 }

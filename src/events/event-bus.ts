@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import { AppError } from '../errors.js';
 import { luaScript } from '../redis/lua-script.js';
 import { LeaseLostError } from '../queue/lease.js';
-import { systemClock, type Clock } from '../redis/shared-clock.js';
+import type { Clock } from '../redis/shared-clock.js';
 import { compareIds, isCursor, isTerminalEvent, type BusEvent, type StreamName } from './event-types.js';
 
 const PUBLISH = luaScript('publish', readFileSync(new URL('./publish.lua', import.meta.url), 'utf8'), 3);
@@ -45,12 +45,12 @@ export interface EventBusOptions {
   /** Called with each published event, e.g. to batch it into Postgres `bus_events`. */
   onPublished?: (event: BusEvent, stream: StreamName) => void;
   /** Stamps `ts`: the deployment's shared clock, so that events of one job from several hosts agree on time. */
-  clock?: Clock;
+  clock: Clock;
 }
 
 export function createEventBus(options: EventBusOptions): EventBus {
   const { redis, subscriber, keyPrefix } = options;
-  const clock = options.clock ?? systemClock;
+  const { clock } = options;
   const keyOf = (s: StreamName) => (s.kind === 'job' ? `${keyPrefix}:ev:job:${s.jobId}` : `${keyPrefix}:ev:${s.kind}`);
   const channelOf = (s: StreamName) => `${keyOf(s)}:wake`;
   const wakeups = new EventEmitter().setMaxListeners(0);

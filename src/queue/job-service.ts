@@ -6,7 +6,7 @@ import { audited, type AuditLog } from '../audit/audit-log.js';
 import { AppError } from '../errors.js';
 import type { JobLineage, JobNode } from '../graph/job-lineage.js';
 import { withRedisErrors } from '../redis/redis-errors.js';
-import { systemClock, type Clock } from '../redis/shared-clock.js';
+import type { Clock } from '../redis/shared-clock.js';
 import { createIdempotencyStore, payloadHash } from './idempotency.js';
 import type { InputCheck } from './input-checks.js';
 import { parseJobInput } from './job-inputs.js';
@@ -41,20 +41,20 @@ export interface JobServiceDeps {
   prefix: string;
   maxPayloadBytes: number;
   /** Where every enqueue, cancel, retry and requeue is recorded, accepted or refused. */
-  audit?: AuditLog;
+  audit: AuditLog;
   /**
    * Checks an input against the machine before anything is stored (an indexing root inside the allowed roots),
    * returning the input to enqueue; a refusal throws and nothing is enqueued. See src/queue/input-checks.ts.
    */
   checkInput: InputCheck;
   /** Stamps `updatedAtMs`: the deployment's shared clock, so that workers on other hosts order with this one. */
-  clock?: Clock;
+  clock: Clock;
 }
 
 /** The control plane's view of jobs: enqueue, read, list, cancel, retry. Never runs a job itself. */
 export function createJobService(deps: JobServiceDeps) {
   const { redis, queues, lineage, events } = deps;
-  const clock = deps.clock ?? systemClock;
+  const { clock } = deps;
   const keyPrefix = keyPrefixOf(deps.prefix);
   const idempotency = createIdempotencyStore(redis, keyPrefix);
 

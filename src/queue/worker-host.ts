@@ -6,7 +6,7 @@ import type { EventBus } from '../events/event-bus.js';
 import { AppError, toAppError } from '../errors.js';
 import type { JobChanges, JobLineage } from '../graph/job-lineage.js';
 import type { Logger } from '../observability/logger.js';
-import { systemClock, type Clock } from '../redis/shared-clock.js';
+import type { Clock } from '../redis/shared-clock.js';
 import type { JobContext, Processor, Processors } from './job-context.js';
 import { jobFactsOf, type JobData } from './job-record.js';
 import { createLease, isLeaseLost, LeaseLostError, lockKeyOf, type Lease } from './lease.js';
@@ -33,7 +33,7 @@ export interface WorkerHostOptions {
   stalledIntervalMs?: number;
   concurrency?: Partial<Record<JobArea, number>>;
   /** Stamps `updatedAtMs` and timings: the deployment's shared clock (src/redis/shared-clock.ts). */
-  clock?: Clock;
+  clock: Clock;
   /** Called when this worker takes over a job whose last run was lost (its worker died mid-run). */
   onTakeover?: (jobId: string) => Promise<unknown>;
 }
@@ -51,7 +51,9 @@ interface Run {
 /** Runs any set of processors against their queues, with presence, cancellation, events and job lineage. */
 export async function startWorkerHost(options: WorkerHostOptions) {
   const { redis, subscriber, events, lineage, logger } = options;
-  const clock = options.clock ?? systemClock;
+  const { clock } = options;
+  // System-stream notices are for dashboards and subscribers; a lost one is logged, the job's own stream has the facts.
+  const noticeFailed = (what: string, jobId: string) => (error: unknown) => logger.warn({ err: error, jobId }, `could not publish ${what}`);
   const keyPrefix = keyPrefixOf(options.prefix);
   const workerId = options.workerId ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   // Usually one run per job id; two while a run that lost its lease has not noticed yet and the job runs again here.
@@ -76,11 +78,11 @@ export async function startWorkerHost(options: WorkerHostOptions) {
       autorun: true,
     });
     worker.on('stalled', (jobId) => {
-      void events.publish({ kind: 'job', jobId }, { type: 'job.stalled', data: { detectedBy: workerId, area } }).catch(() => {});
+      void events.publish({ kind: 'job', jobId }, { type: 'job.stalled', data: { detectedBy: workerId, area } }).catch(noticeFailed('job.stalled', jobId));
       // The system stream is read per tenant (systemEvents): the event says whose job it is.
       void Job.fromId<JobData>(worker, jobId)
         .then((job) => events.publish({ kind: 'system' }, { type: 'job.stalled', jobId, data: { area, tenant: job?.data.meta.tenant ?? null } }))
-        .catch(() => {});
+        .catch(noticeFailed('job.stalled on the system stream', jobId));
     });
     worker.on('error', (error) => logger.warn({ err: error, area }, 'worker error'));
     // The lock could not be renewed: if another run holds it now (or nobody does), this run has lost the job.
@@ -169,7 +171,7 @@ export async function startWorkerHost(options: WorkerHostOptions) {
       await lease.assertHeld();
       await record({ status: 'completed', resultJson: JSON.stringify(result), finishedAt: finishedAt.toISOString(), updatedAtMs: finishedAt.getTime() });
       await publish(`${area}.done`, { result });
-      void events.publish({ kind: 'system' }, { type: 'job.completed', jobId, traceId: meta.traceId, data: { area, tenant: meta.tenant } }).catch(() => {});
+      void events.publish({ kind: 'system' }, { type: 'job.completed', jobId, traceId: meta.traceId, data: { area, tenant: meta.tenant } }).catch(noticeFailed('job.completed', jobId));
       return result;
     } catch (thrown) {
       // An aborted attempt failed because of why it was aborted (cancel, timeout), whatever the processor threw.
@@ -215,7 +217,7 @@ export async function startWorkerHost(options: WorkerHostOptions) {
     const status = error.retryable ? 'dead' : 'failed';
     await record({ status, errorJson: JSON.stringify(wire), finishedAt: now.toISOString(), updatedAtMs: now.getTime() });
     await publish('job.dead', { status, attempts: attempt, error: wire });
-    void events.publish({ kind: 'system' }, { type: 'job.dead', jobId, data: { area, status, tenant: job.data.meta.tenant } }).catch(() => {});
+    void events.publish({ kind: 'system' }, { type: 'job.dead', jobId, data: { area, status, tenant: job.data.meta.tenant } }).catch(noticeFailed('job.dead', jobId));
     return new UnrecoverableError(error.message);
   }
 
@@ -226,7 +228,8 @@ export async function startWorkerHost(options: WorkerHostOptions) {
     async close() {
       await Promise.all(workers.map((w) => w.close()));
       await presence.stop();
-      await subscriber.unsubscribe(`${keyPrefix}:cancel`).catch(() => {});
+      // Closing: the connection itself is closed next by its owner, which ends the subscription anyway.
+      await subscriber.unsubscribe(`${keyPrefix}:cancel`).catch((error: unknown) => logger.debug({ err: error }, 'unsubscribe on close failed'));
     },
   };
 }

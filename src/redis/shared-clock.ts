@@ -14,8 +14,6 @@ export interface SharedClock extends Clock {
   stop(): void;
 }
 
-export const systemClock: Clock = { now: () => Date.now(), date: () => new Date() };
-
 /** Hosts closer than this to the Redis clock (NTP keeps them within a few ms) use their own clock unchanged. */
 export const IN_STEP_MS = 50;
 

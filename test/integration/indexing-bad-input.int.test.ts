@@ -5,8 +5,8 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createIndexingProcessor } from '../../agents/indexing/index.js';
 import { createLocalHashEmbedder, createOpenAICompatibleEmbedder, type Embedder } from '../../ingest/embedders/index.js';
-import { createLogger } from '../../src/observability/logger.js';
 import { newJobId } from '../../src/queue/job-types.js';
+import { workerHostOptions } from '../../src/app.js';
 import { startWorkerHost, type WorkerHost } from '../../src/queue/worker-host.js';
 import { startEmbeddingsServer, type EmbeddingsServer } from '../support/embeddings-server.js';
 import { createScratchDatabase, removeGraphOf, terminalEvent } from '../support/indexing-fixtures.js';
@@ -53,17 +53,10 @@ describe('indexing agent: bad input gets a clear error and changes nothing', () 
   /** A worker host in this process whose indexing agent uses `embedder` (the runtime's store, graph, Redis). */
   async function startIndexer(embedder: Embedder) {
     const { runtime } = platform;
-    host = await startWorkerHost({
-      redis: runtime.redis, subscriber: runtime.subscriber, prefix: runtime.config.redis.prefix, events: runtime.events,
-      lineage: runtime.lineage, logger: createLogger({ level: 'silent' }),
-      processors: {
-        indexing: createIndexingProcessor({
-          // The runtime's own indexing dependencies with another embedder: the store, graph and Redis are the real ones.
-          ...runtime.agents.indexing,
-          embedder,
-        }) as never,
-      },
-    });
+    host = await startWorkerHost(workerHostOptions(runtime, {
+      // The runtime's own indexing dependencies with another embedder: the store, graph and Redis are the real ones.
+      indexing: createIndexingProcessor({ ...runtime.agents.indexing, embedder }) as never,
+    }));
   }
 
   async function runJob(input: Record<string, unknown>) {
