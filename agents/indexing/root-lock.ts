@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { loadLuaScript } from '../../src/redis/lua-script.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import type { IndexScope } from '../../src/vectors/index.js';
 
-const RELEASE_LUA = readFileSync(new URL('./release-lock-1.lua', import.meta.url), 'utf8');
-const RENEW_LUA = readFileSync(new URL('./renew-lock-1.lua', import.meta.url), 'utf8');
+const RELEASE = loadLuaScript(new URL('./release-lock-1.lua', import.meta.url));
+const RENEW = loadLuaScript(new URL('./renew-lock-1.lua', import.meta.url));
 
 export interface RootLockOptions {
   redis: Redis;
@@ -45,13 +45,14 @@ export async function acquireRootLock(options: RootLockOptions): Promise<RootLoc
   }
   // Three renewals per lease: one that fails is made up by the next; a lock lost through a long Redis outage fails
   // the job's own Redis writes loudly long before it matters who holds the root.
-  const timer = setInterval(() => void redis.eval(RENEW_LUA, 1, key, holder, leaseMs).catch(() => {}), Math.floor(leaseMs / 3));
+  // A renewal that fails is made up by the next one (three per lease): nothing to do with its error.
+  const timer = setInterval(() => void RENEW.run(redis, [key], [holder, leaseMs]).catch(() => undefined), Math.floor(leaseMs / 3));
   timer.unref();
   return {
     async release() {
       clearInterval(timer);
       // An unreleased lock expires by itself within one lease (15 s); the next run of this root waits that long.
-      await redis.eval(RELEASE_LUA, 1, key, holder).catch(() => {});
+      await RELEASE.run(redis, [key], [holder]).catch(() => undefined);
     },
   };
 }

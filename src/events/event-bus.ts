@@ -1,13 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { EventEmitter } from 'node:events';
 import type { Redis } from 'ioredis';
 import { AppError } from '../errors.js';
-import { luaScript } from '../redis/lua-script.js';
+import { loadLuaScript } from '../redis/lua-script.js';
 import { LeaseLostError } from '../queue/lease.js';
 import type { Clock } from '../redis/shared-clock.js';
 import { compareIds, isCursor, isTerminalEvent, type BusEvent, type StreamName } from './event-types.js';
 
-const PUBLISH = luaScript('publish', readFileSync(new URL('./publish.lua', import.meta.url), 'utf8'), 3);
+const PUBLISH = loadLuaScript(new URL('./publish-3.lua', import.meta.url));
 const STREAM_TTL_SECONDS = 7 * 24 * 3600;
 const MAXLEN: Record<StreamName['kind'], number> = { job: 100_000, system: 200_000, agents: 5_000 };
 const PAGE = 500;

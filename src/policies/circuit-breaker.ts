@@ -1,11 +1,12 @@
 import { AppError, isAppError } from '../errors.js';
 import type { PolicyObserver } from './types.js';
-import { loadLuaScript, sourceKey, type RedisLike } from './lua-scripts.js';
+import { loadLuaScript } from '../redis/lua-script.js';
+import { sourceKey, type RedisLike } from './lua-scripts.js';
 
-const checkScript = loadLuaScript('breaker-check-1');
-const failureScript = loadLuaScript('breaker-failure-1');
-const successScript = loadLuaScript('breaker-success-1');
-const releaseScript = loadLuaScript('breaker-release-1');
+const checkScript = loadLuaScript(new URL('./lua/breaker-check-1.lua', import.meta.url));
+const failureScript = loadLuaScript(new URL('./lua/breaker-failure-1.lua', import.meta.url));
+const successScript = loadLuaScript(new URL('./lua/breaker-success-1.lua', import.meta.url));
+const releaseScript = loadLuaScript(new URL('./lua/breaker-release-1.lua', import.meta.url));
 
 export interface CircuitBreakerOptions {
   keyPrefix: string;

@@ -1,9 +1,10 @@
 import { AppError } from '../errors.js';
 import type { RateLimiter } from './types.js';
-import { loadLuaScript, sourceKey, type RedisLike } from './lua-scripts.js';
+import { loadLuaScript } from '../redis/lua-script.js';
+import { sourceKey, type RedisLike } from './lua-scripts.js';
 import { abortableSleep } from './retry.js';
 
-const takeToken = loadLuaScript('take-token-1');
+const takeToken = loadLuaScript(new URL('./lua/take-token-1.lua', import.meta.url));
 
 export interface RedisRateLimiterOptions {
   /** Namespace for the keys, e.g. the queue prefix: `cogo`, or `test-1a2b` in tests. */

@@ -1,9 +1,8 @@
-import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
 import { AppError } from '../errors.js';
-import { luaScript } from '../redis/lua-script.js';
+import { loadLuaScript } from '../redis/lua-script.js';
 
-const SET_IF_HELD = luaScript('set-if-held', readFileSync(new URL('./set-if-held.lua', import.meta.url), 'utf8'), 2);
+const SET_IF_HELD = loadLuaScript(new URL('./set-if-held-2.lua', import.meta.url));
 
 /**
  * A run's claim on its job: BullMQ's lock key and the token this run holds it with. Every write a run makes to

@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { Cluster, Redis } from 'ioredis';
 import { AppError } from '../errors.js';
 import { mapRedisError } from './redis-errors.js';
@@ -30,4 +32,15 @@ export function luaScript(name: string, source: string, numKeys: number): LuaScr
       }
     },
   };
+}
+
+/**
+ * Loads a Lua file named `<name>-<numKeys>.lua` (BullMQ's convention: the file name says how many keys the script
+ * touches), e.g. `loadLuaScript(new URL('./publish-3.lua', import.meta.url))`. The one way COGO loads a script.
+ */
+export function loadLuaScript(file: URL): LuaScript {
+  const name = fileURLToPath(file).replace(/^.*\//, '').replace(/\.lua$/, '');
+  const numKeys = Number(/-(\d+)$/.exec(name)?.[1]);
+  if (!Number.isInteger(numKeys)) throw new Error(`lua script ${name}: its file name must end in -<numKeys>.lua`);
+  return luaScript(name, readFileSync(file, 'utf8'), numKeys);
 }
