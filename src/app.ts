@@ -1,4 +1,5 @@
 import { createProcessors } from '../agents/index.js';
+import { createAuth } from './auth/index.js';
 import { createEvidenceStore } from '../agents/research/evidence-store.js';
 import { createRagService } from './rag/index.js';
 import type { JobArea } from './queue/job-types.js';
@@ -27,7 +28,10 @@ export async function startApi(runtime: Runtime): Promise<{ server: HttpServer; 
     evidence: createEvidenceStore(runtime.driver, config.neo4j.database),
     rag: createRagService({ vectors: runtime.vectors, embedder: runtime.embedder, driver: runtime.driver, database: config.neo4j.database }),
   };
-  const server = await createHttpServer({ config, logger, schema: buildSchema(), services, routes: [(app) => registerRestRoutes(app, services, config)] });
+  const auth = await createAuth({ config, redis: runtime.redis, sql: runtime.sql, audit: runtime.audit, logger, keyPrefix: runtime.keyPrefix });
+  const server = await createHttpServer({
+    config, logger, schema: buildSchema(), services, auth, audit: runtime.audit, routes: [(app) => registerRestRoutes(app, services, config)],
+  });
   const url = await server.listen();
   return { server, url };
 }
