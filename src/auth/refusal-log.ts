@@ -12,22 +12,23 @@ export interface Refusal {
 }
 
 /**
- * Refused authentications go to the audit log and the log, at most one line per client address per window:
- * someone trying keys must not be able to flood either. The next line says how many were left out.
+ * Refused authentications go to the audit log and the log, at most one line per client address and reason per
+ * window: someone trying keys must not be able to flood either. The next line says how many were left out.
  */
 export function createRefusalLog(audit: AuditLog | undefined, logger: Logger, windowMs = 10_000) {
   const windows = new Map<string, { until: number; suppressed: number }>();
   return (refusal: Refusal): void => {
     const now = Date.now();
     const source = refusal.ip ?? 'unknown';
-    const window = windows.get(source);
+    const windowKey = `${source} ${refusal.error.message}`;
+    const window = windows.get(windowKey);
     if (window && window.until > now) {
       window.suppressed++;
       return;
     }
     // Bounded: a scan from many addresses must not grow the map without end; old windows carry no information.
     if (windows.size > 10_000) windows.clear();
-    windows.set(source, { until: now + windowMs, suppressed: 0 });
+    windows.set(windowKey, { until: now + windowMs, suppressed: 0 });
     const details = { reason: refusal.error.message, ip: source, suppressedBefore: window?.suppressed ?? 0 };
     logger.warn({ transport: refusal.transport, code: refusal.error.code, ...details }, 'authentication refused');
     audit?.push({
