@@ -36,7 +36,8 @@ export function principalFromClaims(payload: JWTPayload, config: Pick<JwtConfig,
   return { id: `jwt:${payload.sub.slice(0, 200)}`, kind: 'jwt', tenant, scopes: scopesOf(payload[config.scopesClaim]) };
 }
 
-export type JwtVerifier = (token: string) => Promise<Principal>;
+/** The principal and when the token stops being valid (its `exp`), so that a verified token may be reused until then. */
+export type JwtVerifier = (token: string) => Promise<{ principal: Principal; expiresAtMs: number }>;
 
 /** HS256 with a shared secret, or the issuer's public keys from a JWKS URL (fetched and cached by jose). */
 export function createJwtVerifier(config: JwtConfig): JwtVerifier {
@@ -51,6 +52,6 @@ export function createJwtVerifier(config: JwtConfig): JwtVerifier {
       throw reasonOf(error);
     }
     if (payload.exp === undefined) throw refused('claim "exp" is missing (tokens must expire)');
-    return principalFromClaims(payload, config);
+    return { principal: principalFromClaims(payload, config), expiresAtMs: payload.exp * 1000 };
   };
 }

@@ -58,8 +58,10 @@ describe('JWT bearer tokens (HS256)', () => {
   const verify = createJwtVerifier(config);
 
   it('give a principal whose tenant and scopes come from the claims', async () => {
-    expect(await verify(await token({ tenant: 'acme', scope: 'jobs:read search' }))).toEqual({ id: 'jwt:user-1', kind: 'jwt', tenant: 'acme', scopes: ['jobs:read', 'search'] });
-    expect((await verify(await token({ tenant: 'acme', scope: ['graph:read'] }))).scopes).toEqual(['graph:read']);
+    const verified = await verify(await token({ tenant: 'acme', scope: 'jobs:read search' }));
+    expect(verified.principal).toEqual({ id: 'jwt:user-1', kind: 'jwt', tenant: 'acme', scopes: ['jobs:read', 'search'] });
+    expect(verified.expiresAtMs).toBeGreaterThan(Date.now() + 4 * 60_000);
+    expect((await verify(await token({ tenant: 'acme', scope: ['graph:read'] }))).principal.scopes).toEqual(['graph:read']);
   });
 
   it.each([
