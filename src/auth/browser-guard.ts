@@ -33,7 +33,7 @@ export function createBrowserGuard(options: BrowserGuardOptions) {
   const origins = new Set(options.allowedOrigins.map((o) => o.replace(/\/+$/, '').toLowerCase()));
   const hosts = new Set([...options.allowedHosts, ...(['0.0.0.0', '::'].includes(options.bindHost) ? [] : [options.bindHost.toLowerCase()])]);
   const hostAllowed = (name: string) => isLoopbackHost(name) || hosts.has(name);
-  return (headers: IncomingHttpHeaders): AppError | undefined => {
+  const check = (headers: IncomingHttpHeaders): AppError | undefined => {
     const host = one(headers.host)?.toLowerCase() ?? '';
     if (options.devAnonymous) {
       const name = hostnameOf(host);
@@ -52,6 +52,9 @@ export function createBrowserGuard(options: BrowserGuardOptions) {
     if (originHost !== undefined && originHost === host) return undefined;
     return forbidden(`requests from origin "${origin.slice(0, 100)}" are not allowed; add it to COGO_ALLOWED_ORIGINS if they should be`);
   };
+  /** A COGO_ALLOWED_ORIGINS entry: a web app elsewhere that may call the API, which then answers with CORS headers. */
+  const isListedOrigin = (origin: string | undefined) => origin !== undefined && origins.has(origin.replace(/\/+$/, '').toLowerCase());
+  return { check, isListedOrigin };
 }
 
 export type BrowserGuard = ReturnType<typeof createBrowserGuard>;

@@ -63,8 +63,21 @@ export function registerHttpGuard(app: FastifyInstance, deps: HttpGuardDeps): vo
   app.addHook('onRequest', async (request, reply) => {
     const access = request.routeOptions.config.access;
     try {
-      const refusal = deps.browserGuard(request.headers);
+      const refusal = deps.browserGuard.check(request.headers);
       if (refusal) throw refusal;
+      if (deps.browserGuard.isListedOrigin(request.headers.origin)) {
+        // An app on a listed origin reads the answers (CORS) and may send credentials in Authorization; its
+        // preflight is answered here, before authentication, as browsers send it without credentials.
+        void reply.header('access-control-allow-origin', request.headers.origin).header('vary', 'origin');
+        if (request.method === 'OPTIONS' && request.headers['access-control-request-method']) {
+          return reply
+            .status(204)
+            .header('access-control-allow-methods', 'GET, POST')
+            .header('access-control-allow-headers', 'authorization, content-type, idempotency-key, last-event-id, traceparent')
+            .header('access-control-max-age', '600')
+            .send();
+        }
+      }
       if (BODY_METHODS.has(request.method) && !isJsonContentType(request.headers['content-type'])) {
         throw new AppError('BAD_INPUT', `${request.method} bodies must be JSON (Content-Type: application/json); got "${String(request.headers['content-type'] ?? 'none').slice(0, 80)}"`, { via: 'http' });
       }

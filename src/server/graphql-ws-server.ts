@@ -80,7 +80,7 @@ export function attachGraphqlWs(options: GraphqlWsOptions): { dispose(): Promise
   );
   server.on('upgrade', (request, socket, head) => {
     if (new URL(request.url ?? '/', 'http://x').pathname !== '/graphql') return socket.destroy();
-    const refusal = auth.browserGuard(request.headers);
+    const refusal = auth.browserGuard.check(request.headers);
     if (refusal) {
       const body = JSON.stringify({ ok: false, error: refusal.message, code: refusal.code, via: refusal.via });
       socket.end(`HTTP/1.1 403 Forbidden\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);

@@ -266,6 +266,13 @@ describe('anonymous development mode (loopback) refuses what a web page could se
     expect((await overHttp(platform.url, '{ jobs { edges { cursor } } }', {})).codes).toEqual([]);
     const response = await fetch(`${platform.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', origin: 'https://app.example.com' }, body: JSON.stringify({ query: '{ jobs { edges { cursor } } }' }) });
     expect(response.status).toBe(200);
+    expect(response.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
+    const preflight = await fetch(`${platform.url}/graphql`, { method: 'OPTIONS', headers: { origin: 'https://app.example.com', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' } });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-headers')).toContain('authorization');
+    const own = await fetch(`${platform.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', origin: platform.url }, body: JSON.stringify({ query: '{ jobs { edges { cursor } } }' }) });
+    expect(own.status).toBe(200);
+    expect(own.headers.get('access-control-allow-origin')).toBeNull();
   });
 
   it('refuses a WebSocket upgrade from a foreign Origin, and accepts its own', async () => {

@@ -40,7 +40,7 @@ describe('scopes', () => {
 
 describe('the browser guard', () => {
   const guard = createBrowserGuard({ devAnonymous: true, allowedOrigins: ['https://app.example.com'], allowedHosts: ['cogo.internal'], bindHost: '127.0.0.1' });
-  const code = (headers: Record<string, string>) => guard(headers)?.code ?? 'allowed';
+  const code = (headers: Record<string, string>) => guard.check(headers)?.code ?? 'allowed';
 
   it("allows the server's own origin, the configured ones, and requests that name none", () => {
     expect(code({ host: '127.0.0.1:4000', origin: 'http://127.0.0.1:4000' })).toBe('allowed');
@@ -60,9 +60,16 @@ describe('the browser guard', () => {
 
   it('checks no Host outside development mode (a credential is needed there anyway)', () => {
     const keyed = createBrowserGuard({ devAnonymous: false, allowedOrigins: [], allowedHosts: [], bindHost: '0.0.0.0' });
-    expect(keyed({ host: 'cogo.example.com' })).toBeUndefined();
-    expect(keyed({ host: 'cogo.example.com', origin: 'https://cogo.example.com' })).toBeUndefined();
-    expect(keyed({ host: 'cogo.example.com', origin: 'https://evil.example' })?.code).toBe('FORBIDDEN');
+    expect(keyed.check({ host: 'cogo.example.com' })).toBeUndefined();
+    expect(keyed.check({ host: 'cogo.example.com', origin: 'https://cogo.example.com' })).toBeUndefined();
+    expect(keyed.check({ host: 'cogo.example.com', origin: 'https://evil.example' })?.code).toBe('FORBIDDEN');
+  });
+
+  it('lists only the configured origins for CORS (the own origin needs none)', () => {
+    expect(guard.isListedOrigin('https://app.example.com')).toBe(true);
+    expect(guard.isListedOrigin('https://APP.example.com/')).toBe(true);
+    expect(guard.isListedOrigin('http://127.0.0.1:4000')).toBe(false);
+    expect(guard.isListedOrigin(undefined)).toBe(false);
   });
 
   it('knows JSON media types by their essence', () => {
