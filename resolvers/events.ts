@@ -20,7 +20,7 @@ export const eventResolvers: Resolvers = {
         onlyTenant(ctx.services.events.subscribe({ kind: 'system' }, { after: args.after ?? undefined }), ctx.principal.tenant),
       resolve: asPayload,
     },
-    // Workers are shared infrastructure, not tenant data: every caller sees their presence.
+    // Workers are shared infrastructure, not tenant data: presence (hosts, pids) is for `admin` (src/auth/graphql-scopes.ts).
     agentPresence: {
       subscribe: (_: unknown, args: { after?: string | null }, ctx: RequestContext) =>
         ctx.services.events.subscribe({ kind: 'agents' }, { after: args.after ?? undefined }),

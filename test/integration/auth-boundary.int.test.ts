@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import net from 'node:net';
 import { createClient as createWsClient, type Client } from 'graphql-ws';
-import { SignJWT } from 'jose';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startApi } from '../../src/app.js';
+import { createJwtVerifier } from '../../src/auth/jwt.js';
 import { createKeyStore } from '../../src/auth/key-store.js';
 import { JOB_AREAS } from '../../src/queue/job-types.js';
 import { spawnTsProcess } from '../support/child-process.js';
@@ -330,5 +331,27 @@ describe('anonymous development mode (loopback) refuses what a web page could se
     });
     expect(upgrade).toBe(403);
     expect(await jobCount(platform)).toBe(0);
+  });
+});
+
+describe('JWTs signed by an issuer that publishes a JWKS', () => {
+  it('verify against the key set fetched from COGO_JWT_JWKS_URL, and a token signed by another key is refused', async () => {
+    const issuer = await generateKeyPair('ES256');
+    const stranger = await generateKeyPair('ES256');
+    const jwk = { ...(await exportJWK(issuer.publicKey)), kid: 'k1', alg: 'ES256', use: 'sig' };
+    const server = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] })));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as net.AddressInfo;
+      const verify = createJwtVerifier({ secret: undefined, jwksUrl: `http://127.0.0.1:${port}/jwks.json`, issuer: 'https://idp.test', audience: 'cogo', tenantClaim: 'tenant', scopesClaim: 'scope' });
+      const sign = (key: CryptoKey) => new SignJWT({ tenant: 'acme', scope: 'search' }).setProtectedHeader({ alg: 'ES256', kid: 'k1' }).setSubject('svc').setIssuer('https://idp.test').setAudience('cogo').setExpirationTime('5m').sign(key);
+      expect((await verify(await sign(issuer.privateKey))).principal).toEqual({ id: 'jwt:svc', kind: 'jwt', tenant: 'acme', scopes: ['search'] });
+      await expect(verify(await sign(stranger.privateKey))).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+      // The HS256 secret is not a key of the set: a token "signed" with the public key as an HMAC secret is refused.
+      const confused = await new SignJWT({ tenant: 'acme' }).setProtectedHeader({ alg: 'HS256', kid: 'k1' }).setSubject('x').setIssuer('https://idp.test').setAudience('cogo').setExpirationTime('5m').sign(new TextEncoder().encode(JSON.stringify(jwk)));
+      await expect(verify(confused)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    } finally {
+      server.close();
+    }
   });
 });
