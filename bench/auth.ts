@@ -58,9 +58,8 @@ export default async function bench(): Promise<BenchReport> {
     COGO_JWT_SECRET: JWT_SECRET,
     COGO_JWT_ISSUER: 'bench',
     COGO_JWT_AUDIENCE: 'cogo',
-    // The bench measures the check, not refusals: a bucket no round can empty.
+    // The bench measures the check, not refusals: a bucket no round can empty, leased as the default burst is.
     COGO_RATE_LIMIT_PER_SEC: '1000000',
-    COGO_RATE_LIMIT_BURST: '1000000',
   };
   const config = loadConfig(env);
   const runtime = await createRuntime(config, createLogger({ level: 'silent' }));
@@ -83,18 +82,23 @@ export default async function bench(): Promise<BenchReport> {
     // (two cores shared with other work), and neighbouring runs drift least.
     const added = (mode: 'apiKey' | 'jwt') => Math.round(median(rates[mode].map((rate, i) => (rates.anonymous[i] as number) / rate - 1)) * 1000) / 10;
 
-    // Rate-limit decisions per second: the Lua token bucket, 64 decisions in flight, one process.
-    const limiter = createRateLimiter(runtime.redis, runtime.keyPrefix, { perSec: 1e6, burst: 1e6 });
-    const principal = { id: `bench-${randomUUID()}`, kind: 'api-key' as const, tenant, scopes: ['*'] };
-    let decisions = 0;
-    const until = performance.now() + 2000;
-    await Promise.all(Array.from({ length: 64 }, async () => {
-      while (performance.now() < until) {
-        await limiter(principal);
-        decisions++;
-      }
-    }));
-    const decisionsPerSec = Math.round(decisions / 2);
+    // Rate-limit decisions per second, 64 in flight in one process: with a burst under 20 every decision is a
+    // round trip to the Lua bucket in Redis; at the default burst (60) a process leases 6 tokens per round trip.
+    const decisionsPerSec = async (burst: number) => {
+      const limiter = createRateLimiter(runtime.redis, runtime.keyPrefix, { perSec: 1e6, burst });
+      const principal = { id: `bench-${randomUUID()}`, kind: 'api-key' as const, tenant, scopes: ['*'] };
+      let decisions = 0;
+      const until = performance.now() + 2000;
+      await Promise.all(Array.from({ length: 64 }, async () => {
+        while (performance.now() < until) {
+          await limiter(principal);
+          decisions++;
+        }
+      }));
+      return Math.round(decisions / 2);
+    };
+    const redisDecisionsPerSec = await decisionsPerSec(10);
+    const leasedDecisionsPerSec = await decisionsPerSec(config.auth.rateLimit.burst);
 
     return {
       name: 'auth',
@@ -103,11 +107,11 @@ export default async function bench(): Promise<BenchReport> {
       roundMs: ROUND_MS,
       requestsPerSec: Object.fromEntries(Object.entries(rates).map(([mode, r]) => [mode, Math.round(median(r))])),
       perRequestUs,
-      rateLimitDecisionsPerSec: decisionsPerSec,
+      rateLimitDecisionsPerSec: { everyDecisionInRedis: redisDecisionsPerSec, leasedAtDefaultBurst: leasedDecisionsPerSec },
       goals: {
         apiKeyAddedPercent: { value: added('apiKey'), goal: '< 10', met: added('apiKey') < 10 },
         jwtAddedPercent: { value: added('jwt'), goal: '< 10', met: added('jwt') < 10 },
-        rateLimitDecisionsPerSec: { value: decisionsPerSec, goal: 'reported', met: true },
+        rateLimitRedisDecisionsPerSec: { value: redisDecisionsPerSec, goal: 'reported', met: true },
       },
     };
   } finally {

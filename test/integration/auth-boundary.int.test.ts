@@ -8,6 +8,7 @@ import WebSocket from 'ws';
 import { startApi } from '../../src/app.js';
 import { createJwtVerifier } from '../../src/auth/jwt.js';
 import { createKeyStore } from '../../src/auth/key-store.js';
+import { createRateLimiter } from '../../src/auth/rate-limit.js';
 import { JOB_AREAS } from '../../src/queue/job-types.js';
 import { spawnTsProcess } from '../support/child-process.js';
 import { overHttp } from './support/graphql-transports.js';
@@ -251,6 +252,36 @@ describe('the per-key rate limit', () => {
     } finally {
       await second.server.close();
     }
+  });
+});
+
+describe('the per-key rate limit with tokens leased ahead', () => {
+  let platform: Platform;
+  beforeAll(async () => {
+    platform = await startPlatform();
+  });
+  afterAll(async () => platform?.close());
+
+  it('never lets two processes together exceed the shared burst, and refuses once it is spent', async () => {
+    // Burst 20 and 2 per second: each process leases 2 tokens per round trip; two limiters stand for two processes.
+    const options = { perSec: 2, burst: 20 };
+    const limiters = [createRateLimiter(platform.runtime.redis, platform.runtime.keyPrefix, options), createRateLimiter(platform.runtime.redis, platform.runtime.keyPrefix, options)];
+    const principal = { id: `key_${randomUUID().slice(0, 12)}`, kind: 'api-key' as const, tenant: 't', scopes: [] };
+    let allowed = 0;
+    let refused = 0;
+    for (let i = 0; i < 30; i++) {
+      try {
+        await (limiters[i % 2] as (typeof limiters)[number])(principal);
+        allowed++;
+      } catch (error) {
+        expect(error).toMatchObject({ code: 'RATE_LIMITED', details: { retryAfter: expect.any(Number) } });
+        refused++;
+      }
+    }
+    // At most the burst plus what 2/s refilled while the loop ran (well under a second).
+    expect(allowed).toBeLessThanOrEqual(21);
+    expect(allowed).toBeGreaterThanOrEqual(18);
+    expect(refused).toBe(30 - allowed);
   });
 });
 
