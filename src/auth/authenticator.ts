@@ -62,7 +62,13 @@ export async function createAuthenticator(deps: AuthenticatorDeps) {
   deps.subscriber.on('message', (from: string, keyId: string) => {
     if (from === channel) forget(keyId);
   });
-  await deps.subscriber.subscribe(channel);
+  // Bounded, like the shared clock: a Redis that is down must not stop the API from starting (/readyz reports
+  // it); ioredis subscribes once it connects, and until then cached keys still expire after cacheMs.
+  const subscribed = deps.subscriber.subscribe(channel).then(
+    () => undefined,
+    (error: unknown) => deps.logger.warn({ err: error }, 'revocations: could not subscribe yet; keys still expire from the cache'),
+  );
+  await Promise.race([subscribed, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
 
   async function byKey(token: string): Promise<Principal> {
     if (!isApiKeyShaped(token)) throw unauthenticated('the API key is malformed');

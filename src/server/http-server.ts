@@ -40,6 +40,7 @@ export interface HttpServer {
   close(): Promise<void>;
 }
 
+// Kept where callers (and tests) have imported it from; it lives in trace-id.ts so graphql-ws-server can use it too.
 export { traceIdFrom };
 
 /** The principal the HTTP guard authenticated; absent only where a route is public (which builds no context). */
@@ -105,7 +106,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     schema,
     validate: validateWithLimits,
     // Distinct connections only: the single-connection mode's PUT reservations are one more unauthenticated door.
-    authenticate: () => null as unknown as string,
+    authenticate: () => null,
     context: (req) => contextFor(req.raw),
     onSubscribe: (_req, params) => {
       if (!valueDepthExceeds(params.variables, config.limits.maxJsonDepth)) return undefined;
