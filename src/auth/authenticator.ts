@@ -78,7 +78,9 @@ export async function createAuthenticator(deps: AuthenticatorDeps) {
     if (!entry || entry.until <= now) {
       const stored = await deps.keys.findByHash(hash);
       const usable = stored && !stored.revokedAt;
-      const principal: Principal | null = usable ? { id: stored.id, kind: 'api-key', tenant: stored.tenant, scopes: Object.freeze([...stored.scopes]) } : null;
+      const principal: Principal | null = usable
+        ? { id: stored.id, kind: 'api-key', tenant: stored.tenant, scopes: Object.freeze([...stored.scopes]), ...(stored.expiresAt ? { expiresAtMs: stored.expiresAt.getTime() } : {}) }
+        : null;
       // A key that expires within the cache window is reused only until it expires.
       const until = Math.min(now + deps.cacheMs, stored?.expiresAt?.getTime() ?? Infinity);
       entry = { principal: stored?.expiresAt && stored.expiresAt.getTime() <= now ? null : principal, until };

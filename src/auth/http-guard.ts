@@ -92,8 +92,9 @@ export function registerHttpGuard(app: FastifyInstance, deps: HttpGuardDeps): vo
       const principal = await deps.authenticator.authenticate(credentials);
       await deps.rateLimit(principal);
       request.principal = principal;
-      // A revoked key loses its requests in flight and its event streams at once (sessions.closeAll).
-      const untrack = deps.authenticator.sessions.track(principal.id, () => request.raw.socket.destroy());
+      // A revoked key loses its requests in flight and its event streams at once (sessions.closeAll), an expiring
+      // credential when it expires.
+      const untrack = deps.authenticator.sessions.track(principal, () => request.raw.socket.destroy());
       reply.raw.once('close', untrack);
     } catch (error) {
       if (access?.kind !== 'graphql') throw error;

@@ -52,6 +52,7 @@ export function createJwtVerifier(config: JwtConfig): JwtVerifier {
       throw reasonOf(error);
     }
     if (payload.exp === undefined) throw refused('claim "exp" is missing (tokens must expire)');
-    return { principal: principalFromClaims(payload, config), expiresAtMs: payload.exp * 1000 };
+    const expiresAtMs = payload.exp * 1000;
+    return { principal: { ...principalFromClaims(payload, config), expiresAtMs }, expiresAtMs };
   };
 }

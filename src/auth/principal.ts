@@ -8,6 +8,8 @@ export interface Principal {
   /** Whose data the caller sees and writes: taken from the credential, never from a request header. */
   tenant: string;
   scopes: readonly string[];
+  /** When the credential stops being valid (a key's expiry, a JWT's `exp`): open connections are closed then. */
+  expiresAtMs?: number;
 }
 
 /**

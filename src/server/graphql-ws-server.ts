@@ -47,7 +47,7 @@ export function attachGraphqlWs(options: GraphqlWsOptions): { dispose(): Promise
           const principal = await auth.authenticator.authenticate({ authorization, transport: 'graphql-ws', ip: request.socket.remoteAddress });
           await auth.rateLimit(principal);
           ctx.extra.principal = principal;
-          const untrack = auth.authenticator.sessions.track(principal.id, () => socket.close(4401, 'UNAUTHENTICATED: the credential was revoked'));
+          const untrack = auth.authenticator.sessions.track(principal, () => socket.close(4401, 'UNAUTHENTICATED: the credential was revoked or has expired'));
           socket.once('close', untrack);
           return true;
         } catch (error) {

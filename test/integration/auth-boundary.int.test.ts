@@ -109,6 +109,23 @@ describe('the trust boundary with credentials (development mode off)', () => {
     });
   });
 
+  describe('an expiring key', () => {
+    it('loses its open graphql-ws subscription when it expires, and is refused after', async () => {
+      const { key } = await keys().create({ name: 'short-lived', tenant, scopes: ['jobs:read'], expiresAt: new Date(Date.now() + 1500) });
+      let connected = false;
+      const closed = new Promise<number>((resolve) => {
+        const client = createWsClient({
+          url: wsUrl(platform), webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: bearer(key) },
+          on: { connected: () => (connected = true), closed: (event) => resolve((event as { code: number }).code) },
+        });
+        client.subscribe({ query: 'subscription { systemEvents { type } }' }, { next: () => {}, error: () => {}, complete: () => {} });
+      });
+      await waitUntil(async () => connected, 1000);
+      expect(await within(closed, 4000, 'the socket closing at expiry')).toBe(4401);
+      expect((await overHttp(platform.url, '{ jobs { edges { cursor } } }', {}, bearer(key))).codes).toEqual(['UNAUTHENTICATED']);
+    });
+  });
+
   describe('the tenant', () => {
     it('comes from the credential only: an x-tenant header changes nothing', async () => {
       const { key, record } = await keys().create({ name: 'tenant', tenant, scopes: ['jobs:enqueue:research', 'jobs:read'] });
@@ -376,7 +393,7 @@ describe('JWTs signed by an issuer that publishes a JWKS', () => {
       const { port } = server.address() as net.AddressInfo;
       const verify = createJwtVerifier({ secret: undefined, jwksUrl: `http://127.0.0.1:${port}/jwks.json`, issuer: 'https://idp.test', audience: 'cogo', tenantClaim: 'tenant', scopesClaim: 'scope' });
       const sign = (key: CryptoKey) => new SignJWT({ tenant: 'acme', scope: 'search' }).setProtectedHeader({ alg: 'ES256', kid: 'k1' }).setSubject('svc').setIssuer('https://idp.test').setAudience('cogo').setExpirationTime('5m').sign(key);
-      expect((await verify(await sign(issuer.privateKey))).principal).toEqual({ id: 'jwt:svc', kind: 'jwt', tenant: 'acme', scopes: ['search'] });
+      expect((await verify(await sign(issuer.privateKey))).principal).toMatchObject({ id: 'jwt:svc', kind: 'jwt', tenant: 'acme', scopes: ['search'], expiresAtMs: expect.any(Number) });
       await expect(verify(await sign(stranger.privateKey))).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
       // The HS256 secret is not a key of the set: a token "signed" with the public key as an HMAC secret is refused.
       const confused = await new SignJWT({ tenant: 'acme' }).setProtectedHeader({ alg: 'HS256', kid: 'k1' }).setSubject('x').setIssuer('https://idp.test').setAudience('cogo').setExpirationTime('5m').sign(new TextEncoder().encode(JSON.stringify(jwk)));

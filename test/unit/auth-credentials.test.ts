@@ -59,7 +59,7 @@ describe('JWT bearer tokens (HS256)', () => {
 
   it('give a principal whose tenant and scopes come from the claims', async () => {
     const verified = await verify(await token({ tenant: 'acme', scope: 'jobs:read search' }));
-    expect(verified.principal).toEqual({ id: 'jwt:user-1', kind: 'jwt', tenant: 'acme', scopes: ['jobs:read', 'search'] });
+    expect(verified.principal).toEqual({ id: 'jwt:user-1', kind: 'jwt', tenant: 'acme', scopes: ['jobs:read', 'search'], expiresAtMs: verified.expiresAtMs });
     expect(verified.expiresAtMs).toBeGreaterThan(Date.now() + 4 * 60_000);
     expect((await verify(await token({ tenant: 'acme', scope: ['graph:read'] }))).principal.scopes).toEqual(['graph:read']);
   });
