@@ -97,7 +97,9 @@ export function registerKeysCommand(program: Command): void {
         const revoked = await store.revoke(id);
         audit.push(auditRow(actor, revoked.tenant, 'key.revoke', revoked.id, {}));
         const config = loadConfig();
-        const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 2, lazyConnect: true });
+        const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 2, lazyConnect: true, retryStrategy: () => null });
+        // A failure to connect is reported below through connect()'s rejection; the event would only repeat it.
+        redis.on('error', () => {});
         try {
           await redis.connect();
           await publishRevocation(redis, keyPrefixOf(config.redis.prefix), revoked.id);

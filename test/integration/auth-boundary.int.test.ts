@@ -64,7 +64,10 @@ describe('the trust boundary with credentials (development mode off)', () => {
     });
     anyKey = (await keys().create({ name: 'slow', tenant, scopes: ['*'] })).key;
   });
-  afterAll(async () => platform?.close());
+  afterAll(async () => {
+    await platform?.runtime.sql.query('DELETE FROM api_keys WHERE tenant = $1', [tenant]);
+    await platform?.close();
+  });
 
   describe('a revoked key', () => {
     it('stops working at once everywhere: cached lookups, an open graphql-ws subscription, graphql-sse and REST event streams', async () => {
@@ -242,16 +245,20 @@ describe('the trust boundary with credentials (development mode off)', () => {
 
 describe('the per-key rate limit', () => {
   let platform: Platform;
+  const tenants = [uniqueName('tr'), uniqueName('tr')];
   beforeAll(async () => {
     platform = await startPlatform({ COGO_DEV_ANONYMOUS: 'false', COGO_RATE_LIMIT_PER_SEC: '0.2', COGO_RATE_LIMIT_BURST: '3' });
   });
-  afterAll(async () => platform?.close());
+  afterAll(async () => {
+    await platform?.runtime.sql.query('DELETE FROM api_keys WHERE tenant = ANY($1)', [tenants]);
+    await platform?.close();
+  });
 
   it('is one bucket per key shared by every API process: RATE_LIMITED with retryAfter (and Retry-After on REST)', async () => {
     const second = await startApi(platform.runtime);
     try {
       const keys = createKeyStore(platform.runtime.sql);
-      const { key } = await keys.create({ name: 'limited', tenant: uniqueName('tr'), scopes: ['jobs:read'] });
+      const { key } = await keys.create({ name: 'limited', tenant: tenants[0] as string, scopes: ['jobs:read'] });
       const query = '{ jobs { edges { cursor } } }';
       expect((await overHttp(platform.url, query, {}, bearer(key))).codes).toEqual([]);
       expect((await overHttp(second.url, query, {}, bearer(key))).codes).toEqual([]);
@@ -264,7 +271,7 @@ describe('the per-key rate limit', () => {
       expect(graphql.status).toBe(429);
       expect(((await graphql.json()) as { errors: { extensions: Record<string, unknown> }[] }).errors[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfter: expect.any(Number) });
       // Another key has a bucket of its own.
-      const other = (await keys.create({ name: 'other', tenant: uniqueName('tr'), scopes: ['jobs:read'] })).key;
+      const other = (await keys.create({ name: 'other', tenant: tenants[1] as string, scopes: ['jobs:read'] })).key;
       expect((await overHttp(second.url, query, {}, bearer(other))).codes).toEqual([]);
     } finally {
       await second.server.close();

@@ -47,7 +47,8 @@ describe('every GraphQL field and REST route behind the trust boundary', () => {
     }
   }, 60_000);
   afterAll(async () => {
-    await platform?.runtime.sql.query('DELETE FROM chunks WHERE tenant = $1', [tenantA]).catch(() => {});
+    await platform?.runtime.sql.query('DELETE FROM chunks WHERE tenant = $1', [tenantA]);
+    await platform?.runtime.sql.query('DELETE FROM api_keys WHERE tenant = ANY($1)', [[tenantA, tenantB]]);
     await platform?.close();
   });
 
