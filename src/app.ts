@@ -1,4 +1,5 @@
 import { createProcessors } from '../agents/index.js';
+import { createAuth } from './auth/index.js';
 import type { JobArea } from './queue/job-types.js';
 import type { Processors } from './queue/job-context.js';
 import { startWorkerHost, type WorkerHost, type WorkerHostOptions } from './queue/worker-host.js';
@@ -25,7 +26,10 @@ export async function startApi(runtime: Runtime): Promise<{ server: HttpServer; 
     evidence: runtime.evidenceReader,
     rag: runtime.rag,
   };
-  const server = await createHttpServer({ config, logger, schema: buildSchema(), services, routes: [(app) => registerRestRoutes(app, services, config)] });
+  const auth = await createAuth({ config, redis: runtime.redis, sql: runtime.sql, audit: runtime.audit, logger, keyPrefix: runtime.keyPrefix });
+  const server = await createHttpServer({
+    config, logger, schema: buildSchema(), services, auth, audit: runtime.audit, routes: [(app) => registerRestRoutes(app, services, config)],
+  });
   const url = await server.listen();
   return { server, url };
 }

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
+import { isLoopbackHost } from './loopback.js';
 import { parseResearchApis, type ResearchApiConfig } from './research-apis.js';
 import { envSchema, type Env } from './schema.js';
 
@@ -37,12 +38,33 @@ export interface Config {
     maxFileBytes: number;
     maxJobBytes: number;
   };
+  auth: {
+    /** Requests without a credential act as the development principal (loopback binds only). */
+    devAnonymous: boolean;
+    allowedOrigins: string[];
+    allowedHosts: string[];
+    /** Unset = JWT bearer tokens are refused (API keys only). */
+    jwt: JwtConfig | undefined;
+    keyCacheMs: number;
+    rateLimit: { perSec: number; burst: number };
+  };
+  limits: { requestTimeoutMs: number; headersTimeoutMs: number; maxJsonDepth: number; wsMaxSubscriptions: number; wsInitTimeoutMs: number };
   research: {
     /** Hosts, IPs or CIDRs that research fetches may reach although they are private or loopback (SSRF guard). */
     allowHosts: string[];
     npm: { baseUrl: string; token: string | undefined };
     apis: ResearchApiConfig[];
   };
+}
+
+export interface JwtConfig {
+  /** HS256 shared secret, or else the JWKS URL of the issuer's public keys. */
+  secret: string | undefined;
+  jwksUrl: string | undefined;
+  issuer: string;
+  audience: string;
+  tenantClaim: string;
+  scopesClaim: string;
 }
 
 export class ConfigError extends Error {
@@ -69,6 +91,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
   const e = parsed.data;
   const apis = parseResearchApis(e.COGO_RESEARCH_APIS, present, cwd);
   if (apis.problems.length) throw new ConfigError(apis.problems);
+  const authProblems = checkAuth(e);
+  if (authProblems.length) throw new ConfigError(authProblems);
   const dataDir = path.resolve(cwd, e.COGO_DATA_DIR);
   return deepFreeze({
     env: e.NODE_ENV,
@@ -105,6 +129,31 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
       maxFileBytes: e.COGO_INDEX_MAX_FILE_BYTES,
       maxJobBytes: e.COGO_INDEX_MAX_JOB_BYTES,
     },
+    auth: {
+      devAnonymous: e.COGO_DEV_ANONYMOUS ?? isLoopbackHost(e.COGO_HOST),
+      allowedOrigins: e.COGO_ALLOWED_ORIGINS,
+      allowedHosts: e.COGO_ALLOWED_HOSTS.map((h) => h.toLowerCase()),
+      jwt:
+        e.COGO_JWT_SECRET || e.COGO_JWT_JWKS_URL
+          ? {
+              secret: e.COGO_JWT_SECRET,
+              jwksUrl: e.COGO_JWT_JWKS_URL,
+              issuer: e.COGO_JWT_ISSUER as string,
+              audience: e.COGO_JWT_AUDIENCE as string,
+              tenantClaim: e.COGO_JWT_TENANT_CLAIM,
+              scopesClaim: e.COGO_JWT_SCOPES_CLAIM,
+            }
+          : undefined,
+      keyCacheMs: e.COGO_KEY_CACHE_MS,
+      rateLimit: { perSec: e.COGO_RATE_LIMIT_PER_SEC, burst: e.COGO_RATE_LIMIT_BURST },
+    },
+    limits: {
+      requestTimeoutMs: e.COGO_REQUEST_TIMEOUT_MS,
+      headersTimeoutMs: e.COGO_HEADERS_TIMEOUT_MS,
+      maxJsonDepth: e.COGO_MAX_JSON_DEPTH,
+      wsMaxSubscriptions: e.COGO_WS_MAX_SUBSCRIPTIONS,
+      wsInitTimeoutMs: e.COGO_WS_INIT_TIMEOUT_MS,
+    },
     research: { allowHosts: e.COGO_RESEARCH_ALLOW_HOSTS, npm: { baseUrl: e.COGO_NPM_REGISTRY_URL, token: e.COGO_NPM_TOKEN }, apis: apis.apis },
   });
 }
@@ -114,6 +163,20 @@ function clientHost(host: string): string {
   if (host === '0.0.0.0') return '127.0.0.1';
   if (host === '::') return '[::1]';
   return host.includes(':') ? `[${host}]` : host;
+}
+
+/** Settings that are each valid but wrong together: anonymous access off loopback, a JWT setup that checks nothing. */
+function checkAuth(e: Env): string[] {
+  const problems: string[] = [];
+  if (e.COGO_DEV_ANONYMOUS && !isLoopbackHost(e.COGO_HOST)) {
+    problems.push(`COGO_DEV_ANONYMOUS="true": anonymous development mode is allowed only while COGO_HOST is a loopback address (it is ${e.COGO_HOST}); use API keys or JWTs`);
+  }
+  if (e.COGO_JWT_SECRET && e.COGO_JWT_JWKS_URL) problems.push('COGO_JWT_SECRET and COGO_JWT_JWKS_URL: set one of them, not both');
+  if (e.COGO_JWT_SECRET || e.COGO_JWT_JWKS_URL) {
+    if (!e.COGO_JWT_ISSUER) problems.push('COGO_JWT_ISSUER="": expected the issuer (`iss`) every accepted token must carry');
+    if (!e.COGO_JWT_AUDIENCE) problems.push('COGO_JWT_AUDIENCE="": expected the audience (`aud`) every accepted token must carry');
+  }
+  return problems;
 }
 
 function deepFreeze<T>(value: T): T {

@@ -71,6 +71,27 @@ export const envSchema = z.object({
   COGO_RESEARCH_APIS: z.string().optional(),
   COGO_NPM_REGISTRY_URL: url(['http', 'https']).default('https://registry.npmjs.org'),
   COGO_NPM_TOKEN: z.string().min(1).optional(),
+
+  /** Anonymous development mode (docs/security.md); unset = on exactly when COGO_HOST is a loopback address. */
+  COGO_DEV_ANONYMOUS: bool.optional(),
+  /** Browser origins allowed besides the server's own (`https://app.example.com`). */
+  COGO_ALLOWED_ORIGINS: list.default([]),
+  /** Host names the server answers to in development mode besides the loopback names (DNS-rebinding guard). */
+  COGO_ALLOWED_HOSTS: list.default([]),
+  COGO_JWT_SECRET: z.string().min(32, 'at least 32 characters (an HS256 secret of 256 bits)').optional(),
+  COGO_JWT_JWKS_URL: url(['http', 'https']).optional(),
+  COGO_JWT_ISSUER: z.string().min(1).optional(),
+  COGO_JWT_AUDIENCE: z.string().min(1).optional(),
+  COGO_JWT_TENANT_CLAIM: z.string().min(1).default('tenant'),
+  COGO_JWT_SCOPES_CLAIM: z.string().min(1).default('scope'),
+  COGO_KEY_CACHE_MS: z.coerce.number().int().min(0).max(300_000).default(10_000),
+  COGO_RATE_LIMIT_PER_SEC: z.coerce.number().positive().default(20),
+  COGO_RATE_LIMIT_BURST: z.coerce.number().int().min(1).default(60),
+  COGO_WS_MAX_SUBSCRIPTIONS: z.coerce.number().int().min(1).default(32),
+  COGO_WS_INIT_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
+  COGO_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(500).default(30_000),
+  COGO_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(500).default(10_000),
+  COGO_MAX_JSON_DEPTH: z.coerce.number().int().min(2).max(1000).default(64),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -1,7 +1,8 @@
 import type { EvidenceReader } from '../evidence/evidence-reader.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { JobQueries } from '../queue/job-queries.js';
-import type { JobService, Principal } from '../queue/job-service.js';
+import type { Principal } from '../auth/principal.js';
+import type { JobService } from '../queue/job-service.js';
 import type { RagService } from '../rag/index.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { ReadinessCheck } from './readiness.js';
@@ -24,6 +25,6 @@ export interface Services {
 export interface RequestContext extends Record<PropertyKey, unknown> {
   services: Services;
   traceId: string;
-  /** Until auth lands (DESIGN §7), every caller is the anonymous principal of the default tenant. */
+  /** Who is calling, from the credential (src/auth); the tenant every read and write is confined to. */
   principal: Principal;
 }
