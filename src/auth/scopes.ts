@@ -25,11 +25,15 @@ export function isKnownScope(scope: string): boolean {
 
 /**
  * What enqueuing a job of `type` needs, whichever transport asks: its queue's scope, and what the job will do —
- * indexing writes the index, an execute job performs its action.
+ * indexing writes the index (and deletes from it with `prune`), an execute job performs its action.
  */
 export function enqueueScopes(type: string, input: unknown): string[] {
   const scopes = [`jobs:enqueue:${type}`];
-  if (type === 'indexing') scopes.push('index:write');
+  if (type === 'indexing') {
+    scopes.push('index:write');
+    // Pruning deletes indexed files that only fell out of the job's filters: a deletion, with its own scope.
+    if (input && typeof input === 'object' && (input as { prune?: unknown }).prune === true) scopes.push('index:delete');
+  }
   if (type === 'execute') {
     const action = input && typeof input === 'object' ? (input as { action?: unknown }).action : undefined;
     // A missing or odd action is the job input's to refuse (BAD_INPUT); the scope check asks for the action named.

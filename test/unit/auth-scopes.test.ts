@@ -27,6 +27,7 @@ describe('scopes', () => {
   it('for an enqueue follow the job: its queue, indexing writes the index, execute needs its action', () => {
     expect(enqueueScopes('research', { question: 'q' })).toEqual(['jobs:enqueue:research']);
     expect(enqueueScopes('indexing', { root: '.' })).toEqual(['jobs:enqueue:indexing', 'index:write']);
+    expect(enqueueScopes('indexing', { root: '.', prune: true })).toEqual(['jobs:enqueue:indexing', 'index:write', 'index:delete']);
     expect(enqueueScopes('execute', { action: 'deploy' })).toEqual(['jobs:enqueue:execute', 'execute:deploy']);
     expect(enqueueScopes('execute', null)).toEqual(['jobs:enqueue:execute', 'execute:']);
     expect(rerunScopes('build-0a3f1c2e-1111-4222-8333-944445555666')).toEqual(['jobs:read', 'jobs:enqueue:build']);
