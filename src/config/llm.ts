@@ -41,8 +41,10 @@ export interface RouterConfig {
     uncertainty: number;
     /** multi-step wording: several questions, "and then", enumerations, trade-offs, comparisons. */
     steps: number;
-    /** reasoning cues: why, prove, trade-off, root cause, concurrency, migration. */
+    /** reasoning cues (why, prove, root cause, concurrency, idempotency, zero downtime); 1 at four cues. */
     reasoning: number;
+    /** marks of a small job (one line, one sentence, a regex, a typo): subtracted. */
+    simple: number;
   };
   thresholds: { mini: number; full: number };
   /** Context size at which the length feature saturates. */
@@ -53,11 +55,11 @@ export interface RouterConfig {
 
 export const DEFAULT_ROUTER: RouterConfig = {
   taskBase: {
-    classify: 0.05, extract: 0.15, format: 0.1, summarize: 0.3, answer: 0.3, code: 0.45,
-    review: 0.45, decompose: 0.45, plan: 0.5, design: 0.85, policy: 0.85, architecture: 0.9,
+    classify: 0.05, extract: 0.15, format: 0.1, summarize: 0.12, answer: 0.2, code: 0.45,
+    review: 0.45, decompose: 0.45, plan: 0.45, design: 0.85, policy: 0.85, architecture: 0.9,
   },
-  weights: { length: 0.2, risk: 0.25, accuracy: 0.15, uncertainty: 0.3, steps: 0.15, reasoning: 0.25 },
-  thresholds: { mini: 0.28, full: 0.72 },
+  weights: { length: 0.2, risk: 0.25, accuracy: 0.15, uncertainty: 0.3, steps: 0.2, reasoning: 0.6, simple: 0.3 },
+  thresholds: { mini: 0.26, full: 0.75 },
   longContextTokens: 32_000,
   floors: { design: 'full', policy: 'full', architecture: 'full' },
 };

@@ -32,7 +32,7 @@ const price = z.object({ inputPerMTok: z.number().min(0), outputPerMTok: z.numbe
 const routerOverride = z
   .object({
     taskBase: z.partialRecord(z.enum(TASK_TYPES), z.number().min(0).max(1)),
-    weights: z.partialRecord(z.enum(['length', 'risk', 'accuracy', 'uncertainty', 'steps', 'reasoning']), z.number().min(0).max(2)),
+    weights: z.partialRecord(z.enum(['length', 'risk', 'accuracy', 'uncertainty', 'steps', 'reasoning', 'simple']), z.number().min(0).max(2)),
     thresholds: z.object({ mini: z.number().min(0).max(2), full: z.number().min(0).max(2) }).partial(),
     longContextTokens: z.number().int().min(1),
     floors: z.partialRecord(z.enum(TASK_TYPES), tierEnum),
