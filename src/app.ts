@@ -1,5 +1,6 @@
 import { createProcessors } from '../agents/index.js';
 import { createEvidenceStore } from '../agents/research/evidence-store.js';
+import { createRouter } from './llm/router.js';
 import { createRagService } from './rag/index.js';
 import type { JobArea } from './queue/job-types.js';
 import type { Processors } from './queue/job-context.js';
@@ -26,6 +27,7 @@ export async function startApi(runtime: Runtime): Promise<{ server: HttpServer; 
     metrics: runtime.metrics,
     evidence: createEvidenceStore(runtime.driver, config.neo4j.database),
     rag: createRagService({ vectors: runtime.vectors, embedder: runtime.embedder, driver: runtime.driver, database: config.neo4j.database }),
+    router: createRouter(config.llm.router, config.llm.prices),
   };
   const server = await createHttpServer({ config, logger, schema: buildSchema(), services, routes: [(app) => registerRestRoutes(app, services, config)] });
   const url = await server.listen();

@@ -10,6 +10,7 @@ import { closeRuntime, createRuntime, migrateAll } from '../runtime.js';
 import { onShutdownSignal } from '../shutdown.js';
 import { VERSION } from '../version.js';
 import { registerIndexCommand } from './index-command.js';
+import { registerRouteCommand } from './route-command.js';
 import { registerSearchCommand } from './search-command.js';
 import { warnAboutStartup } from '../startup-warnings.js';
 
@@ -75,6 +76,7 @@ program
 
 registerIndexCommand(program);
 registerSearchCommand(program);
+registerRouteCommand(program);
 
 program.parseAsync().catch((error: unknown) => {
   const known = error instanceof ConfigError || error instanceof BringUpError;

@@ -3,6 +3,7 @@ import type { EventBus } from '../events/event-bus.js';
 import type { JobQueries } from '../queue/job-queries.js';
 import type { JobService, Principal } from '../queue/job-service.js';
 import type { RagService } from '../rag/index.js';
+import type { Router } from '../llm/router.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { ReadinessCheck } from './readiness.js';
 
@@ -19,6 +20,8 @@ export interface Services {
   evidence: Pick<EvidenceStore, 'list' | 'listClaims'>;
   /** Hybrid retrieval, its streaming form and embeddings (schema/rag.graphql). */
   rag: RagService;
+  /** The model router (schema/ask.graphql `route`): pure, no model call. */
+  router: Router;
 }
 
 export interface RequestContext extends Record<PropertyKey, unknown> {
