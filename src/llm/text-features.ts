@@ -29,7 +29,18 @@ export function contentTerms(text: string): string[] {
   return terms;
 }
 
-/** Numbers as written (4000, 4,000, 1.5, 85%) normalised to their digits, so `4,000` and `4000` match. */
+const NUMBER_WORDS: Record<string, string> = {
+  zero: '0', one: '1', two: '2', three: '3', four: '4', five: '5', six: '6', seven: '7', eight: '8', nine: '9', ten: '10',
+  eleven: '11', twelve: '12', twenty: '20', hundred: '100', thousand: '1000', million: '1000000',
+};
+const NUMBER_WORD = new RegExp(`\\b(${Object.keys(NUMBER_WORDS).join('|')})\\b`, 'gi');
+
+/**
+ * Numbers as written (4000, 4,000, 1.5, "five") normalised to digits, so `4,000` and `4000`, `five` and `5`
+ * match. "one" is left out: it is far more often a pronoun ("the one that…") than a count.
+ */
 export function numbersIn(text: string): string[] {
-  return (text.match(/\d[\d,]*(?:\.\d+)?/g) ?? []).map((n) => n.replace(/,/g, '').replace(/\.0+$/, ''));
+  const digits = (text.match(/\d[\d,]*(?:\.\d+)?/g) ?? []).map((n) => n.replace(/,/g, '').replace(/\.0+$/, ''));
+  const words = (text.match(NUMBER_WORD) ?? []).map((w) => w.toLowerCase()).filter((w) => w !== 'one').map((w) => NUMBER_WORDS[w]!);
+  return [...digits, ...words];
 }
