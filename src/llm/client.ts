@@ -117,8 +117,16 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
         outputTokens: estimateTokens(reply.text),
         estimated: true,
       };
-      const json = request.structured ? parseStructured(request.structured, reply.text, via) : undefined;
-      return { tier, model, text: reply.text, json, usage, costUsd: costOf(options.prices, tier, usage), latencyMs: performance.now() - started, retries };
+      const costUsd = costOf(options.prices, tier, usage);
+      let json: T | undefined;
+      try {
+        json = request.structured ? parseStructured(request.structured, reply.text, via) : undefined;
+      } catch (error) {
+        // The reply was paid for although it is unusable: the cost travels with the error into the attempt record.
+        const failure = error as AppError;
+        throw new AppError(failure.code, failure.message, { via, retryable: false, details: { ...failure.details, costUsd, usage } });
+      }
+      return { tier, model, text: reply.text, json, usage, costUsd, latencyMs: performance.now() - started, retries };
     },
   };
 }
