@@ -16,8 +16,13 @@ export interface AskInput {
   taskType?: string;
   risk?: string;
   budgetUsd?: number;
-  /** Streams the answer text as it arrives (text mode with `[id]` markers); absent = one JSON-schema reply. */
-  onDelta?: (text: string) => void;
+  /**
+   * Streams the answer text as it arrives (text mode with `[id]` markers); absent = one JSON-schema reply. Each
+   * attempt streams anew, so a caller shows the deltas of the latest `attempt` and takes the final answer from the result.
+   */
+  onDelta?: (text: string, from: { attempt: number; tier: Tier }) => void;
+  /** Hears the route decision before any model is called (the `meta` event of a streamed answer). */
+  onRoute?: (decision: RouteDecision) => Promise<void> | void;
   signal?: AbortSignal;
 }
 
@@ -67,13 +72,15 @@ export function createAnswerer(options: { client: LlmClient; router: Router; max
       const contextTokens = input.passages.reduce((sum, p) => sum + estimateTokens(p.text), 0);
       const routeRequest: RouteRequest = { request: input.question, contextTokens, taskType: input.taskType, risk: input.risk, budgetUsd: input.budgetUsd };
       const route = options.router.route(routeRequest);
+      await input.onRoute?.(route);
       if (!options.client.available(route.tier)) {
         const answer = extractiveAnswer(input.question, input.passages);
-        input.onDelta?.(answer.text);
+        input.onDelta?.(answer.text, { attempt: 0, tier: route.tier });
         const grounding = checkGrounding(answer.sentences, input.passages);
         return { answer, route, attempts: [], tiersUsed: [], costUsd: 0, grounding, dropped: [] };
       }
       const streaming = Boolean(input.onDelta);
+      let attempt = -1;
       const ground = (sentences: AnswerSentence[]) => checkGrounding(sentences, input.passages);
       const chain = await runWithEscalation<AnswerSentence[]>({
         start: route.tier,
@@ -83,8 +90,10 @@ export function createAnswerer(options: { client: LlmClient; router: Router; max
         ...(input.signal ? { signal: input.signal } : {}),
         call: async (tier) => {
           const request = { messages: messages(input, streaming), ...(input.signal ? { signal: input.signal } : {}) };
+          attempt += 1;
           if (streaming) {
-            const result = await options.client.chat(tier, { ...request, onDelta: input.onDelta! });
+            const from = { attempt, tier };
+            const result = await options.client.chat(tier, { ...request, onDelta: (text) => input.onDelta!(text, from) });
             const sentences = parseCitedText(result.text, splitSentences);
             return { value: sentences, result };
           }

@@ -5,6 +5,8 @@ import type { AddressInfo } from 'node:net';
 export type ScriptedReply =
   /** A completion with this text: streamed as SSE in `chunkSize`-character deltas when the request asks to stream. */
   | { content: string; chunkSize?: number; usage?: { prompt: number; completion: number } | null }
+  /** A completion written from the request (e.g. citing the passage ids the prompt carries). */
+  | { compose: (request: ReceivedChat) => string; chunkSize?: number }
   /** An HTTP error, optionally with `Retry-After`. */
   | { status: number; retryAfter?: string; message?: string }
   /** Headers never come (a timeout before the first byte). */
@@ -50,7 +52,7 @@ export async function startOpenAiServer(): Promise<OpenAiServer> {
     const body = JSON.parse(await readBody(request)) as { model: string; stream?: boolean; messages: ReceivedChat['messages']; response_format?: unknown };
     requests.push({ model: body.model, stream: body.stream === true, messages: body.messages, responseFormat: body.response_format, authorization: request.headers.authorization });
     counts.set(body.model, (counts.get(body.model) ?? 0) + 1);
-    const reply = scripts.get(body.model)?.shift();
+    let reply = scripts.get(body.model)?.shift();
     if (!reply) return send(response, 500, { error: { message: `no scripted reply left for model ${body.model}` } });
     if ('hang' in reply) {
       open.add(response);
@@ -60,6 +62,7 @@ export async function startOpenAiServer(): Promise<OpenAiServer> {
       if (reply.retryAfter !== undefined) response.setHeader('retry-after', reply.retryAfter);
       return send(response, reply.status, { error: { message: reply.message ?? `scripted ${reply.status}`, type: 'server_error' } });
     }
+    if ('compose' in reply) reply = { content: reply.compose(requests.at(-1)!), ...(reply.chunkSize ? { chunkSize: reply.chunkSize } : {}) };
     const id = `chatcmpl-${requests.length}`;
     const usage = 'usage' in reply && reply.usage === null ? undefined : {
       prompt_tokens: ('usage' in reply && reply.usage?.prompt) || Math.ceil(JSON.stringify(body.messages).length / 4),
