@@ -12,8 +12,14 @@ export function splitSentences(text: string): string[] {
     .filter((s) => s.length > 0);
 }
 
+/** A light English stem: rotates / rotated / rotating / rotate → rotat, queued / queue → queu, jobs → job. */
+export function stem(word: string): string {
+  const cut = word.replace(/(ing|ed|es|s|e)$/, '');
+  return cut.length >= 3 ? cut : word;
+}
+
 /**
- * Content terms: lowercased letter/digit runs without stopwords. Hangul words also yield their first two
+ * Content terms: lowercased, stemmed letter/digit runs without stopwords. Hangul words also yield their first two
  * syllables, a crude stem that survives particles (포트는 / 포트를 → 포트).
  */
 export function contentTerms(text: string): string[] {
@@ -23,14 +29,14 @@ export function contentTerms(text: string): string[] {
       terms.push(word);
       if (word.length > 2) terms.push(word.slice(0, 2));
     } else if (word.length > 1 && !STOPWORDS.has(word)) {
-      terms.push(word);
+      terms.push(stem(word));
     }
   }
   return terms;
 }
 
 const NUMBER_WORDS: Record<string, string> = {
-  zero: '0', one: '1', two: '2', three: '3', four: '4', five: '5', six: '6', seven: '7', eight: '8', nine: '9', ten: '10',
+  zero: '0', once: '1', twice: '2', thrice: '3', one: '1', two: '2', three: '3', four: '4', five: '5', six: '6', seven: '7', eight: '8', nine: '9', ten: '10',
   eleven: '11', twelve: '12', fifteen: '15', twenty: '20', thirty: '30', forty: '40', fifty: '50', sixty: '60', seventy: '70', eighty: '80',
   ninety: '90', hundred: '100', thousand: '1000', million: '1000000',
 };
