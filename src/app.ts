@@ -1,5 +1,6 @@
 import { createProcessors } from '../agents/index.js';
 import { createAuth } from './auth/index.js';
+import { createRouter } from './llm/router.js';
 import type { JobArea } from './queue/job-types.js';
 import type { Processors } from './queue/job-context.js';
 import { startWorkerHost, type WorkerHost, type WorkerHostOptions } from './queue/worker-host.js';
@@ -25,6 +26,7 @@ export async function startApi(runtime: Runtime): Promise<{ server: HttpServer; 
     metrics: runtime.metrics,
     evidence: runtime.evidenceReader,
     rag: runtime.rag,
+    router: createRouter(config.llm.router, config.llm.prices),
   };
   const auth = await createAuth({ config, redis: runtime.redis, sql: runtime.sql, audit: runtime.audit, logger, keyPrefix: runtime.keyPrefix });
   const server = await createHttpServer({

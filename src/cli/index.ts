@@ -12,6 +12,7 @@ import { onShutdownSignal } from '../shutdown.js';
 import { VERSION } from '../version.js';
 import { registerIndexCommand } from './index-command.js';
 import { registerKeysCommand } from './keys-command.js';
+import { registerRouteCommand } from './route-command.js';
 import { registerSearchCommand } from './search-command.js';
 import { warnAboutStartup } from '../startup-warnings.js';
 
@@ -78,6 +79,7 @@ program
 registerIndexCommand(program);
 registerKeysCommand(program);
 registerSearchCommand(program);
+registerRouteCommand(program);
 
 program.parseAsync().catch((error: unknown) => {
   const known = error instanceof ConfigError || error instanceof BringUpError || isAppError(error);

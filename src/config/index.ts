@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { isLoopbackHost } from './loopback.js';
 import { parseResearchApis, type ResearchApiConfig } from './research-apis.js';
+import { DEFAULT_PRICES, mergeRouterConfig, type RouterConfig, type Tier, type TierPrice } from './llm.js';
 import { envSchema, type Env } from './schema.js';
 
 export type { ResearchApiConfig };
@@ -28,6 +29,13 @@ export interface Config {
     baseUrl: string | undefined;
     apiKey: string | undefined;
     models: { nano: string; mini: string; full: string };
+    /** Each tier's endpoint: the per-tier override, else OPENAI_BASE_URL / OPENAI_API_KEY. No key = extractive answers. */
+    tiers: Record<Tier, { baseUrl: string | undefined; apiKey: string | undefined; model: string }>;
+    prices: Record<Tier, TierPrice>;
+    timeoutMs: number;
+    maxRetries: number;
+    maxEscalations: number;
+    router: RouterConfig;
   };
   embeddings: { baseUrl: string | undefined; apiKey: string | undefined; model: string };
   indexing: {
@@ -117,6 +125,16 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
       baseUrl: e.OPENAI_BASE_URL,
       apiKey: e.OPENAI_API_KEY,
       models: { nano: e.COGO_MODEL_NANO, mini: e.COGO_MODEL_MINI, full: e.COGO_MODEL_FULL },
+      tiers: {
+        nano: { baseUrl: e.COGO_LLM_NANO_BASE_URL ?? e.OPENAI_BASE_URL, apiKey: e.COGO_LLM_NANO_API_KEY ?? e.OPENAI_API_KEY, model: e.COGO_MODEL_NANO },
+        mini: { baseUrl: e.COGO_LLM_MINI_BASE_URL ?? e.OPENAI_BASE_URL, apiKey: e.COGO_LLM_MINI_API_KEY ?? e.OPENAI_API_KEY, model: e.COGO_MODEL_MINI },
+        full: { baseUrl: e.COGO_LLM_FULL_BASE_URL ?? e.OPENAI_BASE_URL, apiKey: e.COGO_LLM_FULL_API_KEY ?? e.OPENAI_API_KEY, model: e.COGO_MODEL_FULL },
+      },
+      prices: { ...DEFAULT_PRICES, ...e.COGO_LLM_PRICES },
+      timeoutMs: e.COGO_LLM_TIMEOUT_MS,
+      maxRetries: e.COGO_LLM_MAX_RETRIES,
+      maxEscalations: e.COGO_LLM_MAX_ESCALATIONS,
+      router: mergeRouterConfig(e.COGO_ROUTER_CONFIG as Partial<RouterConfig> | undefined),
     },
     embeddings: {
       baseUrl: e.EMBEDDINGS_BASE_URL,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TASK_TYPES, TIERS } from './llm.js';
 
 const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v));
 // 0 = any free port (tests, and several instances on one machine).
@@ -14,6 +15,30 @@ const url = (protocols: string[]) =>
     },
     { message: `a URL with scheme ${protocols.join(' or ')}` },
   );
+/** A JSON object in a variable, checked against `shape` (zod) so a typo names the variable. */
+const json = <T extends z.ZodType>(shape: T) =>
+  z.string().transform((text, ctx) => {
+    try {
+      const parsed = shape.safeParse(JSON.parse(text));
+      if (parsed.success) return parsed.data as z.infer<T>;
+      ctx.addIssue({ code: 'custom', message: `JSON matching ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}` });
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'valid JSON' });
+    }
+    return z.NEVER;
+  });
+const tierEnum = z.enum(TIERS);
+const price = z.object({ inputPerMTok: z.number().min(0), outputPerMTok: z.number().min(0) }).strict();
+const routerOverride = z
+  .object({
+    taskBase: z.partialRecord(z.enum(TASK_TYPES), z.number().min(0).max(1)),
+    weights: z.partialRecord(z.enum(['length', 'risk', 'accuracy', 'uncertainty', 'steps', 'reasoning', 'simple']), z.number().min(0).max(2)),
+    thresholds: z.object({ mini: z.number().min(0).max(2), full: z.number().min(0).max(2) }).partial(),
+    longContextTokens: z.number().int().min(1),
+    floors: z.partialRecord(z.enum(TASK_TYPES), tierEnum),
+  })
+  .partial()
+  .strict();
 const list = z.string().transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
 
 /**
@@ -58,6 +83,23 @@ export const envSchema = z.object({
   COGO_MODEL_NANO: z.string().min(1).default('gpt-5-nano'),
   COGO_MODEL_MINI: z.string().min(1).default('gpt-5-mini'),
   COGO_MODEL_FULL: z.string().min(1).default('gpt-5'),
+  /** Per-tier endpoint and key; unset = OPENAI_BASE_URL / OPENAI_API_KEY. */
+  COGO_LLM_NANO_BASE_URL: url(['http', 'https']).optional(),
+  COGO_LLM_MINI_BASE_URL: url(['http', 'https']).optional(),
+  COGO_LLM_FULL_BASE_URL: url(['http', 'https']).optional(),
+  COGO_LLM_NANO_API_KEY: z.string().min(1).optional(),
+  COGO_LLM_MINI_API_KEY: z.string().min(1).optional(),
+  COGO_LLM_FULL_API_KEY: z.string().min(1).optional(),
+  /** USD per million tokens per tier, e.g. {"full":{"inputPerMTok":1.25,"outputPerMTok":10}}; unset tiers keep the defaults. */
+  COGO_LLM_PRICES: json(z.partialRecord(tierEnum, price)).optional(),
+  /** One model call, streaming included, ends with TIMEOUT after this long. */
+  COGO_LLM_TIMEOUT_MS: z.coerce.number().int().min(100).default(60_000),
+  /** Retries of one call on the same tier (429, 5xx, timeouts), before escalation. */
+  COGO_LLM_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
+  /** How many times an answer may move one tier up (schema failure, ungrounded, error). */
+  COGO_LLM_MAX_ESCALATIONS: z.coerce.number().int().min(0).max(2).default(2),
+  /** Partial override of the router's weights and thresholds (src/config/llm.ts, docs/llm.md). */
+  COGO_ROUTER_CONFIG: json(routerOverride).optional(),
   EMBEDDINGS_BASE_URL: url(['http', 'https']).optional(),
   EMBEDDINGS_API_KEY: z.string().min(1).optional(),
   EMBEDDINGS_MODEL: z.string().min(1).default('bge-m3'),

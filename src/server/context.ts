@@ -4,6 +4,7 @@ import type { JobQueries } from '../queue/job-queries.js';
 import type { Principal } from '../auth/principal.js';
 import type { JobService } from '../queue/job-service.js';
 import type { RagService } from '../rag/index.js';
+import type { Router } from '../llm/router.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { ReadinessCheck } from './readiness.js';
 
@@ -20,6 +21,8 @@ export interface Services {
   evidence: EvidenceReader;
   /** Hybrid retrieval, its streaming form and embeddings (schema/rag.graphql). */
   rag: RagService;
+  /** The model router (schema/ask.graphql `route`): pure, no model call. */
+  router: Router;
 }
 
 export interface RequestContext extends Record<PropertyKey, unknown> {
