@@ -32,6 +32,7 @@ export const GRAPHQL_SCOPES: Readonly<Record<string, ScopeRule>> = {
   'Mutation.enqueueIndexing': enqueue('indexing'),
   'Mutation.enqueueBuild': enqueue('build'),
   'Mutation.enqueueExecute': enqueue('execute'),
+  'Mutation.enqueueOrchestrate': enqueue('orchestrate'),
   'Mutation.cancelJob': needs('jobs:cancel'),
   'Mutation.retryJob': { scopes: (args) => rerunScopes(args.id) },
   'Mutation.requeueDeadLetter': { scopes: (args) => rerunScopes(args.id) },

@@ -109,4 +109,28 @@ describe('orchestrate agent: retrieve, route, answer, check grounding, escalate,
     expect(total).toBeCloseTo(done.costUsd, 12);
     expect(calls.every((c) => Number(c.tokensIn) > 0 && Number(c.tokensOut) > 0)).toBe(true);
   });
+
+  it('is enqueued like every job type: GraphQL enqueueOrchestrate and REST POST /v1/orchestrate/enqueue, input checked first', async () => {
+    models.script('nano-model', { compose: (r) => `The vault rotates its archive keys every ninety days [${passageIdSaying(r, 'ninety days')}].`, chunkSize: 50 });
+    const { data, errors } = await platform.graphql<{ enqueueOrchestrate: { jobId: string } }>(
+      'mutation($q: String!) { enqueueOrchestrate(input: {question: $q, risk: "low", k: 4}) { jobId } }', { q: 'How often does the vault rotate its archive keys?' });
+    expect(errors).toBeUndefined();
+    const jobId = data!.enqueueOrchestrate.jobId;
+    jobIds.push(jobId);
+    expect(jobId).toMatch(/^orchestrate-/);
+    const events = await waitUntil(async () => {
+      const read = await platform.runtime.events.read({ kind: 'job', jobId });
+      return finished(read) && read;
+    }, 30_000);
+    expect(events.find((e) => e.type === 'llm.done')?.data).toMatchObject({ provider: 'model', grounded: true });
+
+    const bad = await platform.graphql('mutation { enqueueOrchestrate(input: {question: "why?", k: 99}) { jobId } }');
+    expect(bad.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_INPUT' } });
+    const rest = await fetch(`${platform.url}/v1/orchestrate/enqueue`, { method: 'POST', headers: platform.headers(), body: JSON.stringify({ question: 'How often does the vault rotate its archive keys?', risk: 'low' }) });
+    expect(rest.status).toBe(202);
+    const body = (await rest.json()) as { jobId: string };
+    jobIds.push(body.jobId);
+    expect(body.jobId).toMatch(/^orchestrate-/);
+    await waitUntil(async () => finished(await platform.runtime.events.read({ kind: 'job', jobId: body.jobId })), 30_000);
+  });
 });
