@@ -96,7 +96,7 @@ describe('indexing agent: bad input gets a clear error and changes nothing', () 
 
     it('over REST too: 403 with the same message', async () => {
       const response = await fetch(`${platform.url}/v1/indexing/enqueue`, {
-        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ root: '/etc' }),
+        method: 'POST', headers: platform.headers(), body: JSON.stringify({ root: '/etc' }),
       });
       expect(response.status).toBe(403);
       expect(await response.json()).toMatchObject({ ok: false, code: 'FORBIDDEN', error: refusedMessage('/etc') });
@@ -105,7 +105,7 @@ describe('indexing agent: bad input gets a clear error and changes nothing', () 
     it('the worker checks again: a job that reached the queue another way fails FORBIDDEN at once and reads nothing', async () => {
       await startIndexer(createLocalHashEmbedder());
       const jobId = newJobId('indexing');
-      const meta = { tenant: 'default', traceId: 'f'.repeat(32), principal: 'test', idempotencyKey: null, parentJobId: null, enqueuedAt: new Date().toISOString() };
+      const meta = { tenant: platform.tenant, traceId: 'f'.repeat(32), principal: 'test', idempotencyKey: null, parentJobId: null, enqueuedAt: new Date().toISOString() };
       await platform.runtime.queues.indexing.add('indexing', { input: { root: outside, mode: 'incremental', failOnFileError: false, prune: false }, meta }, { jobId });
       await waitUntil(async () => terminalEvent(await platform.runtime.events.read({ kind: 'job', jobId }, undefined, 5000)), 30_000);
       const job = await waitUntil(async () => {

@@ -18,7 +18,7 @@ describe('issue 9: clean refusals for bad input', () => {
   afterAll(() => platform?.close());
 
   const post = async (body: unknown) => {
-    const response = await fetch(`${platform.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const response = await fetch(`${platform.url}/graphql`, { method: 'POST', headers: platform.headers(), body: JSON.stringify(body) });
     return { status: response.status, body: (await response.json()) as { data?: unknown; errors?: Errors } };
   };
 
@@ -81,7 +81,7 @@ describe('issue 9: clean refusals for bad input', () => {
   describe('event stream cursors', () => {
     it('graphql-sse with a garbage `after` answers BAD_INPUT instead of opening the stream and dropping the socket', async () => {
       const { jobId } = await finishedJob();
-      const client = createSseClient({ url: `${platform.url}/graphql/stream`, retryAttempts: 0 });
+      const client = createSseClient({ url: `${platform.url}/graphql/stream`, retryAttempts: 0, headers: { authorization: platform.authorization } });
       try {
         const iterator = client.iterate({ query: 'subscription($id: ID!, $after: String) { jobEvents(jobId: $id, after: $after) { id } }', variables: { id: jobId, after: 'garbage' } });
         const outcome = await iterator.next().then((step) => ({ step }), (error: unknown) => ({ error }));
@@ -94,7 +94,7 @@ describe('issue 9: clean refusals for bad input', () => {
 
     it('REST SSE: Last-Event-ID at a finished job\'s last event ends the stream; one beyond it is BAD_INPUT', async () => {
       const { jobId, lastEventId } = await finishedJob();
-      const atEnd = await fetch(`${platform.url}/v1/jobs/${jobId}/events`, { headers: { 'last-event-id': lastEventId }, signal: AbortSignal.timeout(5000) });
+      const atEnd = await fetch(`${platform.url}/v1/jobs/${jobId}/events`, { headers: { authorization: platform.authorization, 'last-event-id': lastEventId }, signal: AbortSignal.timeout(5000) });
       expect(atEnd.status).toBe(200);
       const text = await atEnd.text();
       expect(text).toContain('event: end');
@@ -102,7 +102,7 @@ describe('issue 9: clean refusals for bad input', () => {
 
       const [ms] = lastEventId.split('-');
       const beyond = `${Number(ms) + 60_000}-0`;
-      const refused = await fetch(`${platform.url}/v1/jobs/${jobId}/events`, { headers: { 'last-event-id': beyond }, signal: AbortSignal.timeout(5000) });
+      const refused = await fetch(`${platform.url}/v1/jobs/${jobId}/events`, { headers: { authorization: platform.authorization, 'last-event-id': beyond }, signal: AbortSignal.timeout(5000) });
       expect(refused.status).toBe(400);
       expect(await refused.json()).toMatchObject({ ok: false, code: 'BAD_INPUT', error: `event id ${beyond} is beyond the last event of the stream (${lastEventId})` });
     });

@@ -102,7 +102,7 @@ describe('enqueueing jobs through GraphQL', () => {
       ['enqueue.execute', null, 'refused', 'NOT_FOUND'],
       ['cancel', jobId, 'accepted', null],
     ]);
-    expect(rows[0]).toMatchObject({ tenant: 'default', principal: 'anonymous', details: { created: true } });
+    expect(rows[0]).toMatchObject({ tenant: platform.tenant, principal: platform.principal.id, details: { created: true } });
   });
 
   describe('with an idempotencyKey', () => {
@@ -113,7 +113,7 @@ describe('enqueueing jobs through GraphQL', () => {
       expect(ids.size).toBe(1);
       expect(results.filter((r) => r.data?.enqueueExecute.created)).toHaveLength(1);
       const [jobId] = [...ids] as string[];
-      const inGraph = await platform.runtime.driver.executeQuery('MATCH (j:Job {idempotencyKey: $key, tenant: "default"}) WHERE j.id STARTS WITH "execute-" AND j.id = $id RETURN count(j) AS n', { key: 'fifty-at-once', id: jobId });
+      const inGraph = await platform.runtime.driver.executeQuery('MATCH (j:Job {idempotencyKey: $key, tenant: $tenant}) WHERE j.id STARTS WITH "execute-" AND j.id = $id RETURN count(j) AS n', { key: 'fifty-at-once', id: jobId, tenant: platform.tenant });
       expect(inGraph.records[0]?.get('n')).toBe(1);
       const counts = await platform.runtime.queues.execute.getJobCounts();
       const total = Object.values(counts).reduce((a, b) => a + b, 0);
@@ -139,7 +139,7 @@ describe('enqueueing jobs through GraphQL', () => {
     expect(data!.enqueueBuild.job.input.env).toEqual({ API_TOKEN: '***' });
     const record = await platform.runtime.driver.executeQuery('MATCH (j:Job {id: $id}) RETURN j.inputJson AS input', { id: data!.enqueueBuild.jobId });
     expect(record.records[0]?.get('input')).not.toContain('s3cr3t-value');
-    const rest = await (await fetch(`${platform.url}/v1/jobs/${data!.enqueueBuild.jobId}`)).text();
+    const rest = await (await fetch(`${platform.url}/v1/jobs/${data!.enqueueBuild.jobId}`, { headers: platform.headers() })).text();
     expect(rest).not.toContain('s3cr3t-value');
     // The worker still gets the real value.
     const queued = await platform.runtime.queues.build.getJob(data!.enqueueBuild.jobId);
@@ -190,7 +190,7 @@ describe('enqueueing jobs through GraphQL', () => {
       const before = await jobCount();
       const response = await fetch(`${platform.url}/graphql`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: platform.headers(),
         body: JSON.stringify({ query: ENQUEUE, variables: { input: { action: 'x', params: { blob: 'x'.repeat(300_000) } } } }),
       });
       expect(response.status).toBe(413);

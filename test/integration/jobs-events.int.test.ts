@@ -34,13 +34,13 @@ function graphqlReader(makeClient: () => IteratingClient): Reader {
 }
 
 const graphqlWsReader = (platform: Platform) =>
-  graphqlReader(() => createWsClient({ url: platform.url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket, retryAttempts: 0 }));
-const graphqlSseReader = (platform: Platform) => graphqlReader(() => createSseClient({ url: `${platform.url}/graphql/stream`, retryAttempts: 0 }));
+  graphqlReader(() => createWsClient({ url: platform.url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: platform.authorization } }));
+const graphqlSseReader = (platform: Platform) => graphqlReader(() => createSseClient({ url: `${platform.url}/graphql/stream`, retryAttempts: 0, headers: { authorization: platform.authorization } }));
 
 function restSseReader(platform: Platform): Reader {
   return async (jobId, after, stopAfter) => {
     const abort = new AbortController();
-    const response = await fetch(`${platform.url}/v1/jobs/${jobId}/events`, { headers: after ? { 'last-event-id': after } : {}, signal: abort.signal });
+    const response = await fetch(`${platform.url}/v1/jobs/${jobId}/events`, { headers: { authorization: platform.authorization, ...(after ? { 'last-event-id': after } : {}) }, signal: abort.signal });
     expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
     const seen: BusEvent[] = [];
     let buffer = '';
@@ -132,7 +132,7 @@ describe('job event streams', () => {
       return counted;
     };
     try {
-      const response = await new Promise<http.IncomingMessage>((resolve, reject) => http.get(`${platform.url}/v1/jobs/${jobId}/events`, resolve).on('error', reject));
+      const response = await new Promise<http.IncomingMessage>((resolve, reject) => http.get(`${platform.url}/v1/jobs/${jobId}/events`, { headers: { authorization: platform.authorization } }, resolve).on('error', reject));
       response.pause();
       await new Promise((r) => setTimeout(r, 1500));
       // 19 MB of events; socket buffers take a few MB of them (how many depends on the kernel's settings): then
@@ -169,7 +169,7 @@ describe('job event streams', () => {
   }, 60_000);
 
   it('streams worker presence and job lifecycle events on agentPresence and systemEvents', async () => {
-    const client = createWsClient({ url: platform.url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket, retryAttempts: 0 });
+    const client = createWsClient({ url: platform.url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: platform.authorization } });
     const after = (await platform.runtime.events.read({ kind: 'system' }, undefined, 100_000)).at(-1)?.id;
     const presence = client.iterate<{ agentPresence: BusEvent }>({ query: 'subscription { agentPresence { type data } }' });
     const system = client.iterate<{ systemEvents: BusEvent }>({ query: 'subscription($after: String) { systemEvents(after: $after) { type jobId } }', variables: { after } });
@@ -204,7 +204,7 @@ describe('job event streams', () => {
   });
 
   it('refuses a subscription to a job that does not exist with NOT_FOUND', async () => {
-    const client = createWsClient({ url: platform.url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket, retryAttempts: 0 });
+    const client = createWsClient({ url: platform.url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: platform.authorization } });
     const iterator = client.iterate({ query: SUBSCRIBE, variables: { jobId: 'execute-00000000-0000-4000-8000-000000000000' } });
     const first = await iterator.next();
     await client.dispose();
@@ -214,12 +214,12 @@ describe('job event streams', () => {
   it('refuses a malformed cursor, and one that has expired from the stream, with BAD_INPUT', async () => {
     const jobId = await enqueueSlowJob(2);
     const events = await restSseReader(platform)(jobId, undefined, Infinity);
-    const malformed = await fetch(`${platform.url}/v1/jobs/${jobId}/events?after=yesterday`);
+    const malformed = await fetch(`${platform.url}/v1/jobs/${jobId}/events?after=yesterday`, { headers: { authorization: platform.authorization } });
     expect(malformed.status).toBe(400);
     expect(await malformed.json()).toMatchObject({ code: 'BAD_INPUT' });
     // Retention trimmed the start of the stream: a cursor from before the trim can no longer resume exactly.
     await platform.runtime.redis.xtrim(`${platform.runtime.keyPrefix}:ev:job:${jobId}`, 'MAXLEN', 1);
-    const expired = await fetch(`${platform.url}/v1/jobs/${jobId}/events`, { headers: { 'last-event-id': events[0]!.id } });
+    const expired = await fetch(`${platform.url}/v1/jobs/${jobId}/events`, { headers: { authorization: platform.authorization, 'last-event-id': events[0]!.id } });
     expect(expired.status).toBe(400);
     expect(((await expired.json()) as { error: string }).error).toMatch(/expired/);
   });

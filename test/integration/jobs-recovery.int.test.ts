@@ -175,10 +175,10 @@ describe('job recovery, retries and cancellation with worker processes', () => {
   it('runs a job requeued the moment its record says failed, before its worker has released it', async () => {
     const worker = await platform.spawnWorker('requeue-w');
     const ids = await Promise.all(Array.from({ length: 12 }, () => enqueue({ failRuns: 1, failCode: 'BAD_INPUT' })));
-    const principal = { id: 'anonymous', tenant: 'default' };
+    const principal = platform.principal;
     await Promise.all(ids.map(async (id) => {
       // Straight from the graph, polled tightly: the worker writes `failed` there before BullMQ moves the job.
-      await waitUntil(async () => (await platform.runtime.lineage.get(id, 'default'))?.status === 'failed', 10_000, 2);
+      await waitUntil(async () => (await platform.runtime.lineage.get(id, platform.tenant))?.status === 'failed', 10_000, 2);
       await platform.runtime.jobs.retry(id, principal, true);
     }));
     const results = await Promise.all(ids.map(async (id) => (await untilStatus(id, 'completed', 10_000)).result));

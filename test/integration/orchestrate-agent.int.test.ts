@@ -58,7 +58,7 @@ describe('orchestrate agent: retrieve, route, answer, check grounding, escalate,
     jobIds.push(jobId);
     const data: JobData = {
       input: { question, k: 5, ...extra },
-      meta: { tenant: 'default', traceId: randomUUID().replace(/-/g, ''), principal: 'anonymous', idempotencyKey: null, parentJobId: null, enqueuedAt: new Date().toISOString() },
+      meta: { tenant: platform.tenant, traceId: randomUUID().replace(/-/g, ''), principal: 'anonymous', idempotencyKey: null, parentJobId: null, enqueuedAt: new Date().toISOString() },
     };
     await platform.runtime.queues.orchestrate.add('orchestrate', data, { jobId });
     await waitUntil(async () => finished(await platform.runtime.events.read({ kind: 'job', jobId })), 30_000).catch(async (error: unknown) => {

@@ -111,7 +111,7 @@ describe('hybrid GraphRAG retrieval over an indexed corpus (local embedder)', ()
 
   it('another tenant sees nothing of this tenant’s index', async () => {
     const retriever = createRetriever({ vectors: platform.runtime.vectors, embedder: platform.runtime.embedder, expand: createGraphExpander(platform.runtime.driver, database()) });
-    expect((await retriever.search({ tenant: 'default', query: 'archive vault' })).items.length).toBeGreaterThan(0);
+    expect((await retriever.search({ tenant: platform.tenant, query: 'archive vault' })).items.length).toBeGreaterThan(0);
     expect((await retriever.search({ tenant: 'someone-else', query: 'archive vault' })).items).toEqual([]);
   });
 
@@ -119,8 +119,8 @@ describe('hybrid GraphRAG retrieval over an indexed corpus (local embedder)', ()
     const prefix = `ev-test-${path.basename(path.dirname(corpus.root))}`;
     await runCypher(platform.runtime.driver, database(), `
       MATCH (d:Document {root: $root, path: 'docs/guide.md'})
-      CREATE (:Evidence {id: $prefix + '-mine', tenant: 'default', kind: 'web', title: 'Key rotation policy', quote: 'rotate every 90 days'})-[:ABOUT]->(d)
-      CREATE (:Evidence {id: $prefix + '-theirs', tenant: 'other', kind: 'web', title: 'Not yours', quote: 'hidden'})-[:ABOUT]->(d)`, { root: corpus.root, prefix });
+      CREATE (:Evidence {id: $prefix + '-mine', tenant: $tenant, kind: 'web', title: 'Key rotation policy', quote: 'rotate every 90 days'})-[:ABOUT]->(d)
+      CREATE (:Evidence {id: $prefix + '-theirs', tenant: 'other', kind: 'web', title: 'Not yours', quote: 'hidden'})-[:ABOUT]->(d)`, { root: corpus.root, prefix, tenant: platform.tenant });
     const top = (await search('vault rotates archive keys every ninety days', 1)).items[0]!;
     expect(top.evidence).toEqual([expect.objectContaining({ id: `${prefix}-mine`, title: 'Key rotation policy' })]);
   });
@@ -159,7 +159,7 @@ describe('hybrid GraphRAG retrieval over an indexed corpus (local embedder)', ()
 
   it('the rag subscription streams the same items as rag.item events, then rag.done', async () => {
     const expected = await search('archive vault keys', 4);
-    const client = createWsClient({ url: `${platform.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0 });
+    const client = createWsClient({ url: `${platform.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: platform.authorization } });
     const seen: RagEvent[] = [];
     try {
       const query = `subscription($q: String!) { rag(query: $q, k: 4) { type seq item { ${ITEM} } done { count embedder localEmbedder tookMs } } }`;
@@ -192,7 +192,7 @@ describe('hybrid GraphRAG retrieval over an indexed corpus (local embedder)', ()
     });
 
     it('the subscription streams embed.chunk per batch with offsets, then embed.done (graphql-sse)', async () => {
-      const client = createSseClient({ url: `${platform.url}/graphql/stream`, retryAttempts: 0 });
+      const client = createSseClient({ url: `${platform.url}/graphql/stream`, retryAttempts: 0, headers: { authorization: platform.authorization } });
       const seen: EmbedEvent[] = [];
       try {
         const query = 'subscription($t: [String!]!) { embed(texts: $t, batchSize: 2) { type seq offset count vectors embedder } }';

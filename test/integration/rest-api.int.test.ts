@@ -19,7 +19,7 @@ describe('the REST compatibility layer', () => {
     const body = (await response.json()) as { ok: boolean; jobId: string };
     expect(body).toMatchObject({ ok: true, jobId: expect.stringMatching(/^execute-/) });
     const job = await waitUntil(async () => {
-      const read = (await (await fetch(`${platform.url}/v1/jobs/${body.jobId}`)).json()) as { ok: boolean; job: { status: string } };
+      const read = (await (await fetch(`${platform.url}/v1/jobs/${body.jobId}`, { headers: platform.headers() })).json()) as { ok: boolean; job: { status: string } };
       return read.job.status === 'completed' && read;
     });
     expect(job.ok).toBe(true);
@@ -57,12 +57,12 @@ describe('the REST compatibility layer', () => {
     });
 
     it('a malformed job id → 400 BAD_INPUT; an unknown job → 404 NOT_FOUND', async () => {
-      const malformed = await fetch(`${platform.url}/v1/jobs/..%2F..%2Fetc`);
+      const malformed = await fetch(`${platform.url}/v1/jobs/..%2F..%2Fetc`, { headers: platform.headers() });
       expect(malformed.status).toBe(400);
-      const missing = await fetch(`${platform.url}/v1/jobs/build-00000000-0000-4000-8000-000000000000`);
+      const missing = await fetch(`${platform.url}/v1/jobs/build-00000000-0000-4000-8000-000000000000`, { headers: platform.headers() });
       expect(missing.status).toBe(404);
       expect(await missing.json()).toMatchObject({ ok: false, code: 'NOT_FOUND' });
-      const events = await fetch(`${platform.url}/v1/jobs/build-00000000-0000-4000-8000-000000000000/events`);
+      const events = await fetch(`${platform.url}/v1/jobs/build-00000000-0000-4000-8000-000000000000/events`, { headers: platform.headers() });
       expect(events.status).toBe(404);
     });
   });

@@ -32,7 +32,7 @@ describe('the shared clock (Redis TIME) that orders job records across hosts', (
     const { data } = await platform.graphql<{ enqueueExecute: { jobId: string } }>('mutation { enqueueExecute(input: {action: "script", params: {steps: 1}}) { jobId } }');
     const jobId = data!.enqueueExecute.jobId;
     // Straight from the graph: reads overlay BullMQ's state, the record alone shows whose write won.
-    const record = () => platform.runtime.lineage.get(jobId, 'default');
+    const record = () => platform.runtime.lineage.get(jobId, platform.tenant);
     const done = await waitUntil(async () => ((await record())?.status === 'completed' ? record() : undefined), 20_000);
     expect(JSON.parse(done!.resultJson!)).toMatchObject({ runs: 1 });
     expect(done!.workerId).toBe('late-clock');

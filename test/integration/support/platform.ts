@@ -3,7 +3,7 @@ import { startApi } from '../../../src/app.js';
 import type { Config } from '../../../src/config/index.js';
 import { createLogger } from '../../../src/observability/logger.js';
 import { closeRuntime, createRuntime, migrateAll, type Runtime } from '../../../src/runtime.js';
-import { DEV_PRINCIPAL } from '../../../src/auth/principal.js';
+import { createKeyStore } from '../../../src/auth/key-store.js';
 import type { HttpServer } from '../../../src/server/http-server.js';
 import { spawnTsProcess } from '../../support/child-process.js';
 import { countTracedJobs, deleteTenantGraph, deleteTracedJobs, newTraceTag, testTenant, traceparentFor } from './graph-cleanup.js';
@@ -21,18 +21,18 @@ export interface Platform {
   url: string;
   env: NodeJS.ProcessEnv;
   /**
-   * This platform's own tenant, for what a test writes through the services directly (`runtime.jobs.enqueue`
-   * with `principal`, stores, raw Cypher); every node of it is deleted at `close()`.
+   * This platform's own tenant: its API requests act for it (an API key with every scope), and so may what a
+   * test writes through the services directly (`runtime.jobs.enqueue` with `principal`, stores, raw Cypher).
+   * Every node of it is deleted at `close()`.
    */
   tenant: string;
+  /** The API key's principal (its id is the key's id). */
   principal: { id: string; tenant: string };
-  /**
-   * What the platform's API requests carry: until credentials carry a tenant, the API files every job under the
-   * anonymous caller's tenant, so the platform stamps its requests' trace ids with this prefix instead, counts
-   * its jobs by it (`countJobs`) and deletes them at `close()`.
-   */
+  /** `Bearer <the platform's API key>`: for clients the platform does not make (graphql-ws, graphql-sse, raw fetch). */
+  authorization: string;
+  /** Stamped on the platform's requests' trace ids too (`countJobs` counts by tenant and tag). */
   traceTag: string;
-  /** Headers for a request to the API made without `graphql()`: JSON, and a traceparent carrying `traceTag`. */
+  /** Headers for a request to the API made without `graphql()`: JSON, the credential, a traceparent carrying `traceTag`. */
   headers(extra?: Record<string, string>): Record<string, string>;
   /** The (:Job) records this platform's API requests created: a count no other test can change. */
   countJobs(): Promise<number>;
@@ -48,7 +48,10 @@ export interface Platform {
  * The API in this process and worker *processes* beside it, all on the real Redis, Neo4j and Postgres, with a
  * queue prefix of their own so that tests never see each other's jobs.
  */
-export async function startPlatform(overrides: Record<string, string> = {}): Promise<Platform> {
+export async function startPlatform(given: Record<string, string> = {}): Promise<Platform> {
+  // The platform's key serves a whole test file's requests, bursts of 50 included: its rate limit is the test's own
+  // business (auth-boundary sets a low one to test it).
+  const overrides = { COGO_RATE_LIMIT_PER_SEC: '10000', COGO_RATE_LIMIT_BURST: '10000', ...given };
   // Worker and CLI processes get the same allowed roots as this process (services.ts: the temp folder).
   const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: testDatabaseUrl(), LOG_LEVEL: 'silent', COGO_INDEX_ROOTS: TEST_INDEX_ROOTS, ...overrides };
   const config = testConfig({ DATABASE_URL: env.DATABASE_URL, ...overrides });
@@ -62,8 +65,14 @@ export async function startPlatform(overrides: Record<string, string> = {}): Pro
   const tenant = testTenant('platform');
   const traceTag = newTraceTag();
   const database = config.neo4j.database;
-  const apiJobs = { tenant: DEV_PRINCIPAL.tenant, traceTag };
-  const headers = (extra: Record<string, string> = {}) => ({ 'content-type': 'application/json', traceparent: traceparentFor(traceTag), ...extra });
+  // The platform's requests act for a tenant of its own (an API key with every scope), so what they create is
+  // this file's alone: counted by tenant, and deleted with the tenant when the platform closes. Worker and CLI
+  // processes it starts present the same key.
+  const { key, record } = await createKeyStore(runtime.sql).create({ name: `integration ${tenant}`, tenant, scopes: ['*'] });
+  env.COGO_API_KEY = key;
+  const authorization = `Bearer ${key}`;
+  const apiJobs = { tenant, traceTag };
+  const headers = (extra: Record<string, string> = {}) => ({ 'content-type': 'application/json', authorization, traceparent: traceparentFor(traceTag), ...extra });
 
   async function spawnWorker(id: string, extraEnv: Record<string, string> = {}): Promise<WorkerProcess> {
     const started = await spawnTsProcess('test/support/scripted-worker.ts', [], { env: { ...env, ...extraEnv, WORKER_ID: id }, ready: new RegExp(`READY ${id}`) });
@@ -78,7 +87,8 @@ export async function startPlatform(overrides: Record<string, string> = {}): Pro
     url,
     env,
     tenant,
-    principal: { id: 'test', tenant },
+    principal: { id: record.id, tenant },
+    authorization,
     traceTag,
     headers,
     countJobs: () => countTracedJobs(runtime.driver, database, apiJobs),
