@@ -110,7 +110,7 @@ export async function createRuntime(config: Config, logger: Logger): Promise<Run
       metrics.countEvent(event);
     },
   });
-  const jobs = createJobService({ redis, queues, lineage, events, audit, clock, checkInput: createInputChecks(config.indexing), prefix: config.redis.prefix, maxPayloadBytes: config.http.maxPayloadBytes });
+  const jobs = createJobService({ redis, queues, lineage, events, audit, clock, checkInput: createInputChecks(config.indexing, config.build), prefix: config.redis.prefix, maxPayloadBytes: config.http.maxPayloadBytes });
   const cpu = createCpuPool({ threads: config.cpu.threads });
   const embedder = createEmbedder(config.embeddings, cpu);
   const vectors = createVectorStore({ sql });

@@ -28,12 +28,45 @@ export const JOB_INPUTS = {
      */
     prune: z.boolean().default(false),
   }),
-  build: z.object({
-    workspace: shortText(4096),
-    command: z.array(shortText(4096)).min(1).max(256),
-    env: z.record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/), z.string().max(8192)).optional(),
-    timeoutSeconds: z.number().int().min(1).max(24 * 3600).optional(),
-  }),
+  /**
+   * A build (docs/build.md): `source` + `steps`, or the one-command form `workspace` + `command` (+ `timeoutSeconds`),
+   * which runs as one step named `build`. Nested optional fields accept null: GraphQL sends omitted ones so.
+   */
+  build: z
+    .object({
+      source: z.object({ path: shortText(4096) }).strict().optional(),
+      steps: z
+        .array(z.object({
+          name: shortText(100),
+          run: z.array(z.string().min(1).max(8192)).min(1).max(256),
+          timeoutSeconds: z.number().int().min(1).max(24 * 3600).nullish(),
+        }).strict())
+        .min(1)
+        .max(50)
+        .refine((steps) => new Set(steps.map((s) => s.name)).size === steps.length, 'step names must be unique')
+        .optional(),
+      artifacts: globs.optional(),
+      workspace: shortText(4096).optional(),
+      command: z.array(z.string().min(1).max(8192)).min(1).max(256).optional(),
+      env: z.record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/), z.string().max(8192)).optional(),
+      timeoutSeconds: z.number().int().min(1).max(24 * 3600).optional(),
+      limits: z
+        .object({
+          cpuSeconds: z.number().int().min(1).nullish(),
+          memoryBytes: z.number().int().min(16 * 1024 * 1024).nullish(),
+          processes: z.number().int().min(1).nullish(),
+          openFiles: z.number().int().min(16).nullish(),
+          fileBytes: z.number().int().min(1).nullish(),
+          outputBytes: z.number().int().min(1024).nullish(),
+        })
+        .strict()
+        .optional(),
+    })
+    .superRefine((input, ctx) => {
+      if ((input.source === undefined) === (input.workspace === undefined)) ctx.addIssue({ code: 'custom', path: ['source'], message: 'give exactly one of source.path or workspace' });
+      if ((input.steps === undefined) === (input.command === undefined)) ctx.addIssue({ code: 'custom', path: ['steps'], message: 'give exactly one of steps or command' });
+      if (input.steps !== undefined && input.timeoutSeconds !== undefined) ctx.addIssue({ code: 'custom', path: ['timeoutSeconds'], message: 'with steps, set timeoutSeconds per step' });
+    }),
   execute: z.object({
     action: shortText(256),
     params: z.record(z.string(), z.unknown()).default({}),

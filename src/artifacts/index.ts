@@ -1,0 +1,4 @@
+export { createArtifactStore, type ArtifactStore, type StoredBlob } from './artifact-store.js';
+export { createArtifactGraph, type ArtifactGraph, type ArtifactRecord } from './artifact-graph.js';
+export { mediaTypeOf } from './media-type.js';
+export { artifactId } from './artifact-id.js';
