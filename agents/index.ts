@@ -1,4 +1,5 @@
 import type { Processors } from '../src/queue/job-context.js';
+import { createBuildProcessor, type BuildDeps } from './build/index.js';
 import { createIndexingProcessor, type IndexingDeps } from './indexing/index.js';
 import { createResearchProcessor, type ResearchDeps } from './research/index.js';
 
@@ -9,9 +10,14 @@ import { createResearchProcessor, type ResearchDeps } from './research/index.js'
 export interface AgentDeps {
   research: ResearchDeps;
   indexing: IndexingDeps;
+  build: BuildDeps;
 }
 
 /** Every agent's processor, by queue: the one entry point the composition root calls. Agents land here as their areas are built. */
 export function createProcessors(deps: AgentDeps): Processors {
-  return { research: createResearchProcessor(deps.research), indexing: createIndexingProcessor(deps.indexing) };
+  return {
+    research: createResearchProcessor(deps.research),
+    indexing: createIndexingProcessor(deps.indexing),
+    build: createBuildProcessor(deps.build),
+  };
 }

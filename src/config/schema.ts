@@ -75,7 +75,7 @@ export const envSchema = z.object({
   /** Build agent (docs/build.md). Without a working bubblewrap, builds are refused unless this allows running them unsandboxed. */
   COGO_BUILD_ALLOW_UNSANDBOXED: bool.default(false),
   /** First host uid a sandboxed step runs as when the worker is root; each concurrently running step gets its own. */
-  COGO_BUILD_HOST_UID_BASE: z.coerce.number().int().min(1000).max(2 ** 31 - 4096).default(200_000),
+  COGO_BUILD_HOST_UID_BASE: z.coerce.number().int().min(1000).max(2 ** 31 - 4096 * 64).default(200_000),
   /** Per-step limits: the caps a job may lower with `limits`, and the defaults when it does not. */
   COGO_BUILD_CPU_SECONDS: z.coerce.number().int().min(1).default(600),
   COGO_BUILD_MEMORY_BYTES: z.coerce.number().int().min(64 * 1024 * 1024).default(4 * 1024 * 1024 * 1024),
