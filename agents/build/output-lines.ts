@@ -37,11 +37,12 @@ export function createOutputCounter(maxBytes: number, sink: LineSink) {
         pending[stream] = '';
       }
       for (const line of lines) emit(stream, line.endsWith('\r') ? line.slice(0, -1) : line);
-      if (kept.length < chunk.length) {
+      // Reaching the cap is truncation even on a chunk boundary: the step is killed, whatever it would print next.
+      if (total >= maxBytes) {
         truncated = true;
         return false;
       }
-      return total < maxBytes;
+      return true;
     },
     /** Passes on what is left of unfinished lines. */
     flush() {

@@ -60,7 +60,10 @@ export function sandboxCommand(isolation: Isolation, spec: CommandSpec): { file:
     ...isolation.extraReadOnly.flatMap((dir) => ['--ro-bind', dir, dir]),
     ...etcBinds(isolation.etcDir),
     '--proc', '/proc', '--dev', '/dev', '--tmpfs', '/tmp',
-    '--bind', spec.workDir, SANDBOX_WORK_DIR, '--chdir', SANDBOX_WORK_DIR,
+    '--bind', spec.workDir, SANDBOX_WORK_DIR,
+    // The sandbox's root (bwrap's tmpfs, where /etc's mount points live) read-only too: /work and /tmp stay writable.
+    '--remount-ro', '/',
+    '--chdir', SANDBOX_WORK_DIR,
     '--clearenv', ...Object.entries(env).flatMap(([k, v]) => ['--setenv', k, v]),
     '--',
     ...prlimitArgs(isolation.prlimit, spec.limits),
