@@ -19,13 +19,15 @@ async function hostProcessesWith(needle: string): Promise<number> {
   return count;
 }
 
-/** Host processes running as a sandbox uid (the worker is root here: each step runs as a uid of its own range). */
+/** Live host processes running as a sandbox uid (the worker is root here: each step runs as a uid of its own range). */
 async function sandboxUidProcesses(base: number): Promise<number> {
   let count = 0;
   for (const pid of (await readdir('/proc')).filter((name) => /^\d+$/.test(name))) {
     const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
     const uid = Number(/^Uid:\s+(\d+)/m.exec(status)?.[1] ?? -1);
-    if (uid >= base && uid < base + 4096 * 64) count++;
+    // A killed sandbox's bwrap is reparented to the host's init and is a zombie until init reaps it: it runs nothing.
+    const zombie = /^State:\s+Z/m.test(status);
+    if (uid >= base && uid < base + 4096 * 64 && !zombie) count++;
   }
   return count;
 }
