@@ -9,6 +9,8 @@ import { buildSchema } from './server/graphql-schema.js';
 import { createHttpServer, type HttpServer } from './server/http-server.js';
 import { createReadinessCheck } from './server/readiness.js';
 import { registerRestRoutes } from './server/rest/routes.js';
+import { registerArtifactRoutes } from './server/rest/artifact-download.js';
+import { createArtifactReader } from './artifacts/index.js';
 import { VERSION } from './version.js';
 
 /** The composition root for the API: the one place that wires services into transports. */
@@ -24,8 +26,9 @@ export async function startApi(runtime: Runtime): Promise<{ server: HttpServer; 
     metrics: runtime.metrics,
     evidence: runtime.evidenceReader,
     rag: runtime.rag,
+    artifacts: createArtifactReader(runtime.artifactGraph, runtime.artifacts),
   };
-  const server = await createHttpServer({ config, logger, schema: buildSchema(), services, routes: [(app) => registerRestRoutes(app, services, config)] });
+  const server = await createHttpServer({ config, logger, schema: buildSchema(), services, routes: [(app) => registerRestRoutes(app, services, config), (app) => registerArtifactRoutes(app, services)] });
   const url = await server.listen();
   return { server, url };
 }

@@ -2,3 +2,4 @@ export { createArtifactStore, type ArtifactStore, type StoredBlob } from './arti
 export { createArtifactGraph, type ArtifactGraph, type ArtifactRecord } from './artifact-graph.js';
 export { mediaTypeOf } from './media-type.js';
 export { artifactId } from './artifact-id.js';
+export { createArtifactReader, downloadPath, type ArtifactReader, type ArtifactView } from './artifact-reader.js';

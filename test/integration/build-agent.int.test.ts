@@ -1,12 +1,12 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWorkers } from '../../src/app.js';
 import { runCypher } from '../../src/graph/driver.js';
 import type { WorkerHost } from '../../src/queue/worker-host.js';
-import { liveLogLines, runBuild, traversableTempDir, writeTinyProject } from '../support/build-fixtures.js';
-import { startPlatform, type Platform } from './support/platform.js';
+import { liveLogLines, runBuild, traversableTempDir, writeTinyProject, type BuildResult } from '../support/build-fixtures.js';
+import { startPlatform, waitUntil, type Platform } from './support/platform.js';
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
@@ -94,6 +94,49 @@ describe('build agent: a real TypeScript project builds in the sandbox, with liv
 
     // The work folder is gone, and so is the dead worker's.
     expect(await readdir(path.join(dataDir, 'build', 'work'))).toEqual([]);
+  });
+
+  it('serves an artifact to its tenant: GraphQL metadata, REST download with the right sha256, content type and ranges', async () => {
+    const { result } = await build({ source: { path: project }, steps: [{ name: 'pack', run: ['npm', 'pack', '--offline'] }], artifacts: ['*.tgz'] });
+    const tgz = result.artifacts[0]!;
+    const { data } = await platform.graphql<{ artifact: Record<string, unknown> }>('query($id: ID!) { artifact(id: $id) { id path sha256 size mediaType kind downloadUrl } }', { id: tgz.id });
+    expect(data!.artifact).toEqual({ id: tgz.id, path: 'tiny-lib-1.0.0.tgz', sha256: tgz.sha256, size: tgz.size, mediaType: 'application/gzip', kind: 'build-output', downloadUrl: `/v1/artifacts/${tgz.id}` });
+
+    const whole = await fetch(`${platform.url}${data!.artifact.downloadUrl as string}`);
+    expect(whole.status).toBe(200);
+    expect(whole.headers.get('content-type')).toBe('application/gzip');
+    expect(whole.headers.get('content-disposition')).toBe('attachment; filename="tiny-lib-1.0.0.tgz"');
+    const bytes = Buffer.from(await whole.arrayBuffer());
+    expect(sha256(bytes)).toBe(tgz.sha256);
+    expect(bytes.subarray(0, 2)).toEqual(Buffer.from([0x1f, 0x8b])); // a gzip stream
+
+    const part = await fetch(`${platform.url}/v1/artifacts/${tgz.id}`, { headers: { range: 'bytes=10-19' } });
+    expect(part.status).toBe(206);
+    expect(part.headers.get('content-range')).toBe(`bytes 10-19/${tgz.size}`);
+    expect(Buffer.from(await part.arrayBuffer())).toEqual(bytes.subarray(10, 20));
+    const tail = await fetch(`${platform.url}/v1/artifacts/${tgz.id}`, { headers: { range: 'bytes=-5' } });
+    expect(Buffer.from(await tail.arrayBuffer())).toEqual(bytes.subarray(bytes.length - 5));
+    const beyond = await fetch(`${platform.url}/v1/artifacts/${tgz.id}`, { headers: { range: `bytes=${tgz.size}-` } });
+    expect(beyond.status).toBe(416);
+    expect(beyond.headers.get('content-range')).toBe(`bytes */${tgz.size}`);
+  });
+
+  it("refuses another tenant's artifact: the download and artifact(id) answer as for a missing one", async () => {
+    // A build of another tenant (the platform's own test tenant), enqueued through the service as its principal.
+    const { jobId } = await platform.runtime.jobs.enqueue({
+      type: 'build', input: { source: { path: project }, steps: [{ name: 'w', run: ['sh', '-c', 'echo theirs > theirs.txt'] }], artifacts: ['theirs.txt'] },
+      idempotencyKey: null, parentJobId: null, traceId: randomUUID().replace(/-/g, ''), principal: platform.principal,
+    });
+    jobIds.push(jobId);
+    const done = await waitUntil(async () => (await platform.runtime.events.read({ kind: 'job', jobId }, undefined, 1000)).find((e) => e.type === 'build.done'), 30_000);
+    const theirs = (done.data.result as BuildResult).artifacts[0]!;
+    expect(theirs.path).toBe('theirs.txt');
+    expect(await platform.runtime.artifactGraph.get(platform.tenant, theirs.id)).toMatchObject({ path: 'theirs.txt' });
+    const download = await fetch(`${platform.url}/v1/artifacts/${theirs.id}`);
+    expect(download.status).toBe(404);
+    expect(await download.json()).toMatchObject({ ok: false, code: 'NOT_FOUND' });
+    const { data } = await platform.graphql<{ artifact: unknown }>('query($id: ID!) { artifact(id: $id) { id } }', { id: theirs.id });
+    expect(data!.artifact).toBeNull();
   });
 
   it('the first failing step stops the build, with its exit code; the job completes with ok: false', async () => {
