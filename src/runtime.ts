@@ -134,7 +134,7 @@ export async function createRuntime(config: Config, logger: Logger): Promise<Run
       maxFileBytes: config.indexing.maxFileBytes, maxJobBytes: config.indexing.maxJobBytes,
     },
     build: {
-      build: config.build, allowedRoots: config.indexing.allowedRoots, startDir: config.indexing.startDir, artifacts, artifactGraph,
+      build: config.build, dataDir: config.dataDir, allowedRoots: config.indexing.allowedRoots, startDir: config.indexing.startDir, artifacts, artifactGraph,
       isolation: buildIsolation({ dir: config.build.dir, allowUnsandboxed: config.build.allowUnsandboxed, hostUidBase: config.build.hostUidBase, logger }),
     },
   };

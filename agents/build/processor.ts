@@ -21,6 +21,8 @@ export interface BuildDeps {
   startDir: string;
   artifacts: ArtifactStore;
   artifactGraph: ArtifactGraph;
+  /** Never copied from a source: the service's data folder (work folders, artifacts), as a real path. */
+  dataDir: string;
   /** This worker's isolation, found once (agents/build/index.ts); asked for when the processor is made, i.e. at worker start-up. */
   isolation: () => Promise<DetectedIsolation>;
 }
@@ -62,7 +64,8 @@ export function createBuildProcessor(deps: BuildDeps): Processor<BuildInput> {
     const steps: StepResult[] = [];
     let work: Awaited<ReturnType<typeof createWorkFolder>> | undefined;
     try {
-      work = await createWorkFolder({ root: workRoot, jobId: ctx.jobId, source, maxBytes: deps.build.maxSourceBytes, hostUid });
+      const dataDir = await fs.realpath(deps.dataDir).catch(() => deps.dataDir);
+      work = await createWorkFolder({ root: workRoot, jobId: ctx.jobId, source, maxBytes: deps.build.maxSourceBytes, hostUid, skip: [dataDir] });
       for (const [index, step] of plan.steps.entries()) {
         if (ctx.signal.aborted) break;
         await ctx.progress({ step: step.name, index, of: plan.steps.length, phase: 'started' });

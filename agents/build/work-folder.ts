@@ -51,7 +51,15 @@ export async function sweepWorkFolders(root: string, jobId?: string): Promise<nu
  * sandbox they point into its own view, never at the host's files); special files are skipped. The copy stops
  * with PAYLOAD_TOO_LARGE past `maxBytes`. Owned by `hostUid` when given, so the sandbox's uid may write it.
  */
-export async function createWorkFolder(options: { root: string; jobId: string; source: string; maxBytes: number; hostUid: number | undefined }): Promise<WorkFolder> {
+export async function createWorkFolder(options: {
+  root: string;
+  jobId: string;
+  source: string;
+  maxBytes: number;
+  hostUid: number | undefined;
+  /** Folders never copied (real paths): the service's data folder, which holds the work folders themselves. */
+  skip: readonly string[];
+}): Promise<WorkFolder> {
   await fs.mkdir(options.root, { recursive: true, mode: 0o711 });
   await sweepWorkFolders(options.root, options.jobId);
   const dir = path.join(options.root, [safeJobName(options.jobId), process.pid, randomBytes(4).toString('hex')].join(SEPARATOR));
@@ -59,7 +67,7 @@ export async function createWorkFolder(options: { root: string; jobId: string; s
   const remove = () => fs.rm(dir, { recursive: true, force: true });
   const counts = { bytes: 0, files: 0 };
   try {
-    await copyTree(options.source, dir, options.maxBytes, counts, options.hostUid);
+    await copyTree(options.source, dir, { maxBytes: options.maxBytes, uid: options.hostUid, skip: new Set(options.skip) }, counts);
     if (options.hostUid !== undefined) await fs.chown(dir, options.hostUid, options.hostUid);
   } catch (error) {
     await remove();
@@ -68,13 +76,23 @@ export async function createWorkFolder(options: { root: string; jobId: string; s
   return { dir, copiedBytes: counts.bytes, copiedFiles: counts.files, remove };
 }
 
-async function copyTree(from: string, to: string, maxBytes: number, counts: { bytes: number; files: number }, uid: number | undefined): Promise<void> {
+interface CopyRules {
+  maxBytes: number;
+  uid: number | undefined;
+  skip: ReadonlySet<string>;
+}
+
+async function copyTree(from: string, to: string, rules: CopyRules, counts: { bytes: number; files: number }): Promise<void> {
+  const { maxBytes, uid } = rules;
   for (const entry of await fs.readdir(from, { withFileTypes: true })) {
     const source = path.join(from, entry.name);
     const target = path.join(to, entry.name);
     if (entry.isDirectory()) {
+      // A source folder that holds the data folder (the default allowed root is the start folder, the default
+      // data folder `.cogo` inside it) would copy the work folders into themselves.
+      if (rules.skip.has(source)) continue;
       await fs.mkdir(target, { mode: 0o755 });
-      await copyTree(source, target, maxBytes, counts, uid);
+      await copyTree(source, target, rules, counts);
     } else if (entry.isSymbolicLink()) {
       await fs.symlink(await fs.readlink(source), target);
     } else if (entry.isFile()) {
