@@ -139,6 +139,23 @@ describe('build agent: hostile steps are contained and reported, and the worker 
     await waitUntil(async () => (await hostProcessesWith('sleep 3001')) + (await hostProcessesWith('sleep 3002')) === 0, 5000);
   });
 
+  it('a cancelled build has its running step killed with its tree, and ends as cancelled', async () => {
+    const { data } = await platform.graphql<{ enqueueBuild: { jobId: string } }>('mutation($input: BuildInput!) { enqueueBuild(input: $input) { jobId } }', {
+      input: { source: { path: project }, steps: [{ name: 'long', run: ['sh', '-c', 'sleep 3004 & sleep 3005'], timeoutSeconds: 60 }] },
+    });
+    const jobId = data!.enqueueBuild.jobId;
+    jobIds.push(jobId);
+    const events = () => platform.runtime.events.read({ kind: 'job', jobId }, undefined, 1000);
+    await waitUntil(async () => (await hostProcessesWith('sleep 3005')) > 0, 20_000);
+    expect((await platform.graphql(`mutation { cancelJob(id: "${jobId}") { status } }`)).errors).toBeUndefined();
+    const all = await waitUntil(async () => {
+      const list = await events();
+      return list.some((e) => e.type === 'job.cancelled') && list;
+    }, 20_000);
+    expect(all.some((e) => e.type === 'build.done')).toBe(false);
+    await waitUntil(async () => (await hostProcessesWith('sleep 3004')) + (await hostProcessesWith('sleep 3005')) === 0, 5000);
+  });
+
   it('after all that, the worker still builds the next job', async () => {
     const { result } = await build([{ name: 'fine', run: ['sh', '-c', 'echo still-here > ok.txt'] }], { artifacts: ['ok.txt'] });
     expect(result).toMatchObject({ ok: true, artifacts: [{ path: 'ok.txt' }] });
