@@ -59,7 +59,8 @@ export function sandboxCommand(isolation: Isolation, spec: CommandSpec): { file:
     ...systemLinks(),
     ...isolation.extraReadOnly.flatMap((dir) => ['--ro-bind', dir, dir]),
     ...etcBinds(isolation.etcDir),
-    '--proc', '/proc', '--dev', '/dev', '--tmpfs', '/tmp',
+    // /tmp is memory: bounded like one file may be, or a step could fill the machine's RAM through it.
+    '--proc', '/proc', '--dev', '/dev', '--size', String(spec.limits.fileBytes), '--tmpfs', '/tmp',
     '--bind', spec.workDir, SANDBOX_WORK_DIR,
     // The sandbox's root (bwrap's tmpfs, where /etc's mount points live) read-only too: /work and /tmp stay writable.
     '--remount-ro', '/',

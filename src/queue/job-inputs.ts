@@ -5,6 +5,8 @@ import { redactUrlCredentials } from '../url-credentials.js';
 
 const shortText = (max: number) => z.string().trim().min(1).max(max);
 const globs = z.array(shortText(512)).max(200);
+/** An argv element: a process argument cannot hold a NUL byte (the kernel would cut it there). */
+const argument = z.string().min(1).max(8192).refine((v) => !v.includes('\0'), 'must not contain a NUL byte');
 
 /** The typed input of each agent (DESIGN §4): validated once here, for GraphQL and REST alike. */
 export const JOB_INPUTS = {
@@ -38,7 +40,7 @@ export const JOB_INPUTS = {
       steps: z
         .array(z.object({
           name: shortText(100),
-          run: z.array(z.string().min(1).max(8192)).min(1).max(256),
+          run: z.array(argument).min(1).max(256),
           timeoutSeconds: z.number().int().min(1).max(24 * 3600).nullish(),
         }).strict())
         .min(1)
@@ -47,8 +49,8 @@ export const JOB_INPUTS = {
         .optional(),
       artifacts: globs.optional(),
       workspace: shortText(4096).optional(),
-      command: z.array(z.string().min(1).max(8192)).min(1).max(256).optional(),
-      env: z.record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/), z.string().max(8192)).optional(),
+      command: z.array(argument).min(1).max(256).optional(),
+      env: z.record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/), z.string().max(8192).refine((v) => !v.includes('\0'), 'must not contain a NUL byte')).optional(),
       timeoutSeconds: z.number().int().min(1).max(24 * 3600).optional(),
       limits: z
         .object({

@@ -107,6 +107,16 @@ describe('build agent: hostile steps are contained and reported, and the worker 
     expect(result.artifacts.map((a) => a.path)).toEqual(['kept.txt']);
   });
 
+  it('a file past the file-size limit is cut off, and /tmp (memory) holds no more than that limit in all', async () => {
+    const big = await build([{ name: 'big', run: ['sh', '-c', 'head -c 3000000 /dev/zero > big.bin'] }], { limits: { fileBytes: 1024 * 1024 } });
+    expect(failed(big.result)).toMatchObject({ name: 'big', end: 'signaled', signal: 'SIGXFSZ' });
+    const script = 'for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do head -c 200000 /dev/zero > /tmp/f$i || { echo "full at $i"; exit 4; }; done';
+    const { result, fullLog } = await build([{ name: 'fill', run: ['sh', '-c', script] }], { limits: { fileBytes: 1024 * 1024 } });
+    expect(failed(result)).toMatchObject({ name: 'fill', exitCode: 4 });
+    expect(fullLog).toMatch(/No space left on device/);
+    expect(Number(/full at (\d+)/.exec(fullLog)![1])).toBeLessThanOrEqual(6);
+  });
+
   it("reads of the worker's environment find nothing of it: only PATH, HOME, basics and the job's env", async () => {
     const script = 'env; for f in /proc/[0-9]*/environ; do tr "\\0" "\\n" < "$f"; done; echo "job env: $JOB_VALUE"; ls /proc | grep -c "^[0-9]"';
     const { fullLog } = await build([{ name: 'snoop', run: ['sh', '-c', script] }], { env: { JOB_VALUE: 'visible' } });

@@ -32,6 +32,8 @@ describe('build input and plan', () => {
       { steps: [{ name: 'a', run: ['x'] }] },
       { source: { path: '/a' }, steps: [{ name: 'a', run: ['x'] }, { name: 'a', run: ['y'] }] },
       { source: { path: '/a' }, steps: [{ name: 'a', run: [] }] },
+      { source: { path: '/a' }, steps: [{ name: 'a', run: ['echo', 'a\0b'] }] },
+      { source: { path: '/a' }, steps: [{ name: 'a', run: ['true'] }], env: { A: 'x\0y' } },
     ]) expect(() => parseJobInput('build', bad)).toThrow(expect.objectContaining({ code: 'BAD_INPUT' }));
   });
 });
@@ -46,6 +48,7 @@ describe('sandbox command', () => {
     expect(args.join(' ')).toContain('--bind /data/work/j /work');
     expect(args.join(' ')).toContain('--setenv FOO bar');
     expect(args.join(' ')).toContain('--setenv HOME /work');
+    expect(args.join(' ')).toContain('--size 1024 --tmpfs /tmp');
     expect(args.slice(-10)).toEqual(['/usr/bin/prlimit', '--cpu=1', `--as=${1 << 30}`, '--nproc=8', '--nofile=64', '--fsize=1024', '--core=0', '--', 'make', 'all']);
     expect(env).toEqual({});
   });
