@@ -25,7 +25,7 @@ describe('build agent: a real TypeScript project builds in the sandbox, with liv
     await writeTinyProject(project);
     // A work folder left by a worker that died mid-build (its pid is not alive): swept when a build worker starts.
     await mkdir(path.join(dataDir, 'build', 'work', 'deadjob~999999~abcd', 'dist'), { recursive: true });
-    platform = await startPlatform({ COGO_DATA_DIR: dataDir });
+    platform = await startPlatform({ COGO_DATA_DIR: dataDir, COGO_BUILD_MAX_ARTIFACT_BYTES: '100000' });
     worker = await startWorkers(platform.runtime, ['build']);
   });
   afterAll(async () => {
@@ -92,6 +92,10 @@ describe('build agent: a real TypeScript project builds in the sandbox, with liv
     // Another tenant does not see it.
     expect(await platform.runtime.artifactGraph.get('some-other-tenant', result.log.artifactId)).toBeUndefined();
 
+    // The job's manifest lists what it produced.
+    const manifest = await platform.runtime.artifacts.readManifest<{ jobId: string; artifacts: { path: string; sha256: string }[] }>(jobId);
+    expect(manifest!.artifacts.map((a) => a.path).sort()).toEqual(['build.log', 'dist/index.d.ts', 'dist/index.js', 'tiny-lib-1.0.0.tgz']);
+
     // The work folder is gone, and so is the dead worker's.
     expect(await readdir(path.join(dataDir, 'build', 'work'))).toEqual([]);
   });
@@ -155,6 +159,13 @@ describe('build agent: a real TypeScript project builds in the sandbox, with liv
     expect(result.artifacts).toEqual([]);
     expect(events.some((e) => e.type === 'build.progress' && e.data.step === 'never')).toBe(false);
     expect(events.filter((e) => e.type === 'build.log').flatMap((e) => e.data.lines as { stream: string; line: string }[])).toContainEqual({ stream: 'stderr', line: 'boom' });
+  });
+
+  it('skips an artifact above the size limit and says so', async () => {
+    const { result } = await build({ source: { path: project }, steps: [{ name: 'w', run: ['sh', '-c', 'head -c 200000 /dev/zero > big.bin && echo small > small.txt'] }], artifacts: ['*.bin', '*.txt'] });
+    expect(result.ok).toBe(true);
+    expect(result.artifacts.map((a) => a.path)).toEqual(['small.txt']);
+    expect(result.skippedArtifacts).toEqual([{ path: 'big.bin', reason: 'too-large' }]);
   });
 
   it('keeps the one-command form: workspace + command is one step named build', async () => {
