@@ -131,7 +131,7 @@ export async function createRuntime(config: Config, logger: Logger): Promise<Run
     research: { redis, keyPrefix, graph: { driver, database }, evidence, retriever: rag, vectors, sources: researchSourcesFrom(config.research), cpu },
     indexing: {
       allowedRoots: config.indexing.allowedRoots, embedder, vectors, state: indexState, graph: indexGraph, redis, keyPrefix, cpu,
-      maxFileBytes: config.indexing.maxFileBytes, maxJobBytes: config.indexing.maxJobBytes,
+      maxFileBytes: config.indexing.maxFileBytes, maxJobBytes: config.indexing.maxJobBytes, artifacts,
     },
     build: {
       build: config.build, dataDir: config.dataDir, allowedRoots: config.indexing.allowedRoots, startDir: config.indexing.startDir, artifacts, artifactGraph,
