@@ -1,6 +1,7 @@
 import type { Processors } from '../src/queue/job-context.js';
 import { createBuildProcessor, type BuildDeps } from './build/index.js';
 import { createIndexingProcessor, type IndexingDeps } from './indexing/index.js';
+import { createOrchestrateProcessor, type OrchestrateDeps } from './orchestrator/index.js';
 import { createResearchProcessor, type ResearchDeps } from './research/index.js';
 
 /**
@@ -11,6 +12,7 @@ export interface AgentDeps {
   research: ResearchDeps;
   indexing: IndexingDeps;
   build: BuildDeps;
+  orchestrate: OrchestrateDeps;
 }
 
 /** Every agent's processor, by queue: the one entry point the composition root calls. Agents land here as their areas are built. */
@@ -19,5 +21,6 @@ export function createProcessors(deps: AgentDeps): Processors {
     research: createResearchProcessor(deps.research),
     indexing: createIndexingProcessor(deps.indexing),
     build: createBuildProcessor(deps.build),
+    orchestrate: createOrchestrateProcessor(deps.orchestrate),
   };
 }

@@ -29,7 +29,7 @@ export const eventResolvers: Resolvers = {
         onlyTenant(await openStream(ctx, { kind: 'system' }, args.after), ctx.principal.tenant),
       resolve: asPayload,
     },
-    // Workers are shared infrastructure, not tenant data: every caller sees their presence.
+    // Workers are shared infrastructure, not tenant data: presence (hosts, pids) is for `admin` (src/auth/graphql-scopes.ts).
     agentPresence: {
       subscribe: (_: unknown, args: { after?: string | null }, ctx: RequestContext) => openStream(ctx, { kind: 'agents' }, args.after),
       resolve: asPayload,

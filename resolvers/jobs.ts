@@ -49,6 +49,7 @@ export const jobResolvers: Resolvers = {
     enqueueIndexing: enqueueResolver('indexing'),
     enqueueBuild: enqueueResolver('build'),
     enqueueExecute: enqueueResolver('execute'),
+    enqueueOrchestrate: enqueueResolver('orchestrate'),
     cancelJob: (_: unknown, { id }: { id: string }, ctx: RequestContext) => ctx.services.jobs.cancel(id, ctx.principal),
     retryJob: (_: unknown, { id }: { id: string }, ctx: RequestContext) => ctx.services.jobs.retry(id, ctx.principal),
     requeueDeadLetter: (_: unknown, { id }: { id: string }, ctx: RequestContext) => ctx.services.jobs.retry(id, ctx.principal, true),

@@ -1,4 +1,6 @@
 import { createProcessors } from '../agents/index.js';
+import { createAuth } from './auth/index.js';
+import { createRouter } from './llm/router.js';
 import type { JobArea } from './queue/job-types.js';
 import type { Processors } from './queue/job-context.js';
 import { startWorkerHost, type WorkerHost, type WorkerHostOptions } from './queue/worker-host.js';
@@ -27,8 +29,13 @@ export async function startApi(runtime: Runtime): Promise<{ server: HttpServer; 
     evidence: runtime.evidenceReader,
     rag: runtime.rag,
     artifacts: createArtifactReader(runtime.artifactGraph, runtime.artifacts),
+    router: createRouter(config.llm.router, config.llm.prices),
   };
-  const server = await createHttpServer({ config, logger, schema: buildSchema(), services, routes: [(app) => registerRestRoutes(app, services, config), (app) => registerArtifactRoutes(app, services)] });
+  const auth = await createAuth({ config, redis: runtime.redis, sql: runtime.sql, audit: runtime.audit, logger, keyPrefix: runtime.keyPrefix });
+  const server = await createHttpServer({
+    config, logger, schema: buildSchema(), services, auth, audit: runtime.audit,
+    routes: [(app) => registerRestRoutes(app, services, config), (app) => registerArtifactRoutes(app, services)],
+  });
   const url = await server.listen();
   return { server, url };
 }

@@ -22,6 +22,11 @@ async function main(): Promise<void> {
   const { server, url } = await startApi(runtime);
   say(`workers: ${workers.workers.length} queues on ${workers.workerId}`);
   say(`COGO ${url} — GraphQL ${url}/graphql, GraphiQL ${url}/graphiql/, ready ${url}/readyz`);
+  say(
+    config.auth.devAnonymous
+      ? 'auth: anonymous development mode (loopback only): requests without a credential act as tenant "default" with every scope; COGO_DEV_ANONYMOUS=false requires API keys'
+      : 'auth: every request needs `Authorization: Bearer <API key or JWT>` (npx cogo keys create --tenant … --scopes …)',
+  );
   onShutdownSignal(logger, async () => {
     await server.close();
     await workers.close();

@@ -28,6 +28,7 @@ import { createRagService, type RagService } from './rag/index.js';
 import { createSharedClock, type SharedClock } from './redis/shared-clock.js';
 import { createEmbedder, type Embedder } from '../ingest/embedders/index.js';
 import { createCpuPool, type CpuPool } from './cpu/cpu-pool.js';
+import { answererFrom } from './llm/index.js';
 import { createIndexStateStore, createVectorStore, type IndexStateStore, type VectorStore } from './vectors/index.js';
 
 export const SQL_MIGRATIONS_DIR = path.join(PROJECT_ROOT, 'sql', 'migrations');
@@ -129,6 +130,7 @@ export async function createRuntime(config: Config, logger: Logger): Promise<Run
   const artifactGraph = createArtifactGraph(driver, database);
   const agents: AgentDeps = {
     research: { redis, keyPrefix, graph: { driver, database }, evidence, retriever: rag, vectors, sources: researchSourcesFrom(config.research), cpu },
+    orchestrate: { retriever: rag, answerer: answererFrom(config.llm), driver, database },
     indexing: {
       allowedRoots: config.indexing.allowedRoots, embedder, vectors, state: indexState, graph: indexGraph, redis, keyPrefix, cpu,
       maxFileBytes: config.indexing.maxFileBytes, maxJobBytes: config.indexing.maxJobBytes, artifacts,

@@ -4,12 +4,15 @@ import { Command } from 'commander';
 import { startWorkers } from '../app.js';
 import { BringUpError, describeStep, ensureServices, ensureTestPostgres, stopNeo4jLauncher } from '../bringup/index.js';
 import { ConfigError, loadConfig } from '../config/index.js';
+import { isAppError } from '../errors.js';
 import { createLogger } from '../observability/logger.js';
 import { JOB_AREAS, type JobArea } from '../queue/job-types.js';
 import { closeRuntime, createRuntime, migrateAll } from '../runtime.js';
 import { onShutdownSignal } from '../shutdown.js';
 import { VERSION } from '../version.js';
 import { registerIndexCommand } from './index-command.js';
+import { registerKeysCommand } from './keys-command.js';
+import { registerRouteCommand } from './route-command.js';
 import { registerSearchCommand } from './search-command.js';
 import { warnAboutStartup } from '../startup-warnings.js';
 
@@ -74,10 +77,12 @@ program
   });
 
 registerIndexCommand(program);
+registerKeysCommand(program);
 registerSearchCommand(program);
+registerRouteCommand(program);
 
 program.parseAsync().catch((error: unknown) => {
-  const known = error instanceof ConfigError || error instanceof BringUpError;
+  const known = error instanceof ConfigError || error instanceof BringUpError || isAppError(error);
   process.stderr.write(`${known ? (error as Error).message : ((error as Error).stack ?? String(error))}\n`);
   process.exit(1);
 });

@@ -1,6 +1,8 @@
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
+import { isLoopbackHost } from './loopback.js';
 import { parseResearchApis, type ResearchApiConfig } from './research-apis.js';
+import { DEFAULT_PRICES, mergeRouterConfig, type RouterConfig, type Tier, type TierPrice } from './llm.js';
 import { envSchema, type Env } from './schema.js';
 
 export type { ResearchApiConfig };
@@ -27,6 +29,13 @@ export interface Config {
     baseUrl: string | undefined;
     apiKey: string | undefined;
     models: { nano: string; mini: string; full: string };
+    /** Each tier's endpoint: the per-tier override, else OPENAI_BASE_URL / OPENAI_API_KEY. No key = extractive answers. */
+    tiers: Record<Tier, { baseUrl: string | undefined; apiKey: string | undefined; model: string }>;
+    prices: Record<Tier, TierPrice>;
+    timeoutMs: number;
+    maxRetries: number;
+    maxEscalations: number;
+    router: RouterConfig;
   };
   embeddings: { baseUrl: string | undefined; apiKey: string | undefined; model: string };
   indexing: {
@@ -51,12 +60,33 @@ export interface Config {
   };
   /** The content-addressed artifact store (src/artifacts), under the data folder. */
   artifacts: { dir: string };
+  auth: {
+    /** Requests without a credential act as the development principal (loopback binds only). */
+    devAnonymous: boolean;
+    allowedOrigins: string[];
+    allowedHosts: string[];
+    /** Unset = JWT bearer tokens are refused (API keys only). */
+    jwt: JwtConfig | undefined;
+    keyCacheMs: number;
+    rateLimit: { perSec: number; burst: number };
+  };
+  limits: { requestTimeoutMs: number; headersTimeoutMs: number; maxJsonDepth: number; wsMaxSubscriptions: number; wsInitTimeoutMs: number };
   research: {
     /** Hosts, IPs or CIDRs that research fetches may reach although they are private or loopback (SSRF guard). */
     allowHosts: string[];
     npm: { baseUrl: string; token: string | undefined };
     apis: ResearchApiConfig[];
   };
+}
+
+export interface JwtConfig {
+  /** HS256 shared secret, or else the JWKS URL of the issuer's public keys. */
+  secret: string | undefined;
+  jwksUrl: string | undefined;
+  issuer: string;
+  audience: string;
+  tenantClaim: string;
+  scopesClaim: string;
 }
 
 export class ConfigError extends Error {
@@ -83,6 +113,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
   const e = parsed.data;
   const apis = parseResearchApis(e.COGO_RESEARCH_APIS, present, cwd);
   if (apis.problems.length) throw new ConfigError(apis.problems);
+  const authProblems = checkAuth(e);
+  if (authProblems.length) throw new ConfigError(authProblems);
   const dataDir = path.resolve(cwd, e.COGO_DATA_DIR);
   return deepFreeze({
     env: e.NODE_ENV,
@@ -107,6 +139,16 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
       baseUrl: e.OPENAI_BASE_URL,
       apiKey: e.OPENAI_API_KEY,
       models: { nano: e.COGO_MODEL_NANO, mini: e.COGO_MODEL_MINI, full: e.COGO_MODEL_FULL },
+      tiers: {
+        nano: { baseUrl: e.COGO_LLM_NANO_BASE_URL ?? e.OPENAI_BASE_URL, apiKey: e.COGO_LLM_NANO_API_KEY ?? e.OPENAI_API_KEY, model: e.COGO_MODEL_NANO },
+        mini: { baseUrl: e.COGO_LLM_MINI_BASE_URL ?? e.OPENAI_BASE_URL, apiKey: e.COGO_LLM_MINI_API_KEY ?? e.OPENAI_API_KEY, model: e.COGO_MODEL_MINI },
+        full: { baseUrl: e.COGO_LLM_FULL_BASE_URL ?? e.OPENAI_BASE_URL, apiKey: e.COGO_LLM_FULL_API_KEY ?? e.OPENAI_API_KEY, model: e.COGO_MODEL_FULL },
+      },
+      prices: { ...DEFAULT_PRICES, ...e.COGO_LLM_PRICES },
+      timeoutMs: e.COGO_LLM_TIMEOUT_MS,
+      maxRetries: e.COGO_LLM_MAX_RETRIES,
+      maxEscalations: e.COGO_LLM_MAX_ESCALATIONS,
+      router: mergeRouterConfig(e.COGO_ROUTER_CONFIG as Partial<RouterConfig> | undefined),
     },
     embeddings: {
       baseUrl: e.EMBEDDINGS_BASE_URL,
@@ -138,6 +180,31 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
       dir: path.join(dataDir, 'build'),
     },
     artifacts: { dir: path.join(dataDir, 'artifacts') },
+    auth: {
+      devAnonymous: e.COGO_DEV_ANONYMOUS ?? isLoopbackHost(e.COGO_HOST),
+      allowedOrigins: e.COGO_ALLOWED_ORIGINS,
+      allowedHosts: e.COGO_ALLOWED_HOSTS.map((h) => h.toLowerCase()),
+      jwt:
+        e.COGO_JWT_SECRET || e.COGO_JWT_JWKS_URL
+          ? {
+              secret: e.COGO_JWT_SECRET,
+              jwksUrl: e.COGO_JWT_JWKS_URL,
+              issuer: e.COGO_JWT_ISSUER as string,
+              audience: e.COGO_JWT_AUDIENCE as string,
+              tenantClaim: e.COGO_JWT_TENANT_CLAIM,
+              scopesClaim: e.COGO_JWT_SCOPES_CLAIM,
+            }
+          : undefined,
+      keyCacheMs: e.COGO_KEY_CACHE_MS,
+      rateLimit: { perSec: e.COGO_RATE_LIMIT_PER_SEC, burst: e.COGO_RATE_LIMIT_BURST },
+    },
+    limits: {
+      requestTimeoutMs: e.COGO_REQUEST_TIMEOUT_MS,
+      headersTimeoutMs: e.COGO_HEADERS_TIMEOUT_MS,
+      maxJsonDepth: e.COGO_MAX_JSON_DEPTH,
+      wsMaxSubscriptions: e.COGO_WS_MAX_SUBSCRIPTIONS,
+      wsInitTimeoutMs: e.COGO_WS_INIT_TIMEOUT_MS,
+    },
     research: { allowHosts: e.COGO_RESEARCH_ALLOW_HOSTS, npm: { baseUrl: e.COGO_NPM_REGISTRY_URL, token: e.COGO_NPM_TOKEN }, apis: apis.apis },
   });
 }
@@ -147,6 +214,20 @@ function clientHost(host: string): string {
   if (host === '0.0.0.0') return '127.0.0.1';
   if (host === '::') return '[::1]';
   return host.includes(':') ? `[${host}]` : host;
+}
+
+/** Settings that are each valid but wrong together: anonymous access off loopback, a JWT setup that checks nothing. */
+function checkAuth(e: Env): string[] {
+  const problems: string[] = [];
+  if (e.COGO_DEV_ANONYMOUS && !isLoopbackHost(e.COGO_HOST)) {
+    problems.push(`COGO_DEV_ANONYMOUS="true": anonymous development mode is allowed only while COGO_HOST is a loopback address (it is ${e.COGO_HOST}); use API keys or JWTs`);
+  }
+  if (e.COGO_JWT_SECRET && e.COGO_JWT_JWKS_URL) problems.push('COGO_JWT_SECRET and COGO_JWT_JWKS_URL: set one of them, not both');
+  if (e.COGO_JWT_SECRET || e.COGO_JWT_JWKS_URL) {
+    if (!e.COGO_JWT_ISSUER) problems.push('COGO_JWT_ISSUER="": expected the issuer (`iss`) every accepted token must carry');
+    if (!e.COGO_JWT_AUDIENCE) problems.push('COGO_JWT_AUDIENCE="": expected the audience (`aud`) every accepted token must carry');
+  }
+  return problems;
 }
 
 function deepFreeze<T>(value: T): T {

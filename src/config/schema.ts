@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TASK_TYPES, TIERS } from './llm.js';
 
 const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v));
 // 0 = any free port (tests, and several instances on one machine).
@@ -14,6 +15,30 @@ const url = (protocols: string[]) =>
     },
     { message: `a URL with scheme ${protocols.join(' or ')}` },
   );
+/** A JSON object in a variable, checked against `shape` (zod) so a typo names the variable. */
+const json = <T extends z.ZodType>(shape: T) =>
+  z.string().transform((text, ctx) => {
+    try {
+      const parsed = shape.safeParse(JSON.parse(text));
+      if (parsed.success) return parsed.data as z.infer<T>;
+      ctx.addIssue({ code: 'custom', message: `JSON matching ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}` });
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'valid JSON' });
+    }
+    return z.NEVER;
+  });
+const tierEnum = z.enum(TIERS);
+const price = z.object({ inputPerMTok: z.number().min(0), outputPerMTok: z.number().min(0) }).strict();
+const routerOverride = z
+  .object({
+    taskBase: z.partialRecord(z.enum(TASK_TYPES), z.number().min(0).max(1)),
+    weights: z.partialRecord(z.enum(['length', 'risk', 'accuracy', 'uncertainty', 'steps', 'reasoning', 'simple']), z.number().min(0).max(2)),
+    thresholds: z.object({ mini: z.number().min(0).max(2), full: z.number().min(0).max(2) }).partial(),
+    longContextTokens: z.number().int().min(1),
+    floors: z.partialRecord(z.enum(TASK_TYPES), tierEnum),
+  })
+  .partial()
+  .strict();
 const list = z.string().transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
 
 /**
@@ -58,6 +83,23 @@ export const envSchema = z.object({
   COGO_MODEL_NANO: z.string().min(1).default('gpt-5-nano'),
   COGO_MODEL_MINI: z.string().min(1).default('gpt-5-mini'),
   COGO_MODEL_FULL: z.string().min(1).default('gpt-5'),
+  /** Per-tier endpoint and key; unset = OPENAI_BASE_URL / OPENAI_API_KEY. */
+  COGO_LLM_NANO_BASE_URL: url(['http', 'https']).optional(),
+  COGO_LLM_MINI_BASE_URL: url(['http', 'https']).optional(),
+  COGO_LLM_FULL_BASE_URL: url(['http', 'https']).optional(),
+  COGO_LLM_NANO_API_KEY: z.string().min(1).optional(),
+  COGO_LLM_MINI_API_KEY: z.string().min(1).optional(),
+  COGO_LLM_FULL_API_KEY: z.string().min(1).optional(),
+  /** USD per million tokens per tier, e.g. {"full":{"inputPerMTok":1.25,"outputPerMTok":10}}; unset tiers keep the defaults. */
+  COGO_LLM_PRICES: json(z.partialRecord(tierEnum, price)).optional(),
+  /** One model call, streaming included, ends with TIMEOUT after this long. */
+  COGO_LLM_TIMEOUT_MS: z.coerce.number().int().min(100).default(60_000),
+  /** Retries of one call on the same tier (429, 5xx, timeouts), before escalation. */
+  COGO_LLM_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
+  /** How many times an answer may move one tier up (schema failure, ungrounded, error). */
+  COGO_LLM_MAX_ESCALATIONS: z.coerce.number().int().min(0).max(2).default(2),
+  /** Partial override of the router's weights and thresholds (src/config/llm.ts, docs/llm.md). */
+  COGO_ROUTER_CONFIG: json(routerOverride).optional(),
   EMBEDDINGS_BASE_URL: url(['http', 'https']).optional(),
   EMBEDDINGS_API_KEY: z.string().min(1).optional(),
   EMBEDDINGS_MODEL: z.string().min(1).default('bge-m3'),
@@ -90,6 +132,26 @@ export const envSchema = z.object({
   COGO_BUILD_MAX_ARTIFACT_BYTES: z.coerce.number().int().min(1).default(256 * 1024 * 1024),
   /** `build.log` lines a job publishes per second at most; the rest are counted in a truncation marker. */
   COGO_BUILD_LOG_LINES_PER_SECOND: z.coerce.number().int().min(1).default(500),
+  /** Anonymous development mode (docs/security.md); unset = on exactly when COGO_HOST is a loopback address. */
+  COGO_DEV_ANONYMOUS: bool.optional(),
+  /** Browser origins allowed besides the server's own (`https://app.example.com`). */
+  COGO_ALLOWED_ORIGINS: list.default([]),
+  /** Host names the server answers to in development mode besides the loopback names (DNS-rebinding guard). */
+  COGO_ALLOWED_HOSTS: list.default([]),
+  COGO_JWT_SECRET: z.string().min(32, 'at least 32 characters (an HS256 secret of 256 bits)').optional(),
+  COGO_JWT_JWKS_URL: url(['http', 'https']).optional(),
+  COGO_JWT_ISSUER: z.string().min(1).optional(),
+  COGO_JWT_AUDIENCE: z.string().min(1).optional(),
+  COGO_JWT_TENANT_CLAIM: z.string().min(1).default('tenant'),
+  COGO_JWT_SCOPES_CLAIM: z.string().min(1).default('scope'),
+  COGO_KEY_CACHE_MS: z.coerce.number().int().min(0).max(300_000).default(10_000),
+  COGO_RATE_LIMIT_PER_SEC: z.coerce.number().positive().default(20),
+  COGO_RATE_LIMIT_BURST: z.coerce.number().int().min(1).default(60),
+  COGO_WS_MAX_SUBSCRIPTIONS: z.coerce.number().int().min(1).default(32),
+  COGO_WS_INIT_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
+  COGO_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(500).default(30_000),
+  COGO_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(500).default(10_000),
+  COGO_MAX_JSON_DEPTH: z.coerce.number().int().min(2).max(1000).default(64),
 });
 
 export type Env = z.infer<typeof envSchema>;

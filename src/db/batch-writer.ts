@@ -1,3 +1,4 @@
+import { AppError } from '../errors.js';
 import type { Logger } from '../observability/logger.js';
 
 export interface BatchWriter<T> {
@@ -65,8 +66,12 @@ export function createBatchWriter<T>(
   };
 }
 
-/** SQLSTATE class 22 (data exception: a NUL, a bad timestamp) or 23 (integrity): the rows are at fault, not the database. */
+/**
+ * SQLSTATE class 22 (data exception: a NUL, a bad timestamp) or 23 (integrity): the rows are at fault, not the
+ * database. The SQL clients map errors to AppErrors (mapPgError), which keep the database's error as their cause.
+ */
 export function isRowDataError(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null | undefined)?.code;
+  const database = error instanceof AppError ? error.cause : error;
+  const code = (database as { code?: unknown } | null | undefined)?.code;
   return typeof code === 'string' && /^2[23][0-9A-Z]{3}$/.test(code);
 }

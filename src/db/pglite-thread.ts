@@ -19,7 +19,11 @@ const open = new Map<number, { tx: Tx; end: (commit: boolean) => void; settled: 
 const reply = (message: ThreadReply) => port.postMessage(message);
 const failure = (id: number, error: unknown): ThreadReply => {
   const e = error as Error & Record<string, unknown>;
-  if (error instanceof AppError) return { id, error: { message: e.message, appCode: error.code, via: error.via, retryable: error.retryable } };
+  if (error instanceof AppError) {
+    // The database's SQLSTATE under a mapped error still tells callers whose fault it was (isRowDataError).
+    const causeCode = (error.cause as { code?: unknown } | undefined)?.code;
+    return { id, error: { message: e.message, appCode: error.code, via: error.via, retryable: error.retryable, ...(typeof causeCode === 'string' ? { code: causeCode } : {}) } };
+  }
   // The fields error mappers read (SQLSTATE code, detail, constraint) cross the thread boundary as they are.
   return { id, error: { message: e.message, code: e.code as string | undefined, detail: e.detail as string | undefined, constraint: e.constraint as string | undefined } };
 };

@@ -81,6 +81,9 @@ export async function createThreadedPgliteClient(dataDir: string | undefined): P
 
 /** An error as the thread saw it: an AppError stays one; a database error keeps the fields mappers read. */
 function rebuild(error: NonNullable<Extract<ThreadReply, { error: object }>['error']>): Error {
-  if (error.appCode) return new AppError(error.appCode, error.message, { ...(error.via ? { via: error.via } : {}), ...(error.retryable !== undefined ? { retryable: error.retryable } : {}) });
+  if (error.appCode) {
+    const cause = error.code ? Object.assign(new Error(error.message), { code: error.code }) : undefined;
+    return new AppError(error.appCode, error.message, { ...(error.via ? { via: error.via } : {}), ...(error.retryable !== undefined ? { retryable: error.retryable } : {}), ...(cause ? { cause } : {}) });
+  }
   return Object.assign(new Error(error.message), { code: error.code, detail: error.detail, constraint: error.constraint });
 }

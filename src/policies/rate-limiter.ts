@@ -1,10 +1,8 @@
 import { AppError } from '../errors.js';
 import type { RateLimiter } from './types.js';
-import { loadLuaScript } from '../redis/lua-script.js';
+import { takeFromBucket } from '../redis/token-bucket.js';
 import { sourceKey, type RedisLike } from './lua-scripts.js';
 import { abortableSleep } from './retry.js';
-
-const takeToken = loadLuaScript(new URL('./lua/take-token-1.lua', import.meta.url));
 
 export interface RedisRateLimiterOptions {
   /** Namespace for the keys, e.g. the queue prefix: `cogo`, or `test-1a2b` in tests. */
@@ -29,7 +27,7 @@ export function createRedisRateLimiter(redis: RedisLike, options: RedisRateLimit
     throw new AppError('BAD_INPUT', `rate limiter for ${source}: ratePerSec must be > 0 and burst >= 1`, { via: 'research' });
   }
   const key = sourceKey(keyPrefix, source, 'bucket');
-  const bucket = async (mode: 'try' | 'reserve' | 'refund') => Number(await takeToken.run(redis, [key], [ratePerSec, burst, mode]));
+  const bucket = (mode: 'try' | 'reserve' | 'refund') => takeFromBucket(redis, key, ratePerSec, burst, mode);
   return {
     key,
     tryAcquire: () => bucket('try'),

@@ -74,6 +74,15 @@ export const JOB_INPUTS = {
     params: z.record(z.string(), z.unknown()).default({}),
     dryRun: z.boolean().default(false),
   }),
+  /** A question for the orchestrator: passages to retrieve (k, where), and routing hints (docs/llm.md). */
+  orchestrate: z.object({
+    question: shortText(4000),
+    k: z.number().int().min(1).max(50).default(8),
+    filters: z.object({ roots: z.array(shortText(4096)).max(50).optional(), pathPrefixes: z.array(shortText(4096)).max(50).optional() }).optional(),
+    taskType: z.string().max(32).optional(),
+    risk: z.enum(['low', 'medium', 'high']).optional(),
+    budgetUsd: z.number().min(0).optional(),
+  }),
 } satisfies Record<EnqueueType, z.ZodType>;
 
 export type JobInput<T extends EnqueueType> = z.infer<(typeof JOB_INPUTS)[T]>;

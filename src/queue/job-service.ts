@@ -63,7 +63,7 @@ export function createJobService(deps: JobServiceDeps) {
     if (size > deps.maxPayloadBytes) {
       throw new AppError('PAYLOAD_TOO_LARGE', `the job input is ${size} bytes; the limit is ${deps.maxPayloadBytes} (COGO_MAX_PAYLOAD_BYTES)`, { via: 'jobs' });
     }
-    const input = await deps.checkInput(request.type, parseJobInput(request.type, request.input));
+    const parsed = parseJobInput(request.type, request.input);
     const key = request.idempotencyKey ?? null;
     if (key !== null && !IDEMPOTENCY_KEY.test(key)) {
       throw new AppError('BAD_INPUT', 'idempotencyKey must be 1–200 characters of letters, digits and . _ : @ / -', { via: 'jobs' });
@@ -75,6 +75,9 @@ export function createJobService(deps: JobServiceDeps) {
         throw new AppError('NOT_FOUND', `parent job ${parentJobId} does not exist`, { via: 'jobs' });
       }
     }
+    // Last of the checks: the input against this machine (an indexing root inside the allowed roots). Another
+    // tenant's parent is NOT_FOUND whatever the input says.
+    const input = await deps.checkInput(request.type, parsed);
     const scope = `${request.principal.tenant}:${request.type}`;
     const hash = payloadHash({ input, parentJobId });
     let jobId = newJobId(request.type);

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../errors.js';
 
-/** Every queue (DESIGN §4). `orchestrate` is internal: users enqueue the other four. */
+/** Every queue (DESIGN §4); each is also a type users enqueue (GraphQL `enqueue<Type>`, REST `POST /v1/<type>/enqueue`). */
 export const JOB_AREAS = ['research', 'indexing', 'build', 'execute', 'orchestrate'] as const;
 export type JobArea = (typeof JOB_AREAS)[number];
 
-export const ENQUEUE_TYPES = ['research', 'indexing', 'build', 'execute'] as const;
+export const ENQUEUE_TYPES = ['research', 'indexing', 'build', 'execute', 'orchestrate'] as const;
 export type EnqueueType = (typeof ENQUEUE_TYPES)[number];
 
 export const JOB_STATUSES = ['queued', 'active', 'retrying', 'completed', 'failed', 'dead', 'cancelled'] as const;

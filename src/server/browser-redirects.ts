@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { PUBLIC } from '../auth/http-guard.js';
 
 /**
  * A person who opens the service in a browser lands on the local GraphiQL: `/`, and `/graphql` asked for as a
@@ -6,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
  * or with a query in the URL, reach the API as before.
  */
 export function registerBrowserRedirects(app: FastifyInstance): void {
-  app.get('/', async (_request, reply) => reply.redirect('/graphiql/', 302));
+  app.get('/', { config: { access: PUBLIC } }, async (_request, reply) => reply.redirect('/graphiql/', 302));
   app.addHook('onRequest', async (request, reply) => {
     const url = new URL(request.url, 'http://local');
     const wantsPage = /\btext\/html\b/.test(request.headers.accept ?? '');

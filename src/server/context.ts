@@ -2,8 +2,10 @@ import type { ArtifactReader } from '../artifacts/index.js';
 import type { EvidenceReader } from '../evidence/evidence-reader.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { JobQueries } from '../queue/job-queries.js';
-import type { JobService, Principal } from '../queue/job-service.js';
+import type { Principal } from '../auth/principal.js';
+import type { JobService } from '../queue/job-service.js';
 import type { RagService } from '../rag/index.js';
+import type { Router } from '../llm/router.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { ReadinessCheck } from './readiness.js';
 
@@ -22,11 +24,13 @@ export interface Services {
   rag: RagService;
   /** Build outputs and logs: metadata (`artifact(id)`) and downloads (`GET /v1/artifacts/:id`), by tenant. */
   artifacts: ArtifactReader;
+  /** The model router (schema/ask.graphql `route`): pure, no model call. */
+  router: Router;
 }
 
 export interface RequestContext extends Record<PropertyKey, unknown> {
   services: Services;
   traceId: string;
-  /** Until auth lands (DESIGN §7), every caller is the anonymous principal of the default tenant. */
+  /** Who is calling, from the credential (src/auth); the tenant every read and write is confined to. */
   principal: Principal;
 }

@@ -22,6 +22,8 @@ export function formatGraphQLError(exposeInternal: boolean) {
 
 function toAppErrorForGraphQL(original: unknown, formatted: GraphQLFormattedError): AppError {
   if (isAppError(original)) return original;
+  // Refusals made before execution (graphql-ws's onSubscribe) carry their AppError without a path.
+  if (original instanceof GraphQLError && isAppError(original.originalError)) return original.originalError;
   const apolloCode = formatted.extensions?.code;
   if (
     apolloCode === 'GRAPHQL_PARSE_FAILED' ||

@@ -1,12 +1,16 @@
-import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
+import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { GraphQLSchema } from 'graphql';
 import { createHandler as createSseHandler } from 'graphql-sse/lib/use/fastify';
-import { useServer as useWsServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
+import type { Auth } from '../auth/index.js';
+import type { AuditLog } from '../audit/audit-log.js';
+import { withScopeChecks } from '../auth/graphql-access.js';
+import { GRAPHQL, PUBLIC, registerHttpGuard, requires } from '../auth/http-guard.js';
+import { valueDepthExceeds } from '../auth/json-depth.js';
+import { hasScope, type Principal } from '../auth/principal.js';
 import type { Config } from '../config/index.js';
 import { AppError } from '../errors.js';
 import type { Logger } from '../observability/logger.js';
@@ -14,18 +18,21 @@ import type { RequestContext, Services } from './context.js';
 import { registerBrowserRedirects } from './browser-redirects.js';
 import { registerGraphiql } from './graphiql-route.js';
 import { formatExecutionResult, formatGraphQLError, graphqlErrorLogging } from './graphql-errors.js';
+import { attachGraphqlWs } from './graphql-ws-server.js';
 import { queryLimitRules, validateWithLimits } from './query-limits.js';
 import { restErrorBody, restErrorHandler } from './rest-errors.js';
 import { refuseSubscriptionsOverHttp } from './subscriptions-over-http.js';
-
-/** Until auth lands (DESIGN §7), every caller acts as this principal of the default tenant. */
-export const ANONYMOUS = { id: 'anonymous', tenant: 'default' } as const;
+import { traceIdFrom } from './trace-id.js';
 
 export interface HttpServerOptions {
   config: Config;
   logger: Logger;
   schema: GraphQLSchema;
   services: Services;
+  /** Authentication, limits and browser-origin checks for every transport (src/auth). */
+  auth: Auth;
+  /** Where refused and scope-less mutations are recorded (the services record the ones they run). */
+  audit: AuditLog;
   /** Extra routes (REST areas) registered by the composition root. */
   routes?: Array<(app: FastifyInstance) => Promise<void> | void>;
 }
@@ -36,35 +43,46 @@ export interface HttpServer {
   close(): Promise<void>;
 }
 
-/** W3C traceparent `00-<trace-id>-<span-id>-<flags>` carries the caller's trace into COGO; else a new one. */
-export function traceIdFrom(headers: Record<string, string | string[] | undefined>): string {
-  const header = headers['traceparent'];
-  const match = typeof header === 'string' ? /^[\da-f]{2}-([\da-f]{32})-[\da-f]{16}-[\da-f]{2}$/.exec(header.trim()) : null;
-  return match?.[1] ?? randomUUID().replace(/-/g, '');
+// Kept where callers (and tests) have imported it from; it lives in trace-id.ts so graphql-ws-server can use it too.
+export { traceIdFrom };
+
+/** The principal the HTTP guard authenticated; absent only where a route is public (which builds no context). */
+function principalOf(request: FastifyRequest): Principal {
+  if (!request.principal) throw new AppError('UNAUTHENTICATED', 'a credential is required', { via: 'auth' });
+  return request.principal;
 }
 
 export async function createHttpServer(options: HttpServerOptions): Promise<HttpServer> {
-  const { config, logger, schema, services } = options;
+  const { config, logger, services, auth } = options;
+  // Scopes are checked inside the schema, so GraphQL over HTTP, graphql-ws and graphql-sse check them alike.
+  const schema = withScopeChecks(options.schema, options.audit);
   const app = Fastify({
     loggerInstance: logger.child({ component: 'http' }) as FastifyBaseLogger,
     // Per-request lines would double every request in the log; errors are logged by the error handler.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.http.maxPayloadBytes,
     forceCloseConnections: 'idle',
+    // A client that trickles its headers or body (one byte a second) is cut off: Node checks these deadlines
+    // every connectionsCheckingInterval, 30 s by default, so it is checked every second here.
+    serverFactory: (handler) =>
+      createServer({ requestTimeout: config.limits.requestTimeoutMs, headersTimeout: config.limits.headersTimeoutMs, connectionsCheckingInterval: 1000 }, handler),
   });
   app.setErrorHandler(restErrorHandler(logger, config.exposeInternalErrors));
   app.setNotFoundHandler((request, reply) =>
     reply.status(404).send(restErrorBody(new AppError('NOT_FOUND', `no route ${request.method} ${request.url}`, { via: 'http' }), config.exposeInternalErrors)),
   );
-  const contextFor = (headers: FastifyRequest['headers']): RequestContext => ({ services, traceId: traceIdFrom(headers), principal: ANONYMOUS });
+  registerHttpGuard(app, { ...auth, maxJsonDepth: config.limits.maxJsonDepth, exposeInternalErrors: config.exposeInternalErrors });
+  const contextFor = (request: FastifyRequest): RequestContext => ({ services, traceId: traceIdFrom(request.headers), principal: principalOf(request) });
 
-  app.get('/healthz', async () => ({ ok: true, uptimeSeconds: (Date.now() - services.startedAt) / 1000 }));
-  app.get('/metrics', async (_request, reply) =>
+  app.get('/healthz', { config: { access: PUBLIC } }, async () => ({ ok: true, uptimeSeconds: (Date.now() - services.startedAt) / 1000 }));
+  app.get('/metrics', { config: { access: requires(() => ['admin']) } }, async (_request, reply) =>
     reply.type(services.metrics.registry.contentType).send(await services.metrics.registry.metrics()),
   );
-  app.get('/readyz', async (_request, reply) => {
+  // Anyone may ask whether the service is ready; which dependency answers how (versions, latencies) is for admins.
+  app.get('/readyz', { config: { access: PUBLIC } }, async (request, reply) => {
     const readiness = await services.readiness();
-    return reply.status(readiness.ok ? 200 : 503).send(readiness);
+    const admin = request.principal !== null && hasScope(request.principal, 'admin');
+    return reply.status(readiness.ok ? 200 : 503).send(admin ? readiness : { ok: readiness.ok });
   });
 
   const apollo = new ApolloServer<RequestContext>({
@@ -78,38 +96,39 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     csrfPrevention: true,
   });
   await apollo.start();
-  await app.register(fastifyApollo(apollo), { context: async (request) => contextFor(request.headers) });
+  app.route({
+    method: ['GET', 'POST', 'OPTIONS'],
+    url: '/graphql',
+    config: { access: GRAPHQL },
+    handler: fastifyApolloHandler(apollo, { context: async (request) => contextFor(request) }),
+  });
 
   const formatSseResult = formatExecutionResult(config.exposeInternalErrors, logger, 'sse');
+  const tooDeep = new AppError('BAD_INPUT', `the variables nest deeper than ${config.limits.maxJsonDepth} levels (COGO_MAX_JSON_DEPTH)`, { via: 'graphql' });
   const sse = createSseHandler<RequestContext>({
     schema,
     validate: validateWithLimits,
-    context: (req) => contextFor(req.raw.headers),
+    // Distinct connections only: the single-connection mode's PUT reservations are one more unauthenticated door.
+    authenticate: () => null,
+    context: (req) => contextFor(req.raw),
+    onSubscribe: (_req, params) => {
+      if (!valueDepthExceeds(params.variables, config.limits.maxJsonDepth)) return undefined;
+      return [JSON.stringify({ errors: [{ message: tooDeep.message, extensions: { code: tooDeep.code, via: tooDeep.via, retryable: false } }] }), { status: 400, statusText: 'Bad Request', headers: { 'content-type': 'application/json' } }];
+    },
     onNext: (ctx, _req, result) => formatSseResult(result, ctx.traceId),
   });
-  app.all('/graphql/stream', (request, reply) => sse(request, reply));
+  app.all('/graphql/stream', { config: { access: GRAPHQL } }, (request, reply) => sse(request, reply));
 
+  // GraphiQL's page and assets are static files: public (the API calls they make authenticate like any other).
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/graphiql')) route.config = { ...route.config, access: PUBLIC };
+  });
   await registerGraphiql(app);
   registerBrowserRedirects(app);
   for (const register of options.routes ?? []) await register(app);
 
   const formatWsResult = formatExecutionResult(config.exposeInternalErrors, logger, 'ws');
-  const wss = new WebSocketServer({ noServer: true, maxPayload: config.http.maxPayloadBytes });
-  const wsServer = useWsServer<Record<string, unknown>, { context?: RequestContext }>(
-    {
-      schema,
-      validate: validateWithLimits,
-      context: (ctx) => contextFor(ctx.extra.request.headers),
-      onNext: (_ctx, _id, _payload, args, result) => formatWsResult(result, (args.contextValue as RequestContext | undefined)?.traceId) as never,
-      // Errors before execution (validation, parse) are the caller's: BAD_INPUT, nothing to log.
-      onError: (_ctx, _id, _payload, errors) => formatWsResult({ errors }, undefined).errors as never,
-    },
-    wss,
-  );
-  app.server.on('upgrade', (request, socket, head) => {
-    if (new URL(request.url ?? '/', 'http://x').pathname !== '/graphql') return socket.destroy();
-    wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
-  });
+  const wsServer = attachGraphqlWs({ server: app.server, schema, config, auth, services, formatResult: formatWsResult });
 
   return {
     app,
@@ -127,6 +146,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
       await app.close();
       clearTimeout(force);
       await apollo.stop();
+      // The server's revocation subscriber lives as long as the server.
+      await auth.close();
     },
   };
 }

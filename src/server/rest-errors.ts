@@ -7,6 +7,7 @@ export function restErrorHandler(logger: Logger, exposeInternal: boolean) {
   return (error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) => {
     const appError = fromFastify(error);
     if (appError.code === 'INTERNAL') logger.error({ err: error, url: request.url }, 'request failed');
+    if (appError.code === 'RATE_LIMITED' && appError.details?.retryAfter) void reply.header('retry-after', String(appError.details.retryAfter));
     void reply.status(appError.httpStatus).send(restErrorBody(appError, exposeInternal));
   };
 }

@@ -139,8 +139,9 @@ describe('build agent: a real TypeScript project builds in the sandbox, with liv
     const download = await fetch(`${platform.url}/v1/artifacts/${theirs.id}`);
     expect(download.status).toBe(404);
     expect(await download.json()).toMatchObject({ ok: false, code: 'NOT_FOUND' });
-    const { data } = await platform.graphql<{ artifact: unknown }>('query($id: ID!) { artifact(id: $id) { id } }', { id: theirs.id });
-    expect(data!.artifact).toBeNull();
+    const refused = await platform.graphql<{ artifact: unknown }>('query($id: ID!) { artifact(id: $id) { id } }', { id: theirs.id });
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND' });
+    expect(refused.data).toBeNull();
   });
 
   it('the first failing step stops the build, with its exit code; the job completes with ok: false', async () => {

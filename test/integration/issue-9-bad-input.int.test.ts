@@ -135,12 +135,15 @@ describe('issue 9: clean refusals for bad input', () => {
       expect((await platform.graphql('{ deadLetters(first: 1) { id } }')).errors).toBeUndefined();
     });
 
-    it('evidence(jobId: "nope") and claims(jobId: "nope") are BAD_INPUT; a job of another kind too', async () => {
+    it('evidence(jobId: "nope") and claims(jobId: "nope") are BAD_INPUT; a job that does not exist is NOT_FOUND, one of another kind BAD_INPUT', async () => {
       for (const field of ['evidence', 'claims']) {
         const { errors } = await platform.graphql(`{ ${field}(jobId: "nope") { __typename } }`);
         expect(errors?.[0]).toMatchObject({ message: '"nope" is not a job id (expected <type>-<uuid>)', extensions: { code: 'BAD_INPUT' } });
       }
-      const other = `execute-${randomUUID()}`;
+      const missing = `research-${randomUUID()}`;
+      const absent = await platform.graphql(`{ evidence(jobId: "${missing}") { __typename } }`);
+      expect(absent.errors?.[0]).toMatchObject({ extensions: { code: 'NOT_FOUND' } });
+      const { jobId: other } = await finishedJob();
       const { errors } = await platform.graphql(`{ evidence(jobId: "${other}") { __typename } }`);
       expect(errors?.[0]).toMatchObject({ message: `job ${other} is not a research job`, extensions: { code: 'BAD_INPUT' } });
     });

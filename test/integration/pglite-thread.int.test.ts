@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isRowDataError } from '../../src/db/batch-writer.js';
 import { mapPgError } from '../../src/db/pg-errors.js';
 import { createThreadedPgliteClient } from '../../src/db/pglite-threaded-client.js';
 import type { SqlClient } from '../../src/db/sql-client.js';
@@ -32,11 +33,13 @@ describe('the embedded PGlite database on its own thread', () => {
     expect((await sql.query("SELECT id FROM t WHERE id = 'c'")).rows).toEqual([]);
   });
 
-  it('keeps the database error fields that the error mapper reads', async () => {
+  it('maps database errors as the pg client does, keeping the SQLSTATE as the cause', async () => {
     const failure = await sql.query("INSERT INTO t (id, n) VALUES ('d', -1)").catch((error: unknown) => error);
-    expect((failure as { code: string }).code).toBe('23514');
-    expect(mapPgError(failure)).toBeInstanceOf(AppError);
-    expect((mapPgError(failure) as AppError).code).toBe('BAD_INPUT');
+    expect(failure).toBeInstanceOf(AppError);
+    expect((failure as AppError).code).toBe('BAD_INPUT');
+    expect(((failure as AppError).cause as { code: string }).code).toBe('23514');
+    expect(isRowDataError(failure)).toBe(true);
+    expect(mapPgError(failure)).toBe(failure);
   });
 
   it('leaves the event loop free while a long query runs', async () => {

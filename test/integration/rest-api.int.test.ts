@@ -1,3 +1,4 @@
+import { JOB_AREAS } from '../../src/queue/job-types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPlatform, waitUntil, type Platform } from './support/platform.js';
 
@@ -79,7 +80,8 @@ describe('the REST compatibility layer', () => {
   /** The REST routes the server really answers, found by asking it, not by reading the document. */
   async function routesOf(url: string): Promise<string[]> {
     const found: string[] = [];
-    for (const type of ['research', 'indexing', 'build', 'execute']) {
+    // Every queue is a candidate: a type the server enqueues but the document omits (or the reverse) shows up.
+    for (const type of JOB_AREAS) {
       const response = await fetch(`${url}/v1/${type}/enqueue`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
       if (response.status !== 404) found.push(`POST /v1/${type}/enqueue`);
     }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createGraphDriver } from '../../src/graph/driver.js';
-import { ANONYMOUS } from '../../src/server/http-server.js';
+import { DEV_PRINCIPAL } from '../../src/auth/principal.js';
 import { countTracedJobs } from './support/graph-cleanup.js';
 import { startPlatform } from './support/platform.js';
 
@@ -13,7 +13,7 @@ describe('a test platform', () => {
       const platform = await startPlatform();
       const { driver } = platform.runtime;
       const database = platform.config.neo4j.database;
-      const scope = { tenant: ANONYMOUS.tenant, traceTag: platform.traceTag };
+      const scope = { tenant: DEV_PRINCIPAL.tenant, traceTag: platform.traceTag };
       let closed = false;
       try {
         const enqueued = await Promise.all([platform.graphql(ENQUEUE), platform.graphql(ENQUEUE)]);
@@ -25,7 +25,7 @@ describe('a test platform', () => {
         }, { database });
         // Someone else's job in the anonymous tenant, with another trace: it must survive the clean-up.
         await driver.executeQuery("CREATE (:Job {id: $id, tenant: $tenant, traceId: 'ffffffffffff00000000000000000000'})", {
-          id: `${platform.tenant}-bystander`, tenant: ANONYMOUS.tenant,
+          id: `${platform.tenant}-bystander`, tenant: DEV_PRINCIPAL.tenant,
         }, { database });
 
         await platform.close();

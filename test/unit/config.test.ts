@@ -110,3 +110,23 @@ describe('COGO_RESEARCH_APIS', () => {
     ]);
   });
 });
+
+describe('loadConfig: the trust boundary', () => {
+  it('turns anonymous development mode on by default only for a loopback bind', () => {
+    expect(loadConfig({}, '/srv').auth.devAnonymous).toBe(true);
+    expect(loadConfig({ COGO_HOST: 'localhost' }, '/srv').auth.devAnonymous).toBe(true);
+    expect(loadConfig({ COGO_HOST: '0.0.0.0' }, '/srv').auth.devAnonymous).toBe(false);
+    expect(loadConfig({ COGO_DEV_ANONYMOUS: 'false' }, '/srv').auth.devAnonymous).toBe(false);
+  });
+
+  it('refuses anonymous development mode for a non-loopback bind, naming the variable', () => {
+    expect(problemsOf({ COGO_HOST: '0.0.0.0', COGO_DEV_ANONYMOUS: 'true' })).toEqual([expect.stringMatching(/^COGO_DEV_ANONYMOUS="true": anonymous development mode is allowed only while COGO_HOST is a loopback address/)]);
+  });
+
+  it('refuses a JWT setup that would check neither issuer nor audience, or has two key sources', () => {
+    expect(problemsOf({ COGO_JWT_SECRET: 'x'.repeat(32) })).toEqual([expect.stringMatching(/^COGO_JWT_ISSUER/), expect.stringMatching(/^COGO_JWT_AUDIENCE/)]);
+    expect(problemsOf({ COGO_JWT_SECRET: 'short' })).toEqual([expect.stringMatching(/COGO_JWT_SECRET=.*at least 32 characters/)]);
+    expect(problemsOf({ COGO_JWT_SECRET: 'x'.repeat(32), COGO_JWT_JWKS_URL: 'https://i.test/jwks', COGO_JWT_ISSUER: 'i', COGO_JWT_AUDIENCE: 'a' })).toEqual([expect.stringMatching(/set one of them/)]);
+    expect(loadConfig({ COGO_JWT_SECRET: 'x'.repeat(32), COGO_JWT_ISSUER: 'i', COGO_JWT_AUDIENCE: 'a' }, '/srv').auth.jwt).toMatchObject({ issuer: 'i', audience: 'a', tenantClaim: 'tenant', scopesClaim: 'scope' });
+  });
+});

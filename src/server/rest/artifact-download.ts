@@ -1,9 +1,10 @@
 import { createReadStream, promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { requires } from '../../auth/http-guard.js';
+import type { Principal } from '../../auth/principal.js';
 import { AppError } from '../../errors.js';
 import type { Services } from '../context.js';
-import { ANONYMOUS } from '../http-server.js';
 
 /** A single `bytes=` range resolved against the file's size; undefined = serve it all; 'unsatisfiable' = 416. */
 export function parseRange(header: string | undefined, size: number): { start: number; end: number } | 'unsatisfiable' | undefined {
@@ -25,13 +26,15 @@ export function parseRange(header: string | undefined, size: number): { start: n
 }
 
 /**
- * `GET /v1/artifacts/:id`: an artifact's bytes for a caller of its tenant (another tenant's is NOT_FOUND, the
+ * `GET /v1/artifacts/:id` (scope `jobs:read`): an artifact's bytes for a caller of its tenant (another tenant's is NOT_FOUND, the
  * same answer as a missing one), with its media type and single-range requests. Always an attachment, never
  * rendered in the API's origin: a build's HTML or SVG must not run script there.
  */
 export function registerArtifactRoutes(app: FastifyInstance, services: Services): void {
-  app.get<{ Params: { id: string } }>('/v1/artifacts/:id', async (request, reply) => {
-    const opened = await services.artifacts.open(ANONYMOUS.tenant, request.params.id);
+  app.get<{ Params: { id: string } }>('/v1/artifacts/:id', { config: { access: requires(() => ['jobs:read']) } }, async (request, reply) => {
+    // Set by the HTTP guard on every non-public route; the tenant comes from the credential only.
+    const principal = request.principal as Principal;
+    const opened = await services.artifacts.open(principal.tenant, request.params.id);
     if (!opened) throw new AppError('NOT_FOUND', `artifact ${request.params.id} not found`, { via: 'rest' });
     const { artifact, file } = opened;
     const { size } = await fs.stat(file);

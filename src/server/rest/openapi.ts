@@ -102,7 +102,7 @@ export function openApiDocument(version: string) {
           required: ['id', 'type', 'status', 'traceId', 'attempts', 'enqueuedAt'],
           properties: {
             id: { type: 'string' },
-            type: { enum: [...ENQUEUE_TYPES, 'orchestrate'] },
+            type: { enum: [...ENQUEUE_TYPES] },
             status: { enum: [...JOB_STATUSES] },
             traceId: { type: 'string' },
             attempts: { type: 'integer' },

@@ -3,7 +3,8 @@ import { startApi } from '../../../src/app.js';
 import type { Config } from '../../../src/config/index.js';
 import { createLogger } from '../../../src/observability/logger.js';
 import { closeRuntime, createRuntime, migrateAll, type Runtime } from '../../../src/runtime.js';
-import { ANONYMOUS, type HttpServer } from '../../../src/server/http-server.js';
+import { DEV_PRINCIPAL } from '../../../src/auth/principal.js';
+import type { HttpServer } from '../../../src/server/http-server.js';
 import { spawnTsProcess } from '../../support/child-process.js';
 import { countTracedJobs, deleteTenantGraph, deleteTracedJobs, newTraceTag, testTenant, traceparentFor } from './graph-cleanup.js';
 import { TEST_INDEX_ROOTS, testConfig, testDatabaseUrl } from './services.js';
@@ -61,7 +62,7 @@ export async function startPlatform(overrides: Record<string, string> = {}): Pro
   const tenant = testTenant('platform');
   const traceTag = newTraceTag();
   const database = config.neo4j.database;
-  const apiJobs = { tenant: ANONYMOUS.tenant, traceTag };
+  const apiJobs = { tenant: DEV_PRINCIPAL.tenant, traceTag };
   const headers = (extra: Record<string, string> = {}) => ({ 'content-type': 'application/json', traceparent: traceparentFor(traceTag), ...extra });
 
   async function spawnWorker(id: string, extraEnv: Record<string, string> = {}): Promise<WorkerProcess> {

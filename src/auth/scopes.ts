@@ -1,0 +1,49 @@
+import { JOB_AREAS } from '../queue/job-types.js';
+
+/** Every scope a credential may hold (DESIGN §7; docs/security.md says what each allows). */
+export const SCOPES = [
+  ...JOB_AREAS.map((area) => `jobs:enqueue:${area}`),
+  'jobs:read',
+  'jobs:cancel',
+  'index:write',
+  'index:delete',
+  'search',
+  'graph:read',
+  'graph:write',
+  'admin',
+] as const;
+
+const EXECUTE_ACTION = /^execute:[A-Za-z0-9_.-]{1,100}$/;
+
+/** A scope `cogo keys create` accepts: a listed one, `execute:<action>`, a `prefix:*` wildcard of those, or `*`. */
+export function isKnownScope(scope: string): boolean {
+  if (scope === '*' || (SCOPES as readonly string[]).includes(scope) || EXECUTE_ACTION.test(scope)) return true;
+  if (!scope.endsWith(':*')) return false;
+  const prefix = scope.slice(0, -1);
+  return [...SCOPES, 'execute:'].some((known) => known.startsWith(prefix));
+}
+
+/**
+ * What enqueuing a job of `type` needs, whichever transport asks: its queue's scope, and what the job will do —
+ * indexing writes the index (and deletes from it with `prune`), an execute job performs its action.
+ */
+export function enqueueScopes(type: string, input: unknown): string[] {
+  const scopes = [`jobs:enqueue:${type}`];
+  if (type === 'indexing') {
+    scopes.push('index:write');
+    // Pruning deletes indexed files that only fell out of the job's filters: a deletion, with its own scope.
+    if (input && typeof input === 'object' && (input as { prune?: unknown }).prune === true) scopes.push('index:delete');
+  }
+  if (type === 'execute') {
+    const action = input && typeof input === 'object' ? (input as { action?: unknown }).action : undefined;
+    // A missing or odd action is the job input's to refuse (BAD_INPUT); the scope check asks for the action named.
+    scopes.push(`execute:${typeof action === 'string' ? action : ''}`);
+  }
+  return scopes;
+}
+
+/** Re-running a job is enqueuing it again: it needs its type's enqueue scope (the type is the job id's prefix). */
+export function rerunScopes(jobId: unknown): string[] {
+  const area = typeof jobId === 'string' ? JOB_AREAS.find((a) => jobId.startsWith(`${a}-`)) : undefined;
+  return ['jobs:read', `jobs:enqueue:${area ?? 'unknown'}`];
+}

@@ -1,0 +1,87 @@
+import { TIERS, type Tier } from '../config/llm.js';
+import { AppError, isAppError } from '../errors.js';
+import { abortableSleep, backoffDelay } from '../policies/retry.js';
+import type { ChatResult } from './client.js';
+import { failureKindOf, type FailureKind } from './errors.js';
+
+/** One model call of an escalation chain, as stored on `(:ModelCall)` and reported to the caller. */
+export interface Attempt {
+  tier: Tier;
+  model: string;
+  ok: boolean;
+  /** Why this attempt was not accepted (and the next tier was called). */
+  failure: FailureKind | undefined;
+  detail: string | undefined;
+  /** The tier of the attempt before, when this one is an escalation. */
+  escalatedFrom: Tier | undefined;
+  tokensIn: number;
+  tokensOut: number;
+  costUsd: number;
+  latencyMs: number;
+  retries: number;
+}
+
+export interface EscalationResult<T> {
+  value: T | undefined;
+  tier: Tier;
+  attempts: Attempt[];
+  costUsd: number;
+}
+
+export interface EscalationOptions<T> {
+  start: Tier;
+  /** How many tiers up it may go after the first attempt. */
+  maxEscalations: number;
+  model: (tier: Tier) => string;
+  /** Calls one tier; may throw (an error attempt), and returns its value with the call's metrics. */
+  call: (tier: Tier) => Promise<{ value: T; result: ChatResult<unknown> }>;
+  /** A check of an answer that came back (grounding): a problem escalates like a failure. */
+  verify?: (value: T) => { failure: FailureKind; detail: string } | undefined;
+  /** First pause before an escalation; doubles with full jitter (ingest/sources/policies/retry.ts). */
+  backoffMs?: number;
+  signal?: AbortSignal;
+}
+
+/**
+ * Calls `start`, and on a schema failure, an unverified answer or an error calls one tier up, after a backoff,
+ * at most `maxEscalations` times. Every attempt is recorded with why it did not stand. When the last tier still
+ * fails, the last value that came back (if any) is returned with its failure recorded, else the last error is thrown.
+ */
+export async function runWithEscalation<T>(options: EscalationOptions<T>): Promise<EscalationResult<T>> {
+  const attempts: Attempt[] = [];
+  let tier = options.start;
+  let lastValue: T | undefined;
+  let lastError: unknown;
+  for (let n = 0; ; n++) {
+    const escalatedFrom = attempts.at(-1)?.tier;
+    const started = performance.now();
+    let attempt: Attempt;
+    try {
+      const { value, result } = await options.call(tier);
+      const problem = options.verify?.(value);
+      lastValue = value;
+      attempt = {
+        tier, model: result.model, ok: !problem, failure: problem?.failure, detail: problem?.detail, escalatedFrom,
+        tokensIn: result.usage.inputTokens, tokensOut: result.usage.outputTokens, costUsd: result.costUsd, latencyMs: result.latencyMs, retries: result.retries,
+      };
+    } catch (error) {
+      if (options.signal?.aborted) throw error;
+      lastError = error;
+      const cost = isAppError(error) && typeof error.details?.costUsd === 'number' ? error.details.costUsd : 0;
+      attempt = {
+        tier, model: options.model(tier), ok: false, failure: failureKindOf(error), detail: error instanceof Error ? error.message : String(error), escalatedFrom,
+        tokensIn: 0, tokensOut: 0, costUsd: cost, latencyMs: performance.now() - started, retries: 0,
+      };
+    }
+    attempts.push(attempt);
+    const costUsd = attempts.reduce((sum, a) => sum + a.costUsd, 0);
+    if (attempt.ok) return { value: lastValue, tier, attempts, costUsd };
+    const next = TIERS[TIERS.indexOf(tier) + 1];
+    if (n >= options.maxEscalations || !next) {
+      if (lastValue !== undefined) return { value: lastValue, tier, attempts, costUsd };
+      throw lastError instanceof Error ? lastError : new AppError('UPSTREAM_UNAVAILABLE', 'every model tier failed', { via: 'llm', details: { attempts } });
+    }
+    await abortableSleep(backoffDelay(n + 1, { baseDelayMs: options.backoffMs ?? 250, maxDelayMs: 5_000 }), options.signal);
+    tier = next;
+  }
+}

@@ -1,0 +1,53 @@
+/** Shared text helpers for the extractive answerer and the grounding checker (English and Korean). */
+
+const STOPWORDS = new Set(
+  'the a an and or of to in on for is are was were be been by with as at from that this it its what which who how why when where does do did can could should would will there their them they than then into about over under not no yes you your we our i'.split(' '),
+);
+
+/** Splits prose into sentences: `.`, `!`, `?`, `。` and Korean sentence endings followed by space, or newlines. */
+export function splitSentences(text: string): string[] {
+  return text
+    .split(/(?<=[.!?。])\s+|\n+/u)
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}
+
+/** A light English stem: rotates / rotated / rotating / rotate → rotat, queued / queue → queu, jobs → job. */
+export function stem(word: string): string {
+  const cut = word.replace(/(ing|ed|es|s|e)$/, '');
+  return cut.length >= 3 ? cut : word;
+}
+
+/**
+ * Content terms: lowercased, stemmed letter/digit runs without stopwords. Hangul words also yield their first two
+ * syllables, a crude stem that survives particles (포트는 / 포트를 → 포트).
+ */
+export function contentTerms(text: string): string[] {
+  const terms: string[] = [];
+  for (const word of text.toLowerCase().match(/[\p{L}\p{N}][\p{L}\p{N}_-]*/gu) ?? []) {
+    if (/\p{Script=Hangul}/u.test(word)) {
+      terms.push(word);
+      if (word.length > 2) terms.push(word.slice(0, 2));
+    } else if (word.length > 1 && !STOPWORDS.has(word)) {
+      terms.push(stem(word));
+    }
+  }
+  return terms;
+}
+
+const NUMBER_WORDS: Record<string, string> = {
+  zero: '0', once: '1', twice: '2', thrice: '3', one: '1', two: '2', three: '3', four: '4', five: '5', six: '6', seven: '7', eight: '8', nine: '9', ten: '10',
+  eleven: '11', twelve: '12', fifteen: '15', twenty: '20', thirty: '30', forty: '40', fifty: '50', sixty: '60', seventy: '70', eighty: '80',
+  ninety: '90', hundred: '100', thousand: '1000', million: '1000000',
+};
+const NUMBER_WORD = new RegExp(`\\b(${Object.keys(NUMBER_WORDS).join('|')})\\b`, 'gi');
+
+/**
+ * Numbers as written (4000, 4,000, 1.5, "five") normalised to digits, so `4,000` and `4000`, `five` and `5`
+ * match. "one" is left out: it is far more often a pronoun ("the one that…") than a count.
+ */
+export function numbersIn(text: string): string[] {
+  const digits = (text.match(/\d[\d,]*(?:\.\d+)?/g) ?? []).map((n) => n.replace(/,/g, '').replace(/\.0+$/, ''));
+  const words = (text.match(NUMBER_WORD) ?? []).map((w) => w.toLowerCase()).filter((w) => w !== 'one').map((w) => NUMBER_WORDS[w]!);
+  return [...digits, ...words];
+}

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { checkGrounding, type GroundingPassage } from '../../src/llm/grounding.js';
+
+const passages: GroundingPassage[] = [
+  { id: 'c1', ref: 'README.md:10-12', text: 'COGO listens on port 4000 by default. Set COGO_PORT to change it.' },
+  { id: 'c2', ref: 'docs/indexing.md:3-6', text: 'Indexing reads changed files only. A killed job resumes without embedding anything twice. Vectors are stored in pgvector.' },
+  { id: 'e1', ref: 'https://example.org/queues', text: 'BullMQ runs five queues. Research fetches refuse loopback addresses unless allow-listed.' },
+  { id: 'k1', ref: 'docs/ko/README.md:1', text: 'COGO의 기본 포트는 4000입니다. 인덱싱은 변경된 파일만 읽습니다.' },
+];
+const one = (text: string, citations: string[]) => checkGrounding([{ text, citations }], passages).sentences[0]!;
+
+describe('checkGrounding', () => {
+  describe('passes supported sentences', () => {
+    it.each([
+      ['COGO listens on port 4000 by default.', ['c1']],
+      ['By default the port is 4,000; COGO_PORT changes it.', ['c1']],
+      ['The README says "Set COGO_PORT to change it."', ['c1']],
+      ['A killed indexing job resumes without embedding anything twice.', ['c2']],
+      ['BullMQ runs 5 queues, and vectors are stored in pgvector.', ['e1', 'c2']],
+      ['COGO의 기본 포트는 4000입니다.', ['k1']],
+      ['Here is what I found.', []],
+    ])('%s', (text, citations) => {
+      const verdict = one(text, citations);
+      expect(verdict.problems).toEqual([]);
+      expect(verdict.supported).toBe(true);
+    });
+  });
+
+  describe('catches every planted unsupported citation', () => {
+    it.each([
+      ['a wrong number', 'COGO listens on port 8080 by default.', ['c1'], /number 8080/],
+      ['a wrong number word', 'BullMQ runs six queues.', ['e1'], /number 6/],
+      ['a name the passage lacks', 'Vectors are stored in Pinecone.', ['c2'], /name Pinecone/],
+      ['a fabricated quote', 'The README says "COGO never listens on loopback."', ['c1'], /quoted span/],
+      ['the wrong passage', 'COGO listens on port 4000 by default.', ['c2'], /number 4000|name COGO/],
+      ['an id that was never retrieved', 'COGO listens on port 4000 by default.', ['chunk-99'], /not among the retrieved passages/],
+      ['a fact without a citation', 'COGO listens on port 4000 by default.', [], /without a citation/],
+      ['a flipped negation', 'A killed job does not resume without embedding anything twice.', ['c2'], /negation/],
+      ['an opposite', 'Research fetches allow loopback addresses.', ['e1'], /opposite/],
+      ['a Korean wrong number', 'COGO의 기본 포트는 8000입니다.', ['k1'], /number 8000/],
+      ['a Korean all-for-only swap', '인덱싱은 모든 파일을 읽습니다.', ['k1'], /opposite/],
+      ['words the passage does not contain', 'Indexing uses Elasticsearch clusters for ranking documents.', ['c2'], /Elasticsearch|words/],
+    ])('%s', (_kind, text, citations, problem) => {
+      const verdict = one(text, citations);
+      expect(verdict.supported).toBe(false);
+      expect(verdict.problems.join('; ')).toMatch(problem);
+    });
+  });
+
+  it('reports per sentence and marks the answer ungrounded when any sentence fails', () => {
+    const report = checkGrounding(
+      [
+        { text: 'COGO listens on port 4000 by default.', citations: ['c1'] },
+        { text: 'BullMQ runs seven queues.', citations: ['e1'] },
+      ],
+      passages,
+    );
+    expect(report.grounded).toBe(false);
+    expect(report.unsupported.map((v) => v.index)).toEqual([1]);
+    expect(report.sentences[0]?.supported).toBe(true);
+  });
+});
