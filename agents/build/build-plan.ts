@@ -15,6 +15,7 @@ export interface BuildPlan {
   steps: PlannedStep[];
   artifactGlobs: string[];
   env: Record<string, string>;
+  network: boolean;
 }
 
 /**
@@ -38,5 +39,5 @@ export function planBuild(input: BuildInput, build: Config['build']): BuildPlan 
   const steps = input.steps
     ? input.steps.map((s) => ({ name: s.name, run: s.run, limits: { ...base, timeoutSeconds: timeout(s.timeoutSeconds) } }))
     : [{ name: 'build', run: input.command ?? [], limits: { ...base, timeoutSeconds: timeout(input.timeoutSeconds) } }];
-  return { sourcePath: input.source?.path ?? input.workspace ?? '', steps, artifactGlobs: input.artifacts ?? [], env: input.env ?? {} };
+  return { sourcePath: input.source?.path ?? input.workspace ?? '', steps, artifactGlobs: input.artifacts ?? [], env: input.env ?? {}, network: input.network === true };
 }

@@ -33,7 +33,7 @@ async function writeSandboxEtc(etcDir: string): Promise<void> {
     group: 'root:x:0:\nbuilder:x:65534:\n',
     hosts: '127.0.0.1 localhost sandbox\n::1 localhost\n',
     'resolv.conf': '',
-    'nsswitch.conf': 'passwd: files\ngroup: files\nhosts: files\n',
+    'nsswitch.conf': 'passwd: files\ngroup: files\nhosts: files dns\n',
   };
   await Promise.all(Object.entries(files).map(([name, text]) => fs.writeFile(path.join(etcDir, name), text, { mode: 0o644 })));
 }

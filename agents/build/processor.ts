@@ -71,7 +71,7 @@ export function createBuildProcessor(deps: BuildDeps): Processor<BuildInput> {
         await ctx.progress({ step: step.name, index, of: plan.steps.length, phase: 'started' });
         log.startStep(step.name);
         const outcome = await runStep({
-          isolation, argv: step.run, workDir: work.dir, env: plan.env, limits: step.limits, hostUid, signal: ctx.signal,
+          isolation, argv: step.run, workDir: work.dir, env: plan.env, limits: step.limits, hostUid, signal: ctx.signal, network: plan.network,
           onLine: (stream, line) => log.line(stream, line),
         });
         const result: StepResult = { name: step.name, ok: outcome.end === 'exited' && outcome.exitCode === 0, ...outcome };
@@ -97,6 +97,7 @@ export function createBuildProcessor(deps: BuildDeps): Processor<BuildInput> {
       const summary = {
         ok,
         isolation: isolation.mode,
+        network: plan.network,
         ...(failed ? { failedStep: { name: failed.name, end: failed.end, exitCode: failed.exitCode, signal: failed.signal } } : {}),
         steps: steps.map(({ name, ok: stepOk, end, exitCode, signal, durationMs, outputBytes, truncated }) => ({ name, ok: stepOk, end, exitCode, signal, durationMs, outputBytes, truncated })),
         artifacts: records.map(({ id, path: p, sha256, size, mediaType }) => ({ id, path: p, sha256, size, mediaType })),

@@ -13,6 +13,8 @@ export interface CommandSpec {
   limits: StepLimits;
   /** The host uid the step runs as when the worker is root (one per concurrently running step). */
   hostUid: number | undefined;
+  /** Share the host's network (a job with scope `build:network`); default: a network namespace with loopback only. */
+  network?: boolean;
 }
 
 /**
@@ -52,13 +54,13 @@ export function sandboxCommand(isolation: Isolation, spec: CommandSpec): { file:
   const bwrap = [
     isolation.bwrap,
     '--unshare-user', '--uid', String(SANDBOX_INNER_ID), '--gid', String(SANDBOX_INNER_ID),
-    '--unshare-pid', '--unshare-net', '--unshare-ipc', '--unshare-uts', '--unshare-cgroup-try',
+    '--unshare-pid', ...(spec.network ? [] : ['--unshare-net']), '--unshare-ipc', '--unshare-uts', '--unshare-cgroup-try',
     '--hostname', 'sandbox',
     '--die-with-parent', '--new-session',
     '--ro-bind', '/usr', '/usr',
     ...systemLinks(),
     ...isolation.extraReadOnly.flatMap((dir) => ['--ro-bind', dir, dir]),
-    ...etcBinds(isolation.etcDir),
+    ...etcBinds(isolation.etcDir, spec.network === true),
     // /tmp is memory: bounded like one file may be, or a step could fill the machine's RAM through it.
     '--proc', '/proc', '--dev', '/dev', '--size', String(spec.limits.fileBytes), '--tmpfs', '/tmp',
     '--bind', spec.workDir, SANDBOX_WORK_DIR,
@@ -94,8 +96,10 @@ function systemLinks(): string[] {
  * only what programs need to run (dynamic linker cache, alternatives links, TLS roots, time zone). Never the
  * host's /etc as a whole: it may hold service credentials.
  */
-function etcBinds(etcDir: string): string[] {
-  const generated = ['passwd', 'group', 'hosts', 'resolv.conf', 'nsswitch.conf'].flatMap((name) => ['--ro-bind', `${etcDir}/${name}`, `/etc/${name}`]);
+function etcBinds(etcDir: string, network: boolean): string[] {
+  // With the network, names resolve as on the host (its resolv.conf); without, there is nothing to ask.
+  const ours = network ? ['passwd', 'group', 'hosts', 'nsswitch.conf'] : ['passwd', 'group', 'hosts', 'resolv.conf', 'nsswitch.conf'];
+  const generated = [...ours.flatMap((name) => ['--ro-bind', `${etcDir}/${name}`, `/etc/${name}`]), ...(network ? ['--ro-bind-try', '/etc/resolv.conf', '/etc/resolv.conf'] : [])];
   const fromHost = ['/etc/ld.so.cache', '/etc/alternatives', '/etc/ssl', '/etc/ca-certificates', '/etc/localtime'].flatMap((p) => ['--ro-bind-try', p, p]);
   return [...generated, ...fromHost];
 }

@@ -52,6 +52,8 @@ export const JOB_INPUTS = {
       command: z.array(argument).min(1).max(256).optional(),
       env: z.record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/), z.string().max(8192).refine((v) => !v.includes('\0'), 'must not contain a NUL byte')).optional(),
       timeoutSeconds: z.number().int().min(1).max(24 * 3600).optional(),
+      /** The host's network for every step (else none at all); needs scope `build:network` (src/auth/scopes.ts). */
+      network: z.boolean().optional(),
       limits: z
         .object({
           cpuSeconds: z.number().int().min(1).nullish(),

@@ -4,6 +4,7 @@ import { mkdir, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWorkers } from '../../src/app.js';
+import { createKeyStore } from '../../src/auth/key-store.js';
 import { runCypher } from '../../src/graph/driver.js';
 import type { WorkerHost } from '../../src/queue/worker-host.js';
 import { runBuild, traversableTempDir, type BuildResult } from '../support/build-fixtures.js';
@@ -133,6 +134,23 @@ describe('build agent: hostile steps are contained and reported, and the worker 
     expect(fullLog).toContain('refused: ECONNREFUSED');
     expect(fullLog).toContain('interfaces: lo');
     expect(fullLog).not.toContain('CONNECTED');
+  });
+
+  it('a build that asks for the network (scope build:network) reaches it; a credential without that scope is refused', async () => {
+    const probe = 'require("net").connect(6379,"127.0.0.1").on("connect",()=>{console.log("CONNECTED");process.exit(0)}).on("error",e=>{console.log("refused:",e.code);process.exit(3)})';
+    const { result, fullLog } = await build([{ name: 'redis', run: ['node', '-e', probe], timeoutSeconds: 10 }], { network: true });
+    expect(result).toMatchObject({ ok: true, network: true });
+    expect(fullLog).toContain('CONNECTED');
+
+    const { key } = await createKeyStore(platform.runtime.sql).create({ name: 'builds without network', tenant: platform.tenant, scopes: ['jobs:enqueue:build', 'jobs:read'] });
+    const enqueue = (input: Record<string, unknown>) => fetch(`${platform.url}/v1/build/enqueue`, { method: 'POST', headers: platform.headers({ authorization: `Bearer ${key}` }), body: JSON.stringify(input) });
+    const input = { source: { path: project }, steps: [{ name: 'x', run: ['true'] }] };
+    const refused = await enqueue({ ...input, network: true });
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+    const allowed = await enqueue(input);
+    expect(allowed.status).toBe(202);
+    jobIds.push(((await allowed.json()) as { jobId: string }).jobId);
   });
 
   it('printing without end is cut at the output cap and killed, with a truncation marker', async () => {

@@ -6,6 +6,7 @@ import { planBuild } from '../../agents/build/build-plan.js';
 import { createLogStream } from '../../agents/build/log-stream.js';
 import { createOutputCounter, MAX_LINE_CHARS } from '../../agents/build/output-lines.js';
 import { sandboxCommand } from '../../agents/build/sandbox-args.js';
+import { enqueueScopes } from '../../src/auth/scopes.js';
 import { loadConfig } from '../../src/config/index.js';
 import { parseJobInput } from '../../src/queue/job-inputs.js';
 import { parseRange } from '../../src/server/rest/artifact-download.js';
@@ -51,6 +52,16 @@ describe('sandbox command', () => {
     expect(args.join(' ')).toContain('--size 1024 --tmpfs /tmp');
     expect(args.slice(-10)).toEqual(['/usr/bin/prlimit', '--cpu=1', `--as=${1 << 30}`, '--nproc=8', '--nofile=64', '--fsize=1024', '--core=0', '--', 'make', 'all']);
     expect(env).toEqual({});
+    expect(args.join(' ')).toContain('--ro-bind /data/etc/resolv.conf /etc/resolv.conf');
+    expect(args.join(' ')).not.toContain('--ro-bind-try /etc/resolv.conf');
+    const networked = sandboxCommand(isolation, { argv: ['true'], workDir: '/w', env: {}, limits, hostUid: 1, network: true }).args;
+    expect(networked).not.toContain('--unshare-net');
+    expect(networked.join(' ')).toContain('--ro-bind-try /etc/resolv.conf /etc/resolv.conf');
+  });
+
+  it('asks for scope build:network only of a build that wants the network', () => {
+    expect(enqueueScopes('build', { network: true })).toEqual(['jobs:enqueue:build', 'build:network']);
+    expect(enqueueScopes('build', { network: false })).toEqual(['jobs:enqueue:build']);
   });
 });
 
