@@ -1,4 +1,5 @@
 import type { Processors } from '../src/queue/job-context.js';
+import { createBuildProcessor, type BuildDeps } from './build/index.js';
 import { createIndexingProcessor, type IndexingDeps } from './indexing/index.js';
 import { createOrchestrateProcessor, type OrchestrateDeps } from './orchestrator/index.js';
 import { createResearchProcessor, type ResearchDeps } from './research/index.js';
@@ -10,6 +11,7 @@ import { createResearchProcessor, type ResearchDeps } from './research/index.js'
 export interface AgentDeps {
   research: ResearchDeps;
   indexing: IndexingDeps;
+  build: BuildDeps;
   orchestrate: OrchestrateDeps;
 }
 
@@ -18,6 +20,7 @@ export function createProcessors(deps: AgentDeps): Processors {
   return {
     research: createResearchProcessor(deps.research),
     indexing: createIndexingProcessor(deps.indexing),
+    build: createBuildProcessor(deps.build),
     orchestrate: createOrchestrateProcessor(deps.orchestrate),
   };
 }

@@ -1,4 +1,5 @@
 import { adminResolvers } from './admin.js';
+import { artifactResolvers } from './artifacts.js';
 import { askResolvers } from './ask.js';
 import { eventResolvers } from './events.js';
 import { jobResolvers } from './jobs.js';
@@ -6,4 +7,4 @@ import { ragResolvers } from './rag.js';
 import { researchResolvers } from './research.js';
 
 /** Every area's resolvers; makeExecutableSchema merges them like the SDL files in schema/. */
-export const resolvers = [adminResolvers, jobResolvers, eventResolvers, researchResolvers, ragResolvers, askResolvers];
+export const resolvers = [adminResolvers, jobResolvers, eventResolvers, researchResolvers, ragResolvers, askResolvers, artifactResolvers];

@@ -11,6 +11,8 @@ import { buildSchema } from './server/graphql-schema.js';
 import { createHttpServer, type HttpServer } from './server/http-server.js';
 import { createReadinessCheck } from './server/readiness.js';
 import { registerRestRoutes } from './server/rest/routes.js';
+import { registerArtifactRoutes } from './server/rest/artifact-download.js';
+import { createArtifactReader } from './artifacts/index.js';
 import { VERSION } from './version.js';
 
 /** The composition root for the API: the one place that wires services into transports. */
@@ -26,11 +28,13 @@ export async function startApi(runtime: Runtime): Promise<{ server: HttpServer; 
     metrics: runtime.metrics,
     evidence: runtime.evidenceReader,
     rag: runtime.rag,
+    artifacts: createArtifactReader(runtime.artifactGraph, runtime.artifacts),
     router: createRouter(config.llm.router, config.llm.prices),
   };
   const auth = await createAuth({ config, redis: runtime.redis, sql: runtime.sql, audit: runtime.audit, logger, keyPrefix: runtime.keyPrefix });
   const server = await createHttpServer({
-    config, logger, schema: buildSchema(), services, auth, audit: runtime.audit, routes: [(app) => registerRestRoutes(app, services, config)],
+    config, logger, schema: buildSchema(), services, auth, audit: runtime.audit,
+    routes: [(app) => registerRestRoutes(app, services, config), (app) => registerArtifactRoutes(app, services)],
   });
   const url = await server.listen();
   return { server, url };

@@ -1,7 +1,9 @@
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import type { AgentDeps } from '../agents/index.js';
+import { buildIsolation } from '../agents/build/index.js';
 import { researchSourcesFrom } from '../agents/research/index.js';
+import { createArtifactGraph, createArtifactStore, type ArtifactGraph, type ArtifactStore } from './artifacts/index.js';
 import type { Config } from './config/index.js';
 import { connectSql } from './db/connect.js';
 import { migrateSql } from './db/migrate.js';
@@ -71,6 +73,9 @@ export interface Runtime {
   /** Research evidence: the agent writes through `evidence`, the API reads through `evidenceReader`. */
   evidence: EvidenceStore;
   evidenceReader: EvidenceReader;
+  /** Content-addressed files (build outputs, logs) and their (:Artifact) nodes. */
+  artifacts: ArtifactStore;
+  artifactGraph: ArtifactGraph;
   /** What each agent's processor receives (`createProcessors(runtime.agents)`): narrow views of the above. */
   agents: AgentDeps;
 }
@@ -111,7 +116,7 @@ export async function createRuntime(config: Config, logger: Logger): Promise<Run
       metrics.countEvent(event);
     },
   });
-  const jobs = createJobService({ redis, queues, lineage, events, audit, clock, checkInput: createInputChecks(config.indexing), prefix: config.redis.prefix, maxPayloadBytes: config.http.maxPayloadBytes });
+  const jobs = createJobService({ redis, queues, lineage, events, audit, clock, checkInput: createInputChecks(config.indexing, config.build), prefix: config.redis.prefix, maxPayloadBytes: config.http.maxPayloadBytes });
   const cpu = createCpuPool({ threads: config.cpu.threads });
   const embedder = createEmbedder(config.embeddings, cpu);
   const vectors = createVectorStore({ sql });
@@ -121,17 +126,23 @@ export async function createRuntime(config: Config, logger: Logger): Promise<Run
   const rag = createRagService({ vectors, embedder, driver, database });
   const evidence = createEvidenceStore(driver, database);
   const evidenceReader = createEvidenceReader(driver, database);
+  const artifacts = createArtifactStore({ dir: config.artifacts.dir, maxBytes: config.build.maxArtifactBytes });
+  const artifactGraph = createArtifactGraph(driver, database);
   const agents: AgentDeps = {
     research: { redis, keyPrefix, graph: { driver, database }, evidence, retriever: rag, vectors, sources: researchSourcesFrom(config.research), cpu },
     orchestrate: { retriever: rag, answerer: answererFrom(config.llm), driver, database },
     indexing: {
       allowedRoots: config.indexing.allowedRoots, embedder, vectors, state: indexState, graph: indexGraph, redis, keyPrefix, cpu,
-      maxFileBytes: config.indexing.maxFileBytes, maxJobBytes: config.indexing.maxJobBytes,
+      maxFileBytes: config.indexing.maxFileBytes, maxJobBytes: config.indexing.maxJobBytes, artifacts,
+    },
+    build: {
+      build: config.build, dataDir: config.dataDir, allowedRoots: config.indexing.allowedRoots, startDir: config.indexing.startDir, artifacts, artifactGraph,
+      isolation: buildIsolation({ dir: config.build.dir, allowUnsandboxed: config.build.allowUnsandboxed, hostUidBase: config.build.hostUidBase, logger }),
     },
   };
   return {
     config, logger, redis, eventsRedis, subscriber, driver, sql, keyPrefix, queues, lineage, events, eventSink, audit, clock, jobs, jobQueries, metrics,
-    embedder, vectors, cpu, indexState, indexGraph, rag, evidence, evidenceReader, agents,
+    embedder, vectors, cpu, indexState, indexGraph, rag, evidence, evidenceReader, artifacts, artifactGraph, agents,
   };
 }
 

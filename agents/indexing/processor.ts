@@ -13,6 +13,7 @@ import type { PrepareOutcome, PrepareRequest } from './prepare-task.js';
 import type { IndexGraphWriter } from '../../src/graph/index-graph-writer.js';
 import { startProgress, type ProgressReporter } from './progress.js';
 import { finishReport, type FailedFile } from './report.js';
+import type { ArtifactStore } from '../../src/artifacts/index.js';
 import { acquireRootLock } from './root-lock.js';
 import { scanRoot, skippedByReason, type ScanResult } from './scan.js';
 
@@ -41,6 +42,8 @@ export interface IndexingDeps {
   /** Bytes of files one job may read (`config.indexing.maxJobBytes`); unset = no limit. */
   maxJobBytes?: number;
   progressIntervalMs?: number;
+  /** The artifact store (src/artifacts): the report's bytes also go there, downloadable like a build's files. */
+  artifacts?: Pick<ArtifactStore, 'putBuffer'>;
 }
 
 /** Survives a crash (Redis): which run this is, and what only the checkpoint can remember. */
@@ -117,7 +120,7 @@ export function createIndexingProcessor(deps: IndexingDeps): Processor<IndexingI
       await ctx.assertLease();
       const count = (change: string) => changes.filter((c) => c.change === change).length;
       const finishedAt = new Date();
-      const result = await finishReport(deps.graph, {
+      const result = await finishReport(deps.graph, deps.artifacts, {
         jobId: ctx.jobId, tenant: scope.tenant, root, mode, embedder: deps.embedder.id, localEmbedder: isLocalEmbedderId(deps.embedder.id),
         rebuilt: ckpt.rebuilt, resumed, attempt: ctx.attempt, startedAt: runStartedAt.toISOString(), finishedAt: finishedAt.toISOString(),
         durationMs: finishedAt.getTime() - runStartedAt.getTime(),

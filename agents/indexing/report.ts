@@ -1,4 +1,5 @@
 import type { IndexGraphWriter } from '../../src/graph/index-graph-writer.js';
+import type { ArtifactStore } from '../../src/artifacts/index.js';
 import { reportArtifactId } from './ids.js';
 
 export interface FailedFile {
@@ -51,10 +52,15 @@ const MAX_FAILED_IN_REPORT = 1000;
 const MAX_FAILED_IN_RESULT = 20;
 
 /** Stores the report as an `(:Artifact)` the job PRODUCED and returns the job's result summary. */
-export async function finishReport(graph: IndexGraphWriter, report: IndexingReport): Promise<Record<string, unknown>> {
+export async function finishReport(graph: IndexGraphWriter, store: Pick<ArtifactStore, 'putBuffer'> | undefined, report: IndexingReport): Promise<Record<string, unknown>> {
   const stored = { ...report, failedFiles: report.failedFiles.slice(0, MAX_FAILED_IN_REPORT) };
   const artifactId = reportArtifactId(report.jobId);
+  const json = JSON.stringify(stored);
+  // In the artifact store too (issue 11): downloadable by id like a build's files. The inline `json` stays for
+  // the job view's `artifacts`, which reads it from the node.
+  const blob = store ? await store.putBuffer(Buffer.from(json)) : undefined;
   await graph.writeReport(report.tenant, report.jobId, {
+    ...(blob ? { sha256: blob.sha256, size: blob.size, path: 'indexing-report.json' } : {}),
     id: artifactId,
     tenant: report.tenant,
     kind: 'indexing-report',
@@ -62,7 +68,7 @@ export async function finishReport(graph: IndexGraphWriter, report: IndexingRepo
     mediaType: 'application/json',
     root: report.root,
     createdAt: report.finishedAt,
-    json: JSON.stringify(stored),
+    json,
   });
   const { counts } = report;
   return {

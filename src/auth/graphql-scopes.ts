@@ -26,6 +26,8 @@ export const GRAPHQL_SCOPES: Readonly<Record<string, ScopeRule>> = {
   'Query.search': needs('search'),
   'Query.evidence': needs('graph:read'),
   'Query.claims': needs('graph:read'),
+  // A job's outputs (build files, logs, reports): read like the job itself; REST GET /v1/artifacts/:id the same.
+  'Query.artifact': needs('jobs:read'),
   // A dry run of the orchestrator's routing: whoever may ask questions may see how one would be routed.
   'Query.route': needs('jobs:enqueue:orchestrate'),
   'Mutation.enqueueResearch': enqueue('research'),

@@ -7,6 +7,7 @@ export const SCOPES = [
   'jobs:cancel',
   'index:write',
   'index:delete',
+  'build:network',
   'search',
   'graph:read',
   'graph:write',
@@ -34,6 +35,8 @@ export function enqueueScopes(type: string, input: unknown): string[] {
     // Pruning deletes indexed files that only fell out of the job's filters: a deletion, with its own scope.
     if (input && typeof input === 'object' && (input as { prune?: unknown }).prune === true) scopes.push('index:delete');
   }
+  // A build with the host's network reaches whatever the worker's machine reaches (its services included).
+  if (type === 'build' && input && typeof input === 'object' && (input as { network?: unknown }).network === true) scopes.push('build:network');
   if (type === 'execute') {
     const action = input && typeof input === 'object' ? (input as { action?: unknown }).action : undefined;
     // A missing or odd action is the job input's to refuse (BAD_INPUT); the scope check asks for the action named.

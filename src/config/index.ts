@@ -46,6 +46,20 @@ export interface Config {
     maxFileBytes: number;
     maxJobBytes: number;
   };
+  build: {
+    allowUnsandboxed: boolean;
+    hostUidBase: number;
+    /** Caps of every step's limits, and their defaults (a job may only lower them). */
+    limits: { cpuSeconds: number; memoryBytes: number; processes: number; openFiles: number; fileBytes: number; outputBytes: number; timeoutSeconds: number };
+    defaultStepTimeoutSeconds: number;
+    maxSourceBytes: number;
+    maxArtifactBytes: number;
+    logLinesPerSecond: number;
+    /** Per-job work folders and the sandbox's generated files, under the data folder. */
+    dir: string;
+  };
+  /** The content-addressed artifact store (src/artifacts), under the data folder. */
+  artifacts: { dir: string };
   auth: {
     /** Requests without a credential act as the development principal (loopback binds only). */
     devAnonymous: boolean;
@@ -147,6 +161,25 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
       maxFileBytes: e.COGO_INDEX_MAX_FILE_BYTES,
       maxJobBytes: e.COGO_INDEX_MAX_JOB_BYTES,
     },
+    build: {
+      allowUnsandboxed: e.COGO_BUILD_ALLOW_UNSANDBOXED,
+      hostUidBase: e.COGO_BUILD_HOST_UID_BASE,
+      limits: {
+        cpuSeconds: e.COGO_BUILD_CPU_SECONDS,
+        memoryBytes: e.COGO_BUILD_MEMORY_BYTES,
+        processes: e.COGO_BUILD_PROCESSES,
+        openFiles: e.COGO_BUILD_OPEN_FILES,
+        fileBytes: e.COGO_BUILD_FILE_BYTES,
+        outputBytes: e.COGO_BUILD_OUTPUT_BYTES,
+        timeoutSeconds: e.COGO_BUILD_MAX_STEP_TIMEOUT_SECONDS,
+      },
+      defaultStepTimeoutSeconds: Math.min(e.COGO_BUILD_STEP_TIMEOUT_SECONDS, e.COGO_BUILD_MAX_STEP_TIMEOUT_SECONDS),
+      maxSourceBytes: e.COGO_BUILD_MAX_SOURCE_BYTES,
+      maxArtifactBytes: e.COGO_BUILD_MAX_ARTIFACT_BYTES,
+      logLinesPerSecond: e.COGO_BUILD_LOG_LINES_PER_SECOND,
+      dir: path.join(dataDir, 'build'),
+    },
+    artifacts: { dir: path.join(dataDir, 'artifacts') },
     auth: {
       devAnonymous: e.COGO_DEV_ANONYMOUS ?? isLoopbackHost(e.COGO_HOST),
       allowedOrigins: e.COGO_ALLOWED_ORIGINS,

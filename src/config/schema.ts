@@ -114,6 +114,24 @@ export const envSchema = z.object({
   COGO_NPM_REGISTRY_URL: url(['http', 'https']).default('https://registry.npmjs.org'),
   COGO_NPM_TOKEN: z.string().min(1).optional(),
 
+  /** Build agent (docs/build.md). Without a working bubblewrap, builds are refused unless this allows running them unsandboxed. */
+  COGO_BUILD_ALLOW_UNSANDBOXED: bool.default(false),
+  /** First host uid a sandboxed step runs as when the worker is root; each concurrently running step gets its own. */
+  COGO_BUILD_HOST_UID_BASE: z.coerce.number().int().min(1000).max(2 ** 31 - 4096 * 64).default(200_000),
+  /** Per-step limits: the caps a job may lower with `limits`, and the defaults when it does not. */
+  COGO_BUILD_CPU_SECONDS: z.coerce.number().int().min(1).default(600),
+  COGO_BUILD_MEMORY_BYTES: z.coerce.number().int().min(64 * 1024 * 1024).default(4 * 1024 * 1024 * 1024),
+  COGO_BUILD_PROCESSES: z.coerce.number().int().min(4).default(256),
+  COGO_BUILD_OPEN_FILES: z.coerce.number().int().min(16).default(4096),
+  COGO_BUILD_FILE_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024 * 1024),
+  COGO_BUILD_OUTPUT_BYTES: z.coerce.number().int().min(1024).default(16 * 1024 * 1024),
+  COGO_BUILD_MAX_STEP_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(1800),
+  COGO_BUILD_STEP_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(600),
+  /** Bytes of source copied into a build's work folder, and the largest artifact file kept. */
+  COGO_BUILD_MAX_SOURCE_BYTES: z.coerce.number().int().min(1).default(1024 * 1024 * 1024),
+  COGO_BUILD_MAX_ARTIFACT_BYTES: z.coerce.number().int().min(1).default(256 * 1024 * 1024),
+  /** `build.log` lines a job publishes per second at most; the rest are counted in a truncation marker. */
+  COGO_BUILD_LOG_LINES_PER_SECOND: z.coerce.number().int().min(1).default(500),
   /** Anonymous development mode (docs/security.md); unset = on exactly when COGO_HOST is a loopback address. */
   COGO_DEV_ANONYMOUS: bool.optional(),
   /** Browser origins allowed besides the server's own (`https://app.example.com`). */

@@ -8,6 +8,9 @@ export interface ResolveIndexRootOptions {
    * root is refused: a worker must not guess another process's working directory.
    */
   baseDir?: string;
+  /** What the path is, in messages (default `indexing root`), and which component refuses it (default `indexing`). */
+  subject?: string;
+  via?: string;
 }
 
 /**
@@ -27,8 +30,11 @@ export async function resolveIndexRoot(
   allowedRoots: readonly string[],
   options: ResolveIndexRootOptions = {},
 ): Promise<string> {
-  if (typeof root !== 'string' || root.trim() === '') throw badInput('the indexing root is empty');
-  if (root.includes('\0')) throw badInput('the indexing root contains a NUL byte');
+  const subject = options.subject ?? 'indexing root';
+  const via = options.via ?? 'indexing';
+  const refused = (root: string) => refusedRoot(root, subject, via);
+  if (typeof root !== 'string' || root.trim() === '') throw badInput(`the ${subject} is empty`, via);
+  if (root.includes('\0')) throw badInput(`the ${subject} contains a NUL byte`, via);
   if (!path.isAbsolute(root) && options.baseDir === undefined) throw refused(root);
 
   const requested = path.resolve(options.baseDir ?? '/', root);
@@ -60,14 +66,14 @@ async function realAllowedRoots(allowedRoots: readonly string[]): Promise<string
 }
 
 /** The one answer for every refused root (see resolveIndexRoot): it names the setting, never the reason. */
-function refused(root: string): AppError {
+function refusedRoot(root: string, subject: string, via: string): AppError {
   return new AppError(
     'FORBIDDEN',
-    `indexing root "${root}" is not an existing folder inside the allowed roots (COGO_INDEX_ROOTS)`,
-    { via: 'indexing', retryable: false },
+    `${subject} "${root}" is not an existing folder inside the allowed roots (COGO_INDEX_ROOTS)`,
+    { via, retryable: false },
   );
 }
 
-function badInput(message: string): AppError {
-  return new AppError('BAD_INPUT', message, { via: 'indexing' });
+function badInput(message: string, via: string): AppError {
+  return new AppError('BAD_INPUT', message, { via });
 }

@@ -1,3 +1,4 @@
+import { AppError } from '../errors.js';
 import { resolveIndexRoot } from '../fs/allowed-roots.js';
 import type { Config } from '../config/index.js';
 import type { JobInput } from './job-inputs.js';
@@ -12,11 +13,33 @@ export type InputCheck = <T extends EnqueueType>(type: T, input: JobInput<T>) =>
  * real path: the worker checks it again, and a relative root means the folder the service was started in, not
  * whatever folder a worker runs in.
  */
-export function createInputChecks(indexing: Config['indexing']): InputCheck {
+export function createInputChecks(indexing: Config['indexing'], build?: Config['build']): InputCheck {
   return async (type, input) => {
+    if (type === 'build' && build) return (await checkBuild(input as JobInput<'build'>, indexing, build)) as typeof input;
     if (type !== 'indexing') return input;
     const indexingInput = input as JobInput<'indexing'>;
     const root = await resolveIndexRoot(indexingInput.root, indexing.allowedRoots, { baseDir: indexing.startDir });
     return { ...indexingInput, root } as typeof input;
   };
+}
+
+/**
+ * A build's source folder passes the same trust boundary as an indexing root (one list of folders the service
+ * may read: COGO_INDEX_ROOTS), and its limits and timeouts must lie within the configured caps: a refused build
+ * is answered at once and nothing is enqueued.
+ */
+async function checkBuild(input: JobInput<'build'>, indexing: Config['indexing'], build: Config['build']): Promise<JobInput<'build'>> {
+  const requested = input.source?.path ?? input.workspace ?? '';
+  const real = await resolveIndexRoot(requested, indexing.allowedRoots, { baseDir: indexing.startDir, subject: 'build source', via: 'build' });
+  const problems: string[] = [];
+  for (const [name, value] of Object.entries(input.limits ?? {})) {
+    const cap = build.limits[name as keyof Config['build']['limits']];
+    if (typeof value === 'number' && value > cap) problems.push(`limits.${name}: ${value} is above this service's cap ${cap}`);
+  }
+  const timeouts = input.steps ? input.steps.map((s, i) => [`steps.${i}.timeoutSeconds`, s.timeoutSeconds] as const) : [['timeoutSeconds', input.timeoutSeconds] as const];
+  for (const [where, seconds] of timeouts) {
+    if (typeof seconds === 'number' && seconds > build.limits.timeoutSeconds) problems.push(`${where}: ${seconds} is above this service's cap ${build.limits.timeoutSeconds}`);
+  }
+  if (problems.length) throw new AppError('BAD_INPUT', `invalid build input: ${problems.join('; ')}`, { via: 'build', details: { problems } });
+  return input.source ? { ...input, source: { path: real } } : { ...input, workspace: real };
 }

@@ -1,3 +1,4 @@
+import type { ArtifactReader } from '../artifacts/index.js';
 import type { EvidenceReader } from '../evidence/evidence-reader.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { JobQueries } from '../queue/job-queries.js';
@@ -21,6 +22,8 @@ export interface Services {
   evidence: EvidenceReader;
   /** Hybrid retrieval, its streaming form and embeddings (schema/rag.graphql). */
   rag: RagService;
+  /** Build outputs and logs: metadata (`artifact(id)`) and downloads (`GET /v1/artifacts/:id`), by tenant. */
+  artifacts: ArtifactReader;
   /** The model router (schema/ask.graphql `route`): pure, no model call. */
   router: Router;
 }

@@ -1,5 +1,10 @@
+import { realpathSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPlatform, waitUntil, type Platform } from './support/platform.js';
+import { TEST_INDEX_ROOTS } from './support/services.js';
+
+/** A build's workspace must be an existing folder inside the allowed roots (checked at enqueue, issue 11). */
+const WORKSPACE = realpathSync(TEST_INDEX_ROOTS);
 
 const ENQUEUE = `mutation($input: ExecuteInput!, $key: String, $parent: ID) {
   enqueueExecute(input: $input, idempotencyKey: $key, parentJobId: $parent) { jobId created job { id status traceId } } }`;
@@ -134,7 +139,7 @@ describe('enqueueing jobs through GraphQL', () => {
 
   it('never shows a build job\'s env values: the graph record and reads carry ***', async () => {
     const { data } = await platform.graphql<{ enqueueBuild: { jobId: string; job: { input: { env: Record<string, string> } } } }>(
-      'mutation { enqueueBuild(input: {workspace: "w", command: ["make"], env: {API_TOKEN: "s3cr3t-value"}}) { jobId job { input } } }',
+      `mutation { enqueueBuild(input: {workspace: "${WORKSPACE}", command: ["make"], env: {API_TOKEN: "s3cr3t-value"}}) { jobId job { input } } }`,
     );
     expect(data!.enqueueBuild.job.input.env).toEqual({ API_TOKEN: '***' });
     const record = await platform.runtime.driver.executeQuery('MATCH (j:Job {id: $id}) RETURN j.inputJson AS input', { id: data!.enqueueBuild.jobId });
@@ -147,7 +152,7 @@ describe('enqueueing jobs through GraphQL', () => {
   });
 
   it("refuses to run a build again from its redacted record once BullMQ's copy is gone, and changes nothing", async () => {
-    const build = (env: string) => platform.graphql<{ enqueueBuild: { jobId: string } }>(`mutation { enqueueBuild(input: {workspace: "w", command: ["make"]${env}}) { jobId } }`);
+    const build = (env: string) => platform.graphql<{ enqueueBuild: { jobId: string } }>(`mutation { enqueueBuild(input: {workspace: "${WORKSPACE}", command: ["make"]${env}}) { jobId } }`);
     const withSecret = (await build(', env: {API_TOKEN: "s3cr3t-value"}')).data!.enqueueBuild.jobId;
     const plain = (await build('')).data!.enqueueBuild.jobId;
     for (const id of [withSecret, plain]) expect((await platform.graphql(`mutation { cancelJob(id: "${id}") { status } }`)).errors).toBeUndefined();
@@ -161,7 +166,7 @@ describe('enqueueing jobs through GraphQL', () => {
 
     const again = await platform.graphql<{ retryJob: { status: string } }>(`mutation { retryJob(id: "${plain}") { status } }`);
     expect(again.data?.retryJob.status).toBe('queued');
-    expect((await platform.runtime.queues.build.getJob(plain))?.data.input).toMatchObject({ workspace: 'w', command: ['make'] });
+    expect((await platform.runtime.queues.build.getJob(plain))?.data.input).toMatchObject({ workspace: WORKSPACE, command: ['make'] });
   });
 
   it('links a child job to its parent in Neo4j', async () => {

@@ -86,7 +86,7 @@ describe('the REST compatibility layer', () => {
       if (response.status !== 404) found.push(`POST /v1/${type}/enqueue`);
     }
     const id = 'build-00000000-0000-4000-8000-000000000000';
-    for (const [path, template] of [[`/v1/jobs/${id}`, '/v1/jobs/{id}'], [`/v1/jobs/${id}/events`, '/v1/jobs/{id}/events']] as const) {
+    for (const [path, template] of [[`/v1/jobs/${id}`, '/v1/jobs/{id}'], [`/v1/jobs/${id}/events`, '/v1/jobs/{id}/events'], [`/v1/artifacts/${id}`, '/v1/artifacts/{id}']] as const) {
       const body = (await (await fetch(`${url}${path}`)).json()) as { error: string };
       if (!body.error.startsWith('no route')) found.push(`GET ${template}`);
     }

@@ -61,6 +61,22 @@ export function openApiDocument(version: string) {
           },
         },
       },
+      '/v1/artifacts/{id}': {
+        get: {
+          operationId: 'downloadArtifact',
+          description: "An artifact's bytes (a build's output or log), for callers of its tenant; single byte ranges supported.",
+          parameters: [
+            { name: 'id', in: 'path', required: true, schema: { type: 'string' } },
+            { name: 'Range', in: 'header', required: false, schema: { type: 'string' } },
+          ],
+          responses: {
+            '200': { description: 'The whole file, with its media type, as an attachment' },
+            '206': { description: 'The requested range (Content-Range)' },
+            '404': errorResponse("NOT_FOUND (also another tenant's artifact)"),
+            '416': { description: 'The range lies outside the file' },
+          },
+        },
+      },
       '/v1/jobs/{id}/events': {
         get: {
           operationId: 'streamJobEvents',

@@ -29,6 +29,11 @@ export interface SampleValues {
   id: string;
   /** every String gets this */
   text: string;
+  /**
+   * A valid value per input type where required fields alone are not one: an input of several alternative forms
+   * (BuildInput: `source`+`steps` or `workspace`+`command`) has no required field, and `{}` is BAD_INPUT.
+   */
+  inputs?: Record<string, unknown>;
 }
 
 /** A value of `type` that passes GraphQL validation: required input fields filled, optional ones left out. */
@@ -36,6 +41,7 @@ function sample(type: GraphQLInputType, values: SampleValues): unknown {
   if (isNonNullType(type)) return sample(type.ofType, values);
   if (isListType(type)) return [sample(type.ofType as GraphQLInputType, values)];
   if (isInputObjectType(type)) {
+    if (values.inputs?.[type.name] !== undefined) return values.inputs[type.name];
     return Object.fromEntries(Object.values(type.getFields()).filter((f) => isNonNullType(f.type)).map((f) => [f.name, sample(f.type, values)]));
   }
   if (isEnumType(type)) return type.getValues()[0]?.value;
