@@ -106,7 +106,7 @@ describe('build agent: a real TypeScript project builds in the sandbox, with liv
     const { data } = await platform.graphql<{ artifact: Record<string, unknown> }>('query($id: ID!) { artifact(id: $id) { id path sha256 size mediaType kind downloadUrl } }', { id: tgz.id });
     expect(data!.artifact).toEqual({ id: tgz.id, path: 'tiny-lib-1.0.0.tgz', sha256: tgz.sha256, size: tgz.size, mediaType: 'application/gzip', kind: 'build-output', downloadUrl: `/v1/artifacts/${tgz.id}` });
 
-    const whole = await fetch(`${platform.url}${data!.artifact.downloadUrl as string}`);
+    const whole = await fetch(`${platform.url}${data!.artifact.downloadUrl as string}`, { headers: { authorization: platform.authorization } });
     expect(whole.status).toBe(200);
     expect(whole.headers.get('content-type')).toBe('application/gzip');
     expect(whole.headers.get('content-disposition')).toBe('attachment; filename="tiny-lib-1.0.0.tgz"');
@@ -114,19 +114,19 @@ describe('build agent: a real TypeScript project builds in the sandbox, with liv
     expect(sha256(bytes)).toBe(tgz.sha256);
     expect(bytes.subarray(0, 2)).toEqual(Buffer.from([0x1f, 0x8b])); // a gzip stream
 
-    const part = await fetch(`${platform.url}/v1/artifacts/${tgz.id}`, { headers: { range: 'bytes=10-19' } });
+    const part = await fetch(`${platform.url}/v1/artifacts/${tgz.id}`, { headers: { authorization: platform.authorization, range: 'bytes=10-19' } });
     expect(part.status).toBe(206);
     expect(part.headers.get('content-range')).toBe(`bytes 10-19/${tgz.size}`);
     expect(Buffer.from(await part.arrayBuffer())).toEqual(bytes.subarray(10, 20));
-    const tail = await fetch(`${platform.url}/v1/artifacts/${tgz.id}`, { headers: { range: 'bytes=-5' } });
+    const tail = await fetch(`${platform.url}/v1/artifacts/${tgz.id}`, { headers: { authorization: platform.authorization, range: 'bytes=-5' } });
     expect(Buffer.from(await tail.arrayBuffer())).toEqual(bytes.subarray(bytes.length - 5));
-    const beyond = await fetch(`${platform.url}/v1/artifacts/${tgz.id}`, { headers: { range: `bytes=${tgz.size}-` } });
+    const beyond = await fetch(`${platform.url}/v1/artifacts/${tgz.id}`, { headers: { authorization: platform.authorization, range: `bytes=${tgz.size}-` } });
     expect(beyond.status).toBe(416);
     expect(beyond.headers.get('content-range')).toBe(`bytes */${tgz.size}`);
   });
 
   it("refuses another tenant's artifact: the download and artifact(id) answer as for a missing one", async () => {
-    // A build of another tenant (the platform's own test tenant), enqueued through the service as its principal.
+    // A build of the platform's tenant, asked for by another one: the anonymous development caller (tenant `default`).
     const { jobId } = await platform.runtime.jobs.enqueue({
       type: 'build', input: { source: { path: project }, steps: [{ name: 'w', run: ['sh', '-c', 'echo theirs > theirs.txt'] }], artifacts: ['theirs.txt'] },
       idempotencyKey: null, parentJobId: null, traceId: randomUUID().replace(/-/g, ''), principal: platform.principal,
@@ -139,7 +139,10 @@ describe('build agent: a real TypeScript project builds in the sandbox, with liv
     const download = await fetch(`${platform.url}/v1/artifacts/${theirs.id}`);
     expect(download.status).toBe(404);
     expect(await download.json()).toMatchObject({ ok: false, code: 'NOT_FOUND' });
-    const refused = await platform.graphql<{ artifact: unknown }>('query($id: ID!) { artifact(id: $id) { id } }', { id: theirs.id });
+    const asked = await fetch(`${platform.url}/graphql`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: 'query($id: ID!) { artifact(id: $id) { id } }', variables: { id: theirs.id } }),
+    });
+    const refused = (await asked.json()) as { data: unknown; errors?: { extensions: Record<string, unknown> }[] };
     expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND' });
     expect(refused.data).toBeNull();
   });

@@ -87,7 +87,7 @@ describe('indexing agent: incremental indexing into pgvector and Neo4j (OpenAI-c
     expect(report.failedFiles).toHaveLength(1);
     // The report is in the artifact store too (issue 11): the same JSON downloads by the artifact's id.
     const reportArtifact = artifacts.data!.job.artifacts.find((a) => a.kind === 'indexing-report') as unknown as { id: string; json: string };
-    const download = await fetch(`${platform.url}/v1/artifacts/${reportArtifact.id}`);
+    const download = await fetch(`${platform.url}/v1/artifacts/${reportArtifact.id}`, { headers: { authorization: platform.authorization } });
     expect(download.headers.get('content-type')).toBe('application/json');
     expect(await download.text()).toBe(reportArtifact.json);
     expect(events.filter((e) => e.type === 'indexing.progress').length).toBeGreaterThan(0);
