@@ -11,19 +11,32 @@ import tseslint from 'typescript-eslint';
 const up = (folder, why) => ({ regex: `^(\\.\\./)+${folder}/`, message: why });
 const COMPOSITION_ROOT = ['src/main.ts', 'src/app.ts', 'src/runtime.ts', 'src/cli/**'];
 const NOT_AGENTS = up('agents', 'agents/ sits above this layer: receive what you need as a parameter from the composition root.');
-const NOT_INGEST = up('ingest', 'ingest/ holds adapters that implement ports declared in src/: import the port (e.g. src/embeddings/types.ts), not the adapter.');
+const NOT_INGEST = up(
+  'ingest',
+  'ingest/ holds adapters that implement ports declared in src/: import the port (e.g. src/embeddings/types.ts), not the adapter.',
+);
 const NOT_RESOLVERS = up('resolvers', 'resolvers/ are mounted by src/server; nothing below them may import them.');
-const NOT_TRANSPORT = { regex: '^(\\.\\./)+(src/)?(server|cli)/', message: 'src/server and src/cli are transports on top of the services: services never import them.' };
+const NOT_TRANSPORT = {
+  regex: '^(\\.\\./)+(src/)?(server|cli)/',
+  message: 'src/server and src/cli are transports on top of the services: services never import them.',
+};
 const NOT_ROOT = {
   regex: '^((\\.\\./)+(src/)?|\\./)(main|app|runtime)\\.js$',
-  message: 'the composition root (src/main.ts, src/app.ts, src/runtime.ts) wires everything; nothing it wires may import it: take narrow interfaces as parameters.',
+  message:
+    'the composition root (src/main.ts, src/app.ts, src/runtime.ts) wires everything; nothing it wires may import it: take narrow interfaces as parameters.',
 };
 const layer = (files, ignores, patterns) => ({ files, ignores, rules: { 'no-restricted-imports': ['error', { patterns }] } });
 
 export default tseslint.config(
   {
     ignores: [
-      'dist/**', 'node_modules/**', '.cogo/**', 'services/neo4j/target/**', 'bench/results/**', 'web/**', 'resolvers/__generated__/**',
+      'dist/**',
+      'node_modules/**',
+      '.cogo/**',
+      'services/neo4j/target/**',
+      'bench/results/**',
+      'web/**',
+      'resolvers/__generated__/**',
       // Inputs of test/unit/layer-rule.test.ts, which lints them on purpose as if they sat in src/ or ingest/.
       'test/fixtures/layers/**',
     ],

@@ -25,7 +25,11 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 /** Requests per second of `{ __typename }` over POST /graphql with `authorization`, for `ms`, CONCURRENCY at once. */
 async function round(url: URL, agent: http.Agent, authorization: string | undefined, ms: number): Promise<number> {
   const body = JSON.stringify({ query: '{ __typename }' });
-  const headers: Record<string, string> = { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), ...(authorization ? { authorization } : {}) };
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    'content-length': String(Buffer.byteLength(body)),
+    ...(authorization ? { authorization } : {}),
+  };
   const post = () =>
     new Promise<void>((resolve, reject) => {
       const request = http.request({ host: url.hostname, port: url.port, path: '/graphql', method: 'POST', agent, headers }, (response) => {
@@ -38,12 +42,14 @@ async function round(url: URL, agent: http.Agent, authorization: string | undefi
     });
   let count = 0;
   const until = performance.now() + ms;
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-    while (performance.now() < until) {
-      await post();
-      count++;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (performance.now() < until) {
+        await post();
+        count++;
+      }
+    }),
+  );
   return count / (ms / 1000);
 }
 
@@ -69,7 +75,13 @@ export default async function bench(): Promise<BenchReport> {
   const tenant = `bench-${randomUUID().slice(0, 8)}`;
   try {
     const { key } = await createKeyStore(runtime.sql).create({ name: 'bench', tenant, scopes: ['*'] });
-    const jwt = await new SignJWT({ tenant, scope: '*' }).setProtectedHeader({ alg: 'HS256' }).setSubject('bench').setIssuer('bench').setAudience('cogo').setExpirationTime('1h').sign(new TextEncoder().encode(JWT_SECRET));
+    const jwt = await new SignJWT({ tenant, scope: '*' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('bench')
+      .setIssuer('bench')
+      .setAudience('cogo')
+      .setExpirationTime('1h')
+      .sign(new TextEncoder().encode(JWT_SECRET));
     const modes = { anonymous: undefined, apiKey: `Bearer ${key}`, jwt: `Bearer ${jwt}` } as const;
     const target = new URL(url);
     for (const authorization of Object.values(modes)) await round(target, agent, authorization, 300); // warm-up (and the key's cache entry)
@@ -77,7 +89,10 @@ export default async function bench(): Promise<BenchReport> {
     for (let i = 0; i < ROUNDS; i++) {
       for (const [mode, authorization] of Object.entries(modes)) rates[mode as keyof typeof modes].push(await round(target, agent, authorization, ROUND_MS));
     }
-    const perRequestUs = Object.fromEntries(Object.entries(rates).map(([mode, r]) => [mode, Math.round((1e6 * CONCURRENCY) / median(r))])) as Record<keyof typeof modes, number>;
+    const perRequestUs = Object.fromEntries(Object.entries(rates).map(([mode, r]) => [mode, Math.round((1e6 * CONCURRENCY) / median(r))])) as Record<
+      keyof typeof modes,
+      number
+    >;
     // Each round's ratio against the anonymous run just before it, then the median: the machine's speed drifts
     // (two cores shared with other work), and neighbouring runs drift least.
     const added = (mode: 'apiKey' | 'jwt') => Math.round(median(rates[mode].map((rate, i) => (rates.anonymous[i] as number) / rate - 1)) * 1000) / 10;
@@ -89,12 +104,14 @@ export default async function bench(): Promise<BenchReport> {
       const principal = { id: `bench-${randomUUID()}`, kind: 'api-key' as const, tenant, scopes: ['*'] };
       let decisions = 0;
       const until = performance.now() + 2000;
-      await Promise.all(Array.from({ length: 64 }, async () => {
-        while (performance.now() < until) {
-          await limiter(principal);
-          decisions++;
-        }
-      }));
+      await Promise.all(
+        Array.from({ length: 64 }, async () => {
+          while (performance.now() < until) {
+            await limiter(principal);
+            decisions++;
+          }
+        }),
+      );
       return Math.round(decisions / 2);
     };
     const redisDecisionsPerSec = await decisionsPerSec(10);

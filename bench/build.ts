@@ -23,7 +23,15 @@ import { percentile, round } from './support.js';
 
 const ROUNDS = Number(process.env.BENCH_BUILD_ROUNDS ?? 30);
 const LOG_LINES = Number(process.env.BENCH_BUILD_LOG_LINES ?? 100_000);
-const LIMITS: StepLimits = { cpuSeconds: 60, memoryBytes: 4 * 2 ** 30, processes: 256, openFiles: 1024, fileBytes: 2 ** 30, outputBytes: 2 ** 30, timeoutSeconds: 60 };
+const LIMITS: StepLimits = {
+  cpuSeconds: 60,
+  memoryBytes: 4 * 2 ** 30,
+  processes: 256,
+  openFiles: 1024,
+  fileBytes: 2 ** 30,
+  outputBytes: 2 ** 30,
+  timeoutSeconds: 60,
+};
 const log = (line: string) => process.stdout.write(`[build bench] ${line}\n`);
 
 function spawnDirect(argv: string[], cwd: string): Promise<number> {
@@ -90,8 +98,14 @@ async function logThroughput(dir: string) {
   const recorded = path.join(base.dataDir, 'test-services.json');
   const databaseUrl = process.env.TEST_DATABASE_URL ?? base.postgres.url ?? (JSON.parse(readFileSync(recorded, 'utf8')) as { databaseUrl: string }).databaseUrl;
   const config = loadConfig({
-    ...process.env, LOG_LEVEL: 'silent', DATABASE_URL: databaseUrl, COGO_QUEUE_PREFIX: `bench-build-${randomUUID().slice(0, 6)}`,
-    COGO_DATA_DIR: path.join(dir, 'data'), COGO_INDEX_ROOTS: dir, COGO_BUILD_LOG_LINES_PER_SECOND: '100000000', COGO_BUILD_OUTPUT_BYTES: String(2 ** 30),
+    ...process.env,
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: databaseUrl,
+    COGO_QUEUE_PREFIX: `bench-build-${randomUUID().slice(0, 6)}`,
+    COGO_DATA_DIR: path.join(dir, 'data'),
+    COGO_INDEX_ROOTS: dir,
+    COGO_BUILD_LOG_LINES_PER_SECOND: '100000000',
+    COGO_BUILD_OUTPUT_BYTES: String(2 ** 30),
   });
   const runtime = await createRuntime(config, createLogger({ level: 'silent' }));
   const tenant = `bench-build-${randomUUID().slice(0, 8)}`;
@@ -101,8 +115,10 @@ async function logThroughput(dir: string) {
     const source = path.join(dir, 'source');
     await mkdir(source, { recursive: true });
     const { jobId } = await runtime.jobs.enqueue({
-      type: 'build', input: { source: { path: source }, steps: [{ name: 'print', run: ['seq', '1', String(LOG_LINES)] }] },
-      traceId: randomUUID().replace(/-/g, ''), principal: { id: 'bench', tenant },
+      type: 'build',
+      input: { source: { path: source }, steps: [{ name: 'print', run: ['seq', '1', String(LOG_LINES)] }] },
+      traceId: randomUUID().replace(/-/g, ''),
+      principal: { id: 'bench', tenant },
     });
     let lines = 0;
     let events = 0;

@@ -49,8 +49,19 @@ function benchContext(input: IndexingInput, tenant: string): JobContext<Indexing
   let checkpoint: unknown;
   const noop = async () => {};
   return {
-    jobId: `indexing-${randomUUID()}`, area: 'indexing', input, traceId: 'bench', tenant, attempt: 1, workerId: 'bench',
-    signal: new AbortController().signal, logger: createLogger({ level: 'silent' }), progress: noop, partial: noop, log: noop, emit: noop,
+    jobId: `indexing-${randomUUID()}`,
+    area: 'indexing',
+    input,
+    traceId: 'bench',
+    tenant,
+    attempt: 1,
+    workerId: 'bench',
+    signal: new AbortController().signal,
+    logger: createLogger({ level: 'silent' }),
+    progress: noop,
+    partial: noop,
+    log: noop,
+    emit: noop,
     checkpoint: { get: async <T>() => checkpoint as T | undefined, set: async (value) => void (checkpoint = structuredClone(value)) },
     // One run in one process, no queue: the lease is never lost.
     assertLease: noop,
@@ -59,7 +70,10 @@ function benchContext(input: IndexingInput, tenant: string): JobContext<Indexing
 
 /** A passage of 6–12 words taken verbatim from a line of the chunk: what a user pastes to find where it is. */
 function passageOf(content: string, random: () => number): string | undefined {
-  const lines = content.split('\n').map((l) => l.trim()).filter((l) => (l.match(/[A-Za-z_]\w+/g) ?? []).length >= 6);
+  const lines = content
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => (l.match(/[A-Za-z_]\w+/g) ?? []).length >= 6);
   if (lines.length === 0) return undefined;
   const words = lines[Math.floor(random() * lines.length)]!.split(/\s+/);
   const start = Math.floor(random() * Math.max(1, words.length - 12));
@@ -89,7 +103,16 @@ export default async function indexingBench(): Promise<BenchReport> {
     const embedder = createLocalHashEmbedder();
     const vectors = createVectorStore({ sql });
     const graph = createIndexGraphWriter(driver, config.neo4j.database);
-    const indexer = createIndexingProcessor({ allowedRoots: [work], embedder, vectors, state: createIndexStateStore(sql), graph, redis, keyPrefix: `{bench-${id}}`, cpu });
+    const indexer = createIndexingProcessor({
+      allowedRoots: [work],
+      embedder,
+      vectors,
+      state: createIndexStateStore(sql),
+      graph,
+      redis,
+      keyPrefix: `{bench-${id}}`,
+      cpu,
+    });
     const run = async (root: string, mode: 'incremental' | 'full' = 'incremental') => {
       const started = performance.now();
       const result = (await indexer(benchContext({ root, mode, failOnFileError: false, prune: false }, tenant))) as Record<string, number>;
@@ -132,8 +155,13 @@ export default async function indexingBench(): Promise<BenchReport> {
     log(`HNSW over ${totalChunks} chunks built in ${Math.round(hnswMs)} ms; querying…`);
 
     const random = prng(4);
-    const sample = (await sql.query<{ id: string; content: string }>('SELECT id, content FROM chunks WHERE length(content) > 200 ORDER BY md5(id) LIMIT $1', [QUERIES * 3])).rows;
-    const queries = sample.map((row) => ({ id: row.id, passage: passageOf(row.content, random) })).filter((q): q is { id: string; passage: string } => Boolean(q.passage)).slice(0, QUERIES);
+    const sample = (
+      await sql.query<{ id: string; content: string }>('SELECT id, content FROM chunks WHERE length(content) > 200 ORDER BY md5(id) LIMIT $1', [QUERIES * 3])
+    ).rows;
+    const queries = sample
+      .map((row) => ({ id: row.id, passage: passageOf(row.content, random) }))
+      .filter((q): q is { id: string; passage: string } => Boolean(q.passage))
+      .slice(0, QUERIES);
     const retriever = createRetriever({ vectors, embedder, expand: createGraphExpander(driver, config.neo4j.database) });
     for (const q of queries.slice(0, 10)) await retriever.search({ tenant, query: q.passage, k: 10 }); // warm-up
     const latency: number[] = [];
@@ -167,25 +195,38 @@ export default async function indexingBench(): Promise<BenchReport> {
       database: 'postgres (real server, scratch database); PGlite not used: 100k × 1024-dim vectors and an HNSW build are too heavy for WASM',
       embedder: embedder.id,
       fullIndex: {
-        files: full.result.seen, chunks: full.result.chunksEmbedded, ms: Math.round(full.ms),
-        filesPerSecond: round(full.result.seen! / (full.ms / 1000)), chunksPerSecond: round(full.result.chunksEmbedded! / (full.ms / 1000)),
+        files: full.result.seen,
+        chunks: full.result.chunksEmbedded,
+        ms: Math.round(full.ms),
+        filesPerSecond: round(full.result.seen! / (full.ms / 1000)),
+        chunksPerSecond: round(full.result.chunksEmbedded! / (full.ms / 1000)),
       },
       noChangeReindex: { ms: Math.round(again.ms), skipped: again.result.skipped, chunksEmbedded: again.result.chunksEmbedded },
       load: { totalChunks, files: used, loadWithoutHnswMs: Math.round(loadMs), hnswBuildMs: Math.round(hnswMs) },
       retrieval: {
-        queries: queries.length, k: 10, p50Ms: percentile(latency, 50), p95Ms: p95, p99Ms: percentile(latency, 99),
+        queries: queries.length,
+        k: 10,
+        p50Ms: percentile(latency, 50),
+        p95Ms: p95,
+        p99Ms: percentile(latency, 99),
         partsP50: Object.fromEntries(Object.entries(parts).map(([k, v]) => [k, percentile(v, 50)])),
         partsP95: Object.fromEntries(Object.entries(parts).map(([k, v]) => [k, percentile(v, 95)])),
         recallAt10: round(hits / queries.length, 3),
         passageFoundAt10: round(found / queries.length, 3),
         recallAt10VectorOnly: round(vectorHits / queries.length, 3),
         recallAt10TextOnly: round(textHits / queries.length, 3),
-        queryKind: 'a 6–12 word passage copied from one line of a random chunk; a hit = that chunk in the top 10 (passageFound: any top-10 chunk containing the passage)',
+        queryKind:
+          'a 6–12 word passage copied from one line of a random chunk; a hit = that chunk in the top 10 (passageFound: any top-10 chunk containing the passage)',
       },
     };
   } finally {
     for (;;) {
-      const rows = await runCypher<{ n: number }>(driver, config.neo4j.database, 'MATCH (n:Document|Chunk|Entity {tenant: $tenant}) WITH n LIMIT 5000 DETACH DELETE n RETURN count(*) AS n', { tenant });
+      const rows = await runCypher<{ n: number }>(
+        driver,
+        config.neo4j.database,
+        'MATCH (n:Document|Chunk|Entity {tenant: $tenant}) WITH n LIMIT 5000 DETACH DELETE n RETURN count(*) AS n',
+        { tenant },
+      );
       if (!rows[0]?.n) break;
     }
     await cpu.close();

@@ -26,15 +26,20 @@ const RATE = 500;
 
 async function inParallel(count: number, limit: number, task: (i: number) => Promise<void>) {
   let next = 0;
-  await Promise.all(Array.from({ length: limit }, async () => {
-    while (next < count) await task(next++);
-  }));
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < count) await task(next++);
+    }),
+  );
 }
 
 /** Workers run in their own processes, as in a deployment: the producer and the worker do not share a core. */
 function spawnProcess(script: string, env: NodeJS.ProcessEnv, ready: string) {
   return new Promise<ReturnType<typeof spawn>>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, script)], { env: { ...env, WORKER_CONCURRENCY: String(IN_FLIGHT) }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, script)], {
+      env: { ...env, WORKER_CONCURRENCY: String(IN_FLIGHT) },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     child.stdout!.on('data', (c: Buffer) => c.toString().includes(ready) && resolve(child));
     child.once('exit', (code) => reject(new Error(`${script} exited ${code}`)));
   });
@@ -74,17 +79,21 @@ function graphqlPoster(url: string) {
   return (query: string) =>
     new Promise<Record<string, unknown>>((resolve, reject) => {
       const body = JSON.stringify({ query });
-      const request = http.request(`${url}/graphql`, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => {
-          try {
-            resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>);
-          } catch (error) {
-            reject(error as Error);
-          }
-        });
-      });
+      const request = http.request(
+        `${url}/graphql`,
+        { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () => {
+            try {
+              resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>);
+            } catch (error) {
+              reject(error as Error);
+            }
+          });
+        },
+      );
       request.on('error', reject);
       request.end(body);
     });
@@ -94,15 +103,27 @@ function graphqlPoster(url: string) {
 const viaGraphql = (url: string): Enqueue => {
   const post = graphqlPoster(url);
   return async () => {
-    const result = (await post('mutation { enqueueExecute(input: {action: "noop"}) { jobId } }')) as { data?: { enqueueExecute: { jobId: string } }; errors?: unknown };
+    const result = (await post('mutation { enqueueExecute(input: {action: "noop"}) { jobId } }')) as {
+      data?: { enqueueExecute: { jobId: string } };
+      errors?: unknown;
+    };
     if (!result.data) throw new Error(`enqueue failed: ${JSON.stringify(result.errors)}`);
     return result.data.enqueueExecute.jobId;
   };
 };
 
 /** The job service itself, without the HTTP/GraphQL transport: isolates what the platform adds to BullMQ. */
-const viaService = (runtime: Runtime): Enqueue => async () =>
-  (await runtime.jobs.enqueue({ type: 'execute', input: { action: 'noop' }, traceId: randomUUID().replace(/-/g, ''), principal: { id: 'bench', tenant: 'default' } })).jobId;
+const viaService =
+  (runtime: Runtime): Enqueue =>
+  async () =>
+    (
+      await runtime.jobs.enqueue({
+        type: 'execute',
+        input: { action: 'noop' },
+        traceId: randomUUID().replace(/-/g, ''),
+        principal: { id: 'bench', tenant: 'default' },
+      })
+    ).jobId;
 
 async function cogoEndToEnd(runtime: Runtime, url: string, jobs: number, enqueue: Enqueue, ratePerSec?: number) {
   const received = new Map<string, number>();
@@ -115,7 +136,10 @@ async function cogoEndToEnd(runtime: Runtime, url: string, jobs: number, enqueue
   let enqueued = false;
   const checkAll = () => enqueued && [...ids].every((id) => received.has(id)) && resolveAll();
   const subscription = (async () => {
-    for await (const result of client.iterate<{ systemEvents: BusEvent }>({ query: 'subscription($after: String) { systemEvents(after: $after) { id type jobId ts } }', variables: { after: last } })) {
+    for await (const result of client.iterate<{ systemEvents: BusEvent }>({
+      query: 'subscription($after: String) { systemEvents(after: $after) { id type jobId ts } }',
+      variables: { after: last },
+    })) {
       const event = result.data!.systemEvents;
       last = event.id;
       if (event.type !== 'job.completed' || !event.jobId) continue;
@@ -157,13 +181,19 @@ async function cogoEndToEnd(runtime: Runtime, url: string, jobs: number, enqueue
 async function recoveryAfterKill(env: NodeJS.ProcessEnv, runtime: Runtime, url: string, trials: number): Promise<number[]> {
   const spawnWorker = (id: string) =>
     new Promise<ReturnType<typeof spawn>>((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'test/support/scripted-worker.ts')], { env: { ...env, WORKER_ID: id }, stdio: ['ignore', 'pipe', 'inherit'] });
+      const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'test/support/scripted-worker.ts')], {
+        env: { ...env, WORKER_ID: id },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
       child.stdout!.on('data', (c: Buffer) => c.toString().includes(`READY ${id}`) && resolve(child));
       child.once('exit', (code) => reject(new Error(`worker ${id} exited ${code}`)));
     });
   const times: number[] = [];
   for (let trial = 0; trial < trials; trial++) {
-    const workers = new Map([[`r${trial}a`, await spawnWorker(`r${trial}a`)], [`r${trial}b`, await spawnWorker(`r${trial}b`)]]);
+    const workers = new Map([
+      [`r${trial}a`, await spawnWorker(`r${trial}a`)],
+      [`r${trial}b`, await spawnWorker(`r${trial}b`)],
+    ]);
     const response = await fetch(`${url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -172,14 +202,17 @@ async function recoveryAfterKill(env: NodeJS.ProcessEnv, runtime: Runtime, url: 
     const jobId = ((await response.json()) as { data: { enqueueExecute: { jobId: string } } }).data.enqueueExecute.jobId;
     let owner: string | undefined;
     while (!owner) {
-      owner = (await runtime.events.read({ kind: 'job', jobId })).find((e) => e.type === 'meta' && e.data.phase === 'started')?.data.workerId as string | undefined;
+      owner = (await runtime.events.read({ kind: 'job', jobId })).find((e) => e.type === 'meta' && e.data.phase === 'started')?.data.workerId as
+        string | undefined;
       await new Promise((r) => setTimeout(r, 50));
     }
     await new Promise((r) => setTimeout(r, 500 + Math.random() * 2000));
     const killedAt = Date.now();
     workers.get(owner)!.kill('SIGKILL');
     for (;;) {
-      const resumed = (await runtime.events.read({ kind: 'job', jobId })).find((e) => e.type === 'meta' && e.data.phase === 'started' && e.data.workerId !== owner);
+      const resumed = (await runtime.events.read({ kind: 'job', jobId })).find(
+        (e) => e.type === 'meta' && e.data.phase === 'started' && e.data.workerId !== owner,
+      );
       if (resumed) {
         times.push(Date.parse(resumed.ts) - killedAt);
         break;
@@ -195,7 +228,13 @@ async function recoveryAfterKill(env: NodeJS.ProcessEnv, runtime: Runtime, url: 
 
 export default async function queueBenchmark(): Promise<BenchReport> {
   const prefix = `bench-${randomUUID().slice(0, 6)}`;
-  const env = { ...process.env, COGO_QUEUE_PREFIX: prefix, COGO_PORT: '0', LOG_LEVEL: 'silent', DATABASE_URL: process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/cogo_test' };
+  const env = {
+    ...process.env,
+    COGO_QUEUE_PREFIX: prefix,
+    COGO_PORT: '0',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/cogo_test',
+  };
   const config = loadConfig(env);
   const logger = createLogger({ level: 'silent' });
   const runtime = await createRuntime(config, logger);
@@ -230,7 +269,10 @@ export default async function queueBenchmark(): Promise<BenchReport> {
         enqueueToStartMs: { p50: percentile(paced.startMs, 50), p95: startP95 },
         eventDeliveryMs: { p50: percentile(paced.deliveryMs, 50), p95: deliveryP95 },
       },
-      unpaced: { enqueueToStartMs: { p50: percentile(cogo.startMs, 50), p95: percentile(cogo.startMs, 95) }, eventDeliveryMs: { p50: percentile(cogo.deliveryMs, 50), p95: percentile(cogo.deliveryMs, 95) } },
+      unpaced: {
+        enqueueToStartMs: { p50: percentile(cogo.startMs, 50), p95: percentile(cogo.startMs, 95) },
+        eventDeliveryMs: { p50: percentile(cogo.deliveryMs, 50), p95: percentile(cogo.deliveryMs, 95) },
+      },
       recoveryAfterSigkillMs: { trials: recovery, p50: percentile(recovery, 50), p95: recoveryP95 },
       goals: {
         throughputRatio: { value: ratio, goal: '>= 0.7 of raw BullMQ', met: ratio >= 0.7 },

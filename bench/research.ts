@@ -28,7 +28,10 @@ const SITES = 10;
 const NEAR_DUPLICATE = 0.7;
 
 type Item = { id: string; contentHash: string; duplicates?: { kind: string }[] };
-type Result = { evidence: Item[]; stats: { totals: { kept: number; duplicates: Record<string, number> }; sources: Record<string, { calls: number; failures: number; retries: number }> } };
+type Result = {
+  evidence: Item[];
+  stats: { totals: { kept: number; duplicates: Record<string, number> }; sources: Record<string, { calls: number; failures: number; retries: number }> };
+};
 
 /** Question j: pages j·7 … j·7+6 on sites 0–6, then an exact copy, a near-duplicate and a utm variant of three of them. */
 function sourcesFor(j: number, sites: ResearchCorpus[]): string[] {
@@ -52,28 +55,35 @@ interface Phase {
 /** Runs JOBS questions, IN_FLIGHT at a time, through one worker host with the given web policies. */
 async function runPhase(runtime: Runtime, sites: ResearchCorpus[], tenant: string, offset: number, web?: Partial<PolicyConfig>): Promise<Phase> {
   const research = runtime.agents.research;
-  const processor = createResearchProcessor({ ...research, sources: { ...research.sources, allowHosts: ['127.0.0.0/24'], ...(web ? { policies: { web } } : {}) } });
+  const processor = createResearchProcessor({
+    ...research,
+    sources: { ...research.sources, allowHosts: ['127.0.0.0/24'], ...(web ? { policies: { web } } : {}) },
+  });
   const host = await startWorkerHost(workerHostOptions(runtime, { research: processor }));
   const phase: Phase = { results: [], latencies: [], seconds: 0, failedJobs: 0 };
   try {
     const started = performance.now();
     let next = 0;
-    await Promise.all(Array.from({ length: IN_FLIGHT }, async () => {
-      while (next < JOBS) {
-        const j = offset + next++;
-        const t0 = performance.now();
-        const { jobId } = await runtime.jobs.enqueue({
-          type: 'research', input: { question: `tidal turbine maintenance report ${j}`, sources: sourcesFor(j, sites) },
-          traceId: randomUUID(), principal: { id: 'bench', tenant },
-        });
-        for await (const event of runtime.events.subscribe({ kind: 'job', jobId })) {
-          if (event.type === 'research.done') phase.results.push(event.data.result as Result);
-          if (event.type === 'job.dead') phase.failedJobs++;
-          if (event.type === 'research.done' || event.type === 'job.dead') break;
+    await Promise.all(
+      Array.from({ length: IN_FLIGHT }, async () => {
+        while (next < JOBS) {
+          const j = offset + next++;
+          const t0 = performance.now();
+          const { jobId } = await runtime.jobs.enqueue({
+            type: 'research',
+            input: { question: `tidal turbine maintenance report ${j}`, sources: sourcesFor(j, sites) },
+            traceId: randomUUID(),
+            principal: { id: 'bench', tenant },
+          });
+          for await (const event of runtime.events.subscribe({ kind: 'job', jobId })) {
+            if (event.type === 'research.done') phase.results.push(event.data.result as Result);
+            if (event.type === 'job.dead') phase.failedJobs++;
+            if (event.type === 'research.done' || event.type === 'job.dead') break;
+          }
+          phase.latencies.push(performance.now() - t0);
         }
-        phase.latencies.push(performance.now() - t0);
-      }
-    }));
+      }),
+    );
     phase.seconds = (performance.now() - started) / 1000;
     return phase;
   } finally {
@@ -92,7 +102,12 @@ async function measure(phase: Phase, store: EvidenceStore, tenant: string) {
     const evidence = result.evidence;
     items += evidence.length;
     exactLeft += evidence.length - new Set(evidence.map((e) => e.contentHash)).size;
-    const shingles = (await store.loadByIds(tenant, evidence.map((e) => e.id))).map((t) => shingleHashes(t.text));
+    const shingles = (
+      await store.loadByIds(
+        tenant,
+        evidence.map((e) => e.id),
+      )
+    ).map((t) => shingleHashes(t.text));
     // An item counts once if it is a near-duplicate of any item ranked above it.
     nearLeft += shingles.filter((s, i) => shingles.slice(0, i).some((o) => jaccard(o, s) >= NEAR_DUPLICATE)).length;
     const d = result.stats.totals.duplicates;
@@ -107,7 +122,11 @@ async function measure(phase: Phase, store: EvidenceStore, tenant: string) {
     failedJobs: phase.failedJobs,
     evidenceItems: items,
     evidenceItemsPerSec: round(items / phase.seconds),
-    jobLatencyMs: { p50: Math.round(percentile(phase.latencies, 50)), p95: Math.round(percentile(phase.latencies, 95)), max: Math.round(Math.max(...phase.latencies)) },
+    jobLatencyMs: {
+      p50: Math.round(percentile(phase.latencies, 50)),
+      p95: Math.round(percentile(phase.latencies, 95)),
+      max: Math.round(Math.max(...phase.latencies)),
+    },
     sourceCalls: { calls: sum((s) => s.calls), failures: sum((s) => s.failures), retries: sum((s) => s.retries) },
     duplicates: {
       baselineShareBeforeMerge: round(mergedAway / (items + mergedAway), 3),
@@ -120,12 +139,19 @@ async function measure(phase: Phase, store: EvidenceStore, tenant: string) {
 export default async function researchBenchmark(): Promise<BenchReport> {
   const prefix = `bench-research-${randomUUID().slice(0, 6)}`;
   const tenant = `bench-${randomUUID().slice(0, 8)}`;
-  const env = { ...process.env, COGO_QUEUE_PREFIX: prefix, LOG_LEVEL: 'silent', DATABASE_URL: process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/cogo_test' };
+  const env = {
+    ...process.env,
+    COGO_QUEUE_PREFIX: prefix,
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/cogo_test',
+  };
   const config = loadConfig(env);
   const runtime = await createRuntime(config, createLogger({ level: 'silent' }));
   await migrateAll(runtime);
   const seed = randomUUID().slice(0, 8);
-  const sites = await Promise.all(Array.from({ length: SITES }, (_, i) => startResearchCorpus({ seed, host: `127.0.0.${i + 1}`, latencyMs: [20, 120], failureRate: 0.1 })));
+  const sites = await Promise.all(
+    Array.from({ length: SITES }, (_, i) => startResearchCorpus({ seed, host: `127.0.0.${i + 1}`, latencyMs: [20, 120], failureRate: 0.1 })),
+  );
   const store = runtime.evidence;
   try {
     // Default policies: 4 requests/s per site, which a 10-source question at IN_FLIGHT questions at a time saturates.
@@ -149,7 +175,11 @@ export default async function researchBenchmark(): Promise<BenchReport> {
         evidenceItemsPerSec: { value: polite.evidenceItemsPerSec, goal: 'reported (default 4 req/s per site)', met: true },
         p95JobLatencyMs: { value: polite.jobLatencyMs.p95, goal: 'reported (10 sources)', met: true },
         unthrottledP95JobLatencyMs: { value: unthrottled.jobLatencyMs.p95, goal: 'reported', met: true },
-        completedJobs: { value: polite.completedJobs + unthrottled.completedJobs, goal: `${2 * JOBS}`, met: polite.completedJobs + unthrottled.completedJobs === 2 * JOBS },
+        completedJobs: {
+          value: polite.completedJobs + unthrottled.completedJobs,
+          goal: `${2 * JOBS}`,
+          met: polite.completedJobs + unthrottled.completedJobs === 2 * JOBS,
+        },
       },
     };
   } finally {

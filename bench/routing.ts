@@ -42,7 +42,10 @@ const readJsonl = <T>(name: string): T[] =>
 const PROMPT_OVERHEAD = 300;
 const rank = (tier: Tier) => TIERS.indexOf(tier);
 const callCost = (item: Labelled, tier: Tier) =>
-  costOf(DEFAULT_PRICES, tier, { inputTokens: estimateTokens(item.request) + (item.contextTokens ?? 0) + PROMPT_OVERHEAD, outputTokens: EXPECTED_OUTPUT[item.taskType] });
+  costOf(DEFAULT_PRICES, tier, {
+    inputTokens: estimateTokens(item.request) + (item.contextTokens ?? 0) + PROMPT_OVERHEAD,
+    outputTokens: EXPECTED_OUTPUT[item.taskType],
+  });
 
 /** What a choice costs: an under-routed request pays its cheap attempt and every escalation up to the tier it needed. */
 function choiceCost(item: Labelled, chosen: Tier): number {
@@ -97,8 +100,19 @@ export default async function run(): Promise<BenchReport> {
   const decide = (item: Labelled) => router.route({ request: item.request, contextTokens: item.contextTokens }).tier;
 
   const routerScore = score(items, decide);
-  const byLang = Object.fromEntries((['en', 'ko'] as const).map((lang) => [lang, score(items.filter((i) => i.lang === lang), decide)]));
-  const hard = score(items.filter((i) => i.hard), decide);
+  const byLang = Object.fromEntries(
+    (['en', 'ko'] as const).map((lang) => [
+      lang,
+      score(
+        items.filter((i) => i.lang === lang),
+        decide,
+      ),
+    ]),
+  );
+  const hard = score(
+    items.filter((i) => i.hard),
+    decide,
+  );
   const taskInference = items.filter((i) => router.route({ request: i.request, contextTokens: i.contextTokens }).taskType === i.taskType).length / items.length;
 
   // Baseline 1: the majority tier of each (true) task type in this very set — an oracle on the type.
@@ -153,14 +167,35 @@ export default async function run(): Promise<BenchReport> {
       heldOutGroundingPrecision: { value: groundingHeldOut.precision, goal: '≥ 0.95', met: groundingHeldOut.precision >= 0.95 },
       heldOutGroundingRecall: { value: groundingHeldOut.recall, goal: '≥ 0.95', met: groundingHeldOut.recall >= 0.95 },
     },
-    set: { requests: items.length, korean: items.filter((i) => i.lang === 'ko').length, hard: items.filter((i) => i.hard).length, tiers: countBy(items, (i) => i.tier), taskTypes: countBy(items, (i) => i.taskType) },
-    costModel: { prices: DEFAULT_PRICES, promptOverheadTokens: PROMPT_OVERHEAD, outputTokensByTaskType: EXPECTED_OUTPUT, underRouted: 'pays the cheap attempt plus every escalation up to the needed tier' },
+    set: {
+      requests: items.length,
+      korean: items.filter((i) => i.lang === 'ko').length,
+      hard: items.filter((i) => i.hard).length,
+      tiers: countBy(items, (i) => i.tier),
+      taskTypes: countBy(items, (i) => i.taskType),
+    },
+    costModel: {
+      prices: DEFAULT_PRICES,
+      promptOverheadTokens: PROMPT_OVERHEAD,
+      outputTokensByTaskType: EXPECTED_OUTPUT,
+      underRouted: 'pays the cheap attempt plus every escalation up to the needed tier',
+    },
     router: { ...summary, taskTypeInferenceAccuracy: round(taskInference, 3), byLanguage: strip(byLang), hardCases: strip({ hard }).hard, misses },
     baselines: {
       majorityTierPerTaskType: strip({ m: majorityScore }).m,
       lengthThreshold: strip({ l: lengthBest! }).l,
-      alwaysFull: { costUsd: round(items.reduce((s, i) => s + callCost(i, 'full'), 0), 5) },
-      perfectRouter: { costUsd: round(items.reduce((s, i) => s + callCost(i, i.tier), 0), 5) },
+      alwaysFull: {
+        costUsd: round(
+          items.reduce((s, i) => s + callCost(i, 'full'), 0),
+          5,
+        ),
+      },
+      perfectRouter: {
+        costUsd: round(
+          items.reduce((s, i) => s + callCost(i, i.tier), 0),
+          5,
+        ),
+      },
     },
     heldOut: { requests: heldOutItems.length, korean: heldOutItems.filter((i) => i.lang === 'ko').length, ...heldOut, misses: heldOutMisses },
     decisionLatency: { samples: micros.length, p50Ms: percentile(micros, 50) / 1000, p95Ms, p99Ms: percentile(micros, 99) / 1000 },

@@ -26,10 +26,18 @@ for (const name of names) {
   const module = (await import(`./${name}.ts`)) as { default: () => Promise<BenchReport> };
   const started = new Date();
   const report = await module.default();
-  const full = { ...report, startedAt: started.toISOString(), machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version } };
+  const full = {
+    ...report,
+    startedAt: started.toISOString(),
+    machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+  };
   const text = JSON.stringify(full, null, 2);
   await writeFile(path.join(resultsDir, `${name}.json`), text);
   await writeFile(path.join(resultsDir, `${name}-${started.toISOString().replace(/[:.]/g, '-')}.json`), text);
-  process.stdout.write(`${name}: ${Object.entries(report.goals).map(([k, g]) => `${k}=${g.value} (goal ${g.goal}: ${g.met ? 'met' : 'NOT met'})`).join(', ')}\n`);
+  process.stdout.write(
+    `${name}: ${Object.entries(report.goals)
+      .map(([k, g]) => `${k}=${g.value} (goal ${g.goal}: ${g.met ? 'met' : 'NOT met'})`)
+      .join(', ')}\n`,
+  );
 }
 process.exit(0);

@@ -40,7 +40,12 @@ async function followJob(redis: Redis, prefix: string, jobId: string, enqueuedAt
     const done = events.filter((e) => e.type === 'indexing.done');
     if (done.length > 0) {
       const result = done[0]!.data.result as { seen: number };
-      return { wallMs: Date.parse(done[0]!.ts) - enqueuedAt, filesSeen: result.seen, stalls: events.filter((e) => e.type === 'job.stalled').length, doneEvents: done.length };
+      return {
+        wallMs: Date.parse(done[0]!.ts) - enqueuedAt,
+        filesSeen: result.seen,
+        stalls: events.filter((e) => e.type === 'job.stalled').length,
+        doneEvents: done.length,
+      };
     }
     await sleep(100);
   }
@@ -73,7 +78,12 @@ export default async function runtimeBench(): Promise<BenchReport> {
     let bareOutcome: JobOutcome;
     try {
       const enqueuedAt = Date.now();
-      const { jobId } = await client.jobs.enqueue({ type: 'indexing', input: { root: path.join(work, 'bare') }, principal: { id: 'bench', tenant: 'default' }, traceId: randomUUID().replace(/-/g, '') });
+      const { jobId } = await client.jobs.enqueue({
+        type: 'indexing',
+        input: { root: path.join(work, 'bare') },
+        principal: { id: 'bench', tenant: 'default' },
+        traceId: randomUUID().replace(/-/g, ''),
+      });
       bareOutcome = await followJob(redis, barePrefix, jobId, enqueuedAt);
     } finally {
       await closeRuntime(client);
@@ -95,7 +105,10 @@ export default async function runtimeBench(): Promise<BenchReport> {
     const response = await fetch(`${url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: 'mutation($root: String!) { enqueueIndexing(input: {root: $root}) { jobId } }', variables: { root: path.join(work, 'start') } }),
+      body: JSON.stringify({
+        query: 'mutation($root: String!) { enqueueIndexing(input: {root: $root}) { jobId } }',
+        variables: { root: path.join(work, 'start') },
+      }),
     });
     const body = (await response.json()) as { data?: { enqueueIndexing: { jobId: string } }; errors?: unknown };
     if (!body.data) throw new Error(`enqueue refused: ${JSON.stringify(body.errors)}`);
@@ -106,7 +119,10 @@ export default async function runtimeBench(): Promise<BenchReport> {
     const polling = (async () => {
       while (!finished) {
         const t0 = performance.now();
-        const ok = await fetch(`${url}/healthz`).then((r) => r.ok, () => false);
+        const ok = await fetch(`${url}/healthz`).then(
+          (r) => r.ok,
+          () => false,
+        );
         if (ok) health.push(performance.now() - t0);
         else failures += 1;
         await sleep(POLL_MS);
@@ -127,9 +143,16 @@ export default async function runtimeBench(): Promise<BenchReport> {
       files: files.length,
       cpuThreads: loadConfig(base).cpu.threads,
       npmStart: {
-        filesPerSecond: throughput(startOutcome), wallMs: startOutcome.wallMs, stalls: startOutcome.stalls, doneEvents: startOutcome.doneEvents,
+        filesPerSecond: throughput(startOutcome),
+        wallMs: startOutcome.wallMs,
+        stalls: startOutcome.stalls,
+        doneEvents: startOutcome.doneEvents,
         healthz: { requests: health.length, failures, p50Ms: percentile(health, 50), p99Ms: healthP99, maxMs: round(Math.max(...health), 1) },
-        eventLoopLagMs: { p50: round(metric(metrics, 'cogo_nodejs_eventloop_lag_p50_seconds') * 1000, 1), p99: lagP99Ms, max: round(metric(metrics, 'cogo_nodejs_eventloop_lag_max_seconds') * 1000, 1) },
+        eventLoopLagMs: {
+          p50: round(metric(metrics, 'cogo_nodejs_eventloop_lag_p50_seconds') * 1000, 1),
+          p99: lagP99Ms,
+          max: round(metric(metrics, 'cogo_nodejs_eventloop_lag_max_seconds') * 1000, 1),
+        },
       },
       bareWorker: { filesPerSecond: throughput(bareOutcome), wallMs: bareOutcome.wallMs, stalls: bareOutcome.stalls, doneEvents: bareOutcome.doneEvents },
       goals: {

@@ -48,9 +48,7 @@ export function createPathFilter(options: { include?: readonly string[]; exclude
   const include = (options.include ?? []).filter((p) => p.trim() !== '');
   const includeRules = include.length > 0 ? newRules().add(include) : undefined;
   const excludeRules = newRules().add((options.exclude ?? []).filter((p) => p.trim() !== ''));
-  const skippedDirs = new Set(
-    ALWAYS_SKIPPED_DIRS.filter((dir) => !include.some((pattern) => pattern.split('/').includes(dir))),
-  );
+  const skippedDirs = new Set(ALWAYS_SKIPPED_DIRS.filter((dir) => !include.some((pattern) => pattern.split('/').includes(dir))));
   return {
     excludes(relPath, isDir) {
       if (isDir && skippedDirs.has(relPath.slice(relPath.lastIndexOf('/') + 1))) return true;

@@ -123,9 +123,7 @@ async function* walkFolder(walk: Walk, folder: Folder): AsyncGenerator<ScanEntry
     yield skipped(`${folder.rel}/`, 'unreadable', errorCode(error));
     return;
   }
-  const here = walk.gitignore && dirents.some((d) => d.name === '.gitignore' && !d.isDirectory())
-    ? await readGitignore(folder)
-    : undefined;
+  const here = walk.gitignore && dirents.some((d) => d.name === '.gitignore' && !d.isDirectory()) ? await readGitignore(folder) : undefined;
   const inFolder: Folder = here ? { ...folder, layers: [...folder.layers, here] } : folder;
 
   const inspected = await Promise.all(dirents.map((d) => walk.limit(() => inspect(walk, inFolder, d))));

@@ -18,7 +18,8 @@ export const ragResolvers: Resolvers = {
       resolve: (event: RagEvent) => event,
     },
     embed: {
-      subscribe: (_: unknown, args: SubscriptionEmbedArgs, ctx: RequestContext) => ctx.services.rag.embeddings.stream(args.texts, { batchSize: args.batchSize }),
+      subscribe: (_: unknown, args: SubscriptionEmbedArgs, ctx: RequestContext) =>
+        ctx.services.rag.embeddings.stream(args.texts, { batchSize: args.batchSize }),
       resolve: (event: EmbedEvent) => event,
     },
   },

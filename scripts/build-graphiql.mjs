@@ -174,9 +174,7 @@ const dropMonacoCss = {
   name: 'drop-monaco-css',
   setup(build) {
     build.onResolve({ filter: /\.css$/ }, (args) =>
-      /[\\/]node_modules[\\/]monaco-editor[\\/]/.test(args.importer)
-        ? { path: args.path, namespace: 'drop-monaco-css' }
-        : undefined,
+      /[\\/]node_modules[\\/]monaco-editor[\\/]/.test(args.importer) ? { path: args.path, namespace: 'drop-monaco-css' } : undefined,
     );
     build.onLoad({ filter: /.*/, namespace: 'drop-monaco-css' }, () => ({ contents: '', loader: 'js' }));
   },
@@ -230,9 +228,7 @@ try {
     plugins: [dropMonacoCss],
   });
   const [mainJs, mainMeta] =
-    Object.entries(pageResult.metafile.outputs).find(
-      ([f, m]) => f.endsWith('.js') && m.entryPoint && path.resolve(ROOT, m.entryPoint) === ENTRY,
-    ) ?? [];
+    Object.entries(pageResult.metafile.outputs).find(([f, m]) => f.endsWith('.js') && m.entryPoint && path.resolve(ROOT, m.entryPoint) === ENTRY) ?? [];
   if (!mainJs) throw new Error('main bundle not found in esbuild output');
   const cssFiles = mainMeta.cssBundle ? [path.basename(mainMeta.cssBundle)] : [];
   if (!cssFiles.length) throw new Error('CSS bundle (graphiql/style.css) missing from output');
@@ -258,6 +254,4 @@ await rm(OLD_DIR, { recursive: true, force: true });
 let bytes = 0;
 for (const f of files) bytes += (await stat(path.join(OUT_DIR, f))).size;
 const secs = ((performance.now() - started) / 1000).toFixed(1);
-console.log(
-  `${TAG}: built dist/graphiql (graphiql ${versions.graphiql}, ${files.length} files, ${formatBytes(bytes)}) in ${secs}s`,
-);
+console.log(`${TAG}: built dist/graphiql (graphiql ${versions.graphiql}, ${files.length} files, ${formatBytes(bytes)}) in ${secs}s`);

@@ -33,7 +33,12 @@ export async function startApi(runtime: Runtime): Promise<{ server: HttpServer; 
   };
   const auth = await createAuth({ config, redis: runtime.redis, sql: runtime.sql, audit: runtime.audit, logger, keyPrefix: runtime.keyPrefix });
   const server = await createHttpServer({
-    config, logger, schema: buildSchema(), services, auth, audit: runtime.audit,
+    config,
+    logger,
+    schema: buildSchema(),
+    services,
+    auth,
+    audit: runtime.audit,
     routes: [(app) => registerRestRoutes(app, services, config), (app) => registerArtifactRoutes(app, services)],
   });
   const url = await server.listen();

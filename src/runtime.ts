@@ -116,7 +116,17 @@ export async function createRuntime(config: Config, logger: Logger): Promise<Run
       metrics.countEvent(event);
     },
   });
-  const jobs = createJobService({ redis, queues, lineage, events, audit, clock, checkInput: createInputChecks(config.indexing, config.build), prefix: config.redis.prefix, maxPayloadBytes: config.http.maxPayloadBytes });
+  const jobs = createJobService({
+    redis,
+    queues,
+    lineage,
+    events,
+    audit,
+    clock,
+    checkInput: createInputChecks(config.indexing, config.build),
+    prefix: config.redis.prefix,
+    maxPayloadBytes: config.http.maxPayloadBytes,
+  });
   const cpu = createCpuPool({ threads: config.cpu.threads });
   const embedder = createEmbedder(config.embeddings, cpu);
   const vectors = createVectorStore({ sql });
@@ -132,17 +142,57 @@ export async function createRuntime(config: Config, logger: Logger): Promise<Run
     research: { redis, keyPrefix, graph: { driver, database }, evidence, retriever: rag, vectors, sources: researchSourcesFrom(config.research), cpu },
     orchestrate: { retriever: rag, answerer: answererFrom(config.llm), driver, database },
     indexing: {
-      allowedRoots: config.indexing.allowedRoots, embedder, vectors, state: indexState, graph: indexGraph, redis, keyPrefix, cpu,
-      maxFileBytes: config.indexing.maxFileBytes, maxJobBytes: config.indexing.maxJobBytes, artifacts,
+      allowedRoots: config.indexing.allowedRoots,
+      embedder,
+      vectors,
+      state: indexState,
+      graph: indexGraph,
+      redis,
+      keyPrefix,
+      cpu,
+      maxFileBytes: config.indexing.maxFileBytes,
+      maxJobBytes: config.indexing.maxJobBytes,
+      artifacts,
     },
     build: {
-      build: config.build, dataDir: config.dataDir, allowedRoots: config.indexing.allowedRoots, startDir: config.indexing.startDir, artifacts, artifactGraph,
+      build: config.build,
+      dataDir: config.dataDir,
+      allowedRoots: config.indexing.allowedRoots,
+      startDir: config.indexing.startDir,
+      artifacts,
+      artifactGraph,
       isolation: buildIsolation({ dir: config.build.dir, allowUnsandboxed: config.build.allowUnsandboxed, hostUidBase: config.build.hostUidBase, logger }),
     },
   };
   return {
-    config, logger, redis, eventsRedis, subscriber, driver, sql, keyPrefix, queues, lineage, events, eventSink, audit, clock, jobs, jobQueries, metrics,
-    embedder, vectors, cpu, indexState, indexGraph, rag, evidence, evidenceReader, artifacts, artifactGraph, agents,
+    config,
+    logger,
+    redis,
+    eventsRedis,
+    subscriber,
+    driver,
+    sql,
+    keyPrefix,
+    queues,
+    lineage,
+    events,
+    eventSink,
+    audit,
+    clock,
+    jobs,
+    jobQueries,
+    metrics,
+    embedder,
+    vectors,
+    cpu,
+    indexState,
+    indexGraph,
+    rag,
+    evidence,
+    evidenceReader,
+    artifacts,
+    artifactGraph,
+    agents,
   };
 }
 
@@ -162,9 +212,6 @@ export async function closeRuntime(runtime: Runtime): Promise<void> {
 
 /** Applies the SQL and Cypher migrations; both are idempotent. */
 export async function migrateAll(runtime: Pick<Runtime, 'config' | 'sql' | 'driver'>) {
-  const [sql, graph] = await Promise.all([
-    migrateSql(runtime.sql, SQL_MIGRATIONS_DIR),
-    migrateGraph(runtime.driver, runtime.config.neo4j.database),
-  ]);
+  const [sql, graph] = await Promise.all([migrateSql(runtime.sql, SQL_MIGRATIONS_DIR), migrateGraph(runtime.driver, runtime.config.neo4j.database)]);
   return { sql, graph };
 }

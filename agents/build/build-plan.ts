@@ -39,5 +39,11 @@ export function planBuild(input: BuildInput, build: Config['build']): BuildPlan 
   const steps = input.steps
     ? input.steps.map((s) => ({ name: s.name, run: s.run, limits: { ...base, timeoutSeconds: timeout(s.timeoutSeconds) } }))
     : [{ name: 'build', run: input.command ?? [], limits: { ...base, timeoutSeconds: timeout(input.timeoutSeconds) } }];
-  return { sourcePath: input.source?.path ?? input.workspace ?? '', steps, artifactGlobs: input.artifacts ?? [], env: input.env ?? {}, network: input.network === true };
+  return {
+    sourcePath: input.source?.path ?? input.workspace ?? '',
+    steps,
+    artifactGlobs: input.artifacts ?? [],
+    env: input.env ?? {},
+    network: input.network === true,
+  };
 }

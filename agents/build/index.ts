@@ -21,7 +21,11 @@ function findIsolation(options: { dir: string; allowUnsandboxed: boolean; hostUi
   const detected = (async () => {
     const swept = await sweepWorkFolders(path.join(options.dir, 'work'));
     if (swept > 0) options.logger.info({ swept }, 'removed the work folders of builds whose worker is gone');
-    return detectIsolation({ stateDir: options.dir, allowUnsandboxed: options.allowUnsandboxed, hostUid: process.getuid?.() === 0 ? options.hostUidBase : undefined });
+    return detectIsolation({
+      stateDir: options.dir,
+      allowUnsandboxed: options.allowUnsandboxed,
+      hostUid: process.getuid?.() === 0 ? options.hostUidBase : undefined,
+    });
   })().catch((error: unknown): DetectedIsolation => ({ problem: `the isolation check failed: ${(error as Error).message}` }));
   void detected.then((d) => {
     if (d.isolation) options.logger.info({ isolation: d.isolation.mode }, `build isolation: ${describeIsolation(d.isolation)}`);

@@ -20,7 +20,13 @@ export type DetectedIsolation = { isolation: Isolation; problem?: undefined } | 
 async function findTool(name: string): Promise<string | undefined> {
   for (const dir of TOOL_DIRS) {
     const candidate = path.join(dir, name);
-    if (await fs.access(candidate, constants.X_OK).then(() => true, () => false)) return candidate;
+    if (
+      await fs.access(candidate, constants.X_OK).then(
+        () => true,
+        () => false,
+      )
+    )
+      return candidate;
   }
   return undefined;
 }
@@ -47,7 +53,9 @@ export async function detectIsolation(options: DetectIsolationOptions): Promise<
   const [bwrap, prlimit, setpriv] = await Promise.all([findTool('bwrap'), findTool('prlimit'), findTool('setpriv')]);
   if (!prlimit) return { problem: 'prlimit (util-linux) is not installed: resource limits cannot be applied' };
   const unsandboxed = (reason: string): DetectedIsolation =>
-    options.allowUnsandboxed ? { isolation: { mode: 'none', prlimit, reason } } : { problem: `${reason}; untrusted builds are refused (COGO_BUILD_ALLOW_UNSANDBOXED=true runs them without a sandbox)` };
+    options.allowUnsandboxed
+      ? { isolation: { mode: 'none', prlimit, reason } }
+      : { problem: `${reason}; untrusted builds are refused (COGO_BUILD_ALLOW_UNSANDBOXED=true runs them without a sandbox)` };
   if (!bwrap) return unsandboxed('bubblewrap (bwrap) is not installed');
   const etcDir = path.join(options.stateDir, 'etc');
   await writeSandboxEtc(etcDir);
@@ -63,11 +71,18 @@ export async function detectIsolation(options: DetectIsolationOptions): Promise<
   if (root && options.hostUid !== undefined) await fs.chown(probeDir, options.hostUid, options.hostUid);
   const lines: string[] = [];
   const outcome = await runStep({
-    isolation, argv: ['/bin/sh', '-c', 'id -u && touch probe'], workDir: probeDir, env: {}, hostUid: root ? options.hostUid : undefined,
+    isolation,
+    argv: ['/bin/sh', '-c', 'id -u && touch probe'],
+    workDir: probeDir,
+    env: {},
+    hostUid: root ? options.hostUid : undefined,
     limits: { cpuSeconds: 5, memoryBytes: 512 * 1024 * 1024, processes: 16, openFiles: 64, fileBytes: 1024, outputBytes: 4096, timeoutSeconds: 10 },
     onLine: (_stream, line) => lines.push(line),
   });
-  const wrote = await fs.access(path.join(probeDir, 'probe')).then(() => true, () => false);
+  const wrote = await fs.access(path.join(probeDir, 'probe')).then(
+    () => true,
+    () => false,
+  );
   await fs.rm(probeDir, { recursive: true, force: true });
   if (outcome.end === 'exited' && outcome.exitCode === 0 && lines[0] === '65534' && wrote) return { isolation };
   return unsandboxed(`bubblewrap does not work here (${outcome.end}, exit ${outcome.exitCode}: ${lines.slice(-3).join(' | ') || 'no output'})`);

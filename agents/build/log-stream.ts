@@ -53,9 +53,11 @@ export function createLogStream(options: LogStreamOptions) {
     batch = [];
     dropped = 0;
     // A failed publish (lease lost) is kept and rethrown by close(): the processor stops there.
-    chain = chain.then(() => options.publish(data)).catch((error: unknown) => {
-      failure ??= error;
-    });
+    chain = chain
+      .then(() => options.publish(data))
+      .catch((error: unknown) => {
+        failure ??= error;
+      });
     return chain;
   };
 

@@ -71,35 +71,79 @@ export function createBuildProcessor(deps: BuildDeps): Processor<BuildInput> {
         await ctx.progress({ step: step.name, index, of: plan.steps.length, phase: 'started' });
         log.startStep(step.name);
         const outcome = await runStep({
-          isolation, argv: step.run, workDir: work.dir, env: plan.env, limits: step.limits, hostUid, signal: ctx.signal, network: plan.network,
+          isolation,
+          argv: step.run,
+          workDir: work.dir,
+          env: plan.env,
+          limits: step.limits,
+          hostUid,
+          signal: ctx.signal,
+          network: plan.network,
           onLine: (stream, line) => log.line(stream, line),
         });
         const result: StepResult = { name: step.name, ok: outcome.end === 'exited' && outcome.exitCode === 0, ...outcome };
         steps.push(result);
         log.note(describeEnd(result, step.limits));
         await log.flush();
-        await ctx.progress({ step: step.name, index, of: plan.steps.length, phase: 'finished', ok: result.ok, end: result.end, exitCode: result.exitCode, signal: result.signal, durationMs: result.durationMs });
+        await ctx.progress({
+          step: step.name,
+          index,
+          of: plan.steps.length,
+          phase: 'finished',
+          ok: result.ok,
+          end: result.end,
+          exitCode: result.exitCode,
+          signal: result.signal,
+          durationMs: result.durationMs,
+        });
         if (!result.ok) break;
       }
       if (ctx.signal.aborted) throw ctx.signal.reason;
       const ok = steps.length === plan.steps.length && steps.every((s) => s.ok);
-      const matches = ok ? await matchArtifacts(work.dir, plan.artifactGlobs, { maxFileBytes: deps.build.maxArtifactBytes, maxFiles: MAX_ARTIFACT_FILES }) : { files: [], skipped: [] };
+      const matches = ok
+        ? await matchArtifacts(work.dir, plan.artifactGlobs, { maxFileBytes: deps.build.maxArtifactBytes, maxFiles: MAX_ARTIFACT_FILES })
+        : { files: [], skipped: [] };
       const logCounts = await log.close();
       const createdAt = new Date().toISOString();
       const records: ArtifactRecord[] = [];
       for (const file of matches.files) {
         const blob = await deps.artifacts.putFile(file.absolute, deps.build.maxArtifactBytes);
-        records.push({ id: artifactId(ctx.tenant, ctx.jobId, file.path), sha256: blob.sha256, path: file.path, size: blob.size, mediaType: mediaTypeOf(file.path), kind: 'build-output', createdAt });
+        records.push({
+          id: artifactId(ctx.tenant, ctx.jobId, file.path),
+          sha256: blob.sha256,
+          path: file.path,
+          size: blob.size,
+          mediaType: mediaTypeOf(file.path),
+          kind: 'build-output',
+          createdAt,
+        });
       }
       const logBlob = await deps.artifacts.putFile(logFile, Number.MAX_SAFE_INTEGER);
-      const logRecord: ArtifactRecord = { id: artifactId(ctx.tenant, ctx.jobId, 'build.log'), sha256: logBlob.sha256, path: 'build.log', size: logBlob.size, mediaType: 'text/plain; charset=utf-8', kind: 'build-log', createdAt };
+      const logRecord: ArtifactRecord = {
+        id: artifactId(ctx.tenant, ctx.jobId, 'build.log'),
+        sha256: logBlob.sha256,
+        path: 'build.log',
+        size: logBlob.size,
+        mediaType: 'text/plain; charset=utf-8',
+        kind: 'build-log',
+        createdAt,
+      };
       const failed = steps.find((s) => !s.ok);
       const summary = {
         ok,
         isolation: isolation.mode,
         network: plan.network,
         ...(failed ? { failedStep: { name: failed.name, end: failed.end, exitCode: failed.exitCode, signal: failed.signal } } : {}),
-        steps: steps.map(({ name, ok: stepOk, end, exitCode, signal, durationMs, outputBytes, truncated }) => ({ name, ok: stepOk, end, exitCode, signal, durationMs, outputBytes, truncated })),
+        steps: steps.map(({ name, ok: stepOk, end, exitCode, signal, durationMs, outputBytes, truncated }) => ({
+          name,
+          ok: stepOk,
+          end,
+          exitCode,
+          signal,
+          durationMs,
+          outputBytes,
+          truncated,
+        })),
         artifacts: records.map(({ id, path: p, sha256, size, mediaType }) => ({ id, path: p, sha256, size, mediaType })),
         skippedArtifacts: matches.skipped,
         log: { artifactId: logRecord.id, sha256: logRecord.sha256, lines: logCounts.lines, droppedFromLiveLog: logCounts.dropped },

@@ -53,42 +53,62 @@ export function sandboxCommand(isolation: Isolation, spec: CommandSpec): { file:
   const env = stepEnvironment(spec.env, SANDBOX_WORK_DIR);
   const bwrap = [
     isolation.bwrap,
-    '--unshare-user', '--uid', String(SANDBOX_INNER_ID), '--gid', String(SANDBOX_INNER_ID),
-    '--unshare-pid', ...(spec.network ? [] : ['--unshare-net']), '--unshare-ipc', '--unshare-uts', '--unshare-cgroup-try',
-    '--hostname', 'sandbox',
-    '--die-with-parent', '--new-session',
-    '--ro-bind', '/usr', '/usr',
+    '--unshare-user',
+    '--uid',
+    String(SANDBOX_INNER_ID),
+    '--gid',
+    String(SANDBOX_INNER_ID),
+    '--unshare-pid',
+    ...(spec.network ? [] : ['--unshare-net']),
+    '--unshare-ipc',
+    '--unshare-uts',
+    '--unshare-cgroup-try',
+    '--hostname',
+    'sandbox',
+    '--die-with-parent',
+    '--new-session',
+    '--ro-bind',
+    '/usr',
+    '/usr',
     ...systemLinks(),
     ...isolation.extraReadOnly.flatMap((dir) => ['--ro-bind', dir, dir]),
     ...etcBinds(isolation.etcDir, spec.network === true),
     // /tmp is memory: bounded like one file may be, or a step could fill the machine's RAM through it.
-    '--proc', '/proc', '--dev', '/dev', '--size', String(spec.limits.fileBytes), '--tmpfs', '/tmp',
-    '--bind', spec.workDir, SANDBOX_WORK_DIR,
+    '--proc',
+    '/proc',
+    '--dev',
+    '/dev',
+    '--size',
+    String(spec.limits.fileBytes),
+    '--tmpfs',
+    '/tmp',
+    '--bind',
+    spec.workDir,
+    SANDBOX_WORK_DIR,
     // The sandbox's root (bwrap's tmpfs, where /etc's mount points live) read-only too: /work and /tmp stay writable.
-    '--remount-ro', '/',
-    '--chdir', SANDBOX_WORK_DIR,
-    '--clearenv', ...Object.entries(env).flatMap(([k, v]) => ['--setenv', k, v]),
+    '--remount-ro',
+    '/',
+    '--chdir',
+    SANDBOX_WORK_DIR,
+    '--clearenv',
+    ...Object.entries(env).flatMap(([k, v]) => ['--setenv', k, v]),
     '--',
     ...prlimitArgs(isolation.prlimit, spec.limits),
     ...spec.argv,
   ];
   // As root, bwrap would map the sandbox's uid to host uid 0: drop to an unprivileged host uid first, so that
   // RLIMIT_NPROC counts this sandbox's processes only and a file it manages to create outside is not root's.
-  const command = isolation.setpriv !== undefined && spec.hostUid !== undefined
-    ? [isolation.setpriv, `--reuid=${spec.hostUid}`, `--regid=${spec.hostUid}`, '--clear-groups', '--inh-caps=-all', ...bwrap]
-    : bwrap;
+  const command =
+    isolation.setpriv !== undefined && spec.hostUid !== undefined
+      ? [isolation.setpriv, `--reuid=${spec.hostUid}`, `--regid=${spec.hostUid}`, '--clear-groups', '--inh-caps=-all', ...bwrap]
+      : bwrap;
   const [file, ...args] = command;
   return { file: file!, args, env: {}, cwd: '/' };
 }
 
 /** Debian links /bin, /lib, /lib64 and /sbin into /usr ("merged /usr"); a host that has real folders gets them read-only. */
 function systemLinks(): string[] {
-  return [
-    '--symlink', 'usr/bin', '/bin',
-    '--symlink', 'usr/sbin', '/sbin',
-    '--symlink', 'usr/lib', '/lib',
-    '--symlink', 'usr/lib64', '/lib64',
-  ];
+  return ['--symlink', 'usr/bin', '/bin', '--symlink', 'usr/sbin', '/sbin', '--symlink', 'usr/lib', '/lib', '--symlink', 'usr/lib64', '/lib64'];
 }
 
 /**
@@ -99,7 +119,10 @@ function systemLinks(): string[] {
 function etcBinds(etcDir: string, network: boolean): string[] {
   // With the network, names resolve as on the host (its resolv.conf); without, there is nothing to ask.
   const ours = network ? ['passwd', 'group', 'hosts', 'nsswitch.conf'] : ['passwd', 'group', 'hosts', 'resolv.conf', 'nsswitch.conf'];
-  const generated = [...ours.flatMap((name) => ['--ro-bind', `${etcDir}/${name}`, `/etc/${name}`]), ...(network ? ['--ro-bind-try', '/etc/resolv.conf', '/etc/resolv.conf'] : [])];
+  const generated = [
+    ...ours.flatMap((name) => ['--ro-bind', `${etcDir}/${name}`, `/etc/${name}`]),
+    ...(network ? ['--ro-bind-try', '/etc/resolv.conf', '/etc/resolv.conf'] : []),
+  ];
   const fromHost = ['/etc/ld.so.cache', '/etc/alternatives', '/etc/ssl', '/etc/ca-certificates', '/etc/localtime'].flatMap((p) => ['--ro-bind-try', p, p]);
   return [...generated, ...fromHost];
 }

@@ -98,7 +98,11 @@ async function copyTree(from: string, to: string, rules: CopyRules, counts: { by
     } else if (entry.isFile()) {
       const { size } = await fs.stat(source);
       counts.bytes += size;
-      if (counts.bytes > maxBytes) throw new AppError('PAYLOAD_TOO_LARGE', `the build source is larger than ${maxBytes} bytes (COGO_BUILD_MAX_SOURCE_BYTES)`, { via: 'build', retryable: false });
+      if (counts.bytes > maxBytes)
+        throw new AppError('PAYLOAD_TOO_LARGE', `the build source is larger than ${maxBytes} bytes (COGO_BUILD_MAX_SOURCE_BYTES)`, {
+          via: 'build',
+          retryable: false,
+        });
       await fs.copyFile(source, target);
       counts.files++;
     } else continue;

@@ -17,11 +17,20 @@ const MAX_LIKE_PATTERNS = 100;
  * Files the index knows that the scan no longer found: their graph nodes, chunks and state go, in that order,
  * state last, so a crash part-way leaves them to the next attempt. `onPage` records progress after each page.
  */
-export async function deleteVanished(deps: CleanupDeps, scope: IndexScope, paths: readonly string[], signal: AbortSignal, onPage: (deleted: number) => Promise<void>): Promise<void> {
+export async function deleteVanished(
+  deps: CleanupDeps,
+  scope: IndexScope,
+  paths: readonly string[],
+  signal: AbortSignal,
+  onPage: (deleted: number) => Promise<void>,
+): Promise<void> {
   for (let i = 0; i < paths.length; i += PAGE) {
     signal.throwIfAborted();
     const page = paths.slice(i, i + PAGE);
-    await deps.graph.deleteDocuments(scope, page.map((p) => documentId(scope, p)));
+    await deps.graph.deleteDocuments(
+      scope,
+      page.map((p) => documentId(scope, p)),
+    );
     await deps.vectors.deleteChunksOfDocuments(scope, page);
     await deps.state.remove(scope, page);
     await onPage(page.length);
@@ -51,13 +60,16 @@ export async function linkMentions(deps: CleanupDeps, scope: IndexScope, paths: 
     signal.throwIfAborted();
     links += await link(await deps.vectors.chunksOfDocuments(scope, paths.slice(i, i + PAGE)));
   }
-  const definedNames = await deps.graph.namesDefinedBy(scope, paths.map((p) => documentId(scope, p)));
+  const definedNames = await deps.graph.namesDefinedBy(
+    scope,
+    paths.map((p) => documentId(scope, p)),
+  );
   // Generic names never link: searching chunks for them would only read text to throw away.
   const defined = new Map(definedNames.filter((name) => names.has(name) && isLinkableName(name)).map((name) => [name, names.get(name)!]));
   // A few names: Postgres narrows the chunks by substring. Many (a large change): every other chunk of the root
   // is read once and tested here, which costs less than thousands of LIKE patterns per row.
   const words = defined.size <= MAX_LIKE_PATTERNS ? [...defined.keys()] : null;
-  for (let after = ''; defined.size > 0; ) {
+  for (let after = ''; defined.size > 0;) {
     signal.throwIfAborted();
     const page = await deps.vectors.chunksContaining(scope, words, paths, after, PAGE);
     if (page.length === 0) break;

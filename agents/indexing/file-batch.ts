@@ -38,13 +38,20 @@ export interface BatchContext {
 export async function writeBatch(deps: BatchDeps, ctx: BatchContext, files: readonly PreparedFile[]): Promise<{ embedded: number; reused: number }> {
   const { scope } = ctx;
   const rows = files.flatMap((f) => f.chunked.chunks.map((chunk) => ({ rowId: chunkRowId(scope, chunk.id), chunk })));
-  const stored = await deps.vectors.existingIds(scope.tenant, rows.map((r) => r.rowId), deps.embedder.id);
+  const stored = await deps.vectors.existingIds(
+    scope.tenant,
+    rows.map((r) => r.rowId),
+    deps.embedder.id,
+  );
   const missing = rows.filter((r) => !stored.has(r.rowId));
   const reused = rows.filter((r) => stored.has(r.rowId));
 
   const storeVectors = async () => {
     if (missing.length > 0) {
-      const vectors = await deps.embedder.embed(missing.map((r) => embeddingText(r.chunk)), { signal: ctx.signal });
+      const vectors = await deps.embedder.embed(
+        missing.map((r) => embeddingText(r.chunk)),
+        { signal: ctx.signal },
+      );
       ctx.signal.throwIfAborted();
       await deps.vectors.upsertChunks(
         scope,
@@ -62,11 +69,25 @@ export async function writeBatch(deps: BatchDeps, ctx: BatchContext, files: read
         })),
       );
     }
-    await deps.vectors.updatePositions(scope.tenant, reused.map((r) => ({ id: r.rowId, startLine: r.chunk.startLine, endLine: r.chunk.endLine })));
+    await deps.vectors.updatePositions(
+      scope.tenant,
+      reused.map((r) => ({ id: r.rowId, startLine: r.chunk.startLine, endLine: r.chunk.endLine })),
+    );
   };
   // Postgres and Neo4j work side by side; both finish before the state says the files are done.
-  await Promise.all([storeVectors(), deps.graph.writeDocuments(scope, ctx.jobId, files.map((f) => graphDocument(scope, f)))]);
-  await deps.vectors.deleteChunksOfDocuments(scope, files.map((f) => f.file.path), rows.map((r) => r.rowId));
+  await Promise.all([
+    storeVectors(),
+    deps.graph.writeDocuments(
+      scope,
+      ctx.jobId,
+      files.map((f) => graphDocument(scope, f)),
+    ),
+  ]);
+  await deps.vectors.deleteChunksOfDocuments(
+    scope,
+    files.map((f) => f.file.path),
+    rows.map((r) => r.rowId),
+  );
   await deps.state.upsert(
     scope,
     ctx.runKey,

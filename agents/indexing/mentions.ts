@@ -7,7 +7,25 @@ const IDENTIFIER = /[A-Za-z_$][A-Za-z0-9_$]*/g;
 const PLAIN_WORD = /^[a-z]+$/;
 const MIN_LENGTH = 3;
 /** Names too generic to link: they would connect every chunk to every file that declares one. */
-const GENERIC = new Set(['default', 'constructor', 'module', 'exports', 'require', 'index', 'main', 'init', 'run', 'get', 'set', 'type', 'value', 'data', 'options', 'config', 'test']);
+const GENERIC = new Set([
+  'default',
+  'constructor',
+  'module',
+  'exports',
+  'require',
+  'index',
+  'main',
+  'init',
+  'run',
+  'get',
+  'set',
+  'type',
+  'value',
+  'data',
+  'options',
+  'config',
+  'test',
+]);
 
 /** Whether a name can ever be linked (long enough, not generic); where it may appear is mentionedEntityIds' call. */
 export function isLinkableName(name: string): boolean {

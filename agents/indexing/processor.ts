@@ -79,7 +79,11 @@ export function createIndexingProcessor(deps: IndexingDeps): Processor<IndexingI
     const scope: IndexScope = { tenant: ctx.tenant, root };
     const progress = startProgress((data) => ctx.progress(data), deps.progressIntervalMs);
     const lock = await acquireRootLock({
-      redis: deps.redis, keyPrefix: deps.keyPrefix, scope, holder: ctx.jobId, signal: ctx.signal,
+      redis: deps.redis,
+      keyPrefix: deps.keyPrefix,
+      scope,
+      holder: ctx.jobId,
+      signal: ctx.signal,
       onWait: (heldBy) => progress.phase('waiting', { heldBy }),
     }).catch((error: unknown) => {
       progress.stop();
@@ -88,7 +92,9 @@ export function createIndexingProcessor(deps: IndexingDeps): Processor<IndexingI
     try {
       const previous = await ctx.checkpoint.get<IndexingCheckpoint>();
       const resumed = previous !== undefined && !previous.finished;
-      const ckpt: IndexingCheckpoint = resumed ? previous : { run: (previous?.run ?? 0) + 1, startedAt: startedAt.toISOString(), finished: false, deleted: 0, reused: 0, rebuilt: false };
+      const ckpt: IndexingCheckpoint = resumed
+        ? previous
+        : { run: (previous?.run ?? 0) + 1, startedAt: startedAt.toISOString(), finished: false, deleted: 0, reused: 0, rebuilt: false };
       const runStartedAt = new Date(ckpt.startedAt ?? startedAt.toISOString());
       const mode = ctx.input.mode ?? 'incremental';
       ckpt.rebuilt = (await prepareIndex(deps, scope, mode, ctx)) || ckpt.rebuilt;
@@ -97,7 +103,12 @@ export function createIndexingProcessor(deps: IndexingDeps): Processor<IndexingI
 
       progress.phase('scanning');
       const scan = await scanRoot({
-        root, include: ctx.input.include, exclude: ctx.input.exclude, maxFileBytes: deps.maxFileBytes, maxJobBytes: deps.maxJobBytes, signal: ctx.signal,
+        root,
+        include: ctx.input.include,
+        exclude: ctx.input.exclude,
+        maxFileBytes: deps.maxFileBytes,
+        maxJobBytes: deps.maxJobBytes,
+        signal: ctx.signal,
         onProgress: (seen) => void (progress.counters.filesSeen = seen),
       });
       progress.counters.filesSeen = scan.files.length;
@@ -112,7 +123,12 @@ export function createIndexingProcessor(deps: IndexingDeps): Processor<IndexingI
       });
       const changes = await deps.state.changesOfRun(scope, attempt.runKey);
       progress.phase('linking');
-      const mentionLinks = await linkMentions(deps, scope, changes.map((c) => c.path), ctx.signal);
+      const mentionLinks = await linkMentions(
+        deps,
+        scope,
+        changes.map((c) => c.path),
+        ctx.signal,
+      );
       const orphansRemoved = changes.length > 0 || ckpt.deleted > 0 ? await deps.graph.deleteOrphans(scope) : { entities: 0, stubs: 0 };
 
       progress.phase('report');
@@ -121,21 +137,42 @@ export function createIndexingProcessor(deps: IndexingDeps): Processor<IndexingI
       const count = (change: string) => changes.filter((c) => c.change === change).length;
       const finishedAt = new Date();
       const result = await finishReport(deps.graph, deps.artifacts, {
-        jobId: ctx.jobId, tenant: scope.tenant, root, mode, embedder: deps.embedder.id, localEmbedder: isLocalEmbedderId(deps.embedder.id),
-        rebuilt: ckpt.rebuilt, resumed, attempt: ctx.attempt, startedAt: runStartedAt.toISOString(), finishedAt: finishedAt.toISOString(),
+        jobId: ctx.jobId,
+        tenant: scope.tenant,
+        root,
+        mode,
+        embedder: deps.embedder.id,
+        localEmbedder: isLocalEmbedderId(deps.embedder.id),
+        rebuilt: ckpt.rebuilt,
+        resumed,
+        attempt: ctx.attempt,
+        startedAt: runStartedAt.toISOString(),
+        finishedAt: finishedAt.toISOString(),
         durationMs: finishedAt.getTime() - runStartedAt.getTime(),
         counts: {
-          seen: scan.files.length, added: count('added'), updated: count('updated'), reprocessed: count('unchanged'), skipped,
-          deleted: ckpt.deleted, failed: attempt.failed.length, chunksEmbedded: await deps.vectors.countEmbeddedByRun(scope, attempt.runKey),
-          chunksReused: ckpt.reused, mentionLinks,
+          seen: scan.files.length,
+          added: count('added'),
+          updated: count('updated'),
+          reprocessed: count('unchanged'),
+          skipped,
+          deleted: ckpt.deleted,
+          failed: attempt.failed.length,
+          chunksEmbedded: await deps.vectors.countEmbeddedByRun(scope, attempt.runKey),
+          chunksReused: ckpt.reused,
+          mentionLinks,
         },
-        skippedByReason: skippedByReason(scan.skipped), failedFiles: attempt.failed, orphansRemoved,
+        skippedByReason: skippedByReason(scan.skipped),
+        failedFiles: attempt.failed,
+        orphansRemoved,
       });
       ckpt.finished = true;
       await ctx.checkpoint.set(ckpt);
       if (ctx.input.failOnFileError && attempt.failed.length > 0) {
         // Everything readable is indexed and the report is stored; the caller asked for the failures to count.
-        const names = attempt.failed.slice(0, 5).map((f) => f.path).join(', ');
+        const names = attempt.failed
+          .slice(0, 5)
+          .map((f) => f.path)
+          .join(', ');
         throw new AppError('BAD_INPUT', `${attempt.failed.length} file(s) could not be indexed (${names}); the job's report lists them`, {
           via: 'indexing',
           details: { failedFiles: attempt.failed.slice(0, 50) },
@@ -226,11 +263,19 @@ async function indexChangedFiles(deps: IndexingDeps, attempt: Attempt, scan: Sca
   const knownPaths = scan.files.map((f) => f.path);
   const groups = chunkArray(candidates, deps.prepareGroupFiles ?? 16);
   const prepare = (group: ScannedFile[]) =>
-    deps.cpu.run(PREPARE, {
-      knownPaths,
-      maxFileBytes: deps.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
-      files: group.map((file) => ({ path: file.path, absolutePath: file.absolutePath, unchangedIf: attempt.mode === 'incremental' ? (states.get(file.path)?.sha256 ?? null) : null })),
-    }, { signal: ctx.signal });
+    deps.cpu.run(
+      PREPARE,
+      {
+        knownPaths,
+        maxFileBytes: deps.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
+        files: group.map((file) => ({
+          path: file.path,
+          absolutePath: file.absolutePath,
+          unchangedIf: attempt.mode === 'incremental' ? (states.get(file.path)?.sha256 ?? null) : null,
+        })),
+      },
+      { signal: ctx.signal },
+    );
   const inFlight: Promise<PrepareOutcome[]>[] = [];
   let next = 0;
   const depth = Math.max(2, deps.cpu.threads * 2);

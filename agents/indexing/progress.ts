@@ -25,7 +25,15 @@ export interface ProgressReporter {
  */
 export function startProgress(emit: (data: Record<string, unknown>) => Promise<void>, intervalMs = 800): ProgressReporter {
   const counters: IndexingCounters = {
-    phase: 'scanning', filesSeen: 0, filesChecked: 0, filesChanged: 0, filesSkipped: 0, filesFailed: 0, filesDeleted: 0, chunksEmbedded: 0, chunksReused: 0,
+    phase: 'scanning',
+    filesSeen: 0,
+    filesChecked: 0,
+    filesChanged: 0,
+    filesSkipped: 0,
+    filesFailed: 0,
+    filesDeleted: 0,
+    chunksEmbedded: 0,
+    chunksReused: 0,
   };
   const startedAt = Date.now();
   let indexingSince: number | undefined;

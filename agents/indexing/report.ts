@@ -52,7 +52,11 @@ const MAX_FAILED_IN_REPORT = 1000;
 const MAX_FAILED_IN_RESULT = 20;
 
 /** Stores the report as an `(:Artifact)` the job PRODUCED and returns the job's result summary. */
-export async function finishReport(graph: IndexGraphWriter, store: Pick<ArtifactStore, 'putBuffer'> | undefined, report: IndexingReport): Promise<Record<string, unknown>> {
+export async function finishReport(
+  graph: IndexGraphWriter,
+  store: Pick<ArtifactStore, 'putBuffer'> | undefined,
+  report: IndexingReport,
+): Promise<Record<string, unknown>> {
   const stored = { ...report, failedFiles: report.failedFiles.slice(0, MAX_FAILED_IN_REPORT) };
   const artifactId = reportArtifactId(report.jobId);
   const json = JSON.stringify(stored);

@@ -20,9 +20,7 @@ export interface ResearchCheckpoint {
   fetched: Record<string, FetchRecord>;
 }
 
-export type FetchRecord =
-  | { id: string; source: string; kind: SourceKind; hinted: boolean }
-  | { duplicateOf: string; note: DuplicateNote };
+export type FetchRecord = { id: string; source: string; kind: SourceKind; hinted: boolean } | { duplicateOf: string; note: DuplicateNote };
 
 export const emptyCheckpoint = (): ResearchCheckpoint => ({ v: 1, searches: {}, fetched: {} });
 
@@ -44,7 +42,14 @@ export async function restore(options: {
   const { checkpoint, store, merger, tenant } = options;
   const terms = questionTerms(options.keywords);
   const kept = Object.entries(checkpoint.fetched).filter((e): e is [string, Extract<FetchRecord, { id: string }>] => 'id' in e[1]);
-  const rows = new Map((await store.loadByIds(tenant, kept.map(([, r]) => r.id))).map((row) => [row.id, row]));
+  const rows = new Map(
+    (
+      await store.loadByIds(
+        tenant,
+        kept.map(([, r]) => r.id),
+      )
+    ).map((row) => [row.id, row]),
+  );
   let restored = 0;
   for (const [key, record] of kept) {
     const row = rows.get(record.id);

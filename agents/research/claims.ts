@@ -63,7 +63,11 @@ export interface ClaimGroup {
  * The claims that at least two pages (two URLs) make, each with what every page says. Deterministic for one
  * set of evidence whatever order it arrived in, so a rerun MERGEs onto the same Claim nodes.
  */
-export function groupClaims(tenant: string, kept: readonly Candidate[], claimsOf: (c: Candidate) => NumericClaim[] = (c) => numericClaims(c.text)): ClaimGroup[] {
+export function groupClaims(
+  tenant: string,
+  kept: readonly Candidate[],
+  claimsOf: (c: Candidate) => NumericClaim[] = (c) => numericClaims(c.text),
+): ClaimGroup[] {
   type Group = { index: number; seed: NumericClaim; members: Map<string, { url: string; claim: NumericClaim }> };
   const groups: Group[] = [];
   // Groups by the words of their seed: a claim is compared only with groups it shares a word with (the others'
@@ -98,7 +102,10 @@ export function groupClaims(tenant: string, kept: readonly Candidate[], claimsOf
     .map((g) => {
       const supports = [...g.members].map(([evidenceId, m]) => ({ evidenceId, says: clip(m.claim.sentence, 500), numbers: m.claim.numbers }));
       return {
-        id: createHash('sha256').update(`${tenant}\n${[...g.seed.words].sort().join(' ')}`).digest('hex').slice(0, 32),
+        id: createHash('sha256')
+          .update(`${tenant}\n${[...g.seed.words].sort().join(' ')}`)
+          .digest('hex')
+          .slice(0, 32),
         text: clip(g.seed.sentence, 500),
         status: new Set(supports.map((s) => s.numbers)).size > 1 ? 'disputed' : 'corroborated',
         supports,

@@ -75,12 +75,18 @@ export function createGraphSource(options: GraphSourceOptions): SourceAdapter {
   async function searchNodes(query: string, tenant: string): Promise<SourceRef[]> {
     const lucene = toLuceneQuery(query);
     if (!lucene) return [];
-    const rows = await runCypher<SearchRow>(driver, database, cypher('research/search-knowledge'), {
-      query: lucene,
-      tenant,
-      limit: neo4j.int(maxResults),
-      scanLimit: neo4j.int(maxResults * 20),
-    }, 'READ');
+    const rows = await runCypher<SearchRow>(
+      driver,
+      database,
+      cypher('research/search-knowledge'),
+      {
+        query: lucene,
+        tenant,
+        limit: neo4j.int(maxResults),
+        scanLimit: neo4j.int(maxResults * 20),
+      },
+      'READ',
+    );
     return rows.map((row) => ({ url: graphRef(row.kind, row.id), title: row.title, ...(row.snippet ? { snippet: row.snippet } : {}) }));
   }
 

@@ -52,9 +52,7 @@ function unique(values: string[]): string[] {
  * No hints at all means `graph`. Anything else is reported as BAD_INPUT and skipped.
  */
 export type Hint =
-  | { type: 'url'; url: string }
-  | { type: 'package'; kind: 'npm'; name: string }
-  | { type: 'search'; kind: Exclude<SourceKind, 'web'>; api?: string };
+  { type: 'url'; url: string } | { type: 'package'; kind: 'npm'; name: string } | { type: 'search'; kind: Exclude<SourceKind, 'web'>; api?: string };
 
 export interface HintProblem {
   hint: string;
@@ -88,7 +86,10 @@ export function parseHints(sources: readonly string[] | undefined, apiNames: rea
       } else if (lower.startsWith('api:')) {
         const api = hint.slice(4).trim();
         if (!apiNames.includes(api)) {
-          throw new AppError('BAD_INPUT', `no API source named "${api.slice(0, 80)}" is configured${apiNames.length ? ` (configured: ${apiNames.join(', ')})` : ''}`);
+          throw new AppError(
+            'BAD_INPUT',
+            `no API source named "${api.slice(0, 80)}" is configured${apiNames.length ? ` (configured: ${apiNames.join(', ')})` : ''}`,
+          );
         }
         add(`api:${api}`, { type: 'search', kind: 'api', api });
       } else {

@@ -39,14 +39,26 @@ export async function runResearch(ctx: JobContext<unknown>, deps: RunDeps): Prom
   const plan = planQueries(input.question);
   const terms = questionTerms(plan.keywords);
   const { hints, problems } = parseHints(input.sources, registry.apiNames);
-  const failures: Failure[] = problems.map((p) => ({ source: 'hints', target: p.hint, op: 'hint', code: p.code, message: p.message, refused: true, retryable: false }));
+  const failures: Failure[] = problems.map((p) => ({
+    source: 'hints',
+    target: p.hint,
+    op: 'hint',
+    code: p.code,
+    message: p.message,
+    refused: true,
+    retryable: false,
+  }));
   const { fetches, searches, queries } = tasksFor(hints, plan, registry);
 
   const checkpoint = await readCheckpoint(ctx);
   const merger = createMerger();
   const stats = createStats();
   const resumed = await restore({
-    checkpoint, store, merger, tenant: ctx.tenant, keywords: plan.keywords,
+    checkpoint,
+    store,
+    merger,
+    tenant: ctx.tenant,
+    keywords: plan.keywords,
     fallbackSource: (kind, source, url) => registry.sourceNode(ctx.tenant, kind, source, url),
   });
   const stop = new AbortController();
@@ -64,15 +76,21 @@ export async function runResearch(ctx: JobContext<unknown>, deps: RunDeps): Prom
   if (resumed > 0) log(`resuming: ${resumed} evidence items already stored by an earlier attempt`, { kind: 'research.resumed', resumed });
 
   const contextFor = (p: PolicedSource): SourceContext => ({
-    signal, limiter: p.limiter, tenant: ctx.tenant, logger: ctx.logger,
+    signal,
+    limiter: p.limiter,
+    tenant: ctx.tenant,
+    logger: ctx.logger,
     onEvent: (event: SourceEvent) => onSourceEvent(p, event),
   });
   function onSourceEvent(p: PolicedSource, event: SourceEvent) {
     if (event.type === 'source.retry') stats.retry(p.key, p.kind);
     if (event.type === 'source.breaker-open') stats.breakerOpened(p.key, p.kind);
-    const what = event.type === 'source.retry' ? `retrying ${String(event.data.op)} on ${p.key} after ${String(event.data.code)}`
-      : event.type === 'source.breaker-open' ? `circuit opened for ${p.key} after ${String(event.data.failures)} failed calls; failing fast for ${String(event.data.coolDownMs)} ms`
-        : `circuit closed again for ${p.key}`;
+    const what =
+      event.type === 'source.retry'
+        ? `retrying ${String(event.data.op)} on ${p.key} after ${String(event.data.code)}`
+        : event.type === 'source.breaker-open'
+          ? `circuit opened for ${p.key} after ${String(event.data.failures)} failed calls; failing fast for ${String(event.data.coolDownMs)} ms`
+          : `circuit closed again for ${p.key}`;
     log(what, { kind: event.type, source: p.key, ...event.data });
   }
 
@@ -80,10 +98,21 @@ export async function runResearch(ctx: JobContext<unknown>, deps: RunDeps): Prom
     const appError = toAppError(error, 'research');
     if (appError.code === 'INTERNAL') ctx.logger.error({ err: error, source: task.source, op }, 'research source call failed unexpectedly');
     const refused = REFUSED.has(appError.code) && !appError.details?.status;
-    const failure: Failure = { source: task.source, target: redactHint(target), op, code: appError.code, message: appError.message, refused, retryable: appError.retryable };
+    const failure: Failure = {
+      source: task.source,
+      target: redactHint(target),
+      op,
+      code: appError.code,
+      message: appError.message,
+      refused,
+      retryable: appError.retryable,
+    };
     failures.push(failure);
     stats.call(task.source, task.kind, ms, refused ? 'refused' : 'failed');
-    log(`${op} ${refused ? 'refused' : 'failed'}: ${failure.target} (${appError.code}) ${appError.message}`, { kind: refused ? 'source.refused' : 'source.failed', ...failure });
+    log(`${op} ${refused ? 'refused' : 'failed'}: ${failure.target} (${appError.code}) ${appError.message}`, {
+      kind: refused ? 'source.refused' : 'source.failed',
+      ...failure,
+    });
   }
 
   const budget = { left: Math.max(10, maxItems * 2) };
@@ -97,7 +126,8 @@ export async function runResearch(ctx: JobContext<unknown>, deps: RunDeps): Prom
       const doc = await policed.adapter.fetch(task.ref, contextFor(policed));
       const sourceNode = registry.sourceNode(ctx.tenant, task.kind, task.source, doc.url.startsWith('http') ? doc.url : doc.finalUrl);
       const candidate = toCandidate(doc, task, { tenant: ctx.tenant, terms, sourceNode });
-      if (!candidate) throw new AppError('NOT_FOUND', `${task.ref.url} has no readable text`, { via: task.source, retryable: false, details: { status: doc.status } });
+      if (!candidate)
+        throw new AppError('NOT_FOUND', `${task.ref.url} has no readable text`, { via: task.source, retryable: false, details: { status: doc.status } });
       stats.call(task.source, task.kind, performance.now() - t0, 'ok');
       const outcome = merger.add(candidate);
       if (outcome.status === 'accepted') writer.add(candidate, task);
@@ -139,16 +169,36 @@ export async function runResearch(ctx: JobContext<unknown>, deps: RunDeps): Prom
   if (merger.kept().length === 0 && stats.succeeded() === 0 && failures.length > 0) throw everythingFailed(failures);
   const ranked = rank(merger.kept(), terms, freshness);
   const conflicts = merger.settleConflicts();
-  await store.setRanks(ctx.jobId, ctx.tenant, ranked.map((c, i) => ({
-    id: c.item.id, score: c.item.score, rank: i + 1, selected: i < maxItems, conflictsWith: c.item.conflictsWith ?? [],
-  })));
+  await store.setRanks(
+    ctx.jobId,
+    ctx.tenant,
+    ranked.map((c, i) => ({
+      id: c.item.id,
+      score: c.item.score,
+      rank: i + 1,
+      selected: i < maxItems,
+      conflictsWith: c.item.conflictsWith ?? [],
+    })),
+  );
   const claims = await deps.cpu.run(GROUP_CLAIMS, { tenant: ctx.tenant, kept: [...merger.kept()] }, { signal: ctx.signal });
   await store.writeClaims(ctx.jobId, ctx.tenant, claims);
   const breakers = await registry.breakerStates(stats.sources());
   const result = summarize({
-    question: plan.question, maxItems, freshness, queries, planned, resumed, failures, conflicts, claims,
+    question: plan.question,
+    maxItems,
+    freshness,
+    queries,
+    planned,
+    resumed,
+    failures,
+    conflicts,
+    claims,
     evidence: ranked.slice(0, maxItems).map((c) => publicItem(c.item)),
-    kept: ranked.map((c) => c.item), fetched: Object.values(checkpoint.fetched), written: writer.stats(), sources: stats.snapshot(breakers), durationMs: Date.now() - started,
+    kept: ranked.map((c) => c.item),
+    fetched: Object.values(checkpoint.fetched),
+    written: writer.stats(),
+    sources: stats.snapshot(breakers),
+    durationMs: Date.now() - started,
   });
   await ctx.checkpoint.set({ v: 1, completed: true });
   return result;

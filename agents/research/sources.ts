@@ -38,8 +38,15 @@ export interface PolicyConfig {
 }
 
 const BASE: PolicyConfig = {
-  ratePerSec: 4, burst: 4, concurrency: 4, maxAttempts: 3, baseDelayMs: 250, maxDelayMs: 10_000,
-  failureThreshold: 5, coolDownMs: 30_000, attemptTimeoutMs: 30_000,
+  ratePerSec: 4,
+  burst: 4,
+  concurrency: 4,
+  maxAttempts: 3,
+  baseDelayMs: 250,
+  maxDelayMs: 10_000,
+  failureThreshold: 5,
+  coolDownMs: 30_000,
+  attemptTimeoutMs: 30_000,
 };
 
 /** Polite defaults: 4 requests/s per web host (crawler etiquette), more for registries and our own graph. */

@@ -40,7 +40,11 @@ export function createBatchWriter(options: BatchWriterOptions) {
     const batch = pending;
     pending = [];
     dirty = false;
-    await store.write(ctx.jobId, ctx.tenant, batch.map((b) => b.candidate));
+    await store.write(
+      ctx.jobId,
+      ctx.tenant,
+      batch.map((b) => b.candidate),
+    );
     for (const { candidate, task } of batch) {
       checkpoint.fetched[task.key] = { id: candidate.item.id, source: task.source, kind: task.kind, hinted: task.hinted };
     }

@@ -1,12 +1,5 @@
 import { createHash } from 'node:crypto';
-import {
-  embeddingText,
-  type Chunk,
-  type ChunkKind,
-  type ChunkOptions,
-  type CodeSymbol,
-  type KnownPaths,
-} from '../chunk-types.js';
+import { embeddingText, type Chunk, type ChunkKind, type ChunkOptions, type CodeSymbol, type KnownPaths } from '../chunk-types.js';
 
 /** A chunk before hashing: a line range, plus `text` only when it is a slice of one huge line. */
 export interface ChunkDraft {

@@ -14,13 +14,7 @@ export function chunkText(path: string, text: string, options?: ChunkOptions): C
  * `overlapChars` of the one before, so a sentence cut at a boundary is whole in one of them. Cuts fall between
  * lines, at a blank line when one is near the end; only a line longer than `maxChars` is cut inside.
  */
-export function splitLineRange(
-  lines: readonly string[],
-  from: number,
-  to: number,
-  sizes: Sizes,
-  template: DraftTemplate,
-): ChunkDraft[] {
+export function splitLineRange(lines: readonly string[], from: number, to: number, sizes: Sizes, template: DraftTemplate): ChunkDraft[] {
   const drafts: ChunkDraft[] = [];
   const length = (line: number): number => (lines[line - 1]?.length ?? 0) + 1;
   const huge = (line: number): boolean => length(line) - 1 > sizes.maxChars;

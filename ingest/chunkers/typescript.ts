@@ -96,13 +96,7 @@ function groupUnits(units: readonly Unit[], lines: readonly string[], sizes: Siz
   return drafts;
 }
 
-function piecesOf(
-  startLine: number,
-  endLine: number,
-  symbols: CodeSymbol[],
-  lines: readonly string[],
-  sizes: Sizes,
-): ChunkDraft[] {
+function piecesOf(startLine: number, endLine: number, symbols: CodeSymbol[], lines: readonly string[], sizes: Sizes): ChunkDraft[] {
   const draft: ChunkDraft = { kind: 'code-declaration', startLine, endLine, symbols };
   if (rangeChars(lines, startLine, endLine) <= sizes.maxChars) return [draft];
   // A piece of a long class reads better to an embedder when it says whose piece it is.
@@ -116,9 +110,7 @@ function piecesOf(
 
 function declaredSymbols(statement: ts.Statement): CodeSymbol[] {
   const exported = hasModifier(statement, ts.SyntaxKind.ExportKeyword);
-  const named = (name: ts.Identifier | undefined, kind: SymbolKind): CodeSymbol[] => [
-    { name: name?.text ?? 'default', kind, exported },
-  ];
+  const named = (name: ts.Identifier | undefined, kind: SymbolKind): CodeSymbol[] => [{ name: name?.text ?? 'default', kind, exported }];
   if (ts.isFunctionDeclaration(statement)) return named(statement.name, 'function');
   if (ts.isClassDeclaration(statement)) return named(statement.name, 'class');
   if (ts.isInterfaceDeclaration(statement)) return named(statement.name, 'interface');

@@ -5,12 +5,7 @@ import type { CpuPool } from '../../src/cpu/cpu-pool.js';
 import type { Embedder } from '../../src/embeddings/types.js';
 
 export type { EmbedOptions, Embedder } from '../../src/embeddings/types.js';
-export {
-  createLocalHashEmbedder,
-  localHashVector,
-  LOCAL_HASH_VERSION,
-  type LocalHashEmbedderOptions,
-} from './local-hash.js';
+export { createLocalHashEmbedder, localHashVector, LOCAL_HASH_VERSION, type LocalHashEmbedderOptions } from './local-hash.js';
 export {
   createOpenAICompatibleEmbedder,
   type EmbedderStats,

@@ -53,8 +53,7 @@ let partStarts = new Int32Array(256);
 let partEnds = new Int32Array(256);
 let partCount = 0;
 
-const STOP_WORD_LIST =
-  'a an and are as at be by for from has have in is it its of on or that the this to was were will with';
+const STOP_WORD_LIST = 'a an and are as at be by for from has have in is it its of on or that the this to was were will with';
 const STOP_WORDS = new Set(STOP_WORD_LIST.split(' ').map((word) => hashRange(word, 0, word.length, SEED_WORD, false)));
 const MAX_STOP_WORD_LENGTH = 4;
 

@@ -6,9 +6,7 @@ import { AppError } from '../../src/errors.js';
  * slash on a non-root path and the `+`/`%20` distinction are kept because servers may treat them differently.
  */
 
-const TRACKING_EXACT = new Set([
-  'fbclid', 'gclid', 'dclid', 'gbraid', 'wbraid', 'msclkid', 'yclid', 'igshid', 'mc_cid', 'mc_eid', '_hsenc', '_hsmi',
-]);
+const TRACKING_EXACT = new Set(['fbclid', 'gclid', 'dclid', 'gbraid', 'wbraid', 'msclkid', 'yclid', 'igshid', 'mc_cid', 'mc_eid', '_hsenc', '_hsmi']);
 
 export function isTrackingParam(name: string): boolean {
   const key = name.toLowerCase();

@@ -34,9 +34,7 @@ export function extractHtml(html: string, url: string): ExtractedText {
     article = null;
   }
   // Readability's textContent glues paragraphs together; walking its HTML keeps the breaks.
-  const articleText = normalizeWhitespace(
-    article?.content ? blockText(parseHTML(`<html><body>${article.content}</body></html>`).document.body) : '',
-  );
+  const articleText = normalizeWhitespace(article?.content ? blockText(parseHTML(`<html><body>${article.content}</body></html>`).document.body) : '');
   if (article && articleText) {
     return { title: normalizeWhitespace(article.title ?? '') || pageTitle || url, text: articleText, method: 'readability' };
   }

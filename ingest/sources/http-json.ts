@@ -111,7 +111,10 @@ export function createHttpJsonSource(options: HttpJsonSourceOptions): HttpJsonSo
       const title = (mapping.documentTitle && field(json, mapping.documentTitle)) || ref.title || finalUrl;
       const fields = mapping.text === undefined ? [] : Array.isArray(mapping.text) ? mapping.text : [mapping.text];
       const text = fields.length
-        ? fields.map((f) => field(json, f)).filter((t): t is string => Boolean(t && t.trim())).join('\n\n')
+        ? fields
+            .map((f) => field(json, f))
+            .filter((t): t is string => Boolean(t && t.trim()))
+            .join('\n\n')
         : JSON.stringify(json, null, 2);
       return {
         url: canonicalizeUrl(finalUrl),

@@ -99,5 +99,9 @@ export function repositoryUrl(repository: Packument['repository']): string | und
   if (shorthand) return `https://${shorthand[1] || 'github'}${shorthand[1] === 'bitbucket' ? '.org' : '.com'}/${shorthand[2]}`;
   const scp = /^git@([\w.-]+):(.+?)(?:\.git)?$/.exec(raw);
   if (scp) return `https://${scp[1]}/${scp[2]}`;
-  return raw.replace(/^git\+/, '').replace(/^git:\/\//, 'https://').replace(/^ssh:\/\/git@/, 'https://').replace(/\.git$/, '');
+  return raw
+    .replace(/^git\+/, '')
+    .replace(/^git:\/\//, 'https://')
+    .replace(/^ssh:\/\/git@/, 'https://')
+    .replace(/\.git$/, '');
 }

@@ -9,10 +9,7 @@ interface Robots {
 }
 // The package is CommonJS (`module.exports = fn`) but its typings declare an ES default export; under NodeNext
 // TypeScript then types the default import as the module object, while at runtime it is the function itself.
-const robotsParser = ((robotsParserModule as unknown as { default?: unknown }).default ?? robotsParserModule) as (
-  url: string,
-  body: string,
-) => Robots;
+const robotsParser = ((robotsParserModule as unknown as { default?: unknown }).default ?? robotsParserModule) as (url: string, body: string) => Robots;
 
 export interface RobotsGateOptions {
   http: SafeHttpClient;

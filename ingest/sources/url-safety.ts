@@ -73,10 +73,7 @@ export function parseAllowList(entries: readonly string[]): AllowList {
     entries: [...entries],
     admitsHost(hostname, port) {
       const host = hostname.toLowerCase().replace(/\.$/, '');
-      return parsed.some(
-        (e) =>
-          e.kind === 'name' && portOk(e, port) && (e.wildcard ? host.endsWith(`.${e.name}`) : host === e.name),
-      );
+      return parsed.some((e) => e.kind === 'name' && portOk(e, port) && (e.wildcard ? host.endsWith(`.${e.name}`) : host === e.name));
     },
     admitsAddress(address, port) {
       const cls = classifyAddress(address);
@@ -91,8 +88,7 @@ export function parseAllowList(entries: readonly string[]): AllowList {
 }
 
 function parseEntry(entry: string): Entry {
-  const bad = () =>
-    new AppError('BAD_INPUT', `${ALLOW_HOSTS_ENV}: "${entry}" is not a hostname, IP address or CIDR`, { via: 'research' });
+  const bad = () => new AppError('BAD_INPUT', `${ALLOW_HOSTS_ENV}: "${entry}" is not a hostname, IP address or CIDR`, { via: 'research' });
   if (entry.includes('/')) {
     if (!ipaddr.isValidCIDR(entry)) throw bad();
     return { kind: 'cidr', cidr: ipaddr.parseCIDR(entry) };
@@ -127,11 +123,11 @@ export function assertAddressAllowed(hostname: string, port: number, address: st
   if (byName || allow.admitsAddress(cls.address, port)) return cls.address;
   const what = cls.isMetadata ? 'a cloud metadata endpoint' : `${cls.range} (private/loopback/link-local/reserved)`;
   const target = port === 80 || port === 443 ? hostname : `${hostname}:${port}`;
-  throw new AppError(
-    'FORBIDDEN',
-    `refusing to fetch ${target}: address ${cls.address} is ${what}; add it to ${ALLOW_HOSTS_ENV} to allow`,
-    { via: 'research', retryable: false, details: { host: hostname, port, address: cls.address, range: cls.range } },
-  );
+  throw new AppError('FORBIDDEN', `refusing to fetch ${target}: address ${cls.address} is ${what}; add it to ${ALLOW_HOSTS_ENV} to allow`, {
+    via: 'research',
+    retryable: false,
+    details: { host: hostname, port, address: cls.address, range: cls.range },
+  });
 }
 
 /**

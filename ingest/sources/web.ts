@@ -48,12 +48,7 @@ const URL_IN_TEXT = /\bhttps?:\/\/[^\s<>"'`]+/gi;
  * a ref for every http(s) URL in the query text, which is how the agent passes its source hints.
  */
 export function createWebSource(options: WebSourceOptions = {}): WebSource {
-  const {
-    name = 'web',
-    userAgent = 'COGO-research/0.1 (+https://github.com/cogo)',
-    keyPrefix = 'cogo',
-    documentCacheTtlMs = 24 * 60 * 60_000,
-  } = options;
+  const { name = 'web', userAgent = 'COGO-research/0.1 (+https://github.com/cogo)', keyPrefix = 'cogo', documentCacheTtlMs = 24 * 60 * 60_000 } = options;
   const http = createSafeHttpClient({ ...options, via: name, userAgent });
   const cacheOf = <T>(kind: string): TtlCache<T> =>
     options.redis ? createRedisCache<T>(options.redis, sourceKey(keyPrefix, name, kind)) : createMemoryCache<T>({ maxEntries: 200 });

@@ -27,7 +27,13 @@ export function createArtifactGraph(driver: Driver, database: string): ArtifactG
       return Number(rows[0]?.n ?? 0) > 0;
     },
     async get(tenant, id) {
-      const rows = await runCypher<{ artifact: ArtifactRecord & { tenant: string; jobId: string } }>(driver, database, cypher('artifacts/get-artifact'), { tenant, id }, 'READ');
+      const rows = await runCypher<{ artifact: ArtifactRecord & { tenant: string; jobId: string } }>(
+        driver,
+        database,
+        cypher('artifacts/get-artifact'),
+        { tenant, id },
+        'READ',
+      );
       const artifact = rows[0]?.artifact;
       return artifact ? { ...artifact, size: Number(artifact.size) } : undefined;
     },

@@ -97,7 +97,11 @@ export function createArtifactStore(options: { dir: string; maxBytes: number }):
   };
 }
 
-const exists = (file: string) => fs.access(file).then(() => true, () => false);
+const exists = (file: string) =>
+  fs.access(file).then(
+    () => true,
+    () => false,
+  );
 
 /** Job ids are ours (UUIDs or idempotency-derived), but a file name is no place to trust that. */
 function safeName(jobId: string): string {

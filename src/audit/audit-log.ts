@@ -20,23 +20,27 @@ export type AuditLog = BatchWriter<AuditEntry & { ts: string }>;
 
 /** Audit rows, batched into Postgres like the event log; a write failure is logged and never fails a request. */
 export function createAuditLog(sql: SqlClient, logger: Logger): AuditLog {
-  return createBatchWriter<AuditEntry & { ts: string }>(async (rows) => {
-    await sql.query(
-      `INSERT INTO audit_log (ts, tenant, principal, action, target, trace_id, outcome, error_code, details)
+  return createBatchWriter<AuditEntry & { ts: string }>(
+    async (rows) => {
+      await sql.query(
+        `INSERT INTO audit_log (ts, tenant, principal, action, target, trace_id, outcome, error_code, details)
        SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::jsonb[])`,
-      [
-        rows.map((r) => r.ts),
-        rows.map((r) => r.tenant),
-        rows.map((r) => r.principal),
-        rows.map((r) => r.action),
-        rows.map((r) => r.target),
-        rows.map((r) => r.traceId),
-        rows.map((r) => r.outcome),
-        rows.map((r) => r.errorCode),
-        rows.map((r) => JSON.stringify(r.details)),
-      ],
-    );
-  }, logger, { what: 'audit rows to audit_log' });
+        [
+          rows.map((r) => r.ts),
+          rows.map((r) => r.tenant),
+          rows.map((r) => r.principal),
+          rows.map((r) => r.action),
+          rows.map((r) => r.target),
+          rows.map((r) => r.traceId),
+          rows.map((r) => r.outcome),
+          rows.map((r) => r.errorCode),
+          rows.map((r) => JSON.stringify(r.details)),
+        ],
+      );
+    },
+    logger,
+    { what: 'audit rows to audit_log' },
+  );
 }
 
 /**

@@ -79,7 +79,13 @@ export async function createAuthenticator(deps: AuthenticatorDeps) {
       const stored = await deps.keys.findByHash(hash);
       const usable = stored && !stored.revokedAt;
       const principal: Principal | null = usable
-        ? { id: stored.id, kind: 'api-key', tenant: stored.tenant, scopes: Object.freeze([...stored.scopes]), ...(stored.expiresAt ? { expiresAtMs: stored.expiresAt.getTime() } : {}) }
+        ? {
+            id: stored.id,
+            kind: 'api-key',
+            tenant: stored.tenant,
+            scopes: Object.freeze([...stored.scopes]),
+            ...(stored.expiresAt ? { expiresAtMs: stored.expiresAt.getTime() } : {}),
+          }
         : null;
       // A key that expires within the cache window is reused only until it expires.
       const until = Math.min(now + deps.cacheMs, stored?.expiresAt?.getTime() ?? Infinity);

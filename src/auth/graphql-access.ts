@@ -23,20 +23,23 @@ export function withScopeChecks(schema: GraphQLSchema, audit: AuditLog): GraphQL
       const name = `${typeName}.${fieldName}`;
       const rule = GRAPHQL_SCOPES[name];
       const isMutation = typeName === schema.getMutationType()?.name;
-      const guard = (inner: Resolver): Resolver => async (source, args, context, info) => {
-        const principal = context.principal;
-        if (!principal) throw new AppError('UNAUTHENTICATED', 'a credential is required', { via: 'auth' });
-        const who = { tenant: principal.tenant, principal: principal.id, action: `graphql.${fieldName}`, target: null, traceId: context.traceId ?? null };
-        try {
-          if (!rule) throw new AppError('FORBIDDEN', `${name} has no scope rule; it is refused until it gets one`, { via: 'auth' });
-          requireScopes(principal, rule.scopes(args), name);
-        } catch (error) {
-          if (isMutation) audit.push({ ...who, outcome: 'refused', errorCode: isAppError(error) ? error.code : 'INTERNAL', details: {}, ts: new Date().toISOString() });
-          throw error;
-        }
-        const run = () => Promise.resolve(inner(source, args, context, info));
-        return isMutation && rule?.audit ? audited(audit, who, run) : run();
-      };
+      const guard =
+        (inner: Resolver): Resolver =>
+        async (source, args, context, info) => {
+          const principal = context.principal;
+          if (!principal) throw new AppError('UNAUTHENTICATED', 'a credential is required', { via: 'auth' });
+          const who = { tenant: principal.tenant, principal: principal.id, action: `graphql.${fieldName}`, target: null, traceId: context.traceId ?? null };
+          try {
+            if (!rule) throw new AppError('FORBIDDEN', `${name} has no scope rule; it is refused until it gets one`, { via: 'auth' });
+            requireScopes(principal, rule.scopes(args), name);
+          } catch (error) {
+            if (isMutation)
+              audit.push({ ...who, outcome: 'refused', errorCode: isAppError(error) ? error.code : 'INTERNAL', details: {}, ts: new Date().toISOString() });
+            throw error;
+          }
+          const run = () => Promise.resolve(inner(source, args, context, info));
+          return isMutation && rule?.audit ? audited(audit, who, run) : run();
+        };
       if (typeName === schema.getSubscriptionType()?.name) {
         return { ...field, subscribe: guard((field.subscribe ?? defaultFieldResolver) as Resolver) as never };
       }

@@ -79,10 +79,15 @@ export function registerHttpGuard(app: FastifyInstance, deps: HttpGuardDeps): vo
         }
       }
       if (BODY_METHODS.has(request.method) && !isJsonContentType(request.headers['content-type'])) {
-        throw new AppError('BAD_INPUT', `${request.method} bodies must be JSON (Content-Type: application/json); got "${String(request.headers['content-type'] ?? 'none').slice(0, 80)}"`, { via: 'http' });
+        throw new AppError(
+          'BAD_INPUT',
+          `${request.method} bodies must be JSON (Content-Type: application/json); got "${String(request.headers['content-type'] ?? 'none').slice(0, 80)}"`,
+          { via: 'http' },
+        );
       }
       if (request.is404) return;
-      if (!access) throw new AppError('FORBIDDEN', `${request.method} ${request.routeOptions.url} has no access rule; it is refused until it gets one`, { via: 'auth' });
+      if (!access)
+        throw new AppError('FORBIDDEN', `${request.method} ${request.routeOptions.url} has no access rule; it is refused until it gets one`, { via: 'auth' });
       const credentials = { authorization: request.headers.authorization, transport: 'http', ip: request.ip };
       if (access.kind === 'public') {
         // A public route answers anyone; a credential it carries (say, an admin key on /readyz) may show more.
@@ -117,5 +122,12 @@ function refuseGraphQL(reply: FastifyReply, error: unknown, exposeInternal: bool
   return reply
     .status(appError.httpStatus)
     .type('application/json')
-    .send({ errors: [{ message: publicMessage(appError, exposeInternal), extensions: { code: appError.code, via: appError.via, retryable: appError.retryable, ...(appError.details ?? {}) } }] });
+    .send({
+      errors: [
+        {
+          message: publicMessage(appError, exposeInternal),
+          extensions: { code: appError.code, via: appError.via, retryable: appError.retryable, ...(appError.details ?? {}) },
+        },
+      ],
+    });
 }

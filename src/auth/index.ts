@@ -41,7 +41,12 @@ export async function createAuth(deps: { config: Config; redis: Redis; sql: SqlC
     keys,
     authenticator,
     rateLimit: createRateLimiter(redis, deps.keyPrefix, config.auth.rateLimit),
-    browserGuard: createBrowserGuard({ devAnonymous: config.auth.devAnonymous, allowedOrigins: config.auth.allowedOrigins, allowedHosts: config.auth.allowedHosts, bindHost: config.http.host }),
+    browserGuard: createBrowserGuard({
+      devAnonymous: config.auth.devAnonymous,
+      allowedOrigins: config.auth.allowedOrigins,
+      allowedHosts: config.auth.allowedHosts,
+      bindHost: config.http.host,
+    }),
     close: () => authenticator.close(),
   };
 }

@@ -11,11 +11,12 @@ const refused = (reason: string) => new AppError('UNAUTHENTICATED', `the bearer 
 /** Why jose refused a token, in words that name no secret. */
 function reasonOf(error: unknown): AppError {
   if (error instanceof errors.JWTExpired) return refused('it has expired');
-  if (error instanceof errors.JWTClaimValidationFailed) return refused(`claim "${error.claim}" ${error.reason === 'check_failed' ? 'does not match' : error.reason.replace(/_/g, ' ')}`);
+  if (error instanceof errors.JWTClaimValidationFailed)
+    return refused(`claim "${error.claim}" ${error.reason === 'check_failed' ? 'does not match' : error.reason.replace(/_/g, ' ')}`);
   if (error instanceof errors.JWSSignatureVerificationFailed) return refused('its signature does not verify');
   if (error instanceof errors.JOSEAlgNotAllowed) return refused('its algorithm is not allowed');
   if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid) {
-    return new AppError('UPSTREAM_UNAVAILABLE', 'the token issuer\'s key set (COGO_JWT_JWKS_URL) could not be read', { via: 'auth', cause: error });
+    return new AppError('UPSTREAM_UNAVAILABLE', "the token issuer's key set (COGO_JWT_JWKS_URL) could not be read", { via: 'auth', cause: error });
   }
   if (error instanceof errors.JOSEError) return refused('it is not a valid JWT');
   return refused('it is not a valid JWT');

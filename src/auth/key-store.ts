@@ -64,7 +64,13 @@ export function createKeyStore(sql: Pick<SqlClient, 'query'>) {
       validate(request);
       const fresh = generateApiKey();
       const { rows } = await sql.query(sqlQuery('auth/insert-key'), [
-        fresh.id, fresh.hash, fresh.displayPrefix, request.name.trim(), request.tenant, [...new Set(request.scopes)], request.expiresAt?.toISOString() ?? null,
+        fresh.id,
+        fresh.hash,
+        fresh.displayPrefix,
+        request.name.trim(),
+        request.tenant,
+        [...new Set(request.scopes)],
+        request.expiresAt?.toISOString() ?? null,
       ]);
       return { key: fresh.key, record: toRecord(rows[0] as Row) };
     },
@@ -84,7 +90,13 @@ export function createKeyStore(sql: Pick<SqlClient, 'query'>) {
       const row = rows[0];
       if (!row) return null;
       const date = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string));
-      return { id: row.id as string, tenant: row.tenant as string, scopes: row.scopes as string[], expiresAt: date(row.expires_at), revokedAt: date(row.revoked_at) };
+      return {
+        id: row.id as string,
+        tenant: row.tenant as string,
+        scopes: row.scopes as string[],
+        expiresAt: date(row.expires_at),
+        revokedAt: date(row.revoked_at),
+      };
     },
   };
 }

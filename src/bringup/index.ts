@@ -11,11 +11,7 @@ export { stopNeo4jLauncher } from './neo4j.js';
 /** Brings up whatever is missing; idempotent: a second call finds everything and starts nothing. */
 export async function ensureServices(config: Config, progress: Progress): Promise<BringUpStep[]> {
   // Redis and Postgres answer in milliseconds; Neo4j may need a cold start, so it runs alongside them.
-  return Promise.all([
-    ensureRedis(config.redis.url, config.dataDir, progress),
-    ensureNeo4j(config, progress),
-    ensurePostgres(config),
-  ]);
+  return Promise.all([ensureRedis(config.redis.url, config.dataDir, progress), ensureNeo4j(config, progress), ensurePostgres(config)]);
 }
 
 export function describeStep(step: BringUpStep): string {

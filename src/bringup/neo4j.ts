@@ -30,7 +30,7 @@ export async function ensureNeo4j(config: Config, progress: Progress): Promise<B
   const found = await probe(neo);
   if (found.ok) return { service: 'neo4j', action: 'found', detail: `${found.detail} ${found.version} at ${neo.uri}` };
   if (/unauthorized|authentication/i.test(found.error ?? '')) {
-    throw new BringUpError('neo4j', 'authenticate', found.error ?? '', 'set NEO4J_USER / NEO4J_PASSWORD to the server\'s credentials');
+    throw new BringUpError('neo4j', 'authenticate', found.error ?? '', "set NEO4J_USER / NEO4J_PASSWORD to the server's credentials");
   }
   const target = new URL(neo.uri);
   if (!isLoopbackHost(target.hostname)) {
@@ -69,11 +69,15 @@ async function startWithLauncher(config: Config, target: URL, progress: Progress
   const browser = config.neo4j.browserPort === undefined ? [] : ['--http', `${host}:${config.neo4j.browserPort}`];
   progress(`neo4j: starting Neo4j Community with Bolt on ${bolt}${browser.length ? `, Neo4j Browser on http://${browser[1]}/browser/` : ''} (data in ${home})`);
   const out = openSync(log, 'w');
-  const child = spawn('java', [`-Xms${config.neo4j.heap}`, `-Xmx${config.neo4j.heap}`, '-XX:+ExitOnOutOfMemoryError', '-jar', LAUNCHER_JAR, '--home', home, '--bolt', bolt, ...browser], {
-    detached: true,
-    stdio: ['ignore', out, out],
-    env: { ...process.env, NEO4J_PASSWORD: config.neo4j.password },
-  });
+  const child = spawn(
+    'java',
+    [`-Xms${config.neo4j.heap}`, `-Xmx${config.neo4j.heap}`, '-XX:+ExitOnOutOfMemoryError', '-jar', LAUNCHER_JAR, '--home', home, '--bolt', bolt, ...browser],
+    {
+      detached: true,
+      stdio: ['ignore', out, out],
+      env: { ...process.env, NEO4J_PASSWORD: config.neo4j.password },
+    },
+  );
   let exited: number | null = null;
   child.on('exit', (code) => (exited = code ?? 1));
   child.unref();
@@ -97,7 +101,12 @@ export async function ensureLauncherBuilt(progress: Progress): Promise<string> {
     timeoutMs: 900_000,
   });
   if (built.code !== 0 || !existsSync(LAUNCHER_JAR)) {
-    throw new BringUpError('neo4j', 'build services/neo4j with Maven', built.output.trim().split('\n').slice(-15).join('\n'), 'run `mvn -B -f services/neo4j/pom.xml package` to see the full output');
+    throw new BringUpError(
+      'neo4j',
+      'build services/neo4j with Maven',
+      built.output.trim().split('\n').slice(-15).join('\n'),
+      'run `mvn -B -f services/neo4j/pom.xml package` to see the full output',
+    );
   }
   return LAUNCHER_JAR;
 }

@@ -51,16 +51,26 @@ export async function ensureTestPostgres(env: NodeJS.ProcessEnv, progress: Progr
     let made = await prepare();
     // On Debian as root, the missing piece is usually pgvector itself: build it from Debian's source package.
     if (made.code !== 0 && /pgvector|vector/i.test(made.output) && process.getuid?.() === 0 && (await commandExists('apt-get'))) {
-      progress('postgres: the local server has no pgvector; building it from Debian\'s source package (scripts/install-pgvector.sh)');
+      progress("postgres: the local server has no pgvector; building it from Debian's source package (scripts/install-pgvector.sh)");
       const installed = await runCommand('bash', [path.join(PROJECT_ROOT, 'scripts', 'install-pgvector.sh')], { timeoutMs: 600_000 });
       if (installed.code !== 0) {
-        throw new BringUpError('postgres', 'install pgvector', installed.output.trim().split('\n').slice(-8).join('\n'), 'run scripts/install-pgvector.sh by hand to see why');
+        throw new BringUpError(
+          'postgres',
+          'install pgvector',
+          installed.output.trim().split('\n').slice(-8).join('\n'),
+          'run scripts/install-pgvector.sh by hand to see why',
+        );
       }
       made = await prepare();
     }
     const lastLine = made.output.trim().split('\n').at(-1) ?? '';
     if (made.code !== 0 || !lastLine.startsWith('postgres')) {
-      throw new BringUpError('postgres', 'prepare the cogo_test database', made.output.trim().split('\n').slice(-5).join('\n'), `${PGVECTOR_FIX}; or set TEST_DATABASE_URL`);
+      throw new BringUpError(
+        'postgres',
+        'prepare the cogo_test database',
+        made.output.trim().split('\n').slice(-5).join('\n'),
+        `${PGVECTOR_FIX}; or set TEST_DATABASE_URL`,
+      );
     }
     url = lastLine;
   }

@@ -63,7 +63,10 @@ export function probePostgres(sql: SqlClient): Promise<ProbeResult> {
     );
     const row = rows[0];
     if (!row?.vector) {
-      throw new AppError('UPSTREAM_UNAVAILABLE', 'the vector extension is not installed in this database; run `npm run migrate`', { via: 'postgres', retryable: false });
+      throw new AppError('UPSTREAM_UNAVAILABLE', 'the vector extension is not installed in this database; run `npm run migrate`', {
+        via: 'postgres',
+        retryable: false,
+      });
     }
     return { version: `pgvector ${row.vector}`, detail: `${sql.kind} ${row.server}` };
   });

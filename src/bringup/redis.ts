@@ -17,15 +17,32 @@ export async function ensureRedis(url: string, dataDir: string, progress: Progre
     throw new BringUpError('redis', 'connect', found.error ?? 'no answer', `start the Redis server at ${url} or change REDIS_URL`);
   }
   if (!(await commandExists('redis-server'))) {
-    throw new BringUpError('redis', 'start a local redis-server', 'redis-server is not installed', 'install it (apt-get install redis-server) or run `docker compose up -d redis`');
+    throw new BringUpError(
+      'redis',
+      'start a local redis-server',
+      'redis-server is not installed',
+      'install it (apt-get install redis-server) or run `docker compose up -d redis`',
+    );
   }
   const port = target.port || '6379';
   const dir = path.join(dataDir, 'redis');
   await mkdir(dir, { recursive: true });
   progress(`redis: no server at ${url}; starting redis-server on 127.0.0.1:${port}`);
   const started = await runCommand('redis-server', [
-    '--port', port, '--bind', '127.0.0.1', '--daemonize', 'yes', '--dir', dir,
-    '--logfile', path.join(dir, 'redis.log'), '--save', '', '--appendonly', 'no',
+    '--port',
+    port,
+    '--bind',
+    '127.0.0.1',
+    '--daemonize',
+    'yes',
+    '--dir',
+    dir,
+    '--logfile',
+    path.join(dir, 'redis.log'),
+    '--save',
+    '',
+    '--appendonly',
+    'no',
   ]);
   if (started.code !== 0) {
     throw new BringUpError('redis', 'start redis-server', started.output.trim(), `see ${path.join(dir, 'redis.log')}`);
@@ -43,6 +60,10 @@ export const MIN_REDIS_MAJOR = 7;
 export function requireSupportedRedis(version: string | undefined, url: string): void {
   const major = Number(/^(\d+)\./.exec(version ?? '')?.[1]);
   if (Number.isFinite(major) && major >= MIN_REDIS_MAJOR) return;
-  throw new BringUpError('redis', 'check the version', `Redis ${version ?? 'of unknown version'} at ${url}; COGO needs ${MIN_REDIS_MAJOR} or newer`,
-    'upgrade it (Debian 12: apt-get install redis-server gives 7.0), or run `docker compose up -d redis` and point REDIS_URL at it');
+  throw new BringUpError(
+    'redis',
+    'check the version',
+    `Redis ${version ?? 'of unknown version'} at ${url}; COGO needs ${MIN_REDIS_MAJOR} or newer`,
+    'upgrade it (Debian 12: apt-get install redis-server gives 7.0), or run `docker compose up -d redis` and point REDIS_URL at it',
+  );
 }

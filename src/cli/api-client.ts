@@ -26,7 +26,10 @@ export function createApiClient(options: { url: string; apiKey?: string | undefi
   const url = options.url.replace(/\/+$/, '');
   const headers = (extra: Record<string, string>) => ({ ...extra, ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}) });
   const unreachable = (cause: unknown) =>
-    new AppError('UPSTREAM_UNAVAILABLE', `no COGO API answers at ${url}; start it with \`npm start\`, or point COGO_URL (or --api) at a running one`, { via: 'cli', cause });
+    new AppError('UPSTREAM_UNAVAILABLE', `no COGO API answers at ${url}; start it with \`npm start\`, or point COGO_URL (or --api) at a running one`, {
+      via: 'cli',
+      cause,
+    });
   const refused = (status: number, body: WireError | undefined) =>
     new AppError(codeOf(body?.extensions?.code ?? body?.code), body?.message ?? body?.error ?? `HTTP ${status}`, { via: 'api' });
 
@@ -35,7 +38,11 @@ export function createApiClient(options: { url: string; apiKey?: string | undefi
     async graphql<T>(query: string, variables: Record<string, unknown> = {}) {
       let response: Response;
       try {
-        response = await fetch(`${url}/graphql`, { method: 'POST', headers: headers({ 'content-type': 'application/json' }), body: JSON.stringify({ query, variables }) });
+        response = await fetch(`${url}/graphql`, {
+          method: 'POST',
+          headers: headers({ 'content-type': 'application/json' }),
+          body: JSON.stringify({ query, variables }),
+        });
       } catch (error) {
         throw unreachable(error);
       }

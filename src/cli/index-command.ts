@@ -42,7 +42,13 @@ export function registerIndexCommand(program: Command): void {
       let code = 0;
       try {
         await assertFolder(root);
-        const input = { root, mode: options.full ? 'full' : 'incremental', ...(options.include ? { include: options.include } : {}), ...(options.exclude ? { exclude: options.exclude } : {}), ...(options.prune ? { prune: true } : {}) };
+        const input = {
+          root,
+          mode: options.full ? 'full' : 'incremental',
+          ...(options.include ? { include: options.include } : {}),
+          ...(options.exclude ? { exclude: options.exclude } : {}),
+          ...(options.prune ? { prune: true } : {}),
+        };
         code = options.watch ? await watchAndReindex(api, root, input) : await runOnce(api, input);
       } catch (error) {
         if (!isAppError(error)) throw error;
@@ -61,12 +67,17 @@ async function assertFolder(root: string): Promise<void> {
 
 /** Enqueues one job and follows it; 0 when it completed, 1 when it failed or was cancelled. */
 async function runOnce(api: ApiClient, input: Record<string, unknown>): Promise<number> {
-  const { enqueueIndexing: { jobId } } = await api.graphql<{ enqueueIndexing: { jobId: string } }>(ENQUEUE, { input });
+  const {
+    enqueueIndexing: { jobId },
+  } = await api.graphql<{ enqueueIndexing: { jobId: string } }>(ENQUEUE, { input });
   say(`indexing ${String(input.root)} (${String(input.mode)}) as job ${jobId}`);
   const view = createProgressView();
   let claimed = false;
   const hint = setTimeout(() => {
-    if (!claimed) view.note('no worker has taken the job yet: if none serves the indexing queue, start one with `npm start` or `cogo worker --queues indexing`; the job waits in the queue until then (Ctrl-C leaves it queued)');
+    if (!claimed)
+      view.note(
+        'no worker has taken the job yet: if none serves the indexing queue, start one with `npm start` or `cogo worker --queues indexing`; the job waits in the queue until then (Ctrl-C leaves it queued)',
+      );
   }, NO_WORKER_HINT_MS);
   try {
     for await (const event of api.jobEvents(jobId)) {
@@ -99,8 +110,10 @@ function handleEvent(event: BusEvent, view: ReturnType<typeof createProgressView
     case 'indexing.done': {
       view.stop();
       const r = (data.result ?? {}) as Record<string, unknown>;
-      say(`done in ${Math.round(Number(r.durationMs ?? 0))} ms: ${r.added} added, ${r.updated} updated, ${r.skipped} unchanged, ${r.deleted} deleted, ${r.failed} failed; ` +
-        `${r.chunksEmbedded} chunks embedded, ${r.chunksReused} reused (embedder ${r.embedder}${r.localEmbedder ? ', local feature hashing' : ''})`);
+      say(
+        `done in ${Math.round(Number(r.durationMs ?? 0))} ms: ${r.added} added, ${r.updated} updated, ${r.skipped} unchanged, ${r.deleted} deleted, ${r.failed} failed; ` +
+          `${r.chunksEmbedded} chunks embedded, ${r.chunksReused} reused (embedder ${r.embedder}${r.localEmbedder ? ', local feature hashing' : ''})`,
+      );
       for (const failed of (r.failedFiles as { path: string; reason: string; detail?: string }[] | undefined) ?? []) {
         say(`  failed: ${failed.path} (${failed.reason}${failed.detail ? `: ${failed.detail}` : ''})`);
       }
@@ -130,7 +143,8 @@ function createProgressView() {
   const tty = Boolean(process.stdout.isTTY);
   const bar = new cliProgress.SingleBar(
     {
-      format: '{bar} {value}/{total} files | {changed} changed, {skipped} unchanged, {failed} failed | {chunks} chunks embedded | {rate} files/s | ETA {etaText} | {phase}',
+      format:
+        '{bar} {value}/{total} files | {changed} changed, {skipped} unchanged, {failed} failed | {chunks} chunks embedded | {rate} files/s | ETA {etaText} | {phase}',
       hideCursor: true,
       etaBuffer: 50,
     },
@@ -143,8 +157,13 @@ function createProgressView() {
     update(data: Record<string, unknown>) {
       const total = Number(data.filesSeen ?? 0);
       const payload = {
-        changed: data.filesChanged, skipped: data.filesSkipped, failed: data.filesFailed, chunks: data.chunksEmbedded, rate: data.filesPerSecond,
-        etaText: data.etaSeconds === null || data.etaSeconds === undefined ? '-' : `${data.etaSeconds}s`, phase: data.phase,
+        changed: data.filesChanged,
+        skipped: data.filesSkipped,
+        failed: data.filesFailed,
+        chunks: data.chunksEmbedded,
+        rate: data.filesPerSecond,
+        etaText: data.etaSeconds === null || data.etaSeconds === undefined ? '-' : `${data.etaSeconds}s`,
+        phase: data.phase,
       };
       if (tty) {
         // Before the scan has counted anything, a bar of 0/0 would be drawn full: show the phase instead.
@@ -160,7 +179,9 @@ function createProgressView() {
       } else if (Date.now() - lastLine >= 2000 || data.phase !== lastPhase) {
         lastLine = Date.now();
         lastPhase = data.phase;
-        say(`progress: ${String(data.phase)} ${String(data.filesChecked)}/${total} files, ${String(payload.changed)} changed, ${String(payload.chunks)} chunks embedded, ${String(payload.rate)} files/s, ETA ${payload.etaText}`);
+        say(
+          `progress: ${String(data.phase)} ${String(data.filesChecked)}/${total} files, ${String(payload.changed)} changed, ${String(payload.chunks)} chunks embedded, ${String(payload.rate)} files/s, ETA ${payload.etaText}`,
+        );
       }
     },
     note(line: string) {

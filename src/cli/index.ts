@@ -60,7 +60,10 @@ program
   .description('run agent workers only (scale-out); the API runs elsewhere')
   .option('--queues <list>', `comma-separated queues (${JOB_AREAS.join(', ')}); default: every queue with an agent`)
   .action(async (options: { queues?: string }) => {
-    const areas = options.queues?.split(',').map((q) => q.trim()).filter(Boolean);
+    const areas = options.queues
+      ?.split(',')
+      .map((q) => q.trim())
+      .filter(Boolean);
     const unknown = areas?.filter((a) => !(JOB_AREAS as readonly string[]).includes(a)) ?? [];
     if (unknown.length) throw new ConfigError([`--queues: unknown queue ${unknown.join(', ')}; expected some of ${JOB_AREAS.join(', ')}`]);
     const config = loadConfig();

@@ -33,7 +33,9 @@ function describe(key: ApiKeyRecord): string {
  * An administrative command: it opens the key table directly (like `migrate`), not through the API, so that the
  * first key can be made before any credential exists. Every change is audited as `cli:<os user>`.
  */
-async function withKeyStore<T>(work: (stores: { sql: SqlClient; keys: ReturnType<typeof createKeyStore>; audit: ReturnType<typeof createAuditLog>; actor: string }) => Promise<T>): Promise<T> {
+async function withKeyStore<T>(
+  work: (stores: { sql: SqlClient; keys: ReturnType<typeof createKeyStore>; audit: ReturnType<typeof createAuditLog>; actor: string }) => Promise<T>,
+): Promise<T> {
   const config = loadConfig();
   const logger = createLogger({ level: 'warn' });
   const sql = await connectSql(config);
@@ -48,7 +50,15 @@ async function withKeyStore<T>(work: (stores: { sql: SqlClient; keys: ReturnType
 }
 
 const auditRow = (actor: string, tenant: string, action: string, target: string, details: Record<string, unknown>) => ({
-  tenant, principal: actor, action, target, traceId: null, outcome: 'accepted' as const, errorCode: null, details, ts: new Date().toISOString(),
+  tenant,
+  principal: actor,
+  action,
+  target,
+  traceId: null,
+  outcome: 'accepted' as const,
+  errorCode: null,
+  details,
+  ts: new Date().toISOString(),
 });
 
 export function registerKeysCommand(program: Command): void {
@@ -64,7 +74,10 @@ export function registerKeysCommand(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (options: { tenant: string; scopes: string; name: string; expires?: string; json?: boolean }) => {
       const expiresAt = options.expires ? parseExpiry(options.expires) : null;
-      const scopes = options.scopes.split(',').map((s) => s.trim()).filter(Boolean);
+      const scopes = options.scopes
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
       await withKeyStore(async ({ keys: store, audit, actor }) => {
         const { key, record } = await store.create({ name: options.name, tenant: options.tenant, scopes, expiresAt });
         audit.push(auditRow(actor, record.tenant, 'key.create', record.id, { scopes: record.scopes, expiresAt: record.expiresAt, name: record.name }));
@@ -107,7 +120,9 @@ export function registerKeysCommand(program: Command): void {
         } catch (error) {
           // The revocation stands in the database; processes that missed the message drop the key when their
           // cache entry expires (COGO_KEY_CACHE_MS).
-          say(`revoked ${revoked.id} in the database, but Redis could not be told (${(error as Error).message}); API processes drop it within COGO_KEY_CACHE_MS`);
+          say(
+            `revoked ${revoked.id} in the database, but Redis could not be told (${(error as Error).message}); API processes drop it within COGO_KEY_CACHE_MS`,
+          );
         } finally {
           redis.disconnect();
         }

@@ -74,8 +74,14 @@ function printResult(result: SearchResult): void {
     ];
     say(`${String(item.rank).padStart(2)}. ${item.path}:${item.startLine}-${item.endLine}  ${parts.join('  ')}  (${item.root})`);
     if (item.context) say(`    ${item.context}`);
-    for (const line of item.content.split('\n').filter((l) => l.trim() !== '').slice(0, 2)) say(`    │ ${line.slice(0, 110)}`);
-    const links = item.neighbors.slice(0, 6).map((n) => (n.relation === 'MENTIONS' && n.definedIn.length ? `${n.name} (${n.definedIn.join(', ')})` : `${n.relation.toLowerCase()} ${n.name}`));
+    for (const line of item.content
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .slice(0, 2))
+      say(`    │ ${line.slice(0, 110)}`);
+    const links = item.neighbors
+      .slice(0, 6)
+      .map((n) => (n.relation === 'MENTIONS' && n.definedIn.length ? `${n.name} (${n.definedIn.join(', ')})` : `${n.relation.toLowerCase()} ${n.name}`));
     if (links.length > 0) say(`    ↳ ${links.join('; ')}`);
   }
 }

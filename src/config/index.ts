@@ -220,7 +220,9 @@ function clientHost(host: string): string {
 function checkAuth(e: Env): string[] {
   const problems: string[] = [];
   if (e.COGO_DEV_ANONYMOUS && !isLoopbackHost(e.COGO_HOST)) {
-    problems.push(`COGO_DEV_ANONYMOUS="true": anonymous development mode is allowed only while COGO_HOST is a loopback address (it is ${e.COGO_HOST}); use API keys or JWTs`);
+    problems.push(
+      `COGO_DEV_ANONYMOUS="true": anonymous development mode is allowed only while COGO_HOST is a loopback address (it is ${e.COGO_HOST}); use API keys or JWTs`,
+    );
   }
   if (e.COGO_JWT_SECRET && e.COGO_JWT_JWKS_URL) problems.push('COGO_JWT_SECRET and COGO_JWT_JWKS_URL: set one of them, not both');
   if (e.COGO_JWT_SECRET || e.COGO_JWT_JWKS_URL) {

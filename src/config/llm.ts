@@ -17,7 +17,18 @@ export const DEFAULT_PRICES: Readonly<Record<Tier, TierPrice>> = {
 };
 
 export const TASK_TYPES = [
-  'classify', 'extract', 'format', 'summarize', 'answer', 'code', 'review', 'decompose', 'plan', 'design', 'policy', 'architecture',
+  'classify',
+  'extract',
+  'format',
+  'summarize',
+  'answer',
+  'code',
+  'review',
+  'decompose',
+  'plan',
+  'design',
+  'policy',
+  'architecture',
 ] as const;
 export type TaskType = (typeof TASK_TYPES)[number];
 
@@ -55,8 +66,18 @@ export interface RouterConfig {
 
 export const DEFAULT_ROUTER: RouterConfig = {
   taskBase: {
-    classify: 0.05, extract: 0.15, format: 0.1, summarize: 0.12, answer: 0.2, code: 0.45,
-    review: 0.45, decompose: 0.45, plan: 0.45, design: 0.85, policy: 0.85, architecture: 0.9,
+    classify: 0.05,
+    extract: 0.15,
+    format: 0.1,
+    summarize: 0.12,
+    answer: 0.2,
+    code: 0.45,
+    review: 0.45,
+    decompose: 0.45,
+    plan: 0.45,
+    design: 0.85,
+    policy: 0.85,
+    architecture: 0.9,
   },
   weights: { length: 0.2, risk: 0.25, accuracy: 0.15, uncertainty: 0.3, steps: 0.2, reasoning: 0.6, simple: 0.3 },
   thresholds: { mini: 0.26, full: 0.75 },

@@ -8,25 +8,33 @@ import { z } from 'zod';
  * names, so the file can be committed and the secret stays in the environment.
  */
 const jsonPath = z.string().regex(/^\$/, 'a JSON path starting with $');
-const apiSchema = z.object({
-  name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'lowercase letters, digits and -, at most 40'),
-  baseUrl: z.string().url().refine((u) => /^https?:/.test(u), 'an http(s) URL'),
-  searchPath: z.string().includes('{query}', { message: 'a path containing {query}' }),
-  fetchPath: z.string().includes('{id}', { message: 'a path containing {id}' }).optional(),
-  authHeader: z.object({ name: z.string().regex(/^[A-Za-z0-9-]+$/, 'an HTTP header name'), env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name') }).strict().optional(),
-  mapping: z
-    .object({
-      items: jsonPath,
-      url: jsonPath.optional(),
-      id: jsonPath.optional(),
-      title: jsonPath,
-      snippet: jsonPath.optional(),
-      text: z.union([jsonPath, z.array(jsonPath).min(1)]).optional(),
-      documentTitle: jsonPath.optional(),
-    })
-    .strict(),
-  maxResults: z.number().int().min(1).max(100).optional(),
-}).strict();
+const apiSchema = z
+  .object({
+    name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'lowercase letters, digits and -, at most 40'),
+    baseUrl: z
+      .string()
+      .url()
+      .refine((u) => /^https?:/.test(u), 'an http(s) URL'),
+    searchPath: z.string().includes('{query}', { message: 'a path containing {query}' }),
+    fetchPath: z.string().includes('{id}', { message: 'a path containing {id}' }).optional(),
+    authHeader: z
+      .object({ name: z.string().regex(/^[A-Za-z0-9-]+$/, 'an HTTP header name'), env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name') })
+      .strict()
+      .optional(),
+    mapping: z
+      .object({
+        items: jsonPath,
+        url: jsonPath.optional(),
+        id: jsonPath.optional(),
+        title: jsonPath,
+        snippet: jsonPath.optional(),
+        text: z.union([jsonPath, z.array(jsonPath).min(1)]).optional(),
+        documentTitle: jsonPath.optional(),
+      })
+      .strict(),
+    maxResults: z.number().int().min(1).max(100).optional(),
+  })
+  .strict();
 
 export interface ResearchApiConfig extends Omit<z.infer<typeof apiSchema>, 'authHeader'> {
   /** The header and its secret value, read from the environment. */

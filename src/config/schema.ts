@@ -39,7 +39,12 @@ const routerOverride = z
   })
   .partial()
   .strict();
-const list = z.string().transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
+const list = z.string().transform((v) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
 
 /**
  * Every environment variable COGO reads, with its default. The keys are the variable names so that an error
@@ -51,7 +56,12 @@ export const envSchema = z.object({
   COGO_HOST: z.string().min(1).default('127.0.0.1'),
   COGO_PORT: port.default(4000),
   COGO_DATA_DIR: z.string().min(1).default('.cogo'),
-  COGO_MAX_PAYLOAD_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
+  COGO_MAX_PAYLOAD_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(64 * 1024 * 1024)
+    .default(1024 * 1024),
   COGO_AUTOSTART_SERVICES: bool.default(true),
   COGO_EXPOSE_INTERNAL_ERRORS: bool.default(false),
   COGO_SERVICE_TIMEOUT_MS: z.coerce.number().int().min(1000).default(180_000),
@@ -72,7 +82,10 @@ export const envSchema = z.object({
   NEO4J_USER: z.string().min(1).default('neo4j'),
   NEO4J_PASSWORD: z.string().min(8, 'at least 8 characters (Neo4j refuses shorter passwords)').default('cogo-dev-password'),
   NEO4J_DATABASE: z.string().min(1).default('neo4j'),
-  NEO4J_HEAP: z.string().regex(/^\d+[mg]$/, 'a JVM size such as 768m or 1g').default('768m'),
+  NEO4J_HEAP: z
+    .string()
+    .regex(/^\d+[mg]$/, 'a JVM size such as 768m or 1g')
+    .default('768m'),
   /** Where the Java launcher serves Neo4j Browser (http://127.0.0.1:<port>/browser/); unset = Bolt only. */
   NEO4J_BROWSER_PORT: port.optional(),
 
@@ -106,8 +119,16 @@ export const envSchema = z.object({
 
   /** Folders indexing may read; unset = the folder the service was started in. */
   COGO_INDEX_ROOTS: list.default([]),
-  COGO_INDEX_MAX_FILE_BYTES: z.coerce.number().int().min(1).default(1024 * 1024),
-  COGO_INDEX_MAX_JOB_BYTES: z.coerce.number().int().min(1).default(1024 * 1024 * 1024),
+  COGO_INDEX_MAX_FILE_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(1024 * 1024),
+  COGO_INDEX_MAX_JOB_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(1024 * 1024 * 1024),
   COGO_RESEARCH_ALLOW_HOSTS: list.default([]),
   /** A JSON file (or inline JSON) listing JSON APIs as research sources; see src/config/research-apis.ts. */
   COGO_RESEARCH_APIS: z.string().optional(),
@@ -117,19 +138,44 @@ export const envSchema = z.object({
   /** Build agent (docs/build.md). Without a working bubblewrap, builds are refused unless this allows running them unsandboxed. */
   COGO_BUILD_ALLOW_UNSANDBOXED: bool.default(false),
   /** First host uid a sandboxed step runs as when the worker is root; each concurrently running step gets its own. */
-  COGO_BUILD_HOST_UID_BASE: z.coerce.number().int().min(1000).max(2 ** 31 - 4096 * 64).default(200_000),
+  COGO_BUILD_HOST_UID_BASE: z.coerce
+    .number()
+    .int()
+    .min(1000)
+    .max(2 ** 31 - 4096 * 64)
+    .default(200_000),
   /** Per-step limits: the caps a job may lower with `limits`, and the defaults when it does not. */
   COGO_BUILD_CPU_SECONDS: z.coerce.number().int().min(1).default(600),
-  COGO_BUILD_MEMORY_BYTES: z.coerce.number().int().min(64 * 1024 * 1024).default(4 * 1024 * 1024 * 1024),
+  COGO_BUILD_MEMORY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(64 * 1024 * 1024)
+    .default(4 * 1024 * 1024 * 1024),
   COGO_BUILD_PROCESSES: z.coerce.number().int().min(4).default(256),
   COGO_BUILD_OPEN_FILES: z.coerce.number().int().min(16).default(4096),
-  COGO_BUILD_FILE_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024 * 1024),
-  COGO_BUILD_OUTPUT_BYTES: z.coerce.number().int().min(1024).default(16 * 1024 * 1024),
+  COGO_BUILD_FILE_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(1024 * 1024 * 1024),
+  COGO_BUILD_OUTPUT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(16 * 1024 * 1024),
   COGO_BUILD_MAX_STEP_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(1800),
   COGO_BUILD_STEP_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(600),
   /** Bytes of source copied into a build's work folder, and the largest artifact file kept. */
-  COGO_BUILD_MAX_SOURCE_BYTES: z.coerce.number().int().min(1).default(1024 * 1024 * 1024),
-  COGO_BUILD_MAX_ARTIFACT_BYTES: z.coerce.number().int().min(1).default(256 * 1024 * 1024),
+  COGO_BUILD_MAX_SOURCE_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(1024 * 1024 * 1024),
+  COGO_BUILD_MAX_ARTIFACT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(256 * 1024 * 1024),
   /** `build.log` lines a job publishes per second at most; the rest are counted in a truncation marker. */
   COGO_BUILD_LOG_LINES_PER_SECOND: z.coerce.number().int().min(1).default(500),
   /** Anonymous development mode (docs/security.md); unset = on exactly when COGO_HOST is a loopback address. */

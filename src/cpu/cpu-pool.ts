@@ -40,10 +40,17 @@ export function createCpuPool(options: { threads: number; idleTimeoutMs?: number
     threads: options.threads,
     async run(task, input, runOptions = {}) {
       try {
-        return await pool.run(input, { filename: task.module, name: task.name, ...(runOptions.signal ? { signal: runOptions.signal } : {}), ...(runOptions.transfer ? { transferList: runOptions.transfer } : {}) });
+        return await pool.run(input, {
+          filename: task.module,
+          name: task.name,
+          ...(runOptions.signal ? { signal: runOptions.signal } : {}),
+          ...(runOptions.transfer ? { transferList: runOptions.transfer } : {}),
+        });
       } catch (error) {
         if (runOptions.signal?.aborted) throw runOptions.signal.reason;
-        throw error instanceof AppError ? error : new AppError('INTERNAL', `CPU task ${task.name} failed: ${(error as Error).message}`, { via: 'cpu', cause: error, retryable: true });
+        throw error instanceof AppError
+          ? error
+          : new AppError('INTERNAL', `CPU task ${task.name} failed: ${(error as Error).message}`, { via: 'cpu', cause: error, retryable: true });
       }
     },
     close: () => pool.destroy(),

@@ -8,7 +8,5 @@ import type { SqlClient } from './sql-client.js';
  * own (its queries run as WASM on the calling thread and would hold the event loop).
  */
 export async function connectSql(config: Pick<Config, 'postgres'>): Promise<SqlClient> {
-  return config.postgres.url
-    ? createPostgresClient(config.postgres.url)
-    : createThreadedPgliteClient(config.postgres.pgliteDir);
+  return config.postgres.url ? createPostgresClient(config.postgres.url) : createThreadedPgliteClient(config.postgres.pgliteDir);
 }

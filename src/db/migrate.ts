@@ -29,7 +29,10 @@ export async function migrateSql(sql: SqlClient, dir: string): Promise<Migration
       const previous = rows[0]?.checksum;
       if (previous === checksum) return 'already' as const;
       if (previous) {
-        throw new AppError('INTERNAL', `migration ${file} changed after it was applied; add a new migration file instead of editing it`, { via: 'postgres', retryable: false });
+        throw new AppError('INTERNAL', `migration ${file} changed after it was applied; add a new migration file instead of editing it`, {
+          via: 'postgres',
+          retryable: false,
+        });
       }
       await tx.exec(text);
       await tx.query('INSERT INTO cogo_migrations (name, checksum) VALUES ($1, $2)', [file, checksum]);

@@ -22,10 +22,22 @@ const failure = (id: number, error: unknown): ThreadReply => {
   if (error instanceof AppError) {
     // The database's SQLSTATE under a mapped error still tells callers whose fault it was (isRowDataError).
     const causeCode = (error.cause as { code?: unknown } | undefined)?.code;
-    return { id, error: { message: e.message, appCode: error.code, via: error.via, retryable: error.retryable, ...(typeof causeCode === 'string' ? { code: causeCode } : {}) } };
+    return {
+      id,
+      error: {
+        message: e.message,
+        appCode: error.code,
+        via: error.via,
+        retryable: error.retryable,
+        ...(typeof causeCode === 'string' ? { code: causeCode } : {}),
+      },
+    };
   }
   // The fields error mappers read (SQLSTATE code, detail, constraint) cross the thread boundary as they are.
-  return { id, error: { message: e.message, code: e.code as string | undefined, detail: e.detail as string | undefined, constraint: e.constraint as string | undefined } };
+  return {
+    id,
+    error: { message: e.message, code: e.code as string | undefined, detail: e.detail as string | undefined, constraint: e.constraint as string | undefined },
+  };
 };
 
 async function begin(id: number): Promise<void> {

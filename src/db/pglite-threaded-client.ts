@@ -11,10 +11,20 @@ export type ThreadRequest =
 
 export type ThreadReply =
   | { id: number; rows?: Record<string, unknown>[]; error?: undefined }
-  | { id: number; error: { message: string; appCode?: ErrorCode; via?: string | undefined; retryable?: boolean; code?: string | undefined; detail?: string | undefined; constraint?: string | undefined } };
+  | {
+      id: number;
+      error: {
+        message: string;
+        appCode?: ErrorCode;
+        via?: string | undefined;
+        retryable?: boolean;
+        code?: string | undefined;
+        detail?: string | undefined;
+        constraint?: string | undefined;
+      };
+    };
 
 type Request = ThreadRequest extends infer R ? (R extends unknown ? Omit<R, 'id'> : never) : never;
-
 
 /**
  * The embedded PGlite database behind the SqlClient interface, run on a thread of its own (pglite-thread.ts) so
@@ -36,7 +46,9 @@ export async function createThreadedPgliteClient(dataDir: string | undefined): P
     for (const waiter of pending.values()) waiter.reject(error);
     pending.clear();
   };
-  worker.on('error', (error) => failAll(new AppError('UPSTREAM_UNAVAILABLE', `the embedded database stopped: ${error.message}`, { via: 'pglite', cause: error })));
+  worker.on('error', (error) =>
+    failAll(new AppError('UPSTREAM_UNAVAILABLE', `the embedded database stopped: ${error.message}`, { via: 'pglite', cause: error })),
+  );
   worker.on('exit', (code) => failAll(new AppError('UPSTREAM_UNAVAILABLE', `the embedded database thread exited (${code})`, { via: 'pglite' })));
   await ready;
 
@@ -52,7 +64,9 @@ export async function createThreadedPgliteClient(dataDir: string | undefined): P
     });
   };
   const scoped = (tx?: number): Pick<SqlClient, 'query' | 'exec'> => ({
-    query: async <Row extends Record<string, unknown>>(text: string, params?: unknown[]) => ({ rows: ((await call({ op: 'query', text, ...(params ? { params } : {}), ...(tx ? { tx } : {}) })).rows ?? []) as Row[] }),
+    query: async <Row extends Record<string, unknown>>(text: string, params?: unknown[]) => ({
+      rows: ((await call({ op: 'query', text, ...(params ? { params } : {}), ...(tx ? { tx } : {}) })).rows ?? []) as Row[],
+    }),
     exec: async (text) => void (await call({ op: 'exec', text, ...(tx ? { tx } : {}) })),
   });
 
@@ -83,7 +97,11 @@ export async function createThreadedPgliteClient(dataDir: string | undefined): P
 function rebuild(error: NonNullable<Extract<ThreadReply, { error: object }>['error']>): Error {
   if (error.appCode) {
     const cause = error.code ? Object.assign(new Error(error.message), { code: error.code }) : undefined;
-    return new AppError(error.appCode, error.message, { ...(error.via ? { via: error.via } : {}), ...(error.retryable !== undefined ? { retryable: error.retryable } : {}), ...(cause ? { cause } : {}) });
+    return new AppError(error.appCode, error.message, {
+      ...(error.via ? { via: error.via } : {}),
+      ...(error.retryable !== undefined ? { retryable: error.retryable } : {}),
+      ...(cause ? { cause } : {}),
+    });
   }
   return Object.assign(new Error(error.message), { code: error.code, detail: error.detail, constraint: error.constraint });
 }

@@ -4,10 +4,7 @@
  */
 export interface SqlClient {
   readonly kind: 'postgres' | 'pglite';
-  query<Row extends Record<string, unknown> = Record<string, unknown>>(
-    text: string,
-    params?: unknown[],
-  ): Promise<{ rows: Row[] }>;
+  query<Row extends Record<string, unknown> = Record<string, unknown>>(text: string, params?: unknown[]): Promise<{ rows: Row[] }>;
   /** Runs several statements separated by semicolons, without parameters (migrations). */
   exec(text: string): Promise<void>;
   /** Runs `work` inside one transaction on one connection. */

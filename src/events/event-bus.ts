@@ -201,7 +201,13 @@ export function createEventBus(options: EventBusOptions): EventBus {
       };
       const key = keyOf(stream);
       const keys = [key, `${key}:seq`, fence?.key ?? `${key}:seq`];
-      const [id, seq] = (await PUBLISH.run(redis, keys, [MAXLEN[stream.kind], STREAM_TTL_SECONDS, channelOf(stream), JSON.stringify(body), fence?.token ?? ''])) as [string, number];
+      const [id, seq] = (await PUBLISH.run(redis, keys, [
+        MAXLEN[stream.kind],
+        STREAM_TTL_SECONDS,
+        channelOf(stream),
+        JSON.stringify(body),
+        fence?.token ?? '',
+      ])) as [string, number];
       if (Number(seq) < 0) throw new LeaseLostError(body.jobId ?? key);
       const event: BusEvent = { id, seq: Number(seq), ...body };
       options.onPublished?.(event, stream);

@@ -16,25 +16,29 @@ export interface EventSink {
  * The Redis streams still hold every event: losing the log copy must not take the job path down.
  */
 export function createSqlEventSink(sql: SqlClient, logger: Logger, options: { maxBatch?: number; intervalMs?: number } = {}): EventSink {
-  const writer = createBatchWriter<{ event: BusEvent; stream: string }>(async (rows) => {
-    const batch = rows.map((r) => r.event);
-    await sql.query(
-      `INSERT INTO bus_events (event_id, stream, job_id, job_type, trace_id, seq, type, ts, data)
+  const writer = createBatchWriter<{ event: BusEvent; stream: string }>(
+    async (rows) => {
+      const batch = rows.map((r) => r.event);
+      await sql.query(
+        `INSERT INTO bus_events (event_id, stream, job_id, job_type, trace_id, seq, type, ts, data)
        SELECT * FROM unnest($1::text[], $9::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::timestamptz[], $8::jsonb[])
        ON CONFLICT (event_id) DO NOTHING`,
-      [
-        rows.map((r) => pgText(`${r.stream}/${r.event.id}`)),
-        batch.map((e) => (e.jobId ? pgText(e.jobId) : e.jobId)),
-        batch.map((e) => (e.jobId ? pgText(e.jobId.split('-')[0]!) : null)),
-        batch.map((e) => (e.traceId ? pgText(e.traceId) : e.traceId)),
-        batch.map((e) => e.seq),
-        batch.map((e) => pgText(e.type)),
-        batch.map((e) => e.ts),
-        batch.map((e) => pgJson(e.data)),
-        rows.map((r) => pgText(r.stream)),
-      ],
-    );
-  }, logger, { what: 'events to bus_events', ...options });
+        [
+          rows.map((r) => pgText(`${r.stream}/${r.event.id}`)),
+          batch.map((e) => (e.jobId ? pgText(e.jobId) : e.jobId)),
+          batch.map((e) => (e.jobId ? pgText(e.jobId.split('-')[0]!) : null)),
+          batch.map((e) => (e.traceId ? pgText(e.traceId) : e.traceId)),
+          batch.map((e) => e.seq),
+          batch.map((e) => pgText(e.type)),
+          batch.map((e) => e.ts),
+          batch.map((e) => pgJson(e.data)),
+          rows.map((r) => pgText(r.stream)),
+        ],
+      );
+    },
+    logger,
+    { what: 'events to bus_events', ...options },
+  );
   return {
     push: (event, stream) => writer.push({ event, stream: streamLabel(stream) }),
     flush: writer.flush,

@@ -6,7 +6,13 @@ import { runCypher } from '../graph/driver.js';
 import { toLuceneQuery } from '../graph/lucene-query.js';
 import type { ClaimStatus, ClaimView, EvidenceView, SourceNode } from './types.js';
 
-type ViewRow = { evidence: Omit<EvidenceView, 'sourceId' | 'source' | 'sources' | 'score' | 'rank' | 'conflictsWith'>; sources: SourceNode[]; score: number | null; rank: number | null; conflictsWith: string[] };
+type ViewRow = {
+  evidence: Omit<EvidenceView, 'sourceId' | 'source' | 'sources' | 'score' | 'rank' | 'conflictsWith'>;
+  sources: SourceNode[];
+  score: number | null;
+  rank: number | null;
+  conflictsWith: string[];
+};
 
 const MAX_FIRST = 200;
 
@@ -29,12 +35,30 @@ export function createEvidenceReader(driver: Driver, database: string): Evidence
     if (args.query?.trim() && !query) throw new AppError('BAD_INPUT', '`query` has no words to search for', { via: 'research' });
     if (!jobId && !query) throw new AppError('BAD_INPUT', 'give `jobId`, `query` or both', { via: 'research' });
     const rows = query
-      ? await runCypher<ViewRow>(driver, database, cypher('research/search-evidence'), {
-          tenant: args.tenant, jobId, query, first: neo4j.int(first), scanLimit: neo4j.int(first * 20),
-        }, 'READ')
-      : await runCypher<ViewRow>(driver, database, cypher('research/list-job-evidence'), {
-          tenant: args.tenant, jobId, first: neo4j.int(first),
-        }, 'READ');
+      ? await runCypher<ViewRow>(
+          driver,
+          database,
+          cypher('research/search-evidence'),
+          {
+            tenant: args.tenant,
+            jobId,
+            query,
+            first: neo4j.int(first),
+            scanLimit: neo4j.int(first * 20),
+          },
+          'READ',
+        )
+      : await runCypher<ViewRow>(
+          driver,
+          database,
+          cypher('research/list-job-evidence'),
+          {
+            tenant: args.tenant,
+            jobId,
+            first: neo4j.int(first),
+          },
+          'READ',
+        );
     return rows.map((r) => ({
       ...r.evidence,
       publishedAt: r.evidence.publishedAt ?? null,
@@ -53,9 +77,18 @@ export function createEvidenceReader(driver: Driver, database: string): Evidence
     if (!Number.isInteger(first) || first < 1 || first > MAX_FIRST) {
       throw new AppError('BAD_INPUT', `\`first\` must be between 1 and ${MAX_FIRST}`, { via: 'research' });
     }
-    const rows = await runCypher<{ claim: Omit<ClaimView, 'support'>; support: ClaimView['support'] }>(driver, database, cypher('research/list-claims'), {
-      tenant: args.tenant, jobId: researchJobId(args.jobId), status: args.status ?? null, first: neo4j.int(first),
-    }, 'READ');
+    const rows = await runCypher<{ claim: Omit<ClaimView, 'support'>; support: ClaimView['support'] }>(
+      driver,
+      database,
+      cypher('research/list-claims'),
+      {
+        tenant: args.tenant,
+        jobId: researchJobId(args.jobId),
+        status: args.status ?? null,
+        first: neo4j.int(first),
+      },
+      'READ',
+    );
     return rows.map((r) => ({ ...r.claim, supporters: Number(r.claim.supporters), support: r.support }));
   }
 

@@ -35,7 +35,12 @@ export function createEvidenceStore(driver: Driver, database: string) {
   async function loadByIds(tenant: string, ids: readonly string[]): Promise<Array<StoredEvidence & { sources: SourceNode[] }>> {
     if (ids.length === 0) return [];
     const rows = await runCypher<{ evidence: StoredEvidence; sources: SourceNode[] }>(
-      driver, database, cypher('research/evidence-by-ids'), { tenant, ids }, 'READ');
+      driver,
+      database,
+      cypher('research/evidence-by-ids'),
+      { tenant, ids },
+      'READ',
+    );
     return rows.map((r) => ({ ...r.evidence, sources: r.sources }));
   }
 

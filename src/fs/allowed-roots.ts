@@ -25,11 +25,7 @@ export const NEVER_READ: readonly string[] = ['/proc', '/sys', '/dev'];
  * is the same FORBIDDEN message, whether the path exists, is a file, is outside or is a kernel view: the answer
  * must not tell a caller what exists on the machine (DESIGN §7). An empty `allowedRoots` allows nothing.
  */
-export async function resolveIndexRoot(
-  root: string,
-  allowedRoots: readonly string[],
-  options: ResolveIndexRootOptions = {},
-): Promise<string> {
+export async function resolveIndexRoot(root: string, allowedRoots: readonly string[], options: ResolveIndexRootOptions = {}): Promise<string> {
   const subject = options.subject ?? 'indexing root';
   const via = options.via ?? 'indexing';
   const refused = (root: string) => refusedRoot(root, subject, via);
@@ -67,11 +63,7 @@ async function realAllowedRoots(allowedRoots: readonly string[]): Promise<string
 
 /** The one answer for every refused root (see resolveIndexRoot): it names the setting, never the reason. */
 function refusedRoot(root: string, subject: string, via: string): AppError {
-  return new AppError(
-    'FORBIDDEN',
-    `${subject} "${root}" is not an existing folder inside the allowed roots (COGO_INDEX_ROOTS)`,
-    { via, retryable: false },
-  );
+  return new AppError('FORBIDDEN', `${subject} "${root}" is not an existing folder inside the allowed roots (COGO_INDEX_ROOTS)`, { via, retryable: false });
 }
 
 function badInput(message: string, via: string): AppError {

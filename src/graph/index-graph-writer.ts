@@ -43,8 +43,7 @@ export interface IndexGraphWriter {
 const BATCH = 500;
 
 export function createIndexGraphWriter(driver: Driver, database: string): IndexGraphWriter {
-  const run = <Row = Record<string, unknown>>(name: string, params: Record<string, unknown>) =>
-    runCypher<Row>(driver, database, cypher(name), params);
+  const run = <Row = Record<string, unknown>>(name: string, params: Record<string, unknown>) => runCypher<Row>(driver, database, cypher(name), params);
 
   async function inBatches<T>(items: readonly T[], size: number, write: (batch: T[]) => Promise<unknown>) {
     for (let i = 0; i < items.length; i += size) await write(items.slice(i, i + size));
@@ -70,7 +69,13 @@ export function createIndexGraphWriter(driver: Driver, database: string): IndexG
       await inBatches(documentIds, 200, (ids) => run('indexing/delete-documents', { tenant: scope.tenant, ids }));
     },
     async entityNames(scope) {
-      const rows = await runCypher<{ name: string; ids: string[] }>(driver, database, cypher('indexing/entity-names'), { tenant: scope.tenant, root: scope.root }, 'READ');
+      const rows = await runCypher<{ name: string; ids: string[] }>(
+        driver,
+        database,
+        cypher('indexing/entity-names'),
+        { tenant: scope.tenant, root: scope.root },
+        'READ',
+      );
       return new Map(rows.map((row) => [row.name, row.ids]));
     },
     async linkMentions(scope, links) {
@@ -78,7 +83,13 @@ export function createIndexGraphWriter(driver: Driver, database: string): IndexG
     },
     async namesDefinedBy(scope, documentIds) {
       if (documentIds.length === 0) return [];
-      const rows = await runCypher<{ name: string }>(driver, database, cypher('indexing/names-defined-by'), { tenant: scope.tenant, ids: [...documentIds] }, 'READ');
+      const rows = await runCypher<{ name: string }>(
+        driver,
+        database,
+        cypher('indexing/names-defined-by'),
+        { tenant: scope.tenant, ids: [...documentIds] },
+        'READ',
+      );
       return rows.map((row) => row.name);
     },
     async deleteOrphans(scope) {

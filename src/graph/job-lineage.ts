@@ -30,7 +30,10 @@ export interface JobNode {
 export type JobChanges = Partial<Omit<JobNode, 'id' | 'type' | 'tenant'>> & { updatedAtMs: number };
 
 /** What never changes after enqueue. */
-export type JobFacts = Pick<JobNode, 'id' | 'type' | 'tenant' | 'traceId' | 'idempotencyKey' | 'parentJobId' | 'principal' | 'enqueuedAt' | 'maxAttempts' | 'inputJson'>;
+export type JobFacts = Pick<
+  JobNode,
+  'id' | 'type' | 'tenant' | 'traceId' | 'idempotencyKey' | 'parentJobId' | 'principal' | 'enqueuedAt' | 'maxAttempts' | 'inputJson'
+>;
 
 export interface JobLineage {
   create(job: JobNode): Promise<void>;
@@ -40,7 +43,14 @@ export interface JobLineage {
    */
   update(id: string, changes: JobChanges, facts?: JobFacts | null, fence?: string): Promise<void>;
   get(id: string, tenant: string): Promise<(JobNode & { artifacts: Record<string, unknown>[] }) | null>;
-  list(query: { tenant: string; type?: string | null; statuses?: string[] | null; since?: string | null; after?: { at: string; id: string } | null; limit: number }): Promise<JobNode[]>;
+  list(query: {
+    tenant: string;
+    type?: string | null;
+    statuses?: string[] | null;
+    since?: string | null;
+    after?: { at: string; id: string } | null;
+    limit: number;
+  }): Promise<JobNode[]>;
 }
 
 export function createJobLineage(driver: Driver, database: string): JobLineage {
@@ -57,20 +67,31 @@ export function createJobLineage(driver: Driver, database: string): JobLineage {
     },
     async get(id, tenant) {
       const rows = await runCypher<{ job: JobNode; parentJobId: string | null; artifacts: Record<string, unknown>[] }>(
-        driver, database, cypher('jobs/get-job'), { id, tenant }, 'READ');
+        driver,
+        database,
+        cypher('jobs/get-job'),
+        { id, tenant },
+        'READ',
+      );
       const row = rows[0];
       return row ? { ...row.job, parentJobId: row.parentJobId ?? row.job.parentJobId, artifacts: row.artifacts } : null;
     },
     async list(q) {
-      const rows = await runCypher<{ job: JobNode }>(driver, database, cypher('jobs/list-jobs'), {
-        tenant: q.tenant,
-        type: q.type ?? null,
-        statuses: q.statuses ?? null,
-        since: q.since ?? null,
-        cursorAt: q.after?.at ?? null,
-        cursorId: q.after?.id ?? null,
-        limit: neo4j.int(q.limit),
-      }, 'READ');
+      const rows = await runCypher<{ job: JobNode }>(
+        driver,
+        database,
+        cypher('jobs/list-jobs'),
+        {
+          tenant: q.tenant,
+          type: q.type ?? null,
+          statuses: q.statuses ?? null,
+          since: q.since ?? null,
+          cursorAt: q.after?.at ?? null,
+          cursorId: q.after?.id ?? null,
+          limit: neo4j.int(q.limit),
+        },
+        'READ',
+      );
       return rows.map((r) => r.job);
     },
   };

@@ -34,7 +34,11 @@ export function parseCitedText(text: string, split: (text: string) => string[]):
   const out: AnswerSentence[] = [];
   for (const raw of split(text)) {
     const citations = [...raw.matchAll(MARKER)].map((m) => m[1]!);
-    const plain = raw.replace(MARKER, '').replace(/\s+([.,;:!?])/g, '$1').replace(/\s{2,}/g, ' ').trim();
+    const plain = raw
+      .replace(MARKER, '')
+      .replace(/\s+([.,;:!?])/g, '$1')
+      .replace(/\s{2,}/g, ' ')
+      .trim();
     const previous = out.at(-1);
     // "… by default. [c1]" puts the marker after the full stop: it belongs to the sentence before.
     if (!plain.replace(/[.,;:!?]/g, '') && previous) previous.citations = [...new Set([...previous.citations, ...citations])];

@@ -153,7 +153,9 @@ async function callOnce(
   };
   if (!request.onDelta) {
     const completion = await client.chat.completions.create({ ...body, stream: false }, { signal });
-    const usage = completion.usage ? { inputTokens: completion.usage.prompt_tokens, outputTokens: completion.usage.completion_tokens, estimated: false } : undefined;
+    const usage = completion.usage
+      ? { inputTokens: completion.usage.prompt_tokens, outputTokens: completion.usage.completion_tokens, estimated: false }
+      : undefined;
     return { text: completion.choices[0]?.message?.content ?? '', usage };
   }
   const stream = await client.chat.completions.create({ ...body, stream: true, stream_options: { include_usage: true } }, { signal });
@@ -190,4 +192,3 @@ function stripFence(text: string): string {
   const match = /^\s*```(?:json)?\s*([\s\S]*?)\s*```\s*$/.exec(text);
   return match ? match[1]! : text;
 }
-

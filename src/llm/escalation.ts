@@ -61,16 +61,34 @@ export async function runWithEscalation<T>(options: EscalationOptions<T>): Promi
       const problem = options.verify?.(value);
       lastValue = value;
       attempt = {
-        tier, model: result.model, ok: !problem, failure: problem?.failure, detail: problem?.detail, escalatedFrom,
-        tokensIn: result.usage.inputTokens, tokensOut: result.usage.outputTokens, costUsd: result.costUsd, latencyMs: result.latencyMs, retries: result.retries,
+        tier,
+        model: result.model,
+        ok: !problem,
+        failure: problem?.failure,
+        detail: problem?.detail,
+        escalatedFrom,
+        tokensIn: result.usage.inputTokens,
+        tokensOut: result.usage.outputTokens,
+        costUsd: result.costUsd,
+        latencyMs: result.latencyMs,
+        retries: result.retries,
       };
     } catch (error) {
       if (options.signal?.aborted) throw error;
       lastError = error;
       const cost = isAppError(error) && typeof error.details?.costUsd === 'number' ? error.details.costUsd : 0;
       attempt = {
-        tier, model: options.model(tier), ok: false, failure: failureKindOf(error), detail: error instanceof Error ? error.message : String(error), escalatedFrom,
-        tokensIn: 0, tokensOut: 0, costUsd: cost, latencyMs: performance.now() - started, retries: 0,
+        tier,
+        model: options.model(tier),
+        ok: false,
+        failure: failureKindOf(error),
+        detail: error instanceof Error ? error.message : String(error),
+        escalatedFrom,
+        tokensIn: 0,
+        tokensOut: 0,
+        costUsd: cost,
+        latencyMs: performance.now() - started,
+        retries: 0,
       };
     }
     attempts.push(attempt);

@@ -22,7 +22,10 @@ export function extractiveAnswer(question: string, passages: Passage[], options:
       if (hits > 0) scored.push({ sentence, passage, score: hits / Math.sqrt(Math.max(4, terms.size)), order: order++ });
     }
   }
-  const best = scored.sort((a, b) => b.score - a.score).slice(0, options.maxSentences ?? 3).sort((a, b) => a.order - b.order);
+  const best = scored
+    .sort((a, b) => b.score - a.score)
+    .slice(0, options.maxSentences ?? 3)
+    .sort((a, b) => a.order - b.order);
   const sentences: AnswerSentence[] = best.map((s) => ({ text: `"${s.sentence}"`, citations: [s.passage.id] }));
   const text = sentences.length ? renderAnswer(sentences) : 'No retrieved passage answers this question.';
   return { provider: 'extractive', notice: EXTRACTIVE_NOTICE, sentences, text };

@@ -32,11 +32,15 @@ export interface GroundingOptions {
 
 const QUOTED = /"([^"]{3,})"|“([^”]{3,})”|「([^」]{2,})」|'([^']{6,})'/gu;
 /** Names: capitalised words after the first, CamelCase, snake_case, ALL_CAPS, words with digits, dotted or dashed identifiers. */
-const NAME = /(?<![A-Za-z0-9_])([A-Z][a-z]+[A-Z][\w]*|[A-Za-z]+_[\w]+|[A-Z]{2,}[\w]*|[A-Za-z]+\d[\w.-]*|[a-z]+[.-][a-z][\w.-]*|[A-Z][a-z]{2,})(?![A-Za-z0-9_])/gu;
+const NAME =
+  /(?<![A-Za-z0-9_])([A-Z][a-z]+[A-Z][\w]*|[A-Za-z]+_[\w]+|[A-Z]{2,}[\w]*|[A-Za-z]+\d[\w.-]*|[a-z]+[.-][a-z][\w.-]*|[A-Z][a-z]{2,})(?![A-Za-z0-9_])/gu;
 const NEGATION = /\b(not|never|no|none|cannot|can't|won't|doesn't|don't|isn't|aren't|without)\b|않|없|못|아니/giu;
 /** Opposites a sentence may swap against its passage (allow ↔ refuse, all ↔ only, …), English and Korean. */
 const OPPOSITES: [RegExp, RegExp][] = [
-  [/\b(allows?|allowed|permits?|permitted|accepts?|accepted)\b(?!-)|허용/iu, /\b(refuses?|refused|denies|deny|denied|blocks?|forbids?|rejects?)\b|거부|차단|금지/iu],
+  [
+    /\b(allows?|allowed|permits?|permitted|accepts?|accepted)\b(?!-)|허용/iu,
+    /\b(refuses?|refused|denies|deny|denied|blocks?|forbids?|rejects?)\b|거부|차단|금지/iu,
+  ],
   [/\b(all|every|everything)\b|모든|매번/iu, /\bonly\b|[가-힣]만(?=\s|$)/u],
   [/\b(enabled?|on)\b|켜/iu, /\b(disabled?|off)\b|꺼/iu],
   [/\b(includes?|included)\b|포함/iu, /\b(excludes?|excluded)\b|제외/iu],

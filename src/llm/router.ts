@@ -40,8 +40,18 @@ export interface Router {
 
 /** Output tokens a task of each type usually needs, for the budget and cost estimates. */
 export const EXPECTED_OUTPUT: Record<TaskType, number> = {
-  classify: 20, extract: 200, format: 400, summarize: 400, answer: 300, code: 800, review: 700,
-  decompose: 500, plan: 800, design: 1500, policy: 1200, architecture: 1500,
+  classify: 20,
+  extract: 200,
+  format: 400,
+  summarize: 400,
+  answer: 300,
+  code: 800,
+  review: 700,
+  decompose: 500,
+  plan: 800,
+  design: 1500,
+  policy: 1200,
+  architecture: 1500,
 };
 
 const rank = (tier: Tier) => TIERS.indexOf(tier);
@@ -145,7 +155,14 @@ export function createRouter(config: RouterConfig, prices: Readonly<Record<Tier,
       };
       const base = config.taskBase[taskType];
       const complexity =
-        base + w.length * f.length + w.risk * f.risk + w.accuracy * f.accuracy + w.uncertainty * f.uncertainty + w.steps * f.steps + w.reasoning * f.reasoning - w.simple * f.simple;
+        base +
+        w.length * f.length +
+        w.risk * f.risk +
+        w.accuracy * f.accuracy +
+        w.uncertainty * f.uncertainty +
+        w.steps * f.steps +
+        w.reasoning * f.reasoning -
+        w.simple * f.simple;
 
       let tier: Tier = complexity >= config.thresholds.full ? 'full' : complexity >= config.thresholds.mini ? 'mini' : 'nano';
       reasons.push(`${taskType} (${given ? 'given' : `inferred, confidence ${inferred!.confidence.toFixed(2)}`}) scores ${complexity.toFixed(3)} → ${tier}`);

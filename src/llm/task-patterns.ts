@@ -31,12 +31,18 @@ export const TASK_PATTERNS: Record<TaskType, RegExp[]> = {
     /\b(regex|sql query|unit tests?|stack trace|typeerror|null pointer|segfault|compile error|race condition|deadlock)\b/i,
     /함수|코드|구현|버그|리팩터|리팩토링|스크립트|정규식|쿼리를?\s*(작성|짜)|테스트\s*코드|디버그|고쳐/u,
   ],
-  review: [/\b(review|critique|audit|proofread|give feedback|check (this|my) (pr|pull request|diff|code|patch)|code review)\b/i, /리뷰|검토|피드백|감사해|점검/u],
+  review: [
+    /\b(review|critique|audit|proofread|give feedback|check (this|my) (pr|pull request|diff|code|patch)|code review)\b/i,
+    /리뷰|검토|피드백|감사해|점검/u,
+  ],
   decompose: [
     /\b(break (it |this |.{0,30})?down|decompose|split .{0,40} into .{0,30}(steps|tasks|subtasks|parts)|sub-?tasks|step[- ]by[- ]step list|what are the steps)\b/i,
     /분해|나눠|쪼개|하위\s*작업|단계별로\s*(나누|정리)|세부\s*작업/u,
   ],
-  plan: [/\b(plan|roadmap|schedule|timeline|milestones?|rollout|sprint|itinerary|prioriti[sz]e the backlog)\b/i, /계획|일정|로드맵|마일스톤|스프린트|우선순위를?\s*정해/u],
+  plan: [
+    /\b(plan|roadmap|schedule|timeline|milestones?|rollout|sprint|itinerary|prioriti[sz]e the backlog)\b/i,
+    /계획|일정|로드맵|마일스톤|스프린트|우선순위를?\s*정해/u,
+  ],
   design: [
     /\b(design|data model|schema for|api for|wireframe|ux|user flow|interface for|protocol for)\b/i,
     /설계|디자인|데이터\s*모델|스키마를?\s*(만들|설계)|인터페이스를?\s*설계/u,
@@ -77,6 +83,9 @@ export const REASONING = [
   /왜|근본\s*원인|증명|근거|경쟁\s*조건|데드락|동시|일관성|멱등|무중단|엣지\s*케이스|최적화|성능|병목|메모리\s*누수|위협\s*모델|두\s*번|중복|두\s*워커/u,
 ];
 /** The caller asks for exactness. */
-export const HIGH_ACCURACY = [/\b(exact(ly)?|precise(ly)?|must be correct|no mistakes|legally|audit[- ]ready|verbatim|guarantee)\b/i, /정확|틀리면\s*안|법적으로|반드시/u];
+export const HIGH_ACCURACY = [
+  /\b(exact(ly)?|precise(ly)?|must be correct|no mistakes|legally|audit[- ]ready|verbatim|guarantee)\b/i,
+  /정확|틀리면\s*안|법적으로|반드시/u,
+];
 /** Marks of a small job whatever its type: one line, one sentence, a regex, a typo. */
 export const SIMPLE = [/\b(one[- ]liner|one[- ]line|a regex|typos?|in one sentence|one word|into words)\b/i, /한\s*문장|정규식|오타|한\s*줄/u];

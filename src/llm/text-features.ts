@@ -1,7 +1,9 @@
 /** Shared text helpers for the extractive answerer and the grounding checker (English and Korean). */
 
 const STOPWORDS = new Set(
-  'the a an and or of to in on for is are was were be been by with as at from that this it its what which who how why when where does do did can could should would will there their them they than then into about over under not no yes you your we our i'.split(' '),
+  'the a an and or of to in on for is are was were be been by with as at from that this it its what which who how why when where does do did can could should would will there their them they than then into about over under not no yes you your we our i'.split(
+    ' ',
+  ),
 );
 
 /** Splits prose into sentences: `.`, `!`, `?`, `。` and Korean sentence endings followed by space, or newlines. */
@@ -36,9 +38,34 @@ export function contentTerms(text: string): string[] {
 }
 
 const NUMBER_WORDS: Record<string, string> = {
-  zero: '0', once: '1', twice: '2', thrice: '3', one: '1', two: '2', three: '3', four: '4', five: '5', six: '6', seven: '7', eight: '8', nine: '9', ten: '10',
-  eleven: '11', twelve: '12', fifteen: '15', twenty: '20', thirty: '30', forty: '40', fifty: '50', sixty: '60', seventy: '70', eighty: '80',
-  ninety: '90', hundred: '100', thousand: '1000', million: '1000000',
+  zero: '0',
+  once: '1',
+  twice: '2',
+  thrice: '3',
+  one: '1',
+  two: '2',
+  three: '3',
+  four: '4',
+  five: '5',
+  six: '6',
+  seven: '7',
+  eight: '8',
+  nine: '9',
+  ten: '10',
+  eleven: '11',
+  twelve: '12',
+  fifteen: '15',
+  twenty: '20',
+  thirty: '30',
+  forty: '40',
+  fifty: '50',
+  sixty: '60',
+  seventy: '70',
+  eighty: '80',
+  ninety: '90',
+  hundred: '100',
+  thousand: '1000',
+  million: '1000000',
 };
 const NUMBER_WORD = new RegExp(`\\b(${Object.keys(NUMBER_WORDS).join('|')})\\b`, 'gi');
 
@@ -48,6 +75,9 @@ const NUMBER_WORD = new RegExp(`\\b(${Object.keys(NUMBER_WORDS).join('|')})\\b`,
  */
 export function numbersIn(text: string): string[] {
   const digits = (text.match(/\d[\d,]*(?:\.\d+)?/g) ?? []).map((n) => n.replace(/,/g, '').replace(/\.0+$/, ''));
-  const words = (text.match(NUMBER_WORD) ?? []).map((w) => w.toLowerCase()).filter((w) => w !== 'one').map((w) => NUMBER_WORDS[w]!);
+  const words = (text.match(NUMBER_WORD) ?? [])
+    .map((w) => w.toLowerCase())
+    .filter((w) => w !== 'one')
+    .map((w) => NUMBER_WORDS[w]!);
   return [...digits, ...words];
 }

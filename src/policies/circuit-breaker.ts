@@ -32,8 +32,7 @@ export interface CircuitBreaker {
   reset(): Promise<void>;
 }
 
-export const isUpstreamFailure = (error: unknown): boolean =>
-  isAppError(error) && (error.code === 'UPSTREAM_UNAVAILABLE' || error.code === 'TIMEOUT');
+export const isUpstreamFailure = (error: unknown): boolean => isAppError(error) && (error.code === 'UPSTREAM_UNAVAILABLE' || error.code === 'TIMEOUT');
 
 /**
  * The breaker's state lives in Redis (one hash per source, hash-tagged) rather than in each process: ten

@@ -28,10 +28,13 @@ export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> 
       clearTimeout(timer);
       reject(signal?.reason);
     };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, Math.max(0, ms));
+    const timer = setTimeout(
+      () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      },
+      Math.max(0, ms),
+    );
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
@@ -62,10 +65,7 @@ export async function withRetry<T>(
       if (signal?.aborted || n >= maxAttempts || !shouldRetry(error)) throw error;
       const retryAfter = retryAfterOf(error);
       if (retryAfter !== undefined && retryAfter > maxDelayMs) throw error;
-      const delayMs =
-        retryAfter !== undefined
-          ? retryAfter + Math.floor(random() * Math.min(1000, retryAfter * 0.1))
-          : backoffDelay(n, { ...options, random });
+      const delayMs = retryAfter !== undefined ? retryAfter + Math.floor(random() * Math.min(1000, retryAfter * 0.1)) : backoffDelay(n, { ...options, random });
       onRetry?.({ attempt: n, delayMs, error });
       await abortableSleep(delayMs, signal);
     }

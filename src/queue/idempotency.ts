@@ -18,7 +18,9 @@ export function payloadHash(payload: unknown): string {
 function stableJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
   if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : 1));
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : 1));
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';
@@ -50,7 +52,10 @@ export function createIdempotencyStore(redis: Redis, keyPrefix: string) {
       if (record.state === 'created') return { status: 'existing', jobId: record.jobId };
       // Never take over a live claim (two creators of one job); a dead winner's claim lapses by its TTL.
       if (Date.now() > deadline) {
-        throw new AppError('UPSTREAM_UNAVAILABLE', `an enqueue with idempotency key "${key}" is still in progress; retry in a few seconds`, { via: 'jobs', retryable: true });
+        throw new AppError('UPSTREAM_UNAVAILABLE', `an enqueue with idempotency key "${key}" is still in progress; retry in a few seconds`, {
+          via: 'jobs',
+          retryable: true,
+        });
       }
       await new Promise((r) => setTimeout(r, 15));
     }

@@ -36,9 +36,12 @@ async function checkBuild(input: JobInput<'build'>, indexing: Config['indexing']
     const cap = build.limits[name as keyof Config['build']['limits']];
     if (typeof value === 'number' && value > cap) problems.push(`limits.${name}: ${value} is above this service's cap ${cap}`);
   }
-  const timeouts = input.steps ? input.steps.map((s, i) => [`steps.${i}.timeoutSeconds`, s.timeoutSeconds] as const) : [['timeoutSeconds', input.timeoutSeconds] as const];
+  const timeouts = input.steps
+    ? input.steps.map((s, i) => [`steps.${i}.timeoutSeconds`, s.timeoutSeconds] as const)
+    : [['timeoutSeconds', input.timeoutSeconds] as const];
   for (const [where, seconds] of timeouts) {
-    if (typeof seconds === 'number' && seconds > build.limits.timeoutSeconds) problems.push(`${where}: ${seconds} is above this service's cap ${build.limits.timeoutSeconds}`);
+    if (typeof seconds === 'number' && seconds > build.limits.timeoutSeconds)
+      problems.push(`${where}: ${seconds} is above this service's cap ${build.limits.timeoutSeconds}`);
   }
   if (problems.length) throw new AppError('BAD_INPUT', `invalid build input: ${problems.join('; ')}`, { via: 'build', details: { problems } });
   return input.source ? { ...input, source: { path: real } } : { ...input, workspace: real };

@@ -6,7 +6,11 @@ import { redactUrlCredentials } from '../url-credentials.js';
 const shortText = (max: number) => z.string().trim().min(1).max(max);
 const globs = z.array(shortText(512)).max(200);
 /** An argv element: a process argument cannot hold a NUL byte (the kernel would cut it there). */
-const argument = z.string().min(1).max(8192).refine((v) => !v.includes('\0'), 'must not contain a NUL byte');
+const argument = z
+  .string()
+  .min(1)
+  .max(8192)
+  .refine((v) => !v.includes('\0'), 'must not contain a NUL byte');
 
 /** The typed input of each agent (DESIGN §4): validated once here, for GraphQL and REST alike. */
 export const JOB_INPUTS = {
@@ -36,13 +40,25 @@ export const JOB_INPUTS = {
    */
   build: z
     .object({
-      source: z.object({ path: shortText(4096) }).strict().optional(),
+      source: z
+        .object({ path: shortText(4096) })
+        .strict()
+        .optional(),
       steps: z
-        .array(z.object({
-          name: shortText(100),
-          run: z.array(argument).min(1).max(256),
-          timeoutSeconds: z.number().int().min(1).max(24 * 3600).nullish(),
-        }).strict())
+        .array(
+          z
+            .object({
+              name: shortText(100),
+              run: z.array(argument).min(1).max(256),
+              timeoutSeconds: z
+                .number()
+                .int()
+                .min(1)
+                .max(24 * 3600)
+                .nullish(),
+            })
+            .strict(),
+        )
         .min(1)
         .max(50)
         .refine((steps) => new Set(steps.map((s) => s.name)).size === steps.length, 'step names must be unique')
@@ -50,14 +66,31 @@ export const JOB_INPUTS = {
       artifacts: globs.optional(),
       workspace: shortText(4096).optional(),
       command: z.array(argument).min(1).max(256).optional(),
-      env: z.record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/), z.string().max(8192).refine((v) => !v.includes('\0'), 'must not contain a NUL byte')).optional(),
-      timeoutSeconds: z.number().int().min(1).max(24 * 3600).optional(),
+      env: z
+        .record(
+          z.string().regex(/^[A-Z_][A-Z0-9_]*$/),
+          z
+            .string()
+            .max(8192)
+            .refine((v) => !v.includes('\0'), 'must not contain a NUL byte'),
+        )
+        .optional(),
+      timeoutSeconds: z
+        .number()
+        .int()
+        .min(1)
+        .max(24 * 3600)
+        .optional(),
       /** The host's network for every step (else none at all); needs scope `build:network` (src/auth/scopes.ts). */
       network: z.boolean().optional(),
       limits: z
         .object({
           cpuSeconds: z.number().int().min(1).nullish(),
-          memoryBytes: z.number().int().min(16 * 1024 * 1024).nullish(),
+          memoryBytes: z
+            .number()
+            .int()
+            .min(16 * 1024 * 1024)
+            .nullish(),
           processes: z.number().int().min(1).nullish(),
           openFiles: z.number().int().min(16).nullish(),
           fileBytes: z.number().int().min(1).nullish(),
@@ -67,9 +100,12 @@ export const JOB_INPUTS = {
         .optional(),
     })
     .superRefine((input, ctx) => {
-      if ((input.source === undefined) === (input.workspace === undefined)) ctx.addIssue({ code: 'custom', path: ['source'], message: 'give exactly one of source.path or workspace' });
-      if ((input.steps === undefined) === (input.command === undefined)) ctx.addIssue({ code: 'custom', path: ['steps'], message: 'give exactly one of steps or command' });
-      if (input.steps !== undefined && input.timeoutSeconds !== undefined) ctx.addIssue({ code: 'custom', path: ['timeoutSeconds'], message: 'with steps, set timeoutSeconds per step' });
+      if ((input.source === undefined) === (input.workspace === undefined))
+        ctx.addIssue({ code: 'custom', path: ['source'], message: 'give exactly one of source.path or workspace' });
+      if ((input.steps === undefined) === (input.command === undefined))
+        ctx.addIssue({ code: 'custom', path: ['steps'], message: 'give exactly one of steps or command' });
+      if (input.steps !== undefined && input.timeoutSeconds !== undefined)
+        ctx.addIssue({ code: 'custom', path: ['timeoutSeconds'], message: 'with steps, set timeoutSeconds per step' });
     }),
   execute: z.object({
     action: shortText(256),

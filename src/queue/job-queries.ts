@@ -46,8 +46,10 @@ function decodeCursor(cursor: string): { at: string; id: string } {
 export function createJobQueries(deps: { redis: Redis; queues: Queues; lineage: JobLineage; keyPrefix: string }) {
   async function list(principal: Principal, filter: JobFilter, first = 20, after?: string | null): Promise<JobPage> {
     if (!Number.isInteger(first) || first < 1 || first > 200) throw new AppError('BAD_INPUT', '`first` must be between 1 and 200', { via: 'jobs' });
-    if (filter.type && !(JOB_AREAS as readonly string[]).includes(filter.type)) throw new AppError('BAD_INPUT', `unknown job type "${filter.type}"`, { via: 'jobs' });
-    if (filter.status && !(JOB_STATUSES as readonly string[]).includes(filter.status)) throw new AppError('BAD_INPUT', `unknown status "${filter.status}"`, { via: 'jobs' });
+    if (filter.type && !(JOB_AREAS as readonly string[]).includes(filter.type))
+      throw new AppError('BAD_INPUT', `unknown job type "${filter.type}"`, { via: 'jobs' });
+    if (filter.status && !(JOB_STATUSES as readonly string[]).includes(filter.status))
+      throw new AppError('BAD_INPUT', `unknown status "${filter.status}"`, { via: 'jobs' });
     if (filter.since && Number.isNaN(Date.parse(filter.since))) throw new AppError('BAD_INPUT', '`since` must be an ISO-8601 date-time', { via: 'jobs' });
     const nodes = await deps.lineage.list({
       tenant: principal.tenant,

@@ -124,13 +124,22 @@ export function createJobService(deps: JobServiceDeps) {
         const now = clock.date();
         // Best effort: the caller gets BullMQ's error below either way; a record left `queued` is listed as such and
         // can be retried (there is no logger in the job service, and this error would only repeat Neo4j's outage).
-        await lineage.update(jobId, { status: 'failed', errorJson: JSON.stringify(wire), finishedAt: now.toISOString(), updatedAtMs: now.getTime() }).catch(() => {});
+        await lineage
+          .update(jobId, { status: 'failed', errorJson: JSON.stringify(wire), finishedAt: now.toISOString(), updatedAtMs: now.getTime() })
+          .catch(() => {});
       }
       throw queue.reason;
     }
     // Taken back while no worker holds it: the caller hears of the failure and nothing is left enqueued. A worker
     // that already holds it writes the record itself, so the job stands.
-    if (graph.status === 'rejected' && (await queue.value.remove().then(() => true, () => false))) throw graph.reason;
+    if (
+      graph.status === 'rejected' &&
+      (await queue.value.remove().then(
+        () => true,
+        () => false,
+      ))
+    )
+      throw graph.reason;
   }
 
   async function get(id: string, principal: Principal): Promise<JobView> {
@@ -172,7 +181,14 @@ export function createJobService(deps: JobServiceDeps) {
     const state = job ? await job.getState() : 'unknown';
     const waiting = state === 'waiting' || state === 'delayed' || state === 'prioritized';
     // A worker may claim it between the two reads: then removal fails, and the worker sees the flag at its start.
-    if (job && waiting && (await job.remove().then(() => true, () => false))) {
+    if (
+      job &&
+      waiting &&
+      (await job.remove().then(
+        () => true,
+        () => false,
+      ))
+    ) {
       await markCancelled(id, view.traceId, 'removed before it ran');
     } else {
       await redis.publish(`${keyPrefix}:cancel`, id);
@@ -198,7 +214,11 @@ export function createJobService(deps: JobServiceDeps) {
     // The graph keeps a build's env values only as ***: once BullMQ has dropped its copy, running the job again
     // from the graph would run it without its secrets. Say so before changing anything.
     if (!job && hasRedactedSecrets(view.input)) {
-      throw new AppError('BAD_INPUT', `job ${id}'s env values are no longer kept (BullMQ removes finished jobs after 7–30 days); enqueue it again with its env`, { via: 'jobs' });
+      throw new AppError(
+        'BAD_INPUT',
+        `job ${id}'s env values are no longer kept (BullMQ removes finished jobs after 7–30 days); enqueue it again with its env`,
+        { via: 'jobs' },
+      );
     }
     await redis.del(`${keyPrefix}:cancel:${id}`);
     const now = clock.now();
@@ -212,7 +232,14 @@ export function createJobService(deps: JobServiceDeps) {
       const data: JobData = {
         // BullMQ's copy, where there is one, holds the real input; the graph's is redacted.
         input: job ? job.data.input : view.input,
-        meta: { tenant: view.tenant, traceId: view.traceId, principal: principal.id, idempotencyKey: view.idempotencyKey, parentJobId: view.parentJobId, enqueuedAt: view.enqueuedAt },
+        meta: {
+          tenant: view.tenant,
+          traceId: view.traceId,
+          principal: principal.id,
+          idempotencyKey: view.idempotencyKey,
+          parentJobId: view.parentJobId,
+          enqueuedAt: view.enqueuedAt,
+        },
       };
       await queues[area].add(area, data, { jobId: id });
     }
@@ -239,17 +266,32 @@ export function createJobService(deps: JobServiceDeps) {
   // Neo4j and Postgres map their own failures; Redis (idempotency keys, BullMQ, events) is mapped here, once.
   return {
     enqueue: (request: EnqueueRequest) =>
-      audited(deps.audit, { ...who(request.principal), action: `enqueue.${request.type}`, target: null, traceId: request.traceId }, () => withRedisErrors(() => enqueue(request)), (r) => ({
-        target: r.jobId,
-        details: { created: r.created, idempotencyKey: request.idempotencyKey ?? null, parentJobId: request.parentJobId ?? null },
-      })),
+      audited(
+        deps.audit,
+        { ...who(request.principal), action: `enqueue.${request.type}`, target: null, traceId: request.traceId },
+        () => withRedisErrors(() => enqueue(request)),
+        (r) => ({
+          target: r.jobId,
+          details: { created: r.created, idempotencyKey: request.idempotencyKey ?? null, parentJobId: request.parentJobId ?? null },
+        }),
+      ),
     get: (id: string, principal: Principal) => withRedisErrors(() => get(id, principal)),
     cancel: (id: string, principal: Principal) =>
-      audited(deps.audit, { ...who(principal), action: 'cancel', target: id, traceId: null }, () => withRedisErrors(() => cancel(id, principal)), (v) => ({ details: { status: v.status } })),
+      audited(
+        deps.audit,
+        { ...who(principal), action: 'cancel', target: id, traceId: null },
+        () => withRedisErrors(() => cancel(id, principal)),
+        (v) => ({ details: { status: v.status } }),
+      ),
     retry: (id: string, principal: Principal, onlyDead = false) =>
-      audited(deps.audit, { ...who(principal), action: onlyDead ? 'requeue' : 'retry', target: id, traceId: null }, () => withRedisErrors(() => retry(id, principal, onlyDead)), (v) => ({
-        details: { status: v.status },
-      })),
+      audited(
+        deps.audit,
+        { ...who(principal), action: onlyDead ? 'requeue' : 'retry', target: id, traceId: null },
+        () => withRedisErrors(() => retry(id, principal, onlyDead)),
+        (v) => ({
+          details: { status: v.status },
+        }),
+      ),
     keyPrefix,
   };
 }

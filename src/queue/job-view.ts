@@ -58,7 +58,11 @@ export function jobViewFromNode(node: JobNode & { artifacts?: Record<string, unk
 }
 
 /** A job whose graph record is not written yet, from the copy BullMQ holds. */
-export function jobViewFromQueue(redact: (input: unknown) => unknown, job: Job<{ input: unknown; meta: { tenant: string; traceId: string; idempotencyKey: string | null; parentJobId: string | null; enqueuedAt: string } }>, area: string): JobView {
+export function jobViewFromQueue(
+  redact: (input: unknown) => unknown,
+  job: Job<{ input: unknown; meta: { tenant: string; traceId: string; idempotencyKey: string | null; parentJobId: string | null; enqueuedAt: string } }>,
+  area: string,
+): JobView {
   const { meta } = job.data;
   return {
     id: job.id as string,
@@ -104,7 +108,9 @@ export function withLiveState(view: JobView, job: Job, state: string, leaseMs: n
     // Back in the queue after a stall: the worker it names is gone.
     workerId: status === 'queued' ? null : view.workerId,
     // Finished in BullMQ before the graph record caught up: BullMQ's copy of the outcome is the same one.
-    ...(state === 'completed' ? { result: view.result ?? job.returnvalue ?? null, finishedAt: view.finishedAt ?? (job.finishedOn ? new Date(job.finishedOn).toISOString() : null) } : {}),
+    ...(state === 'completed'
+      ? { result: view.result ?? job.returnvalue ?? null, finishedAt: view.finishedAt ?? (job.finishedOn ? new Date(job.finishedOn).toISOString() : null) }
+      : {}),
     leaseDeadline: state === 'active' && leaseMs > 0 ? new Date(Date.now() + leaseMs).toISOString() : null,
   };
 }

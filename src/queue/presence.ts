@@ -21,7 +21,15 @@ export function startPresence(options: { redis: Redis; keyPrefix: string; events
   const startedAt = new Date().toISOString();
   let beats = 0;
   const beat = async () => {
-    const view: AgentView = { id: workerId, host: hostname(), pid: process.pid, queues: options.queues, startedAt, lastSeen: new Date().toISOString(), activeJobs: options.activeJobs() };
+    const view: AgentView = {
+      id: workerId,
+      host: hostname(),
+      pid: process.pid,
+      queues: options.queues,
+      startedAt,
+      lastSeen: new Date().toISOString(),
+      activeJobs: options.activeJobs(),
+    };
     await redis.multi().set(`${keyPrefix}:agent:${workerId}`, JSON.stringify(view), 'PX', EXPIRES_MS).sadd(`${keyPrefix}:agents`, workerId).exec();
     // A heartbeat event every few beats is enough for a live view; the key itself is checked every 2 s.
     if (beats++ % 5 === 0) await events.publish({ kind: 'agents' }, { type: beats === 1 ? 'agent.up' : 'agent.heartbeat', data: { ...view } });

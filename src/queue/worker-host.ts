@@ -105,7 +105,9 @@ export async function startWorkerHost(options: WorkerHostOptions) {
       const wire = { code: 'INTERNAL', message: 'the job stalled too many times (its workers kept dying)', retryable: true };
       void lineage
         .update(job.id as string, { status: 'dead', errorJson: JSON.stringify(wire), finishedAt: now.toISOString(), updatedAtMs: now.getTime() })
-        .then(() => events.publish({ kind: 'job', jobId: job.id as string }, { type: 'job.dead', traceId: job.data.meta.traceId, data: { status: 'dead', error: wire } }))
+        .then(() =>
+          events.publish({ kind: 'job', jobId: job.id as string }, { type: 'job.dead', traceId: job.data.meta.traceId, data: { status: 'dead', error: wire } }),
+        )
         .catch((failure: unknown) => logger.warn({ err: failure, jobId: job.id }, 'could not record a stalled-out job'));
     });
     return worker;
@@ -125,7 +127,10 @@ export async function startWorkerHost(options: WorkerHostOptions) {
     const controller = new AbortController();
     const run: Run = { token, controller, lockKey: lease.key };
     running.set(jobId, [...runsOf(jobId), run]);
-    const timeout = setTimeout(() => controller.abort(new AppError('TIMEOUT', `the attempt ran past ${JOB_POLICIES[area].timeoutMs} ms`, { via: area })), JOB_POLICIES[area].timeoutMs);
+    const timeout = setTimeout(
+      () => controller.abort(new AppError('TIMEOUT', `the attempt ran past ${JOB_POLICIES[area].timeoutMs} ms`, { via: area })),
+      JOB_POLICIES[area].timeoutMs,
+    );
     const attempt = job.attemptsMade + 1;
     const log = logger.child({ jobId, area, traceId: meta.traceId, attempt });
     try {
@@ -148,7 +153,15 @@ export async function startWorkerHost(options: WorkerHostOptions) {
       if (resumed) void options.onTakeover?.(jobId).catch((error: unknown) => log.warn({ err: error }, 'takeover hook failed'));
       if (cancelled) controller.abort(CANCELLED);
       const ctx: JobContext<unknown> = {
-        jobId, area, input, attempt, workerId, traceId: meta.traceId, tenant: meta.tenant, signal: controller.signal, logger: log,
+        jobId,
+        area,
+        input,
+        attempt,
+        workerId,
+        traceId: meta.traceId,
+        tenant: meta.tenant,
+        signal: controller.signal,
+        logger: log,
         progress: (data) => publish(`${area}.progress`, data),
         partial: (data) => publish(`${area}.partial`, data),
         log: (message, data) => publish(`${area}.log`, { message, ...data }),
@@ -171,7 +184,9 @@ export async function startWorkerHost(options: WorkerHostOptions) {
       await lease.assertHeld();
       await record({ status: 'completed', resultJson: JSON.stringify(result), finishedAt: finishedAt.toISOString(), updatedAtMs: finishedAt.getTime() });
       await publish(`${area}.done`, { result });
-      void events.publish({ kind: 'system' }, { type: 'job.completed', jobId, traceId: meta.traceId, data: { area, tenant: meta.tenant } }).catch(noticeFailed('job.completed', jobId));
+      void events
+        .publish({ kind: 'system' }, { type: 'job.completed', jobId, traceId: meta.traceId, data: { area, tenant: meta.tenant } })
+        .catch(noticeFailed('job.completed', jobId));
       return result;
     } catch (thrown) {
       // An aborted attempt failed because of why it was aborted (cancel, timeout), whatever the processor threw.
@@ -217,7 +232,9 @@ export async function startWorkerHost(options: WorkerHostOptions) {
     const status = error.retryable ? 'dead' : 'failed';
     await record({ status, errorJson: JSON.stringify(wire), finishedAt: now.toISOString(), updatedAtMs: now.getTime() });
     await publish('job.dead', { status, attempts: attempt, error: wire });
-    void events.publish({ kind: 'system' }, { type: 'job.dead', jobId, data: { area, status, tenant: job.data.meta.tenant } }).catch(noticeFailed('job.dead', jobId));
+    void events
+      .publish({ kind: 'system' }, { type: 'job.dead', jobId, data: { area, status, tenant: job.data.meta.tenant } })
+      .catch(noticeFailed('job.dead', jobId));
     return new UnrecoverableError(error.message);
   }
 

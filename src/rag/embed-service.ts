@@ -47,5 +47,6 @@ function check(texts: readonly string[], max: number, hint: string) {
   if (texts.length === 0) throw new AppError('BAD_INPUT', 'texts is empty', { via: 'embed' });
   if (texts.length > max) throw new AppError('PAYLOAD_TOO_LARGE', `${texts.length} texts; the limit is ${max} (${hint})`, { via: 'embed' });
   const long = texts.findIndex((t) => t.length > MAX_TEXT_CHARS);
-  if (long >= 0) throw new AppError('PAYLOAD_TOO_LARGE', `texts[${long}] has ${texts[long]!.length} characters; the limit is ${MAX_TEXT_CHARS}`, { via: 'embed' });
+  if (long >= 0)
+    throw new AppError('PAYLOAD_TOO_LARGE', `texts[${long}] has ${texts[long]!.length} characters; the limit is ${MAX_TEXT_CHARS}`, { via: 'embed' });
 }

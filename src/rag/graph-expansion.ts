@@ -25,7 +25,13 @@ export type GraphExpander = (tenant: string, chunkIds: readonly string[]) => Pro
 export function createGraphExpander(driver: Driver, database: string, limit = 10): GraphExpander {
   return async (tenant, chunkIds) => {
     if (chunkIds.length === 0) return new Map();
-    const rows = await runCypher<ExpandRow>(driver, database, cypher('rag/expand-chunks'), { tenant, chunkIds: [...chunkIds], limit: neo4j.int(limit) }, 'READ');
+    const rows = await runCypher<ExpandRow>(
+      driver,
+      database,
+      cypher('rag/expand-chunks'),
+      { tenant, chunkIds: [...chunkIds], limit: neo4j.int(limit) },
+      'READ',
+    );
     return new Map(
       rows.map((row) => [
         row.chunkId,
@@ -48,7 +54,15 @@ export function createGraphExpander(driver: Driver, database: string, limit = 10
 function plain(value: unknown): unknown {
   if (value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map(plain);
-  if (neo4j.isDateTime(value) || neo4j.isDate(value) || neo4j.isLocalDateTime(value) || neo4j.isTime(value) || neo4j.isLocalTime(value) || neo4j.isDuration(value) || neo4j.isPoint(value)) {
+  if (
+    neo4j.isDateTime(value) ||
+    neo4j.isDate(value) ||
+    neo4j.isLocalDateTime(value) ||
+    neo4j.isTime(value) ||
+    neo4j.isLocalTime(value) ||
+    neo4j.isDuration(value) ||
+    neo4j.isPoint(value)
+  ) {
     return value.toString();
   }
   return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, plain(inner)]));

@@ -78,7 +78,10 @@ export function createRetriever(deps: RetrieverDeps): Retriever {
       const retrieved = await retrieve(request);
       const before = performance.now();
       if (retrieved.expand) {
-        const expansions = await deps.expand(retrieved.scope.tenant, retrieved.items.map((i) => i.chunkId));
+        const expansions = await deps.expand(
+          retrieved.scope.tenant,
+          retrieved.items.map((i) => i.chunkId),
+        );
         for (const item of retrieved.items) Object.assign(item, expansions.get(item.chunkId) ?? {});
       }
       const done = performance.now();

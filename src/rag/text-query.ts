@@ -8,8 +8,10 @@ import type { TextQuery } from '../vectors/index.js';
  * dropped; a query written in websearch syntax (quotes, `or`, `-word`) is taken as meant and not loosened.
  */
 const STOP_WORDS = new Set(
-  ('a an and are as at be but by can do does for from has have how i if in into is it its of on or so that the their ' +
-    'then there these this to was were what when where which who why will with you your').split(' '),
+  (
+    'a an and are as at be but by can do does for from has have how i if in into is it its of on or so that the their ' +
+    'then there these this to was were what when where which who why will with you your'
+  ).split(' '),
 );
 const WEBSEARCH_SYNTAX = /"|(?:^|\s)-\S|\sor\s/i;
 const WORD = /[\p{L}\p{N}_]+/gu;

@@ -39,7 +39,9 @@ export function luaScript(name: string, source: string, numKeys: number): LuaScr
  * touches), e.g. `loadLuaScript(new URL('./publish-3.lua', import.meta.url))`. The one way COGO loads a script.
  */
 export function loadLuaScript(file: URL): LuaScript {
-  const name = fileURLToPath(file).replace(/^.*\//, '').replace(/\.lua$/, '');
+  const name = fileURLToPath(file)
+    .replace(/^.*\//, '')
+    .replace(/\.lua$/, '');
   const numKeys = Number(/-(\d+)$/.exec(name)?.[1]);
   if (!Number.isInteger(numKeys)) throw new Error(`lua script ${name}: its file name must end in -<numKeys>.lua`);
   return luaScript(name, readFileSync(file, 'utf8'), numKeys);

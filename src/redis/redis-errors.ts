@@ -23,7 +23,11 @@ export function mapRedisError(error: unknown): unknown {
     });
   }
   if (AUTH_REPLIES.has(replyPrefix)) {
-    return new AppError('UPSTREAM_UNAVAILABLE', `Redis refused the credentials (${replyPrefix}); check REDIS_URL`, { via: 'redis', retryable: false, cause: error });
+    return new AppError('UPSTREAM_UNAVAILABLE', `Redis refused the credentials (${replyPrefix}); check REDIS_URL`, {
+      via: 'redis',
+      retryable: false,
+      cause: error,
+    });
   }
   if (TRANSIENT_REPLIES.has(replyPrefix)) {
     return new AppError('UPSTREAM_UNAVAILABLE', `Redis cannot serve the request now (${replyPrefix}); try again shortly`, { via: 'redis', cause: error });

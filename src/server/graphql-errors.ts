@@ -83,6 +83,12 @@ export function formatExecutionResult(exposeInternal: boolean, logger: Logger, t
   return <R extends { errors?: readonly GraphQLError[] }>(result: R, traceId: string | undefined): R => {
     if (!result.errors?.length) return result;
     logInternal(logger, result.errors, traceId, transport);
-    return { ...result, errors: withTraceId(result.errors.map((error) => format(error.toJSON(), error)), traceId) } as unknown as R;
+    return {
+      ...result,
+      errors: withTraceId(
+        result.errors.map((error) => format(error.toJSON(), error)),
+        traceId,
+      ),
+    } as unknown as R;
   };
 }

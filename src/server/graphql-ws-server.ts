@@ -60,10 +60,20 @@ export function attachGraphqlWs(options: GraphqlWsOptions): { dispose(): Promise
       onSubscribe: async (ctx, _id, payload) => {
         // The subscription being started is already counted.
         if (Object.keys(ctx.subscriptions).length > config.limits.wsMaxSubscriptions) {
-          return [asGraphQLError(new AppError('RATE_LIMITED', `at most ${config.limits.wsMaxSubscriptions} operations at once per connection (COGO_WS_MAX_SUBSCRIPTIONS)`, { via: 'graphql-ws' }))];
+          return [
+            asGraphQLError(
+              new AppError('RATE_LIMITED', `at most ${config.limits.wsMaxSubscriptions} operations at once per connection (COGO_WS_MAX_SUBSCRIPTIONS)`, {
+                via: 'graphql-ws',
+              }),
+            ),
+          ];
         }
         if (valueDepthExceeds(payload.variables, config.limits.maxJsonDepth)) {
-          return [asGraphQLError(new AppError('BAD_INPUT', `the variables nest deeper than ${config.limits.maxJsonDepth} levels (COGO_MAX_JSON_DEPTH)`, { via: 'graphql-ws' }))];
+          return [
+            asGraphQLError(
+              new AppError('BAD_INPUT', `the variables nest deeper than ${config.limits.maxJsonDepth} levels (COGO_MAX_JSON_DEPTH)`, { via: 'graphql-ws' }),
+            ),
+          ];
         }
         try {
           await auth.rateLimit(ctx.extra.principal as Principal);

@@ -65,7 +65,10 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     // A client that trickles its headers or body (one byte a second) is cut off: Node checks these deadlines
     // every connectionsCheckingInterval, 30 s by default, so it is checked every second here.
     serverFactory: (handler) =>
-      createServer({ requestTimeout: config.limits.requestTimeoutMs, headersTimeout: config.limits.headersTimeoutMs, connectionsCheckingInterval: 1000 }, handler),
+      createServer(
+        { requestTimeout: config.limits.requestTimeoutMs, headersTimeout: config.limits.headersTimeoutMs, connectionsCheckingInterval: 1000 },
+        handler,
+      ),
   });
   app.setErrorHandler(restErrorHandler(logger, config.exposeInternalErrors));
   app.setNotFoundHandler((request, reply) =>
@@ -113,7 +116,10 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     context: (req) => contextFor(req.raw),
     onSubscribe: (_req, params) => {
       if (!valueDepthExceeds(params.variables, config.limits.maxJsonDepth)) return undefined;
-      return [JSON.stringify({ errors: [{ message: tooDeep.message, extensions: { code: tooDeep.code, via: tooDeep.via, retryable: false } }] }), { status: 400, statusText: 'Bad Request', headers: { 'content-type': 'application/json' } }];
+      return [
+        JSON.stringify({ errors: [{ message: tooDeep.message, extensions: { code: tooDeep.code, via: tooDeep.via, retryable: false } }] }),
+        { status: 400, statusText: 'Bad Request', headers: { 'content-type': 'application/json' } },
+      ];
     },
     onNext: (ctx, _req, result) => formatSseResult(result, ctx.traceId),
   });

@@ -10,11 +10,7 @@ export interface Readiness {
 
 export function createReadinessCheck(deps: { redis: Redis; driver: Driver; neo4jDatabase: string; sql: SqlClient }) {
   return async function checkReadiness(): Promise<Readiness> {
-    const [redis, neo4j, postgres] = await Promise.all([
-      probeRedis(deps.redis),
-      probeNeo4j(deps.driver, deps.neo4jDatabase),
-      probePostgres(deps.sql),
-    ]);
+    const [redis, neo4j, postgres] = await Promise.all([probeRedis(deps.redis), probeNeo4j(deps.driver, deps.neo4jDatabase), probePostgres(deps.sql)]);
     return { ok: redis.ok && neo4j.ok && postgres.ok, checks: { redis, neo4j, postgres } };
   };
 }

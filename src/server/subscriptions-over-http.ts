@@ -11,10 +11,9 @@ export const refuseSubscriptionsOverHttp: ApolloServerPlugin = {
       async didResolveOperation({ operation }) {
         // No operation (an unknown operationName) is Apollo's to report, as OPERATION_RESOLUTION_FAILURE.
         if (operation?.operation !== 'subscription') return;
-        throw new GraphQLError(
-          'subscriptions are served over graphql-ws (/graphql) and graphql-sse (/graphql/stream), not plain HTTP POST',
-          { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } },
-        );
+        throw new GraphQLError('subscriptions are served over graphql-ws (/graphql) and graphql-sse (/graphql/stream), not plain HTTP POST', {
+          extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
+        });
       },
     };
   },

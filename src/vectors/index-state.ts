@@ -60,7 +60,14 @@ export function createIndexStateStore(sql: SqlClient): IndexStateStore {
     },
     async upsert(scope, runKey, files) {
       if (files.length === 0) return;
-      const payload = files.map((f) => ({ path: f.path, size: f.size, mtime_ms: f.mtimeMs, sha256: f.sha256, chunk_ids: f.chunkIds, last_change: f.lastChange }));
+      const payload = files.map((f) => ({
+        path: f.path,
+        size: f.size,
+        mtime_ms: f.mtimeMs,
+        sha256: f.sha256,
+        chunk_ids: f.chunkIds,
+        last_change: f.lastChange,
+      }));
       await sql.query(sqlQuery('indexing/upsert-state'), [scope.tenant, scope.root, runKey, JSON.stringify(payload)]);
     },
     async touch(scope, files) {

@@ -155,7 +155,14 @@ export function createVectorStore(options: VectorStoreOptions): VectorStore {
     async chunksContaining(scope, words, excludePaths, afterId, limit) {
       if (words?.length === 0) return [];
       const patterns = words?.map((w) => `%${w.replace(/[\\%_]/g, (c) => `\\${c}`)}%`) ?? null;
-      const { rows } = await sql.query<ChunkRow>(sqlQuery('vectors/chunks-containing'), [scope.tenant, scope.root, [...excludePaths], patterns, afterId, limit]);
+      const { rows } = await sql.query<ChunkRow>(sqlQuery('vectors/chunks-containing'), [
+        scope.tenant,
+        scope.root,
+        [...excludePaths],
+        patterns,
+        afterId,
+        limit,
+      ]);
       return rows.map(toStoredChunk);
     },
     async chunksByIds(tenant, ids) {

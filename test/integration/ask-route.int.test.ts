@@ -23,10 +23,18 @@ describe('the route dry run (GraphQL `route` and `cogo route`)', () => {
   });
 
   const graphql = async (query: string, variables: Record<string, unknown>) => {
-    const response = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
-    return (await response.json()) as { data?: { route: { tier: string; taskType: string; inferred: boolean; scores: { name: string; value: number }[]; reasons: string[] } }; errors?: { extensions: { code: string } }[] };
+    const response = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query, variables }),
+    });
+    return (await response.json()) as {
+      data?: { route: { tier: string; taskType: string; inferred: boolean; scores: { name: string; value: number }[]; reasons: string[] } };
+      errors?: { extensions: { code: string } }[];
+    };
   };
-  const ROUTE = 'query($r: String!, $t: String, $c: Int, $k: String) { route(request: $r, taskType: $t, contextTokens: $c, risk: $k) { tier taskType inferred scores { name value } reasons } }';
+  const ROUTE =
+    'query($r: String!, $t: String, $c: Int, $k: String) { route(request: $r, taskType: $t, contextTokens: $c, risk: $k) { tier taskType inferred scores { name value } reasons } }';
 
   it('returns tier, task type, scores and reasons without calling a model', async () => {
     const body = await graphql(ROUTE, { r: '이 아키텍처 결정 기록을 승인, 거절 중 하나로 분류해 줘.' });

@@ -20,7 +20,14 @@ const bearer = (key: string) => `Bearer ${key}`;
 const wsUrl = (platform: Platform) => `${platform.url.replace('http', 'ws')}/graphql`;
 
 function jwtFor(tenant: string, scope: string, sub = 'user-1') {
-  return new SignJWT({ tenant, scope }).setProtectedHeader({ alg: 'HS256' }).setSubject(sub).setIssuer(JWT.COGO_JWT_ISSUER).setAudience(JWT.COGO_JWT_AUDIENCE).setIssuedAt().setExpirationTime('5m').sign(new TextEncoder().encode(JWT.COGO_JWT_SECRET));
+  return new SignJWT({ tenant, scope })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(sub)
+    .setIssuer(JWT.COGO_JWT_ISSUER)
+    .setAudience(JWT.COGO_JWT_AUDIENCE)
+    .setIssuedAt()
+    .setExpirationTime('5m')
+    .sign(new TextEncoder().encode(JWT.COGO_JWT_SECRET));
 }
 
 /** Resolves when the response body ends or its connection is cut; the first chunk has been read before. */
@@ -42,7 +49,9 @@ function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
 }
 
 async function jobCount(platform: Platform): Promise<number> {
-  const counts = await Promise.all(JOB_AREAS.map((area) => platform.runtime.queues[area].getJobCountByTypes('waiting', 'active', 'delayed', 'prioritized', 'completed', 'failed')));
+  const counts = await Promise.all(
+    JOB_AREAS.map((area) => platform.runtime.queues[area].getJobCountByTypes('waiting', 'active', 'delayed', 'prioritized', 'completed', 'failed')),
+  );
   return counts.reduce((a, b) => a + b, 0);
 }
 
@@ -72,7 +81,12 @@ describe('the trust boundary with credentials (development mode off)', () => {
   describe('a revoked key', () => {
     it('stops working at once everywhere: cached lookups, an open graphql-ws subscription, graphql-sse and REST event streams', async () => {
       const { key, record } = await keys().create({ name: 'to revoke', tenant, scopes: ['*'] });
-      const { jobId } = await platform.runtime.jobs.enqueue({ type: 'research', input: { question: 'revocation' }, traceId: 'b'.repeat(32), principal: { id: 'seed', tenant } });
+      const { jobId } = await platform.runtime.jobs.enqueue({
+        type: 'research',
+        input: { question: 'revocation' },
+        traceId: 'b'.repeat(32),
+        principal: { id: 'seed', tenant },
+      });
       // Cached for 60 s from here on: only the revocation message can make it stop sooner.
       expect((await overHttp(platform.url, '{ jobs { edges { node { id } } } }', {}, bearer(key))).codes).toEqual([]);
 
@@ -80,18 +94,31 @@ describe('the trust boundary with credentials (development mode off)', () => {
       let delivered = 0;
       const closed = new Promise<void>((resolve) => {
         const client: Client = createWsClient({
-          url: wsUrl(platform), webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: bearer(key) },
-          on: { closed: (event) => { closeCode = (event as { code: number }).code; resolve(); } },
+          url: wsUrl(platform),
+          webSocketImpl: WebSocket,
+          retryAttempts: 0,
+          connectionParams: { authorization: bearer(key) },
+          on: {
+            closed: (event) => {
+              closeCode = (event as { code: number }).code;
+              resolve();
+            },
+          },
         });
-        client.subscribe({ query: `subscription { jobEvents(jobId: "${jobId}") { type } }` }, { next: () => void delivered++, error: () => {}, complete: () => {} });
+        client.subscribe(
+          { query: `subscription { jobEvents(jobId: "${jobId}") { type } }` },
+          { next: () => void delivered++, error: () => {}, complete: () => {} },
+        );
       });
       // Subscribed: the job's first event (meta) has arrived.
       await waitUntil(async () => delivered > 0, 5000);
-      const sse = await opened(await fetch(`${platform.url}/graphql/stream`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: bearer(key) },
-        body: JSON.stringify({ query: `subscription { jobEvents(jobId: "${jobId}") { type } }` }),
-      }));
+      const sse = await opened(
+        await fetch(`${platform.url}/graphql/stream`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: bearer(key) },
+          body: JSON.stringify({ query: `subscription { jobEvents(jobId: "${jobId}") { type } }` }),
+        }),
+      );
       const rest = await opened(await fetch(`${platform.url}/v1/jobs/${jobId}/events`, { headers: { authorization: bearer(key) } }));
 
       const cli = await spawnTsProcess('src/cli/index.ts', ['keys', 'revoke', record.id], { env: platform.env, ready: /revoked/ });
@@ -106,7 +133,10 @@ describe('the trust boundary with credentials (development mode off)', () => {
       expect((await overHttp(platform.url, '{ jobs { edges { node { id } } } }', {}, bearer(key))).codes).toEqual(['UNAUTHENTICATED']);
       const ws = await new Promise<number>((resolve) => {
         const client = createWsClient({ url: wsUrl(platform), webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: bearer(key) } });
-        client.subscribe({ query: '{ jobs { edges { node { id } } } }' }, { next: () => {}, error: (e) => resolve((e as { code: number }).code), complete: () => resolve(0) });
+        client.subscribe(
+          { query: '{ jobs { edges { node { id } } } }' },
+          { next: () => {}, error: (e) => resolve((e as { code: number }).code), complete: () => resolve(0) },
+        );
       });
       expect(ws).toBe(4401);
     });
@@ -118,7 +148,10 @@ describe('the trust boundary with credentials (development mode off)', () => {
       let connected = false;
       const closed = new Promise<number>((resolve) => {
         const client = createWsClient({
-          url: wsUrl(platform), webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: bearer(key) },
+          url: wsUrl(platform),
+          webSocketImpl: WebSocket,
+          retryAttempts: 0,
+          connectionParams: { authorization: bearer(key) },
           on: { connected: () => (connected = true), closed: (event) => resolve((event as { code: number }).code) },
         });
         client.subscribe({ query: 'subscription { systemEvents { type } }' }, { next: () => {}, error: () => {}, complete: () => {} });
@@ -154,7 +187,13 @@ describe('the trust boundary with credentials (development mode off)', () => {
       expect((await overHttp(platform.url, query, {}, bearer(mine))).data).toEqual([{ job: { id: jobId } }]);
       expect((await overHttp(platform.url, query, {}, bearer(await jwtFor(uniqueName('other'), 'jobs:read')))).codes).toEqual(['NOT_FOUND']);
       expect((await overHttp(platform.url, 'mutation { cancelJob(id: "x") { id } }', {}, bearer(mine))).codes).toEqual(['FORBIDDEN']);
-      const forged = await new SignJWT({ tenant, scope: 'admin' }).setProtectedHeader({ alg: 'HS256' }).setSubject('x').setIssuer(JWT.COGO_JWT_ISSUER).setAudience(JWT.COGO_JWT_AUDIENCE).setExpirationTime('5m').sign(new TextEncoder().encode('k'.repeat(40)));
+      const forged = await new SignJWT({ tenant, scope: 'admin' })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject('x')
+        .setIssuer(JWT.COGO_JWT_ISSUER)
+        .setAudience(JWT.COGO_JWT_AUDIENCE)
+        .setExpirationTime('5m')
+        .sign(new TextEncoder().encode('k'.repeat(40)));
       expect((await overHttp(platform.url, '{ queueStats { queue } }', {}, bearer(forged))).codes).toEqual(['UNAUTHENTICATED']);
     });
   });
@@ -169,10 +208,18 @@ describe('the trust boundary with credentials (development mode off)', () => {
       const bogus = `cogo_${'Z'.repeat(40)}`;
       for (let i = 0; i < 5; i++) expect((await overHttp(platform.url, '{ jobs { edges { cursor } } }', {}, bearer(bogus))).codes).toEqual(['UNAUTHENTICATED']);
       await platform.runtime.audit.flush();
-      const { rows } = await platform.runtime.sql.query<{ action: string; tenant: string; principal: string; outcome: string; error_code: string | null; details: unknown }>(
-        'SELECT action, tenant, principal, outcome, error_code, details FROM audit_log WHERE ts >= $1 AND (principal = $2 OR action = $3) ORDER BY id',
-        [since, record.id, 'auth.refused'],
-      );
+      const { rows } = await platform.runtime.sql.query<{
+        action: string;
+        tenant: string;
+        principal: string;
+        outcome: string;
+        error_code: string | null;
+        details: unknown;
+      }>('SELECT action, tenant, principal, outcome, error_code, details FROM audit_log WHERE ts >= $1 AND (principal = $2 OR action = $3) ORDER BY id', [
+        since,
+        record.id,
+        'auth.refused',
+      ]);
       expect(rows.filter((r) => r.principal === record.id)).toEqual([
         expect.objectContaining({ action: 'graphql.embed', tenant, outcome: 'accepted' }),
         expect.objectContaining({ action: 'graphql.cancelJob', tenant, outcome: 'refused', error_code: 'FORBIDDEN' }),
@@ -191,11 +238,14 @@ describe('the trust boundary with credentials (development mode off)', () => {
       const client = createWsClient({ url: wsUrl(platform), webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: bearer(key) } });
       const results: string[] = [];
       for (let i = 0; i < 3; i++) {
-        client.subscribe({ query: 'subscription { systemEvents { type } }' }, {
-          next: () => {},
-          error: (e) => results.push(Array.isArray(e) ? String((e[0] as { extensions?: { code?: string } }).extensions?.code) : 'closed'),
-          complete: () => {},
-        });
+        client.subscribe(
+          { query: 'subscription { systemEvents { type } }' },
+          {
+            next: () => {},
+            error: (e) => results.push(Array.isArray(e) ? String((e[0] as { extensions?: { code?: string } }).extensions?.code) : 'closed'),
+            complete: () => {},
+          },
+        );
       }
       await waitUntil(async () => results.length > 0, 3000);
       expect(results).toEqual(['RATE_LIMITED']);
@@ -212,7 +262,14 @@ describe('the trust boundary with credentials (development mode off)', () => {
 
     it.each([
       ['headers', (s: net.Socket) => s.write('GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n'), (s: net.Socket) => s.write('X')],
-      ['a body', (s: net.Socket) => s.write(`POST /v1/research/enqueue HTTP/1.1\r\nHost: 127.0.0.1\r\nauthorization: Bearer ${anyKey}\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{`), (s: net.Socket) => s.write(' ')],
+      [
+        'a body',
+        (s: net.Socket) =>
+          s.write(
+            `POST /v1/research/enqueue HTTP/1.1\r\nHost: 127.0.0.1\r\nauthorization: Bearer ${anyKey}\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{`,
+          ),
+        (s: net.Socket) => s.write(' '),
+      ],
     ])('cuts off a client that sends %s one byte at a time', async (_what, start, trickle) => {
       const { port } = new URL(platform.url);
       const socket = net.connect(Number(port), '127.0.0.1');
@@ -232,10 +289,21 @@ describe('the trust boundary with credentials (development mode off)', () => {
       const { key } = await keys().create({ name: 'deep', tenant, scopes: ['*'] });
       const before = await jobCount(platform);
       const body = `${'{"a":'.repeat(6000)}1${'}'.repeat(6000)}`;
-      const response = await fetch(`${platform.url}/v1/execute/enqueue`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: bearer(key) }, body });
+      const response = await fetch(`${platform.url}/v1/execute/enqueue`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: bearer(key) },
+        body,
+      });
       expect(response.status).toBe(400);
       expect(await response.json()).toMatchObject({ ok: false, code: 'BAD_INPUT', error: expect.stringMatching(/nests deeper than 64/) });
-      const graphql = await fetch(`${platform.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: bearer(key) }, body: JSON.stringify({ query: 'mutation($p: JSON) { enqueueExecute(input: {action: "x", params: $p}) { jobId } }' }).replace('}', `,"variables":{"p":${body}}}`) });
+      const graphql = await fetch(`${platform.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: bearer(key) },
+        body: JSON.stringify({ query: 'mutation($p: JSON) { enqueueExecute(input: {action: "x", params: $p}) { jobId } }' }).replace(
+          '}',
+          `,"variables":{"p":${body}}}`,
+        ),
+      });
       const answer = await graphql.text();
       expect(answer).toContain('BAD_INPUT');
       expect(await jobCount(platform)).toBe(before);
@@ -267,9 +335,16 @@ describe('the per-key rate limit', () => {
       expect(limited.status).toBe(429);
       expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
       expect(await limited.json()).toMatchObject({ ok: false, code: 'RATE_LIMITED', retryable: true, details: { retryAfter: expect.any(Number) } });
-      const graphql = await fetch(`${platform.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: bearer(key) }, body: JSON.stringify({ query }) });
+      const graphql = await fetch(`${platform.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: bearer(key) },
+        body: JSON.stringify({ query }),
+      });
       expect(graphql.status).toBe(429);
-      expect(((await graphql.json()) as { errors: { extensions: Record<string, unknown> }[] }).errors[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfter: expect.any(Number) });
+      expect(((await graphql.json()) as { errors: { extensions: Record<string, unknown> }[] }).errors[0]?.extensions).toMatchObject({
+        code: 'RATE_LIMITED',
+        retryAfter: expect.any(Number),
+      });
       // Another key has a bucket of its own.
       const other = (await keys.create({ name: 'other', tenant: tenants[1] as string, scopes: ['jobs:read'] })).key;
       expect((await overHttp(second.url, query, {}, bearer(other))).codes).toEqual([]);
@@ -289,7 +364,10 @@ describe('the per-key rate limit with tokens leased ahead', () => {
   it('never lets two processes together exceed the shared burst, and refuses once it is spent', async () => {
     // Burst 20 and 2 per second: each process leases 2 tokens per round trip; two limiters stand for two processes.
     const options = { perSec: 2, burst: 20 };
-    const limiters = [createRateLimiter(platform.runtime.redis, platform.runtime.keyPrefix, options), createRateLimiter(platform.runtime.redis, platform.runtime.keyPrefix, options)];
+    const limiters = [
+      createRateLimiter(platform.runtime.redis, platform.runtime.keyPrefix, options),
+      createRateLimiter(platform.runtime.redis, platform.runtime.keyPrefix, options),
+    ];
     const principal = { id: `key_${randomUUID().slice(0, 12)}`, kind: 'api-key' as const, tenant: 't', scopes: [] };
     let allowed = 0;
     let refused = 0;
@@ -320,13 +398,24 @@ describe('anonymous development mode (loopback) refuses what a web page could se
 
   it('serves a caller without a credential as the development principal (so the refusals below are the guard’s)', async () => {
     expect((await overHttp(platform.url, '{ jobs { edges { cursor } } }', {})).codes).toEqual([]);
-    const response = await fetch(`${platform.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', origin: 'https://app.example.com' }, body: JSON.stringify({ query: '{ jobs { edges { cursor } } }' }) });
+    const response = await fetch(`${platform.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: 'https://app.example.com' },
+      body: JSON.stringify({ query: '{ jobs { edges { cursor } } }' }),
+    });
     expect(response.status).toBe(200);
     expect(response.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
-    const preflight = await fetch(`${platform.url}/graphql`, { method: 'OPTIONS', headers: { origin: 'https://app.example.com', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' } });
+    const preflight = await fetch(`${platform.url}/graphql`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://app.example.com', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' },
+    });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-headers')).toContain('authorization');
-    const own = await fetch(`${platform.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', origin: platform.url }, body: JSON.stringify({ query: '{ jobs { edges { cursor } } }' }) });
+    const own = await fetch(`${platform.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: platform.url },
+      body: JSON.stringify({ query: '{ jobs { edges { cursor } } }' }),
+    });
     expect(own.status).toBe(200);
     expect(own.headers.get('access-control-allow-origin')).toBeNull();
   });
@@ -349,18 +438,29 @@ describe('anonymous development mode (loopback) refuses what a web page could se
     expect(accepted).toBe(101);
   });
 
-  it.each([['/graphql/stream'], ['/graphql'], ['/v1/research/enqueue']])('refuses a text/plain POST to %s with BAD_INPUT and enqueues nothing', async (path) => {
-    const body = path.startsWith('/v1') ? JSON.stringify({ question: 'csrf' }) : mutation;
-    const response = await fetch(`${platform.url}${path}`, { method: 'POST', headers: { 'content-type': 'text/plain;charset=application/json', accept: 'text/event-stream' }, body });
-    expect(response.status).toBe(400);
-    const text = await response.text();
-    expect(text).toContain('BAD_INPUT');
-    expect(text).toMatch(/must be JSON/);
-    expect(await jobCount(platform)).toBe(0);
-  });
+  it.each([['/graphql/stream'], ['/graphql'], ['/v1/research/enqueue']])(
+    'refuses a text/plain POST to %s with BAD_INPUT and enqueues nothing',
+    async (path) => {
+      const body = path.startsWith('/v1') ? JSON.stringify({ question: 'csrf' }) : mutation;
+      const response = await fetch(`${platform.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain;charset=application/json', accept: 'text/event-stream' },
+        body,
+      });
+      expect(response.status).toBe(400);
+      const text = await response.text();
+      expect(text).toContain('BAD_INPUT');
+      expect(text).toMatch(/must be JSON/);
+      expect(await jobCount(platform)).toBe(0);
+    },
+  );
 
   it('refuses a POST and an event stream from a foreign Origin', async () => {
-    const post = await fetch(`${platform.url}/graphql/stream`, { method: 'POST', headers: { 'content-type': 'application/json', origin: 'https://evil.example', accept: 'text/event-stream' }, body: mutation });
+    const post = await fetch(`${platform.url}/graphql/stream`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: 'https://evil.example', accept: 'text/event-stream' },
+      body: mutation,
+    });
     expect(post.status).toBe(403);
     expect(await post.json()).toMatchObject({ errors: [{ extensions: { code: 'FORBIDDEN' } }] });
     const stream = await fetch(`${platform.url}/v1/jobs/research-${randomUUID()}/events`, { headers: { origin: 'https://evil.example' } });
@@ -371,10 +471,13 @@ describe('anonymous development mode (loopback) refuses what a web page could se
   it('refuses a Host that does not name the server (DNS rebinding), on HTTP and on WebSocket upgrades', async () => {
     const { port } = new URL(platform.url);
     const status = await new Promise<number>((resolve, reject) => {
-      const request = http.request({ host: '127.0.0.1', port, path: '/graphql', method: 'POST', headers: { host: `evil.example:${port}`, 'content-type': 'application/json' } }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
+      const request = http.request(
+        { host: '127.0.0.1', port, path: '/graphql', method: 'POST', headers: { host: `evil.example:${port}`, 'content-type': 'application/json' } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
       request.on('error', reject);
       request.end(mutation);
     });
@@ -398,12 +501,38 @@ describe('JWTs signed by an issuer that publishes a JWKS', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
       const { port } = server.address() as net.AddressInfo;
-      const verify = createJwtVerifier({ secret: undefined, jwksUrl: `http://127.0.0.1:${port}/jwks.json`, issuer: 'https://idp.test', audience: 'cogo', tenantClaim: 'tenant', scopesClaim: 'scope' });
-      const sign = (key: CryptoKey) => new SignJWT({ tenant: 'acme', scope: 'search' }).setProtectedHeader({ alg: 'ES256', kid: 'k1' }).setSubject('svc').setIssuer('https://idp.test').setAudience('cogo').setExpirationTime('5m').sign(key);
-      expect((await verify(await sign(issuer.privateKey))).principal).toMatchObject({ id: 'jwt:svc', kind: 'jwt', tenant: 'acme', scopes: ['search'], expiresAtMs: expect.any(Number) });
+      const verify = createJwtVerifier({
+        secret: undefined,
+        jwksUrl: `http://127.0.0.1:${port}/jwks.json`,
+        issuer: 'https://idp.test',
+        audience: 'cogo',
+        tenantClaim: 'tenant',
+        scopesClaim: 'scope',
+      });
+      const sign = (key: CryptoKey) =>
+        new SignJWT({ tenant: 'acme', scope: 'search' })
+          .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
+          .setSubject('svc')
+          .setIssuer('https://idp.test')
+          .setAudience('cogo')
+          .setExpirationTime('5m')
+          .sign(key);
+      expect((await verify(await sign(issuer.privateKey))).principal).toMatchObject({
+        id: 'jwt:svc',
+        kind: 'jwt',
+        tenant: 'acme',
+        scopes: ['search'],
+        expiresAtMs: expect.any(Number),
+      });
       await expect(verify(await sign(stranger.privateKey))).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
       // The HS256 secret is not a key of the set: a token "signed" with the public key as an HMAC secret is refused.
-      const confused = await new SignJWT({ tenant: 'acme' }).setProtectedHeader({ alg: 'HS256', kid: 'k1' }).setSubject('x').setIssuer('https://idp.test').setAudience('cogo').setExpirationTime('5m').sign(new TextEncoder().encode(JSON.stringify(jwk)));
+      const confused = await new SignJWT({ tenant: 'acme' })
+        .setProtectedHeader({ alg: 'HS256', kid: 'k1' })
+        .setSubject('x')
+        .setIssuer('https://idp.test')
+        .setAudience('cogo')
+        .setExpirationTime('5m')
+        .sign(new TextEncoder().encode(JSON.stringify(jwk)));
       await expect(verify(confused)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
     } finally {
       server.close();

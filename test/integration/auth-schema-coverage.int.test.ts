@@ -33,11 +33,30 @@ describe('every GraphQL field and REST route behind the trust boundary', () => {
   beforeAll(async () => {
     platform = await startPlatform({ COGO_DEV_ANONYMOUS: 'false', COGO_RATE_LIMIT_BURST: '5000', COGO_RATE_LIMIT_PER_SEC: '1000' });
     const { runtime } = platform;
-    ({ jobId: jobA } = await runtime.jobs.enqueue({ type: 'research', input: { question: `${word} ${secret}` }, traceId: 'a'.repeat(32), principal: { id: 'seed', tenant: tenantA } }));
+    ({ jobId: jobA } = await runtime.jobs.enqueue({
+      type: 'research',
+      input: { question: `${word} ${secret}` },
+      traceId: 'a'.repeat(32),
+      principal: { id: 'seed', tenant: tenantA },
+    }));
     const [vector] = await runtime.embedder.embed([`${word} ${secret}`]);
-    await runtime.vectors.upsertChunks({ tenant: tenantA, root: `/auth-coverage/${tenantA}` }, { id: runtime.embedder.id, dimensions: runtime.embedder.dimensions }, [
-      { id: `chunk-${tenantA}`, path: 'notes.md', startLine: 1, endLine: 1, kind: 'text', content: `${word} ${secret}`, contentHash: secret, embedding: vector as number[], metadata: {} },
-    ]);
+    await runtime.vectors.upsertChunks(
+      { tenant: tenantA, root: `/auth-coverage/${tenantA}` },
+      { id: runtime.embedder.id, dimensions: runtime.embedder.dimensions },
+      [
+        {
+          id: `chunk-${tenantA}`,
+          path: 'notes.md',
+          startLine: 1,
+          endLine: 1,
+          kind: 'text',
+          content: `${word} ${secret}`,
+          contentHash: secret,
+          embedding: vector as number[],
+          metadata: {},
+        },
+      ],
+    );
     const keys = createKeyStore(runtime.sql);
     keyB = (await keys.create({ name: 'other tenant', tenant: tenantB, scopes: ['*'] })).key;
     for (const op of operations()) {
@@ -94,7 +113,7 @@ describe('every GraphQL field and REST route behind the trust boundary', () => {
         }
       });
 
-      it("shows another tenant nothing: NOT_FOUND for the job by id, and none of its data anywhere", async () => {
+      it('shows another tenant nothing: NOT_FOUND for the job by id, and none of its data anywhere', async () => {
         for (const op of operations().filter((o) => serves(o.kind))) {
           const outcome = await call(platform.url, op.document, op.variables, bearer(keyB));
           if (op.referencesId) {
@@ -141,7 +160,11 @@ describe('every GraphQL field and REST route behind the trust boundary', () => {
     it('refuses every route without a credential (401 UNAUTHENTICATED), and /readyz says only whether it is ready', async () => {
       for (const route of await routes()) {
         const response = await rest(route.method, route.path, undefined, route.body);
-        expect({ route: route.path, status: response.status, body: await response.json() }).toMatchObject({ route: route.path, status: 401, body: { ok: false, code: 'UNAUTHENTICATED' } });
+        expect({ route: route.path, status: response.status, body: await response.json() }).toMatchObject({
+          route: route.path,
+          status: 401,
+          body: { ok: false, code: 'UNAUTHENTICATED' },
+        });
       }
       expect(await (await rest('GET', '/readyz')).json()).toEqual({ ok: true });
       expect(await (await rest('GET', '/readyz', bearer(keyB))).json()).toMatchObject({ ok: true, checks: { redis: { ok: true } } });
@@ -152,7 +175,11 @@ describe('every GraphQL field and REST route behind the trust boundary', () => {
       for (const route of await routes()) {
         const { key } = await keys.create({ name: 'lacks', tenant: tenantA, scopes: SCOPES.filter((s) => !route.scopes.includes(s)) });
         const response = await rest(route.method, route.path, bearer(key), route.body);
-        expect({ route: route.path, status: response.status, body: await response.json() }).toMatchObject({ route: route.path, status: 403, body: { ok: false, code: 'FORBIDDEN' } });
+        expect({ route: route.path, status: response.status, body: await response.json() }).toMatchObject({
+          route: route.path,
+          status: 403,
+          body: { ok: false, code: 'FORBIDDEN' },
+        });
       }
     });
 
@@ -168,7 +195,9 @@ describe('every GraphQL field and REST route behind the trust boundary', () => {
   });
 
   it('enqueued nothing in all of the above: the seeded job is the only job of any queue', async () => {
-    const counts = await Promise.all(JOB_AREAS.map((area) => platform.runtime.queues[area].getJobCountByTypes('waiting', 'active', 'delayed', 'prioritized', 'completed', 'failed')));
+    const counts = await Promise.all(
+      JOB_AREAS.map((area) => platform.runtime.queues[area].getJobCountByTypes('waiting', 'active', 'delayed', 'prioritized', 'completed', 'failed')),
+    );
     expect(counts.reduce((a, b) => a + b, 0)).toBe(1);
     expect((await platform.runtime.jobQueries.list({ id: 'check', tenant: tenantB }, {})).edges).toEqual([]);
   });

@@ -12,9 +12,14 @@ const DIR = path.join(PROJECT_ROOT, 'cypher/browser');
 
 /** A saved query as Neo4j Browser runs it: `:param name => value;` lines, then one statement. */
 function savedQuery(file: string): { declared: string[]; statement: string } {
-  const lines = readFileSync(path.join(DIR, file), 'utf8').split('\n').filter((l) => !l.startsWith('//') && l.trim());
+  const lines = readFileSync(path.join(DIR, file), 'utf8')
+    .split('\n')
+    .filter((l) => !l.startsWith('//') && l.trim());
   const declared = lines.filter((l) => l.startsWith(':param ')).map((l) => /^:param (\w+) =>/.exec(l)![1]!);
-  const statement = lines.filter((l) => !l.startsWith(':')).join('\n').replace(/;\s*$/, '');
+  const statement = lines
+    .filter((l) => !l.startsWith(':'))
+    .join('\n')
+    .replace(/;\s*$/, '');
   return { declared, statement };
 }
 
@@ -50,7 +55,20 @@ describe('saved Neo4j Browser queries (cypher/browser)', () => {
               (d:Document {id: $d, tenant: $t, path: 'src/thing.ts'}), (d2:Document {id: $d2, tenant: $t, path: 'src/other.ts'}),
               (c:Chunk {id: $c, tenant: $t, startLine: 1, endLine: 9}), (x:Entity {id: $x, tenant: $t, name: 'startThing', kind: 'function'}),
               (d)-[:HAS_CHUNK]->(c), (d)-[:DEFINES]->(x), (d)-[:IMPORTS]->(d2), (c)-[:MENTIONS]->(x)`,
-      { t: tenant, p: id('parent'), j: id('job'), f: id('failed'), e1: id('e1'), e2: id('e2'), s: id('s'), claim: id('claim'), d: id('d'), d2: id('d2'), c: id('c'), x: id('x') },
+      {
+        t: tenant,
+        p: id('parent'),
+        j: id('job'),
+        f: id('failed'),
+        e1: id('e1'),
+        e2: id('e2'),
+        s: id('s'),
+        claim: id('claim'),
+        d: id('d'),
+        d2: id('d2'),
+        c: id('c'),
+        x: id('x'),
+      },
       { database: config.neo4j.database },
     );
   });
@@ -60,15 +78,29 @@ describe('saved Neo4j Browser queries (cypher/browser)', () => {
   });
 
   it('has a test here for every saved query', () => {
-    expect(readdirSync(DIR).filter((f) => f.endsWith('.cypher')).sort()).toEqual([
-      'disputed-claims.cypher', 'document-structure.cypher', 'entity-neighbourhood.cypher', 'evidence-conflicts.cypher', 'failed-jobs.cypher',
-      'job-evidence.cypher', 'job-lineage.cypher', 'recent-jobs.cypher',
+    expect(
+      readdirSync(DIR)
+        .filter((f) => f.endsWith('.cypher'))
+        .sort(),
+    ).toEqual([
+      'disputed-claims.cypher',
+      'document-structure.cypher',
+      'entity-neighbourhood.cypher',
+      'evidence-conflicts.cypher',
+      'failed-jobs.cypher',
+      'job-evidence.cypher',
+      'job-lineage.cypher',
+      'recent-jobs.cypher',
     ]);
   });
 
   it('recent-jobs lists the tenant’s jobs newest first with what they produced', async () => {
     const rows = await run('recent-jobs.cypher', { tenant, limit: neo4j.int(10) });
-    expect(rows.map((r) => [r.job, Number(r.produced)])).toEqual([[id('failed'), 0], [id('job'), 2], [id('parent'), 0]]);
+    expect(rows.map((r) => [r.job, Number(r.produced)])).toEqual([
+      [id('failed'), 0],
+      [id('job'), 2],
+      [id('parent'), 0],
+    ]);
   });
 
   it('job-lineage shows the parent and what the job produced', async () => {
@@ -79,7 +111,10 @@ describe('saved Neo4j Browser queries (cypher/browser)', () => {
 
   it('job-evidence ranks the evidence and names its sources', async () => {
     const rows = await run('job-evidence.cypher', { jobId: id('job') });
-    expect(rows.map((r) => [Number(r.rank), r.title, r.sources])).toEqual([[1, 'Output 34 GWh', ['a.example']], [2, 'Output 43 GWh', []]]);
+    expect(rows.map((r) => [Number(r.rank), r.title, r.sources])).toEqual([
+      [1, 'Output 34 GWh', ['a.example']],
+      [2, 'Output 43 GWh', []],
+    ]);
   });
 
   it('evidence-conflicts shows each contradicting pair once', async () => {

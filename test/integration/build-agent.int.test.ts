@@ -30,7 +30,8 @@ describe('build agent: a real TypeScript project builds in the sandbox, with liv
   });
   afterAll(async () => {
     await worker?.close();
-    if (platform) await runCypher(platform.runtime.driver, platform.config.neo4j.database, 'MATCH (a:Artifact) WHERE a.jobId IN $ids DETACH DELETE a', { ids: jobIds });
+    if (platform)
+      await runCypher(platform.runtime.driver, platform.config.neo4j.database, 'MATCH (a:Artifact) WHERE a.jobId IN $ids DETACH DELETE a', { ids: jobIds });
     await platform?.close();
     await temp?.remove();
   });
@@ -52,7 +53,11 @@ describe('build agent: a real TypeScript project builds in the sandbox, with liv
       artifacts: ['dist/**', '*.tgz'],
     });
     expect(result).toMatchObject({ ok: true, isolation: 'bwrap' });
-    expect(result.steps.map((s) => [s.name, s.end, s.exitCode])).toEqual([['compile', 'exited', 0], ['pack', 'exited', 0], ['smoke', 'exited', 0]]);
+    expect(result.steps.map((s) => [s.name, s.end, s.exitCode])).toEqual([
+      ['compile', 'exited', 0],
+      ['pack', 'exited', 0],
+      ['smoke', 'exited', 0],
+    ]);
     expect(result.artifacts.map((a) => a.path).sort()).toEqual(['dist/index.d.ts', 'dist/index.js', 'tiny-lib-1.0.0.tgz']);
 
     // Each artifact's bytes are in the store under their own sha256, and the compiled code is the project's.
@@ -70,8 +75,11 @@ describe('build agent: a real TypeScript project builds in the sandbox, with liv
 
     // The graph: (:Job)-[:PRODUCED]->(:Artifact) for each file and the full log, in the job's tenant.
     const rows = await runCypher<{ path: string; sha256: string; size: number; tenant: string; jobTenant: string }>(
-      platform.runtime.driver, platform.config.neo4j.database,
-      'MATCH (j:Job {id: $id})-[:PRODUCED]->(a:Artifact) RETURN a.path AS path, a.sha256 AS sha256, a.size AS size, a.tenant AS tenant, j.tenant AS jobTenant ORDER BY path', { id: jobId });
+      platform.runtime.driver,
+      platform.config.neo4j.database,
+      'MATCH (j:Job {id: $id})-[:PRODUCED]->(a:Artifact) RETURN a.path AS path, a.sha256 AS sha256, a.size AS size, a.tenant AS tenant, j.tenant AS jobTenant ORDER BY path',
+      { id: jobId },
+    );
     expect(rows.map((r) => r.path)).toEqual(['build.log', 'dist/index.d.ts', 'dist/index.js', 'tiny-lib-1.0.0.tgz']);
     expect(rows.every((r) => r.tenant === r.jobTenant)).toBe(true);
     expect(rows.find((r) => r.path === 'dist/index.js')!.sha256).toBe(js.sha256);
@@ -103,8 +111,19 @@ describe('build agent: a real TypeScript project builds in the sandbox, with liv
   it('serves an artifact to its tenant: GraphQL metadata, REST download with the right sha256, content type and ranges', async () => {
     const { result } = await build({ source: { path: project }, steps: [{ name: 'pack', run: ['npm', 'pack', '--offline'] }], artifacts: ['*.tgz'] });
     const tgz = result.artifacts[0]!;
-    const { data } = await platform.graphql<{ artifact: Record<string, unknown> }>('query($id: ID!) { artifact(id: $id) { id path sha256 size mediaType kind downloadUrl } }', { id: tgz.id });
-    expect(data!.artifact).toEqual({ id: tgz.id, path: 'tiny-lib-1.0.0.tgz', sha256: tgz.sha256, size: tgz.size, mediaType: 'application/gzip', kind: 'build-output', downloadUrl: `/v1/artifacts/${tgz.id}` });
+    const { data } = await platform.graphql<{ artifact: Record<string, unknown> }>(
+      'query($id: ID!) { artifact(id: $id) { id path sha256 size mediaType kind downloadUrl } }',
+      { id: tgz.id },
+    );
+    expect(data!.artifact).toEqual({
+      id: tgz.id,
+      path: 'tiny-lib-1.0.0.tgz',
+      sha256: tgz.sha256,
+      size: tgz.size,
+      mediaType: 'application/gzip',
+      kind: 'build-output',
+      downloadUrl: `/v1/artifacts/${tgz.id}`,
+    });
 
     const whole = await fetch(`${platform.url}${data!.artifact.downloadUrl as string}`, { headers: { authorization: platform.authorization } });
     expect(whole.status).toBe(200);
@@ -128,11 +147,18 @@ describe('build agent: a real TypeScript project builds in the sandbox, with liv
   it("refuses another tenant's artifact: the download and artifact(id) answer as for a missing one", async () => {
     // A build of the platform's tenant, asked for by another one: the anonymous development caller (tenant `default`).
     const { jobId } = await platform.runtime.jobs.enqueue({
-      type: 'build', input: { source: { path: project }, steps: [{ name: 'w', run: ['sh', '-c', 'echo theirs > theirs.txt'] }], artifacts: ['theirs.txt'] },
-      idempotencyKey: null, parentJobId: null, traceId: randomUUID().replace(/-/g, ''), principal: platform.principal,
+      type: 'build',
+      input: { source: { path: project }, steps: [{ name: 'w', run: ['sh', '-c', 'echo theirs > theirs.txt'] }], artifacts: ['theirs.txt'] },
+      idempotencyKey: null,
+      parentJobId: null,
+      traceId: randomUUID().replace(/-/g, ''),
+      principal: platform.principal,
     });
     jobIds.push(jobId);
-    const done = await waitUntil(async () => (await platform.runtime.events.read({ kind: 'job', jobId }, undefined, 1000)).find((e) => e.type === 'build.done'), 30_000);
+    const done = await waitUntil(
+      async () => (await platform.runtime.events.read({ kind: 'job', jobId }, undefined, 1000)).find((e) => e.type === 'build.done'),
+      30_000,
+    );
     const theirs = (done.data.result as BuildResult).artifacts[0]!;
     expect(theirs.path).toBe('theirs.txt');
     expect(await platform.runtime.artifactGraph.get(platform.tenant, theirs.id)).toMatchObject({ path: 'theirs.txt' });
@@ -140,7 +166,9 @@ describe('build agent: a real TypeScript project builds in the sandbox, with liv
     expect(download.status).toBe(404);
     expect(await download.json()).toMatchObject({ ok: false, code: 'NOT_FOUND' });
     const asked = await fetch(`${platform.url}/graphql`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: 'query($id: ID!) { artifact(id: $id) { id } }', variables: { id: theirs.id } }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: 'query($id: ID!) { artifact(id: $id) { id } }', variables: { id: theirs.id } }),
     });
     const refused = (await asked.json()) as { data: unknown; errors?: { extensions: Record<string, unknown> }[] };
     expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND' });
@@ -162,18 +190,30 @@ describe('build agent: a real TypeScript project builds in the sandbox, with liv
     expect(result.steps.map((s) => s.name)).toEqual(['fine', 'breaks']);
     expect(result.artifacts).toEqual([]);
     expect(events.some((e) => e.type === 'build.progress' && e.data.step === 'never')).toBe(false);
-    expect(events.filter((e) => e.type === 'build.log').flatMap((e) => e.data.lines as { stream: string; line: string }[])).toContainEqual({ stream: 'stderr', line: 'boom' });
+    expect(events.filter((e) => e.type === 'build.log').flatMap((e) => e.data.lines as { stream: string; line: string }[])).toContainEqual({
+      stream: 'stderr',
+      line: 'boom',
+    });
   });
 
   it('skips an artifact above the size limit and says so', async () => {
-    const { result } = await build({ source: { path: project }, steps: [{ name: 'w', run: ['sh', '-c', 'head -c 200000 /dev/zero > big.bin && echo small > small.txt'] }], artifacts: ['*.bin', '*.txt'] });
+    const { result } = await build({
+      source: { path: project },
+      steps: [{ name: 'w', run: ['sh', '-c', 'head -c 200000 /dev/zero > big.bin && echo small > small.txt'] }],
+      artifacts: ['*.bin', '*.txt'],
+    });
     expect(result.ok).toBe(true);
     expect(result.artifacts.map((a) => a.path)).toEqual(['small.txt']);
     expect(result.skippedArtifacts).toEqual([{ path: 'big.bin', reason: 'too-large' }]);
   });
 
   it('keeps the one-command form: workspace + command is one step named build', async () => {
-    const { result } = await build({ workspace: project, command: ['sh', '-c', 'mkdir -p out && echo "$GREETING" > out/hello.txt'], env: { GREETING: 'hello sandbox' }, timeoutSeconds: 30 });
+    const { result } = await build({
+      workspace: project,
+      command: ['sh', '-c', 'mkdir -p out && echo "$GREETING" > out/hello.txt'],
+      env: { GREETING: 'hello sandbox' },
+      timeoutSeconds: 30,
+    });
     expect(result).toMatchObject({ ok: true, steps: [{ name: 'build', end: 'exited', exitCode: 0 }] });
   });
 

@@ -57,7 +57,8 @@ describe('build agent: hostile steps are contained and reported, and the worker 
   afterAll(async () => {
     delete process.env.COGO_TEST_BUILD_SECRET;
     await worker?.close();
-    if (platform) await runCypher(platform.runtime.driver, platform.config.neo4j.database, 'MATCH (a:Artifact) WHERE a.jobId IN $ids DETACH DELETE a', { ids: jobIds });
+    if (platform)
+      await runCypher(platform.runtime.driver, platform.config.neo4j.database, 'MATCH (a:Artifact) WHERE a.jobId IN $ids DETACH DELETE a', { ids: jobIds });
     await platform?.close();
     await temp?.remove();
   });
@@ -78,18 +79,23 @@ describe('build agent: hostile steps are contained and reported, and the worker 
   });
 
   it('a fork bomb hits the process limit (EAGAIN below the cap), and a classic one is ended by the timeout', async () => {
-    const counter = 'const {spawn}=require("child_process");let n=0;(function go(){const c=spawn("sleep",["30"]);c.on("error",e=>{console.log("stopped after",n,e.code);process.exit(0)});c.on("spawn",()=>{n++;go()})})()';
+    const counter =
+      'const {spawn}=require("child_process");let n=0;(function go(){const c=spawn("sleep",["30"]);c.on("error",e=>{console.log("stopped after",n,e.code);process.exit(0)});c.on("spawn",()=>{n++;go()})})()';
     const counted = await build([{ name: 'count', run: ['node', '-e', counter], timeoutSeconds: 20 }], { limits: { processes: 32 } });
     const match = /stopped after (\d+) EAGAIN/.exec(counted.fullLog);
     expect(match).not.toBeNull();
     expect(Number(match![1])).toBeLessThan(32);
-    const classic = await build([{ name: 'bomb', run: ['sh', '-c', 'b(){ b|b& }; b; wait'], timeoutSeconds: 3 }], { limits: { processes: 32, outputBytes: 65536 } });
+    const classic = await build([{ name: 'bomb', run: ['sh', '-c', 'b(){ b|b& }; b; wait'], timeoutSeconds: 3 }], {
+      limits: { processes: 32, outputBytes: 65536 },
+    });
     expect(['timeout', 'output-limit', 'exited']).toContain(classic.result.steps[0]!.end);
     expect(classic.result.steps[0]!.durationMs).toBeLessThan(6000);
   });
 
   it('a memory hog fails at the address-space limit', async () => {
-    const { result, fullLog } = await build([{ name: 'hog', run: ['node', '-e', 'const a=[];for(;;)a.push(Buffer.alloc(1<<24,1))'], timeoutSeconds: 20 }], { limits: { memoryBytes: 1024 * 1024 * 1024 } });
+    const { result, fullLog } = await build([{ name: 'hog', run: ['node', '-e', 'const a=[];for(;;)a.push(Buffer.alloc(1<<24,1))'], timeoutSeconds: 20 }], {
+      limits: { memoryBytes: 1024 * 1024 * 1024 },
+    });
     expect(result.ok).toBe(false);
     expect(failed(result)!.name).toBe('hog');
     expect(failed(result)!.exitCode === null ? failed(result)!.signal : failed(result)!.exitCode).not.toBe(0);
@@ -111,7 +117,8 @@ describe('build agent: hostile steps are contained and reported, and the worker 
   it('a file past the file-size limit is cut off, and /tmp (memory) holds no more than that limit in all', async () => {
     const big = await build([{ name: 'big', run: ['sh', '-c', 'head -c 3000000 /dev/zero > big.bin'] }], { limits: { fileBytes: 1024 * 1024 } });
     expect(failed(big.result)).toMatchObject({ name: 'big', end: 'signaled', signal: 'SIGXFSZ' });
-    const script = 'for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do head -c 200000 /dev/zero > /tmp/f$i || { echo "full at $i"; exit 4; }; done';
+    const script =
+      'for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do head -c 200000 /dev/zero > /tmp/f$i || { echo "full at $i"; exit 4; }; done';
     const { result, fullLog } = await build([{ name: 'fill', run: ['sh', '-c', script] }], { limits: { fileBytes: 1024 * 1024 } });
     expect(failed(result)).toMatchObject({ name: 'fill', exitCode: 4 });
     expect(fullLog).toMatch(/No space left on device/);
@@ -128,7 +135,8 @@ describe('build agent: hostile steps are contained and reported, and the worker 
   });
 
   it('a TCP connection to Redis on loopback fails: the sandbox has no network but its own loopback', async () => {
-    const probe = 'const os=require("os");console.log("interfaces:",Object.keys(os.networkInterfaces()).join(","));require("net").connect(6379,"127.0.0.1").on("connect",()=>{console.log("CONNECTED");process.exit(0)}).on("error",e=>{console.log("refused:",e.code);process.exit(3)})';
+    const probe =
+      'const os=require("os");console.log("interfaces:",Object.keys(os.networkInterfaces()).join(","));require("net").connect(6379,"127.0.0.1").on("connect",()=>{console.log("CONNECTED");process.exit(0)}).on("error",e=>{console.log("refused:",e.code);process.exit(3)})';
     const { result, fullLog } = await build([{ name: 'redis', run: ['node', '-e', probe], timeoutSeconds: 10 }]);
     expect(failed(result)).toMatchObject({ name: 'redis', end: 'exited', exitCode: 3 });
     expect(fullLog).toContain('refused: ECONNREFUSED');
@@ -137,13 +145,19 @@ describe('build agent: hostile steps are contained and reported, and the worker 
   });
 
   it('a build that asks for the network (scope build:network) reaches it; a credential without that scope is refused', async () => {
-    const probe = 'require("net").connect(6379,"127.0.0.1").on("connect",()=>{console.log("CONNECTED");process.exit(0)}).on("error",e=>{console.log("refused:",e.code);process.exit(3)})';
+    const probe =
+      'require("net").connect(6379,"127.0.0.1").on("connect",()=>{console.log("CONNECTED");process.exit(0)}).on("error",e=>{console.log("refused:",e.code);process.exit(3)})';
     const { result, fullLog } = await build([{ name: 'redis', run: ['node', '-e', probe], timeoutSeconds: 10 }], { network: true });
     expect(result).toMatchObject({ ok: true, network: true });
     expect(fullLog).toContain('CONNECTED');
 
-    const { key } = await createKeyStore(platform.runtime.sql).create({ name: 'builds without network', tenant: platform.tenant, scopes: ['jobs:enqueue:build', 'jobs:read'] });
-    const enqueue = (input: Record<string, unknown>) => fetch(`${platform.url}/v1/build/enqueue`, { method: 'POST', headers: platform.headers({ authorization: `Bearer ${key}` }), body: JSON.stringify(input) });
+    const { key } = await createKeyStore(platform.runtime.sql).create({
+      name: 'builds without network',
+      tenant: platform.tenant,
+      scopes: ['jobs:enqueue:build', 'jobs:read'],
+    });
+    const enqueue = (input: Record<string, unknown>) =>
+      fetch(`${platform.url}/v1/build/enqueue`, { method: 'POST', headers: platform.headers({ authorization: `Bearer ${key}` }), body: JSON.stringify(input) });
     const input = { source: { path: project }, steps: [{ name: 'x', run: ['true'] }] };
     const refused = await enqueue({ ...input, network: true });
     expect(refused.status).toBe(403);
@@ -157,7 +171,10 @@ describe('build agent: hostile steps are contained and reported, and the worker 
     const { result, events } = await build([{ name: 'flood', run: ['yes', 'spam'], timeoutSeconds: 20 }], { limits: { outputBytes: 65536 } });
     expect(failed(result)).toMatchObject({ name: 'flood', end: 'output-limit' });
     expect(result.steps[0]).toMatchObject({ outputBytes: 65536, truncated: true });
-    const notes = events.filter((e) => e.type === 'build.log').flatMap((e) => e.data.lines as { line: string }[]).map((l) => l.line);
+    const notes = events
+      .filter((e) => e.type === 'build.log')
+      .flatMap((e) => e.data.lines as { line: string }[])
+      .map((l) => l.line);
     expect(notes.some((line) => /printed more than 65536 bytes/.test(line))).toBe(true);
   });
 

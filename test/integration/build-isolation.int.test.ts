@@ -42,7 +42,12 @@ describe('build isolation at start-up', () => {
     await mkdir(work);
     const lines: string[] = [];
     const outcome = await runStep({
-      isolation: allowed.isolation!, argv: ['sh', '-c', 'env; ulimit -a'], workDir: work, env: { ONLY: 'this' }, limits, hostUid: undefined,
+      isolation: allowed.isolation!,
+      argv: ['sh', '-c', 'env; ulimit -a'],
+      workDir: work,
+      env: { ONLY: 'this' },
+      limits,
+      hostUid: undefined,
       onLine: (_stream, line) => lines.push(line),
     });
     expect(outcome).toMatchObject({ end: 'exited', exitCode: 0 });
@@ -70,7 +75,10 @@ describe('build isolation at start-up', () => {
         input: { source: { path: source }, steps: [{ name: 'x', run: ['sh', '-c', 'touch ran'] }] },
       });
       const jobId = data!.enqueueBuild.jobId;
-      const error = await waitUntil(async () => (await platform.runtime.events.read({ kind: 'job', jobId }, undefined, 100)).find((e) => e.type === 'build.error'), 20_000);
+      const error = await waitUntil(
+        async () => (await platform.runtime.events.read({ kind: 'job', jobId }, undefined, 100)).find((e) => e.type === 'build.error'),
+        20_000,
+      );
       expect(error.data).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', retryable: true });
       expect(error.data.message).toMatch(/^this worker refuses builds: bubblewrap does not work here/);
       expect((await platform.runtime.events.read({ kind: 'job', jobId }, undefined, 100)).some((e) => e.type === 'build.progress')).toBe(false);

@@ -27,13 +27,17 @@ describe('build agent: a worker killed mid-build', () => {
   });
   afterAll(async () => {
     await Promise.all(workers.map((w) => w.stop('SIGKILL')));
-    if (platform && jobId) await runCypher(platform.runtime.driver, platform.config.neo4j.database, 'MATCH (a:Artifact {jobId: $id}) DETACH DELETE a', { id: jobId });
+    if (platform && jobId)
+      await runCypher(platform.runtime.driver, platform.config.neo4j.database, 'MATCH (a:Artifact {jobId: $id}) DETACH DELETE a', { id: jobId });
     await platform?.close();
     await temp?.remove();
   });
 
   const startWorker = async (id: string) => {
-    const worker = await spawnTsProcess('test/support/build-worker.ts', [], { env: { ...platform.env, WORKER_ID: id }, ready: new RegExp(`READY ${id} (\\d+)`) });
+    const worker = await spawnTsProcess('test/support/build-worker.ts', [], {
+      env: { ...platform.env, WORKER_ID: id },
+      ready: new RegExp(`READY ${id} (\\d+)`),
+    });
     workers.push(worker);
     return worker;
   };
@@ -41,17 +45,20 @@ describe('build agent: a worker killed mid-build', () => {
   it('takes its sandbox down with it; the job is re-claimed and runs again from a clean work folder', async () => {
     const workRoot = path.join(temp.dir, 'data', 'build', 'work');
     const first = await startWorker('first');
-    const { data, errors } = await platform.graphql<{ enqueueBuild: { jobId: string } }>('mutation($input: BuildInput!) { enqueueBuild(input: $input) { jobId } }', {
-      input: {
-        // The source holds the service's data folder (like the default: start folder with `.cogo` inside): it is not copied.
-        source: { path: temp.dir },
-        steps: [
-          // Fails if the folder is not fresh: a re-run that reused the dead run's folder would find `dirty`.
-          { name: 'fresh', run: ['sh', '-c', 'test ! -e dirty && touch dirty'] },
-          { name: 'slow', run: ['sleep', '7.31'], timeoutSeconds: 30 },
-        ],
+    const { data, errors } = await platform.graphql<{ enqueueBuild: { jobId: string } }>(
+      'mutation($input: BuildInput!) { enqueueBuild(input: $input) { jobId } }',
+      {
+        input: {
+          // The source holds the service's data folder (like the default: start folder with `.cogo` inside): it is not copied.
+          source: { path: temp.dir },
+          steps: [
+            // Fails if the folder is not fresh: a re-run that reused the dead run's folder would find `dirty`.
+            { name: 'fresh', run: ['sh', '-c', 'test ! -e dirty && touch dirty'] },
+            { name: 'slow', run: ['sleep', '7.31'], timeoutSeconds: 30 },
+          ],
+        },
       },
-    });
+    );
     if (errors) throw new Error(JSON.stringify(errors));
     jobId = data!.enqueueBuild.jobId;
     const events = () => platform.runtime.events.read({ kind: 'job', jobId }, undefined, 1000);
@@ -67,13 +74,23 @@ describe('build agent: a worker killed mid-build', () => {
 
     // A new worker sweeps the dead worker's folder and re-runs the job in a fresh one.
     await startWorker('second');
-    const all = await waitUntil(async () => {
-      const list = await events();
-      return list.some(isBuildTerminal) && list;
-    }, 60_000, 200);
+    const all = await waitUntil(
+      async () => {
+        const list = await events();
+        return list.some(isBuildTerminal) && list;
+      },
+      60_000,
+      200,
+    );
     const done = all.find(isBuildTerminal)!;
     expect(done.type).toBe('build.done');
-    expect(done.data.result).toMatchObject({ ok: true, steps: [{ name: 'fresh', ok: true }, { name: 'slow', ok: true }] });
+    expect(done.data.result).toMatchObject({
+      ok: true,
+      steps: [
+        { name: 'fresh', ok: true },
+        { name: 'slow', ok: true },
+      ],
+    });
     const freshRuns = all.filter((e) => e.type === 'build.progress' && e.data.step === 'fresh' && e.data.phase === 'finished');
     expect(freshRuns.map((e) => e.data.ok)).toEqual([true, true]);
     expect(await readdir(workRoot)).toEqual([]);

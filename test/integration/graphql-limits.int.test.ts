@@ -34,7 +34,12 @@ describe('GraphQL query limits', () => {
   });
 
   it('applies the same limits to subscriptions over graphql-ws', async () => {
-    const client = createClient({ url: platform.url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: platform.authorization } });
+    const client = createClient({
+      url: platform.url.replace('http', 'ws') + '/graphql',
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      connectionParams: { authorization: platform.authorization },
+    });
     try {
       const iterator = client.iterate({ query: `subscription { systemEvents { ${aliases(QUERY_LIMITS.aliases + 1, 'id')} } }` });
       const first = await iterator.next().then(

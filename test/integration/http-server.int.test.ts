@@ -96,7 +96,9 @@ describe('the HTTP server on the real services', () => {
       expect(response.status).toBe(302);
       expect(response.headers.get('location')).toBe('/graphiql/');
     }
-    const query = await fetch(`${url}/graphql?query=${encodeURIComponent('{ __typename }')}`, { headers: { accept: 'application/json', 'apollo-require-preflight': 'true' } });
+    const query = await fetch(`${url}/graphql?query=${encodeURIComponent('{ __typename }')}`, {
+      headers: { accept: 'application/json', 'apollo-require-preflight': 'true' },
+    });
     expect(await query.json()).toEqual({ data: { __typename: 'Query' } });
   });
 });

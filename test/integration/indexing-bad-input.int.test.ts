@@ -13,7 +13,9 @@ import { createScratchDatabase, removeGraphOf, terminalEvent } from '../support/
 import { startPlatform, waitUntil, type Platform } from './support/platform.js';
 
 const JOB = 'query($id: ID!) { job(id: $id) { status attempts error { code message retryable } result } }';
-type JobRead = { job: { status: string; attempts: number; error: { code: string; message: string; retryable: boolean } | null; result: Record<string, unknown> | null } };
+type JobRead = {
+  job: { status: string; attempts: number; error: { code: string; message: string; retryable: boolean } | null; result: Record<string, unknown> | null };
+};
 
 describe('indexing agent: bad input gets a clear error and changes nothing', () => {
   let platform: Platform;
@@ -53,14 +55,19 @@ describe('indexing agent: bad input gets a clear error and changes nothing', () 
   /** A worker host in this process whose indexing agent uses `embedder` (the runtime's store, graph, Redis). */
   async function startIndexer(embedder: Embedder) {
     const { runtime } = platform;
-    host = await startWorkerHost(workerHostOptions(runtime, {
-      // The runtime's own indexing dependencies with another embedder: the store, graph and Redis are the real ones.
-      indexing: createIndexingProcessor({ ...runtime.agents.indexing, embedder }) as never,
-    }));
+    host = await startWorkerHost(
+      workerHostOptions(runtime, {
+        // The runtime's own indexing dependencies with another embedder: the store, graph and Redis are the real ones.
+        indexing: createIndexingProcessor({ ...runtime.agents.indexing, embedder }) as never,
+      }),
+    );
   }
 
   async function runJob(input: Record<string, unknown>) {
-    const { data, errors } = await platform.graphql<{ enqueueIndexing: { jobId: string } }>('mutation($input: IndexingInput!) { enqueueIndexing(input: $input) { jobId } }', { input });
+    const { data, errors } = await platform.graphql<{ enqueueIndexing: { jobId: string } }>(
+      'mutation($input: IndexingInput!) { enqueueIndexing(input: $input) { jobId } }',
+      { input },
+    );
     if (errors) throw new Error(JSON.stringify(errors));
     const jobId = data!.enqueueIndexing.jobId;
     await waitUntil(async () => terminalEvent(await platform.runtime.events.read({ kind: 'job', jobId }, undefined, 5000)), 30_000);
@@ -87,7 +94,9 @@ describe('indexing agent: bad input gets a clear error and changes nothing', () 
       ['a file instead of a folder', () => path.join(allowed, 'docs', 'a.md')],
     ])('%s', async (_name, root) => {
       const before = await queued();
-      const { data, errors } = await platform.graphql('mutation($input: IndexingInput!) { enqueueIndexing(input: $input) { jobId } }', { input: { root: root() } });
+      const { data, errors } = await platform.graphql('mutation($input: IndexingInput!) { enqueueIndexing(input: $input) { jobId } }', {
+        input: { root: root() },
+      });
       expect(data?.enqueueIndexing ?? null).toBeNull();
       expect(errors?.[0]).toMatchObject({ message: refusedMessage(root()), extensions: { code: 'FORBIDDEN', retryable: false } });
       expect(await queued()).toBe(before);
@@ -96,7 +105,9 @@ describe('indexing agent: bad input gets a clear error and changes nothing', () 
 
     it('over REST too: 403 with the same message', async () => {
       const response = await fetch(`${platform.url}/v1/indexing/enqueue`, {
-        method: 'POST', headers: platform.headers(), body: JSON.stringify({ root: '/etc' }),
+        method: 'POST',
+        headers: platform.headers(),
+        body: JSON.stringify({ root: '/etc' }),
       });
       expect(response.status).toBe(403);
       expect(await response.json()).toMatchObject({ ok: false, code: 'FORBIDDEN', error: refusedMessage('/etc') });
@@ -105,8 +116,19 @@ describe('indexing agent: bad input gets a clear error and changes nothing', () 
     it('the worker checks again: a job that reached the queue another way fails FORBIDDEN at once and reads nothing', async () => {
       await startIndexer(createLocalHashEmbedder());
       const jobId = newJobId('indexing');
-      const meta = { tenant: platform.tenant, traceId: 'f'.repeat(32), principal: 'test', idempotencyKey: null, parentJobId: null, enqueuedAt: new Date().toISOString() };
-      await platform.runtime.queues.indexing.add('indexing', { input: { root: outside, mode: 'incremental', failOnFileError: false, prune: false }, meta }, { jobId });
+      const meta = {
+        tenant: platform.tenant,
+        traceId: 'f'.repeat(32),
+        principal: 'test',
+        idempotencyKey: null,
+        parentJobId: null,
+        enqueuedAt: new Date().toISOString(),
+      };
+      await platform.runtime.queues.indexing.add(
+        'indexing',
+        { input: { root: outside, mode: 'incremental', failOnFileError: false, prune: false }, meta },
+        { jobId },
+      );
       await waitUntil(async () => terminalEvent(await platform.runtime.events.read({ kind: 'job', jobId }, undefined, 5000)), 30_000);
       const job = await waitUntil(async () => {
         const read = (await platform.graphql<JobRead>(JOB, { id: jobId })).data?.job;
@@ -151,7 +173,9 @@ describe('indexing agent: bad input gets a clear error and changes nothing', () 
 
   describe('issue 9: files that only fell out of the include/exclude filter', () => {
     const documentsOf = async (root: string) =>
-      (await platform.runtime.sql.query<{ path: string }>('SELECT DISTINCT document_path AS path FROM chunks WHERE root = $1 ORDER BY 1', [root])).rows.map((r) => r.path);
+      (await platform.runtime.sql.query<{ path: string }>('SELECT DISTINCT document_path AS path FROM chunks WHERE root = $1 ORDER BY 1', [root])).rows.map(
+        (r) => r.path,
+      );
 
     it('are kept by a narrower filter without prune, and deleted with prune: true', async () => {
       const root = path.join(allowed, 'filters');

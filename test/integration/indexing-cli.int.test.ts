@@ -35,12 +35,17 @@ describe('cogo index and cogo search (CLI processes against a worker process)', 
   });
 
   it('without a live worker, `cogo index` says how to start one and waits with the job queued', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'src/cli/index.ts'), 'index', corpus.root], { env: platform.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'src/cli/index.ts'), 'index', corpus.root], {
+      env: platform.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (c: Buffer) => (output += c.toString()));
     try {
       await waitUntil(async () => output.includes('no worker has taken the job yet'), 30_000);
-      expect(output).toMatch(/no worker has taken the job yet: if none serves the indexing queue, start one with `npm start` or `cogo worker --queues indexing`/);
+      expect(output).toMatch(
+        /no worker has taken the job yet: if none serves the indexing queue, start one with `npm start` or `cogo worker --queues indexing`/,
+      );
       const jobId = /as job (indexing-[\w-]+)/.exec(output)![1]!;
       expect(await platform.runtime.queues.indexing.getJob(jobId).then((j) => j?.getState())).toBe('waiting');
       await platform.runtime.queues.indexing.remove(jobId);
@@ -54,7 +59,9 @@ describe('cogo index and cogo search (CLI processes against a worker process)', 
     const { code, stdout } = await runCli(['index', corpus.root], platform.env);
     expect(code).toBe(0);
     expect(stdout).toMatch(/progress: indexing \d+\/266 files/);
-    expect(stdout).toMatch(/done in \d+ ms: 266 added, 0 updated, 0 unchanged, 0 deleted, 0 failed; \d+ chunks embedded, 0 reused \(embedder openai:bge-m3:1024\)/);
+    expect(stdout).toMatch(
+      /done in \d+ ms: 266 added, 0 updated, 0 unchanged, 0 deleted, 0 failed; \d+ chunks embedded, 0 reused \(embedder openai:bge-m3:1024\)/,
+    );
     const jobId = /as job (indexing-[\w-]+)/.exec(stdout)![1]!;
     const events = await platform.runtime.events.read({ kind: 'job', jobId }, undefined, 5000);
     const progress = events.filter((e) => e.type === 'indexing.progress').map((e) => Date.parse(e.ts));
@@ -99,7 +106,10 @@ describe('cogo index and cogo search (CLI processes against a worker process)', 
   });
 
   it('`cogo index --watch` re-indexes after a change, incrementally', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'src/cli/index.ts'), 'index', corpus.root, '--watch'], { env: platform.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'src/cli/index.ts'), 'index', corpus.root, '--watch'], {
+      env: platform.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (c: Buffer) => (output += c.toString()));
     try {

@@ -57,8 +57,12 @@ describe('indexing agent: incremental indexing into pgvector and Neo4j (OpenAI-c
     return { jobId, events, result: done.data.result as Result };
   }
   const chunkRows = async () =>
-    (await platform.runtime.sql.query<{ id: string; document_path: string; start_line: number; embedder: string; content: string }>(
-      'SELECT id, document_path, start_line, embedder, content FROM chunks WHERE root = $1 ORDER BY id', [corpus.root])).rows;
+    (
+      await platform.runtime.sql.query<{ id: string; document_path: string; start_line: number; embedder: string; content: string }>(
+        'SELECT id, document_path, start_line, embedder, content FROM chunks WHERE root = $1 ORDER BY id',
+        [corpus.root],
+      )
+    ).rows;
   const graphCount = (statement: string) => countNodes(platform.runtime.driver, database(), statement, { root: corpus.root });
 
   it('indexes every file once: vectors, graph structure, report artifact; secrets skipped, a dangling link reported', async () => {
@@ -70,7 +74,9 @@ describe('indexing agent: incremental indexing into pgvector and Neo4j (OpenAI-c
     expect(texts()).toHaveLength(rows.length);
     expect(new Set(texts()).size).toBe(rows.length);
     expect(rows.every((r) => r.embedder === 'openai:bge-m3:1024')).toBe(true);
-    expect(new Set(rows.map((r) => r.document_path))).toEqual(new Set(['README.md', 'docs/guide.md', 'notes.txt', 'src/ledger.ts', 'src/money.ts', 'src/report.ts']));
+    expect(new Set(rows.map((r) => r.document_path))).toEqual(
+      new Set(['README.md', 'docs/guide.md', 'notes.txt', 'src/ledger.ts', 'src/money.ts', 'src/report.ts']),
+    );
     expect(texts().some((t) => t.includes('do-not-index-me') || t.includes('PRIVATE KEY'))).toBe(false);
     expect(result.failedFiles).toEqual([expect.objectContaining({ path: 'dangling.md', reason: 'unreadable' })]);
 
@@ -78,11 +84,22 @@ describe('indexing agent: incremental indexing into pgvector and Neo4j (OpenAI-c
     expect(await graphCount('MATCH (:Document {root: $root})-[:HAS_CHUNK]->(c:Chunk) WHERE c.vectorRow = c.id RETURN count(c) AS n')).toBe(rows.length);
     expect(await graphCount('MATCH (n {root: $root}) WHERE n.tenant IS NULL RETURN count(n) AS n')).toBe(0);
     expect(await graphCount("MATCH (:Document {root: $root, path: 'src/report.ts'})-[:IMPORTS]->(d:Document) RETURN count(d) AS n")).toBe(2);
-    expect(await graphCount("MATCH (:Document {root: $root, path: 'src/ledger.ts'})-[:DEFINES]->(e:Entity {name: 'reconcileLedger', kind: 'function'}) RETURN count(e) AS n")).toBe(1);
+    expect(
+      await graphCount(
+        "MATCH (:Document {root: $root, path: 'src/ledger.ts'})-[:DEFINES]->(e:Entity {name: 'reconcileLedger', kind: 'function'}) RETURN count(e) AS n",
+      ),
+    ).toBe(1);
     // Cross-file: the report's chunk and the guide's prose both mention reconcileLedger, defined in ledger.ts.
-    expect(await graphCount("MATCH (c:Chunk {root: $root})-[:MENTIONS]->(:Entity {name: 'reconcileLedger'}) RETURN count(DISTINCT c.path) AS n")).toBeGreaterThanOrEqual(3);
-    const artifacts = await platform.graphql<{ job: { artifacts: { kind: string; json: string }[] } }>('query($id: ID!) { job(id: $id) { artifacts } }', { id: jobId });
-    const report = JSON.parse(artifacts.data!.job.artifacts.find((a) => a.kind === 'indexing-report')!.json) as { counts: Record<string, number>; failedFiles: unknown[] };
+    expect(
+      await graphCount("MATCH (c:Chunk {root: $root})-[:MENTIONS]->(:Entity {name: 'reconcileLedger'}) RETURN count(DISTINCT c.path) AS n"),
+    ).toBeGreaterThanOrEqual(3);
+    const artifacts = await platform.graphql<{ job: { artifacts: { kind: string; json: string }[] } }>('query($id: ID!) { job(id: $id) { artifacts } }', {
+      id: jobId,
+    });
+    const report = JSON.parse(artifacts.data!.job.artifacts.find((a) => a.kind === 'indexing-report')!.json) as {
+      counts: Record<string, number>;
+      failedFiles: unknown[];
+    };
     expect(report.counts).toMatchObject({ added: 6, chunksEmbedded: rows.length });
     expect(report.failedFiles).toHaveLength(1);
     // The report is in the artifact store too (issue 11): the same JSON downloads by the artifact's id.
@@ -101,7 +118,10 @@ describe('indexing agent: incremental indexing into pgvector and Neo4j (OpenAI-c
     );
     const jobId = data!.enqueueIndexing.jobId;
     const job = await waitUntil(async () => {
-      const read = await platform.graphql<{ job: { status: string; attempts: number; error: { code: string; message: string } } }>('query($id: ID!) { job(id: $id) { status attempts error { code message } } }', { id: jobId });
+      const read = await platform.graphql<{ job: { status: string; attempts: number; error: { code: string; message: string } } }>(
+        'query($id: ID!) { job(id: $id) { status attempts error { code message } } }',
+        { id: jobId },
+      );
       return read.data?.job.status === 'failed' && read.data.job;
     }, 30_000);
     expect(job.attempts).toBe(1);
@@ -138,7 +158,9 @@ describe('indexing agent: incremental indexing into pgvector and Neo4j (OpenAI-c
     await writeFile(file, prefix + oldText);
     const { result } = await index({ root: corpus.root });
     const oldIds = new Set(chunkFile('src/ledger.ts', oldText).chunks.map((c) => embeddingText(c)));
-    const expectedNew = chunkFile('src/ledger.ts', prefix + oldText).chunks.map(embeddingText).filter((t) => !oldIds.has(t));
+    const expectedNew = chunkFile('src/ledger.ts', prefix + oldText)
+      .chunks.map(embeddingText)
+      .filter((t) => !oldIds.has(t));
     expect(result).toMatchObject({ updated: 1, added: 0, skipped: 5 });
     expect(texts().slice(before).sort()).toEqual(expectedNew.sort());
     expect(result.chunksEmbedded).toBe(expectedNew.length);
@@ -149,7 +171,9 @@ describe('indexing agent: incremental indexing into pgvector and Neo4j (OpenAI-c
     const store = (rows: typeof rowsAfter) => rows.find((r) => r.content.includes('export class LedgerStore'))!;
     expect(store(rowsAfter).id).toBe(store(rowsBefore).id);
     expect(store(rowsAfter).start_line).toBe(store(rowsBefore).start_line + 3);
-    expect(await graphCount("MATCH (:Document {root: $root, path: 'src/ledger.ts'})-[:DEFINES]->(e:Entity {name: 'LEDGER_VERSION'}) RETURN count(e) AS n")).toBe(1);
+    expect(
+      await graphCount("MATCH (:Document {root: $root, path: 'src/ledger.ts'})-[:DEFINES]->(e:Entity {name: 'LEDGER_VERSION'}) RETURN count(e) AS n"),
+    ).toBe(1);
   });
 
   it('a deleted file loses its chunks, its graph nodes and the entities only it defined', async () => {
@@ -168,12 +192,19 @@ describe('indexing agent: incremental indexing into pgvector and Neo4j (OpenAI-c
   });
 
   it("links an unchanged file's chunks to an entity defined later, and follows the entity when it moves", async () => {
-    const mentionsFrom = (definedIn: string) => graphCount(
-      `MATCH (:Chunk {root: $root, path: 'src/audit.ts'})-[:MENTIONS]->(e:Entity {name: 'reconcileLedgerTotals'})<-[:DEFINES]-(d:Document {path: '${definedIn}'}) RETURN count(e) AS n`);
+    const mentionsFrom = (definedIn: string) =>
+      graphCount(
+        `MATCH (:Chunk {root: $root, path: 'src/audit.ts'})-[:MENTIONS]->(e:Entity {name: 'reconcileLedgerTotals'})<-[:DEFINES]-(d:Document {path: '${definedIn}'}) RETURN count(e) AS n`,
+      );
     const fn = 'export function reconcileLedgerTotals(rows: number[]): number {\n  return rows.reduce((a, b) => a + b, 0);\n}\n';
-    await writeFile(path.join(corpus.root, 'src/audit.ts'), 'export function auditLedger(rows: number[]): number {\n  return reconcileLedgerTotals(rows);\n}\n');
+    await writeFile(
+      path.join(corpus.root, 'src/audit.ts'),
+      'export function auditLedger(rows: number[]): number {\n  return reconcileLedgerTotals(rows);\n}\n',
+    );
     await index({ root: corpus.root });
-    expect(await graphCount("MATCH (:Chunk {root: $root, path: 'src/audit.ts'})-[:MENTIONS]->(e:Entity {name: 'reconcileLedgerTotals'}) RETURN count(e) AS n")).toBe(0);
+    expect(
+      await graphCount("MATCH (:Chunk {root: $root, path: 'src/audit.ts'})-[:MENTIONS]->(e:Entity {name: 'reconcileLedgerTotals'}) RETURN count(e) AS n"),
+    ).toBe(0);
 
     // Defined in another file: audit.ts is unchanged (not re-chunked), yet its chunk now mentions the entity.
     await writeFile(path.join(corpus.root, 'src/reconcile.ts'), fn);

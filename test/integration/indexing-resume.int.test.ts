@@ -16,8 +16,10 @@ async function writeLargeCorpus(root: string): Promise<number> {
   await mkdir(root, { recursive: true });
   let chunks = 0;
   for (let f = 0; f < FILES; f += 1) {
-    const sections = Array.from({ length: SECTIONS }, (_, s) =>
-      `## Section ${s} of file ${f}\n\nTopic ${f}-${s}: the harbour log records tide ${f * 7 + s} and vessel ${f}x${s}.\n`);
+    const sections = Array.from(
+      { length: SECTIONS },
+      (_, s) => `## Section ${s} of file ${f}\n\nTopic ${f}-${s}: the harbour log records tide ${f * 7 + s} and vessel ${f}x${s}.\n`,
+    );
     const name = `log-${String(f).padStart(3, '0')}.md`;
     const text = `# Harbour log ${f}\n\n${sections.join('\n')}`;
     await writeFile(path.join(root, name), text);
@@ -55,10 +57,15 @@ describe('indexing agent: a worker process killed mid-index', () => {
 
   it('is re-claimed by another worker, which resumes and re-embeds nothing already stored', async () => {
     workers.push(await spawnCliWorker(platform.env), await spawnCliWorker(platform.env));
-    const { data } = await platform.graphql<{ enqueueIndexing: { jobId: string } }>('mutation($root: String!) { enqueueIndexing(input: {root: $root}) { jobId } }', { root });
+    const { data } = await platform.graphql<{ enqueueIndexing: { jobId: string } }>(
+      'mutation($root: String!) { enqueueIndexing(input: {root: $root}) { jobId } }',
+      { root },
+    );
     const jobId = data!.enqueueIndexing.jobId;
     const events = () => platform.runtime.events.read({ kind: 'job', jobId }, undefined, 5000);
-    const stored = async () => (await platform.runtime.sql.query<{ content: string; metadata: { context?: string } }>('SELECT content, metadata FROM chunks WHERE root = $1', [root])).rows;
+    const stored = async () =>
+      (await platform.runtime.sql.query<{ content: string; metadata: { context?: string } }>('SELECT content, metadata FROM chunks WHERE root = $1', [root]))
+        .rows;
 
     await waitUntil(async () => (await stored()).length > 0, 30_000, 20);
     const owner = (await events()).find((e) => e.type === 'meta' && e.data.phase === 'started')!.data.workerId as string;

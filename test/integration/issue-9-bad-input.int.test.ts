@@ -37,17 +37,31 @@ describe('issue 9: clean refusals for bad input', () => {
 
   describe('the Postgres event log never drops a batch', () => {
     const event = (jobId: string, seq: number, data: Record<string, unknown>, overrides: Partial<BusEvent> = {}): BusEvent => ({
-      id: `${Date.now()}-${seq}`, seq, jobId, traceId: 'a'.repeat(32), type: 'meta', ts: new Date().toISOString(), data, ...overrides,
+      id: `${Date.now()}-${seq}`,
+      seq,
+      jobId,
+      traceId: 'a'.repeat(32),
+      type: 'meta',
+      ts: new Date().toISOString(),
+      data,
+      ...overrides,
     });
     const rowsOf = async (jobId: string) =>
-      (await platform.runtime.sql.query<{ seq: string; data: Record<string, unknown> }>('SELECT seq, data FROM bus_events WHERE job_id = $1 ORDER BY seq', [jobId])).rows;
+      (
+        await platform.runtime.sql.query<{ seq: string; data: Record<string, unknown> }>('SELECT seq, data FROM bus_events WHERE job_id = $1 ORDER BY seq', [
+          jobId,
+        ])
+      ).rows;
 
-    it('a NUL byte in one job\'s event (a research question) is escaped, and the other jobs\' events of the window all arrive', async () => {
+    it("a NUL byte in one job's event (a research question) is escaped, and the other jobs' events of the window all arrive", async () => {
       const sink = createSqlEventSink(platform.runtime.sql, createLogger({ level: 'silent' }), { intervalMs: 60_000 });
       const nulJob = `research-${randomUUID()}`;
       const others = [`execute-${randomUUID()}`, `indexing-${randomUUID()}`];
       for (let seq = 1; seq <= 3; seq += 1) sink.push(event(others[0]!, seq, { step: seq }), { kind: 'job', jobId: others[0]! });
-      sink.push(event(nulJob, 1, { question: 'tides\u0000 of \\u0000 the harbour', 'key\u0000': 1 }, { type: 'research\u0000.plan' }), { kind: 'job', jobId: nulJob });
+      sink.push(event(nulJob, 1, { question: 'tides\u0000 of \\u0000 the harbour', 'key\u0000': 1 }, { type: 'research\u0000.plan' }), {
+        kind: 'job',
+        jobId: nulJob,
+      });
       for (let seq = 1; seq <= 3; seq += 1) sink.push(event(others[1]!, seq, { step: seq }), { kind: 'job', jobId: others[1]! });
       await sink.close();
 
@@ -83,8 +97,14 @@ describe('issue 9: clean refusals for bad input', () => {
       const { jobId } = await finishedJob();
       const client = createSseClient({ url: `${platform.url}/graphql/stream`, retryAttempts: 0, headers: { authorization: platform.authorization } });
       try {
-        const iterator = client.iterate({ query: 'subscription($id: ID!, $after: String) { jobEvents(jobId: $id, after: $after) { id } }', variables: { id: jobId, after: 'garbage' } });
-        const outcome = await iterator.next().then((step) => ({ step }), (error: unknown) => ({ error }));
+        const iterator = client.iterate({
+          query: 'subscription($id: ID!, $after: String) { jobEvents(jobId: $id, after: $after) { id } }',
+          variables: { id: jobId, after: 'garbage' },
+        });
+        const outcome = await iterator.next().then(
+          (step) => ({ step }),
+          (error: unknown) => ({ error }),
+        );
         const errors = ('step' in outcome ? (outcome.step.value as { errors?: Errors }).errors : (outcome.error as Errors)) ?? [];
         expect(errors[0]).toMatchObject({ message: '"garbage" is not an event id (expected <ms>-<n>)', extensions: { code: 'BAD_INPUT' } });
       } finally {
@@ -92,9 +112,12 @@ describe('issue 9: clean refusals for bad input', () => {
       }
     });
 
-    it('REST SSE: Last-Event-ID at a finished job\'s last event ends the stream; one beyond it is BAD_INPUT', async () => {
+    it("REST SSE: Last-Event-ID at a finished job's last event ends the stream; one beyond it is BAD_INPUT", async () => {
       const { jobId, lastEventId } = await finishedJob();
-      const atEnd = await fetch(`${platform.url}/v1/jobs/${jobId}/events`, { headers: { authorization: platform.authorization, 'last-event-id': lastEventId }, signal: AbortSignal.timeout(5000) });
+      const atEnd = await fetch(`${platform.url}/v1/jobs/${jobId}/events`, {
+        headers: { authorization: platform.authorization, 'last-event-id': lastEventId },
+        signal: AbortSignal.timeout(5000),
+      });
       expect(atEnd.status).toBe(200);
       const text = await atEnd.text();
       expect(text).toContain('event: end');
@@ -102,9 +125,16 @@ describe('issue 9: clean refusals for bad input', () => {
 
       const [ms] = lastEventId.split('-');
       const beyond = `${Number(ms) + 60_000}-0`;
-      const refused = await fetch(`${platform.url}/v1/jobs/${jobId}/events`, { headers: { authorization: platform.authorization, 'last-event-id': beyond }, signal: AbortSignal.timeout(5000) });
+      const refused = await fetch(`${platform.url}/v1/jobs/${jobId}/events`, {
+        headers: { authorization: platform.authorization, 'last-event-id': beyond },
+        signal: AbortSignal.timeout(5000),
+      });
       expect(refused.status).toBe(400);
-      expect(await refused.json()).toMatchObject({ ok: false, code: 'BAD_INPUT', error: `event id ${beyond} is beyond the last event of the stream (${lastEventId})` });
+      expect(await refused.json()).toMatchObject({
+        ok: false,
+        code: 'BAD_INPUT',
+        error: `event id ${beyond} is beyond the last event of the stream (${lastEventId})`,
+      });
     });
   });
 

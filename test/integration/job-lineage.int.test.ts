@@ -12,8 +12,16 @@ describe('job lineage in Neo4j', () => {
   const tenant = testTenant('lineage');
   let lineage: JobLineage;
   const factsOf = (id: string, parentJobId: string | null = null): JobFacts => ({
-    id, type: 'execute', tenant, traceId: 'f'.repeat(32), idempotencyKey: null, parentJobId, principal: 'test',
-    enqueuedAt: new Date().toISOString(), maxAttempts: 3, inputJson: '{"action":"noop"}',
+    id,
+    type: 'execute',
+    tenant,
+    traceId: 'f'.repeat(32),
+    idempotencyKey: null,
+    parentJobId,
+    principal: 'test',
+    enqueuedAt: new Date().toISOString(),
+    maxAttempts: 3,
+    inputJson: '{"action":"noop"}',
   });
 
   beforeAll(async () => {

@@ -44,27 +44,35 @@ describe('enqueueing jobs through GraphQL', () => {
   });
 
   it("has the job's graph record in place before a worker can start it", async () => {
-    const ids = await Promise.all(Array.from({ length: 40 }, async () => {
-      const { data, errors } = await platform.graphql<EnqueueData>(ENQUEUE, { input: { action: 'read-record' } });
-      expect(errors).toBeUndefined();
-      return data!.enqueueExecute.jobId;
-    }));
-    const results = await Promise.all(ids.map((id) => waitUntil(async () => {
-      const { data } = await platform.graphql<JobData>(JOB, { id });
-      return data?.job.status === 'completed' && data.job.result;
-    })));
+    const ids = await Promise.all(
+      Array.from({ length: 40 }, async () => {
+        const { data, errors } = await platform.graphql<EnqueueData>(ENQUEUE, { input: { action: 'read-record' } });
+        expect(errors).toBeUndefined();
+        return data!.enqueueExecute.jobId;
+      }),
+    );
+    const results = await Promise.all(
+      ids.map((id) =>
+        waitUntil(async () => {
+          const { data } = await platform.graphql<JobData>(JOB, { id });
+          return data?.job.status === 'completed' && data.job.result;
+        }),
+      ),
+    );
     expect(results).toEqual(ids.map(() => ({ recorded: true })));
   });
 
   it('never reads a job as completed without its result while it finishes', async () => {
     const ids = await Promise.all(Array.from({ length: 30 }, async (_, i) => (await enqueue({ steps: 1 + (i % 3) })).data!.enqueueExecute.jobId));
     // Reads race the finish: the record, BullMQ's job and its state are read at different moments.
-    const lastReads = await Promise.all(ids.map(async (id) => {
-      for (;;) {
-        const { data } = await platform.graphql<JobData>(JOB, { id });
-        if (data?.job.status === 'completed') return data.job.result;
-      }
-    }));
+    const lastReads = await Promise.all(
+      ids.map(async (id) => {
+        for (;;) {
+          const { data } = await platform.graphql<JobData>(JOB, { id });
+          if (data?.job.status === 'completed') return data.job.result;
+        }
+      }),
+    );
     expect(lastReads.map((r) => r?.runs)).toEqual(ids.map(() => 1));
   });
 
@@ -98,7 +106,15 @@ describe('enqueueing jobs through GraphQL', () => {
     expect((await platform.graphql(`mutation { cancelJob(id: "${jobId}") { status } }`)).errors).toBeUndefined();
 
     await platform.runtime.audit.flush();
-    const { rows } = await platform.runtime.sql.query<{ action: string; target: string | null; outcome: string; error_code: string | null; tenant: string; principal: string; details: Record<string, unknown> }>(
+    const { rows } = await platform.runtime.sql.query<{
+      action: string;
+      target: string | null;
+      outcome: string;
+      error_code: string | null;
+      tenant: string;
+      principal: string;
+      details: Record<string, unknown>;
+    }>(
       "SELECT action, target, outcome, error_code, tenant, principal, details FROM audit_log WHERE trace_id = $1 OR (target = $2 AND action = 'cancel') ORDER BY id",
       [traceId, jobId],
     );
@@ -118,7 +134,10 @@ describe('enqueueing jobs through GraphQL', () => {
       expect(ids.size).toBe(1);
       expect(results.filter((r) => r.data?.enqueueExecute.created)).toHaveLength(1);
       const [jobId] = [...ids] as string[];
-      const inGraph = await platform.runtime.driver.executeQuery('MATCH (j:Job {idempotencyKey: $key, tenant: $tenant}) WHERE j.id STARTS WITH "execute-" AND j.id = $id RETURN count(j) AS n', { key: 'fifty-at-once', id: jobId, tenant: platform.tenant });
+      const inGraph = await platform.runtime.driver.executeQuery(
+        'MATCH (j:Job {idempotencyKey: $key, tenant: $tenant}) WHERE j.id STARTS WITH "execute-" AND j.id = $id RETURN count(j) AS n',
+        { key: 'fifty-at-once', id: jobId, tenant: platform.tenant },
+      );
       expect(inGraph.records[0]?.get('n')).toBe(1);
       const counts = await platform.runtime.queues.execute.getJobCounts();
       const total = Object.values(counts).reduce((a, b) => a + b, 0);
@@ -137,7 +156,7 @@ describe('enqueueing jobs through GraphQL', () => {
     });
   });
 
-  it('never shows a build job\'s env values: the graph record and reads carry ***', async () => {
+  it("never shows a build job's env values: the graph record and reads carry ***", async () => {
     const { data } = await platform.graphql<{ enqueueBuild: { jobId: string; job: { input: { env: Record<string, string> } } } }>(
       `mutation { enqueueBuild(input: {workspace: "${WORKSPACE}", command: ["make"], env: {API_TOKEN: "s3cr3t-value"}}) { jobId job { input } } }`,
     );
@@ -152,7 +171,8 @@ describe('enqueueing jobs through GraphQL', () => {
   });
 
   it("refuses to run a build again from its redacted record once BullMQ's copy is gone, and changes nothing", async () => {
-    const build = (env: string) => platform.graphql<{ enqueueBuild: { jobId: string } }>(`mutation { enqueueBuild(input: {workspace: "${WORKSPACE}", command: ["make"]${env}}) { jobId } }`);
+    const build = (env: string) =>
+      platform.graphql<{ enqueueBuild: { jobId: string } }>(`mutation { enqueueBuild(input: {workspace: "${WORKSPACE}", command: ["make"]${env}}) { jobId } }`);
     const withSecret = (await build(', env: {API_TOKEN: "s3cr3t-value"}')).data!.enqueueBuild.jobId;
     const plain = (await build('')).data!.enqueueBuild.jobId;
     for (const id of [withSecret, plain]) expect((await platform.graphql(`mutation { cancelJob(id: "${id}") { status } }`)).errors).toBeUndefined();
@@ -174,7 +194,10 @@ describe('enqueueing jobs through GraphQL', () => {
     const child = (await enqueue({}, undefined, parent)).data!.enqueueExecute.jobId;
     const { data } = await platform.graphql<JobData>(JOB, { id: child });
     expect(data?.job.parentJobId).toBe(parent);
-    const edge = await platform.runtime.driver.executeQuery('MATCH (:Job {id: $child})-[r:CHILD_OF]->(:Job {id: $parent}) RETURN count(r) AS n', { child, parent });
+    const edge = await platform.runtime.driver.executeQuery('MATCH (:Job {id: $child})-[r:CHILD_OF]->(:Job {id: $parent}) RETURN count(r) AS n', {
+      child,
+      parent,
+    });
     expect(edge.records[0]?.get('n')).toBe(1);
   });
 

@@ -34,13 +34,24 @@ function graphqlReader(makeClient: () => IteratingClient): Reader {
 }
 
 const graphqlWsReader = (platform: Platform) =>
-  graphqlReader(() => createWsClient({ url: platform.url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: platform.authorization } }));
-const graphqlSseReader = (platform: Platform) => graphqlReader(() => createSseClient({ url: `${platform.url}/graphql/stream`, retryAttempts: 0, headers: { authorization: platform.authorization } }));
+  graphqlReader(() =>
+    createWsClient({
+      url: platform.url.replace('http', 'ws') + '/graphql',
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      connectionParams: { authorization: platform.authorization },
+    }),
+  );
+const graphqlSseReader = (platform: Platform) =>
+  graphqlReader(() => createSseClient({ url: `${platform.url}/graphql/stream`, retryAttempts: 0, headers: { authorization: platform.authorization } }));
 
 function restSseReader(platform: Platform): Reader {
   return async (jobId, after, stopAfter) => {
     const abort = new AbortController();
-    const response = await fetch(`${platform.url}/v1/jobs/${jobId}/events`, { headers: { authorization: platform.authorization, ...(after ? { 'last-event-id': after } : {}) }, signal: abort.signal });
+    const response = await fetch(`${platform.url}/v1/jobs/${jobId}/events`, {
+      headers: { authorization: platform.authorization, ...(after ? { 'last-event-id': after } : {}) },
+      signal: abort.signal,
+    });
     expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
     const seen: BusEvent[] = [];
     let buffer = '';
@@ -111,7 +122,9 @@ describe('job event streams', () => {
     const BULK = 1200;
     const filler = 'x'.repeat(16 * 1024);
     for (let i = 0; i < BULK; i += 100) {
-      await Promise.all(Array.from({ length: 100 }, (_, k) => platform.runtime.events.publish({ kind: 'job', jobId }, { type: 'test.bulk', data: { n: i + k, filler } })));
+      await Promise.all(
+        Array.from({ length: 100 }, (_, k) => platform.runtime.events.publish({ kind: 'job', jobId }, { type: 'test.bulk', data: { n: i + k, filler } })),
+      );
     }
     // Count what the server pulls from the stream on the client's behalf.
     const events = platform.runtime.events;
@@ -132,7 +145,9 @@ describe('job event streams', () => {
       return counted;
     };
     try {
-      const response = await new Promise<http.IncomingMessage>((resolve, reject) => http.get(`${platform.url}/v1/jobs/${jobId}/events`, { headers: { authorization: platform.authorization } }, resolve).on('error', reject));
+      const response = await new Promise<http.IncomingMessage>((resolve, reject) =>
+        http.get(`${platform.url}/v1/jobs/${jobId}/events`, { headers: { authorization: platform.authorization } }, resolve).on('error', reject),
+      );
       response.pause();
       await new Promise((r) => setTimeout(r, 1500));
       // 19 MB of events; socket buffers take a few MB of them (how many depends on the kernel's settings): then
@@ -169,10 +184,18 @@ describe('job event streams', () => {
   }, 60_000);
 
   it('streams worker presence and job lifecycle events on agentPresence and systemEvents', async () => {
-    const client = createWsClient({ url: platform.url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: platform.authorization } });
+    const client = createWsClient({
+      url: platform.url.replace('http', 'ws') + '/graphql',
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      connectionParams: { authorization: platform.authorization },
+    });
     const after = (await platform.runtime.events.read({ kind: 'system' }, undefined, 100_000)).at(-1)?.id;
     const presence = client.iterate<{ agentPresence: BusEvent }>({ query: 'subscription { agentPresence { type data } }' });
-    const system = client.iterate<{ systemEvents: BusEvent }>({ query: 'subscription($after: String) { systemEvents(after: $after) { type jobId } }', variables: { after } });
+    const system = client.iterate<{ systemEvents: BusEvent }>({
+      query: 'subscription($after: String) { systemEvents(after: $after) { type jobId } }',
+      variables: { after },
+    });
     try {
       const worker = await platform.spawnWorker('presence-worker');
       for (;;) {
@@ -181,7 +204,10 @@ describe('job event streams', () => {
         if (event.type === 'agent.up' && event.data.id === 'presence-worker') break;
       }
       // Another tenant's job event on the system stream is not this caller's to see.
-      const foreign = await platform.runtime.events.publish({ kind: 'system' }, { type: 'job.enqueued', jobId: 'execute-00000000-0000-4000-8000-00000000f0e1', data: { type: 'execute', tenant: 'someone-else' } });
+      const foreign = await platform.runtime.events.publish(
+        { kind: 'system' },
+        { type: 'job.enqueued', jobId: 'execute-00000000-0000-4000-8000-00000000f0e1', data: { type: 'execute', tenant: 'someone-else' } },
+      );
       const jobId = await enqueueSlowJob(1);
       const seen: string[] = [];
       for (;;) {
@@ -204,7 +230,12 @@ describe('job event streams', () => {
   });
 
   it('refuses a subscription to a job that does not exist with NOT_FOUND', async () => {
-    const client = createWsClient({ url: platform.url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: platform.authorization } });
+    const client = createWsClient({
+      url: platform.url.replace('http', 'ws') + '/graphql',
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      connectionParams: { authorization: platform.authorization },
+    });
     const iterator = client.iterate({ query: SUBSCRIBE, variables: { jobId: 'execute-00000000-0000-4000-8000-000000000000' } });
     const first = await iterator.next();
     await client.dispose();
@@ -219,7 +250,9 @@ describe('job event streams', () => {
     expect(await malformed.json()).toMatchObject({ code: 'BAD_INPUT' });
     // Retention trimmed the start of the stream: a cursor from before the trim can no longer resume exactly.
     await platform.runtime.redis.xtrim(`${platform.runtime.keyPrefix}:ev:job:${jobId}`, 'MAXLEN', 1);
-    const expired = await fetch(`${platform.url}/v1/jobs/${jobId}/events`, { headers: { authorization: platform.authorization, 'last-event-id': events[0]!.id } });
+    const expired = await fetch(`${platform.url}/v1/jobs/${jobId}/events`, {
+      headers: { authorization: platform.authorization, 'last-event-id': events[0]!.id },
+    });
     expect(expired.status).toBe(400);
     expect(((await expired.json()) as { error: string }).error).toMatch(/expired/);
   });
@@ -230,7 +263,9 @@ describe('job event streams', () => {
     await platform.runtime.eventSink.flush();
     // The worker process writes its own events in batches: wait for its next flush.
     const rows = await waitUntil(async () => {
-      const { rows: found } = await platform.runtime.sql.query<{ type: string }>('SELECT type FROM bus_events WHERE stream = $1 ORDER BY seq', [`job:${jobId}`]);
+      const { rows: found } = await platform.runtime.sql.query<{ type: string }>('SELECT type FROM bus_events WHERE stream = $1 ORDER BY seq', [
+        `job:${jobId}`,
+      ]);
       return found.length >= 4 && found;
     }, 5000);
     expect(rows.map((r) => r.type)).toEqual(['meta', 'meta', 'execute.progress', 'execute.done']);

@@ -43,10 +43,14 @@ describe('job recovery, retries and cancellation with worker processes', () => {
   const eventLogRow = (jobId: string) =>
     waitUntil(async () => {
       const streamed = (await events(jobId)).length;
-      const { rows: [logged] } = await platform.runtime.sql.query<{ n: string }>('SELECT count(*) AS n FROM bus_events WHERE stream = $1', [`job:${jobId}`]);
+      const {
+        rows: [logged],
+      } = await platform.runtime.sql.query<{ n: string }>('SELECT count(*) AS n FROM bus_events WHERE stream = $1', [`job:${jobId}`]);
       if (Number(logged!.n) < streamed) return undefined;
       const { rows } = await platform.runtime.sql.query<LogRow>(
-        "SELECT * FROM bus_event_jobs(now() - interval '1 hour', now() + interval '1 minute') WHERE job_id = $1", [jobId]);
+        "SELECT * FROM bus_event_jobs(now() - interval '1 hour', now() + interval '1 minute') WHERE job_id = $1",
+        [jobId],
+      );
       return rows[0]?.done_at ? rows[0] : undefined;
     }, 10_000);
 
@@ -143,10 +147,13 @@ describe('job recovery, retries and cancellation with worker processes', () => {
     expect(second).toBeGreaterThanOrEqual(1000);
     expect(second).toBeLessThan(4000);
 
-    const letters = (await platform.graphql<{ deadLetters: { id: string; error: { code: string } }[] }>('{ deadLetters { id error { code } } }')).data!.deadLetters;
+    const letters = (await platform.graphql<{ deadLetters: { id: string; error: { code: string } }[] }>('{ deadLetters { id error { code } } }')).data!
+      .deadLetters;
     expect(letters.map((l) => l.id)).toContain(jobId);
 
-    const requeued = await platform.graphql<{ requeueDeadLetter: { status: string } }>('mutation($id: ID!) { requeueDeadLetter(id: $id) { status } }', { id: jobId });
+    const requeued = await platform.graphql<{ requeueDeadLetter: { status: string } }>('mutation($id: ID!) { requeueDeadLetter(id: $id) { status } }', {
+      id: jobId,
+    });
     expect(['queued', 'active', 'completed']).toContain(requeued.data!.requeueDeadLetter.status);
     const completed = await untilStatus(jobId, 'completed', 20_000);
     expect(completed.result).toMatchObject({ runs: 4 });
@@ -176,11 +183,13 @@ describe('job recovery, retries and cancellation with worker processes', () => {
     const worker = await platform.spawnWorker('requeue-w');
     const ids = await Promise.all(Array.from({ length: 12 }, () => enqueue({ failRuns: 1, failCode: 'BAD_INPUT' })));
     const principal = platform.principal;
-    await Promise.all(ids.map(async (id) => {
-      // Straight from the graph, polled tightly: the worker writes `failed` there before BullMQ moves the job.
-      await waitUntil(async () => (await platform.runtime.lineage.get(id, platform.tenant))?.status === 'failed', 10_000, 2);
-      await platform.runtime.jobs.retry(id, principal, true);
-    }));
+    await Promise.all(
+      ids.map(async (id) => {
+        // Straight from the graph, polled tightly: the worker writes `failed` there before BullMQ moves the job.
+        await waitUntil(async () => (await platform.runtime.lineage.get(id, platform.tenant))?.status === 'failed', 10_000, 2);
+        await platform.runtime.jobs.retry(id, principal, true);
+      }),
+    );
     const results = await Promise.all(ids.map(async (id) => (await untilStatus(id, 'completed', 10_000)).result));
     expect(results.map((r) => r?.runs)).toEqual(ids.map(() => 2));
     await worker.stop();

@@ -63,14 +63,18 @@ describe('llm client', () => {
 
     it('fails with a schema failure, without retrying the same tier, on malformed JSON', async () => {
       server.script('nano-model', { content: '{"label":"question",' });
-      const error = await clientFor().chat('nano', { messages: ask, structured: { name: 'intent', schema } }).catch((e: unknown) => e);
+      const error = await clientFor()
+        .chat('nano', { messages: ask, structured: { name: 'intent', schema } })
+        .catch((e: unknown) => e);
       expect(isAppError(error) && error.details?.failure).toBe('schema');
       expect(server.calls('nano-model')).toBe(1);
     });
 
     it('fails with a schema failure on JSON of the wrong shape', async () => {
       server.script('nano-model', { content: '{"label":"poem","confidence":"high"}' });
-      const error = await clientFor().chat('nano', { messages: ask, structured: { name: 'intent', schema } }).catch((e: unknown) => e);
+      const error = await clientFor()
+        .chat('nano', { messages: ask, structured: { name: 'intent', schema } })
+        .catch((e: unknown) => e);
       expect(isAppError(error) && error.details?.failure).toBe('schema');
       expect(isAppError(error) && error.message).toMatch(/label/);
     });
@@ -89,14 +93,18 @@ describe('llm client', () => {
 
     it('retries 5xx with backoff and gives up after maxRetries with UPSTREAM_UNAVAILABLE', async () => {
       server.script('mini-model', { status: 503 }, { status: 500 }, { status: 502 }, { content: 'never reached' });
-      const error = await clientFor({ maxRetries: 2 }).chat('mini', { messages: ask }).catch((e: unknown) => e);
+      const error = await clientFor({ maxRetries: 2 })
+        .chat('mini', { messages: ask })
+        .catch((e: unknown) => e);
       expect(isAppError(error) && error.code).toBe('UPSTREAM_UNAVAILABLE');
       expect(server.calls('mini-model')).toBe(3);
     });
 
     it('does not retry a 400: the request itself is wrong', async () => {
       server.script('mini-model', { status: 400 }, { content: 'never reached' });
-      const error = await clientFor().chat('mini', { messages: ask }).catch((e: unknown) => e);
+      const error = await clientFor()
+        .chat('mini', { messages: ask })
+        .catch((e: unknown) => e);
       expect(isAppError(error) && error.code).toBe('BAD_INPUT');
       expect(server.calls('mini-model')).toBe(1);
     });
@@ -105,7 +113,9 @@ describe('llm client', () => {
   describe('when the server is slow', () => {
     it('ends a call whose headers never come with TIMEOUT, after its retries', async () => {
       server.script('nano-model', { hang: true }, { hang: true });
-      const error = await clientFor({ timeoutMs: 300, maxRetries: 1 }).chat('nano', { messages: ask }).catch((e: unknown) => e);
+      const error = await clientFor({ timeoutMs: 300, maxRetries: 1 })
+        .chat('nano', { messages: ask })
+        .catch((e: unknown) => e);
       expect(isAppError(error) && error.code).toBe('TIMEOUT');
       expect(server.calls('nano-model')).toBe(2);
     });
@@ -113,7 +123,9 @@ describe('llm client', () => {
     it('ends a stream that stalls mid-way with TIMEOUT and does not repeat the deltas already sent', async () => {
       server.script('nano-model', { content: 'a long answer that stalls', stallAfterChunks: 2, chunkSize: 4 }, { content: 'second try' });
       const deltas: string[] = [];
-      const error = await clientFor({ timeoutMs: 400 }).chat('nano', { messages: ask, onDelta: (d) => deltas.push(d) }).catch((e: unknown) => e);
+      const error = await clientFor({ timeoutMs: 400 })
+        .chat('nano', { messages: ask, onDelta: (d) => deltas.push(d) })
+        .catch((e: unknown) => e);
       expect(isAppError(error) && error.code).toBe('TIMEOUT');
       expect(isAppError(error) && error.retryable).toBe(false);
       expect(deltas.join('')).toBe('a long a');
@@ -123,7 +135,11 @@ describe('llm client', () => {
 
   it('refuses a tier without a key instead of pretending', async () => {
     const client = createLlmClient({
-      tiers: { nano: { baseUrl: server.url, apiKey: undefined, model: 'm' }, mini: { baseUrl: server.url, apiKey: undefined, model: 'm' }, full: { baseUrl: server.url, apiKey: undefined, model: 'm' } },
+      tiers: {
+        nano: { baseUrl: server.url, apiKey: undefined, model: 'm' },
+        mini: { baseUrl: server.url, apiKey: undefined, model: 'm' },
+        full: { baseUrl: server.url, apiKey: undefined, model: 'm' },
+      },
       prices: DEFAULT_PRICES,
       timeoutMs: 1000,
       maxRetries: 0,

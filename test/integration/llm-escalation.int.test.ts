@@ -56,7 +56,8 @@ describe('answering with escalation', () => {
         ['nano', 'schema', undefined],
         ['mini', undefined, 'nano'],
       ]);
-      const expected = costOf(DEFAULT_PRICES, 'nano', { inputTokens: 500, outputTokens: 10 }) + costOf(DEFAULT_PRICES, 'mini', { inputTokens: 500, outputTokens: 40 });
+      const expected =
+        costOf(DEFAULT_PRICES, 'nano', { inputTokens: 500, outputTokens: 10 }) + costOf(DEFAULT_PRICES, 'mini', { inputTokens: 500, outputTokens: 40 });
       expect(result.costUsd).toBeCloseTo(expected, 12);
       expect(result.attempts[0]?.costUsd).toBeGreaterThan(0);
       expect(result.tiersUsed).toEqual(['nano', 'mini']);
@@ -76,7 +77,10 @@ describe('answering with escalation', () => {
       server.script('nano-model', { status: 503 }, { status: 503 });
       server.script('mini-model', { content: GOOD });
       const result = await answererFor().ask({ question, passages });
-      expect(result.attempts.map((a) => [a.tier, a.failure])).toEqual([['nano', 'error'], ['mini', undefined]]);
+      expect(result.attempts.map((a) => [a.tier, a.failure])).toEqual([
+        ['nano', 'error'],
+        ['mini', undefined],
+      ]);
       expect(server.calls('nano-model')).toBe(2);
     });
 
@@ -84,14 +88,20 @@ describe('answering with escalation', () => {
       server.script('nano-model', { hang: true }, { hang: true });
       server.script('mini-model', { content: GOOD });
       const result = await answererFor().ask({ question, passages });
-      expect(result.attempts.map((a) => [a.tier, a.failure])).toEqual([['nano', 'timeout'], ['mini', undefined]]);
+      expect(result.attempts.map((a) => [a.tier, a.failure])).toEqual([
+        ['nano', 'timeout'],
+        ['mini', undefined],
+      ]);
     });
 
     it('on a 429 whose Retry-After is too long to wait for on this tier', async () => {
       server.script('nano-model', { status: 429, retryAfter: '3600' });
       server.script('mini-model', { content: GOOD });
       const result = await answererFor().ask({ question, passages });
-      expect(result.attempts.map((a) => [a.tier, a.failure])).toEqual([['nano', 'rate-limited'], ['mini', undefined]]);
+      expect(result.attempts.map((a) => [a.tier, a.failure])).toEqual([
+        ['nano', 'rate-limited'],
+        ['mini', undefined],
+      ]);
     });
   });
 
@@ -99,7 +109,10 @@ describe('answering with escalation', () => {
     server.script('nano-model', { content: UNGROUNDED });
     server.script('mini-model', { content: json(['COGO listens on port 4000 by default.', ['c1']], ['Vectors live in Pinecone.', ['c2']]) });
     const result = await answererFor({ maxEscalations: 1 }).ask({ question, passages });
-    expect(result.attempts.map((a) => [a.tier, a.failure])).toEqual([['nano', 'ungrounded'], ['mini', 'ungrounded']]);
+    expect(result.attempts.map((a) => [a.tier, a.failure])).toEqual([
+      ['nano', 'ungrounded'],
+      ['mini', 'ungrounded'],
+    ]);
     expect(server.calls('full-model')).toBe(0);
     expect(result.answer.text).toBe('COGO listens on port 4000 by default. [c1]');
     expect(result.dropped.map((d) => d.text)).toEqual(['Vectors live in Pinecone.']);

@@ -7,7 +7,6 @@ import neo4j from 'neo4j-driver';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureLauncherBuilt } from '../../src/bringup/neo4j.js';
 
-
 const freePort = () =>
   new Promise<number>((resolve) => {
     const server = createServer().listen(0, '127.0.0.1', () => {

@@ -38,7 +38,10 @@ describe('orchestrate agent: retrieve, route, answer, check grounding, escalate,
       COGO_LLM_TIMEOUT_MS: '5000',
     });
     worker = await startWorkers(platform.runtime, ['indexing', 'orchestrate']);
-    const { data } = await platform.graphql<{ enqueueIndexing: { jobId: string } }>('mutation($root: String!) { enqueueIndexing(input: {root: $root}) { jobId } }', { root: corpus.root });
+    const { data } = await platform.graphql<{ enqueueIndexing: { jobId: string } }>(
+      'mutation($root: String!) { enqueueIndexing(input: {root: $root}) { jobId } }',
+      { root: corpus.root },
+    );
     const done = await waitUntil(async () => terminalEvent(await platform.runtime.events.read({ kind: 'job', jobId: data!.enqueueIndexing.jobId })), 60_000);
     expect(done.type).toBe('indexing.done');
   });
@@ -58,7 +61,14 @@ describe('orchestrate agent: retrieve, route, answer, check grounding, escalate,
     jobIds.push(jobId);
     const data: JobData = {
       input: { question, k: 5, ...extra },
-      meta: { tenant: platform.tenant, traceId: randomUUID().replace(/-/g, ''), principal: 'anonymous', idempotencyKey: null, parentJobId: null, enqueuedAt: new Date().toISOString() },
+      meta: {
+        tenant: platform.tenant,
+        traceId: randomUUID().replace(/-/g, ''),
+        principal: 'anonymous',
+        idempotencyKey: null,
+        parentJobId: null,
+        enqueuedAt: new Date().toISOString(),
+      },
     };
     await platform.runtime.queues.orchestrate.add('orchestrate', data, { jobId });
     await waitUntil(async () => finished(await platform.runtime.events.read({ kind: 'job', jobId })), 30_000).catch(async (error: unknown) => {
@@ -68,13 +78,24 @@ describe('orchestrate agent: retrieve, route, answer, check grounding, escalate,
   }
 
   it('streams deltas in order, escalates an ungrounded nano answer to mini, and stores both calls with why', async () => {
-    models.script('nano-model', { compose: (r) => `The vault rotates its archive keys every thirty days [${passageIdSaying(r, 'ninety days')}].`, chunkSize: 7 });
-    models.script('mini-model', { compose: (r) => `The vault rotates its archive keys every ninety days [${passageIdSaying(r, 'ninety days')}].`, chunkSize: 7 });
+    models.script('nano-model', {
+      compose: (r) => `The vault rotates its archive keys every thirty days [${passageIdSaying(r, 'ninety days')}].`,
+      chunkSize: 7,
+    });
+    models.script('mini-model', {
+      compose: (r) => `The vault rotates its archive keys every ninety days [${passageIdSaying(r, 'ninety days')}].`,
+      chunkSize: 7,
+    });
     // Asking about key rotation is not rotating keys: the caller says the risk, or the router would pick full.
     const { jobId, events } = await ask('How often does the vault rotate its archive keys?', { risk: 'low' });
 
     const done = events.find((e) => e.type === 'llm.done')?.data as {
-      answer: string; provider: string; citations: { n: number; id: string; ref: string }[]; tiersUsed: string[]; costUsd: number; grounded: boolean;
+      answer: string;
+      provider: string;
+      citations: { n: number; id: string; ref: string }[];
+      tiersUsed: string[];
+      costUsd: number;
+      grounded: boolean;
       attempts: { tier: string; ok: boolean; failure: string | null; escalatedFrom: string | null }[];
     };
     expect(done, JSON.stringify(events.map((e) => [e.type, e.data]))).toBeDefined();
@@ -84,13 +105,26 @@ describe('orchestrate agent: retrieve, route, answer, check grounding, escalate,
     expect(done.citations).toHaveLength(1);
     expect(done.citations[0]?.ref).toMatch(/^docs\/guide\.md:\d+-\d+$/);
     expect(done.tiersUsed).toEqual(['nano', 'mini']);
-    expect(done.attempts.map((a) => [a.tier, a.failure, a.escalatedFrom])).toEqual([['nano', 'ungrounded', null], ['mini', null, 'nano']]);
+    expect(done.attempts.map((a) => [a.tier, a.failure, a.escalatedFrom])).toEqual([
+      ['nano', 'ungrounded', null],
+      ['mini', null, 'nano'],
+    ]);
     expect(done.grounded).toBe(true);
 
     const deltas = events.filter((e) => e.type === 'llm.delta').map((e) => e.data as { seq: number; attempt: number; text: string });
     expect(deltas.map((d) => d.seq)).toEqual(deltas.map((_, i) => i));
-    expect(deltas.filter((d) => d.attempt === 1).map((d) => d.text).join('')).toContain('every ninety days');
-    expect(deltas.filter((d) => d.attempt === 0).map((d) => d.text).join('')).toContain('every thirty days');
+    expect(
+      deltas
+        .filter((d) => d.attempt === 1)
+        .map((d) => d.text)
+        .join(''),
+    ).toContain('every ninety days');
+    expect(
+      deltas
+        .filter((d) => d.attempt === 0)
+        .map((d) => d.text)
+        .join(''),
+    ).toContain('every thirty days');
     const order = events.map((e) => e.type);
     const routeAt = events.findIndex((e) => e.type === 'meta' && (e.data as { route?: unknown }).route);
     expect(routeAt).toBeLessThan(order.indexOf('llm.delta'));
@@ -103,7 +137,10 @@ describe('orchestrate agent: retrieve, route, answer, check grounding, escalate,
     );
     const calls = records.map((r) => (r.get('m') as { properties: Record<string, unknown> }).properties);
     // Neo4j stores no null properties: an absent reason or escalatedFrom reads back as undefined.
-    expect(calls.map((c) => [c.tier, c.model, c.reason ?? null, c.escalatedFrom ?? null])).toEqual([['nano', 'nano-model', 'ungrounded', null], ['mini', 'mini-model', null, 'nano']]);
+    expect(calls.map((c) => [c.tier, c.model, c.reason ?? null, c.escalatedFrom ?? null])).toEqual([
+      ['nano', 'nano-model', 'ungrounded', null],
+      ['mini', 'mini-model', null, 'nano'],
+    ]);
     const total = calls.reduce((sum, c) => sum + Number(c.costUsd), 0);
     expect(total).toBeGreaterThan(0);
     expect(total).toBeCloseTo(done.costUsd, 12);
@@ -111,9 +148,14 @@ describe('orchestrate agent: retrieve, route, answer, check grounding, escalate,
   });
 
   it('is enqueued like every job type: GraphQL enqueueOrchestrate and REST POST /v1/orchestrate/enqueue, input checked first', async () => {
-    models.script('nano-model', { compose: (r) => `The vault rotates its archive keys every ninety days [${passageIdSaying(r, 'ninety days')}].`, chunkSize: 50 });
+    models.script('nano-model', {
+      compose: (r) => `The vault rotates its archive keys every ninety days [${passageIdSaying(r, 'ninety days')}].`,
+      chunkSize: 50,
+    });
     const { data, errors } = await platform.graphql<{ enqueueOrchestrate: { jobId: string } }>(
-      'mutation($q: String!) { enqueueOrchestrate(input: {question: $q, risk: "low", k: 4}) { jobId } }', { q: 'How often does the vault rotate its archive keys?' });
+      'mutation($q: String!) { enqueueOrchestrate(input: {question: $q, risk: "low", k: 4}) { jobId } }',
+      { q: 'How often does the vault rotate its archive keys?' },
+    );
     expect(errors).toBeUndefined();
     const jobId = data!.enqueueOrchestrate.jobId;
     jobIds.push(jobId);
@@ -126,7 +168,11 @@ describe('orchestrate agent: retrieve, route, answer, check grounding, escalate,
 
     const bad = await platform.graphql('mutation { enqueueOrchestrate(input: {question: "why?", k: 99}) { jobId } }');
     expect(bad.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_INPUT' } });
-    const rest = await fetch(`${platform.url}/v1/orchestrate/enqueue`, { method: 'POST', headers: platform.headers(), body: JSON.stringify({ question: 'How often does the vault rotate its archive keys?', risk: 'low' }) });
+    const rest = await fetch(`${platform.url}/v1/orchestrate/enqueue`, {
+      method: 'POST',
+      headers: platform.headers(),
+      body: JSON.stringify({ question: 'How often does the vault rotate its archive keys?', risk: 'low' }),
+    });
     expect(rest.status).toBe(202);
     const body = (await rest.json()) as { jobId: string };
     jobIds.push(body.jobId);

@@ -26,10 +26,12 @@ describe('the embedded PGlite database on its own thread', () => {
       return (await tx.query<{ c: number }>('SELECT count(*)::int AS c FROM t')).rows[0]!.c;
     });
     expect(kept).toBe(2);
-    await expect(sql.transaction(async (tx) => {
-      await tx.query("INSERT INTO t (id, n) VALUES ('c', 1)");
-      throw new Error('changed my mind');
-    })).rejects.toThrow('changed my mind');
+    await expect(
+      sql.transaction(async (tx) => {
+        await tx.query("INSERT INTO t (id, n) VALUES ('c', 1)");
+        throw new Error('changed my mind');
+      }),
+    ).rejects.toThrow('changed my mind');
     expect((await sql.query("SELECT id FROM t WHERE id = 'c'")).rows).toEqual([]);
   });
 

@@ -13,7 +13,8 @@ import { copyCorpus, createScratchDatabase, FIXTURE_CORPUS, removeGraphOf, termi
 import { researchResult } from '../support/research-workers.js';
 import { startPlatform, waitUntil, type Platform } from './support/platform.js';
 
-const ITEM = 'rank chunkId documentId root path startLine endLine kind context content evidence score { vectorRank vectorScore textRank textScore rrf } neighbors { relation id name kind definedIn }';
+const ITEM =
+  'rank chunkId documentId root path startLine endLine kind context content evidence score { vectorRank vectorScore textRank textScore rrf } neighbors { relation id name kind definedIn }';
 const SEARCH = `query($q: String!, $k: Int, $f: SearchFilters) { search(query: $q, k: $k, filters: $f) { query embedder localEmbedder embedderDescription tookMs timings items { ${ITEM} } } }`;
 
 /** Where the known passage sits in the fixture: its section's first and last line, and the passage's own line. */
@@ -37,7 +38,10 @@ describe('hybrid GraphRAG retrieval over an indexed corpus (local embedder)', ()
     corpus = await copyCorpus();
     platform = await startPlatform({ DATABASE_URL: db.url });
     worker = await startWorkers(platform.runtime, ['indexing', 'research']);
-    const { data } = await platform.graphql<{ enqueueIndexing: { jobId: string } }>('mutation($root: String!) { enqueueIndexing(input: {root: $root}) { jobId } }', { root: corpus.root });
+    const { data } = await platform.graphql<{ enqueueIndexing: { jobId: string } }>(
+      'mutation($root: String!) { enqueueIndexing(input: {root: $root}) { jobId } }',
+      { root: corpus.root },
+    );
     const jobId = data!.enqueueIndexing.jobId;
     const done = await waitUntil(async () => terminalEvent(await platform.runtime.events.read({ kind: 'job', jobId })), 60_000);
     expect(done.type).toBe('indexing.done');
@@ -46,7 +50,9 @@ describe('hybrid GraphRAG retrieval over an indexed corpus (local embedder)', ()
   afterAll(async () => {
     await worker?.close();
     await runCypher(platform.runtime.driver, database(), 'MATCH (j:Job)-[:PRODUCED]->(e:Evidence) WHERE j.id IN $ids DETACH DELETE e', { ids: researchJobs });
-    await runCypher(platform.runtime.driver, database(), 'MATCH (e:Evidence) WHERE e.id STARTS WITH $prefix DETACH DELETE e', { prefix: `ev-test-${path.basename(path.dirname(corpus.root))}` });
+    await runCypher(platform.runtime.driver, database(), 'MATCH (e:Evidence) WHERE e.id STARTS WITH $prefix DETACH DELETE e', {
+      prefix: `ev-test-${path.basename(path.dirname(corpus.root))}`,
+    });
     await removeGraphOf(platform.runtime.driver, database(), corpus.root);
     await platform?.close();
     await db?.drop();
@@ -78,13 +84,20 @@ describe('hybrid GraphRAG retrieval over an indexed corpus (local embedder)', ()
     const result = await search('reconcileLedger marks entries cleared when a statement line matches', 8);
     const ledger = result.items.find((i) => i.path === 'src/ledger.ts' && i.content.includes('export function reconcileLedger'))!;
     expect(ledger).toBeDefined();
-    const names = (item: SearchItem, relation: string) => item.neighbors.filter((n) => n.relation === relation).map((n) => n.name).sort();
+    const names = (item: SearchItem, relation: string) =>
+      item.neighbors
+        .filter((n) => n.relation === relation)
+        .map((n) => n.name)
+        .sort();
     expect(names(ledger, 'DEFINES')).toEqual(expect.arrayContaining(['LedgerStore', 'reconcileLedger', 'LedgerEntry']));
     expect(names(ledger, 'IMPORTS')).toEqual(['src/money.ts']);
     expect(names(ledger, 'IMPORTED_BY')).toEqual(['src/report.ts']);
     expect(ledger.documentId).toMatch(/^doc_/);
     const guide = result.items.find((i) => i.path === 'docs/guide.md')!;
-    expect(guide.neighbors.find((n) => n.relation === 'MENTIONS' && n.name === 'reconcileLedger')).toMatchObject({ kind: 'function', definedIn: ['src/ledger.ts'] });
+    expect(guide.neighbors.find((n) => n.relation === 'MENTIONS' && n.name === 'reconcileLedger')).toMatchObject({
+      kind: 'function',
+      definedIn: ['src/ledger.ts'],
+    });
   });
 
   describe('filters', () => {
@@ -110,17 +123,26 @@ describe('hybrid GraphRAG retrieval over an indexed corpus (local embedder)', ()
   });
 
   it('another tenant sees nothing of this tenant’s index', async () => {
-    const retriever = createRetriever({ vectors: platform.runtime.vectors, embedder: platform.runtime.embedder, expand: createGraphExpander(platform.runtime.driver, database()) });
+    const retriever = createRetriever({
+      vectors: platform.runtime.vectors,
+      embedder: platform.runtime.embedder,
+      expand: createGraphExpander(platform.runtime.driver, database()),
+    });
     expect((await retriever.search({ tenant: platform.tenant, query: 'archive vault' })).items.length).toBeGreaterThan(0);
     expect((await retriever.search({ tenant: 'someone-else', query: 'archive vault' })).items).toEqual([]);
   });
 
   it('returns evidence linked to a hit’s document, of the caller’s tenant only', async () => {
     const prefix = `ev-test-${path.basename(path.dirname(corpus.root))}`;
-    await runCypher(platform.runtime.driver, database(), `
+    await runCypher(
+      platform.runtime.driver,
+      database(),
+      `
       MATCH (d:Document {root: $root, path: 'docs/guide.md'})
       CREATE (:Evidence {id: $prefix + '-mine', tenant: $tenant, kind: 'web', title: 'Key rotation policy', quote: 'rotate every 90 days'})-[:ABOUT]->(d)
-      CREATE (:Evidence {id: $prefix + '-theirs', tenant: 'other', kind: 'web', title: 'Not yours', quote: 'hidden'})-[:ABOUT]->(d)`, { root: corpus.root, prefix, tenant: platform.tenant });
+      CREATE (:Evidence {id: $prefix + '-theirs', tenant: 'other', kind: 'web', title: 'Not yours', quote: 'hidden'})-[:ABOUT]->(d)`,
+      { root: corpus.root, prefix, tenant: platform.tenant },
+    );
     const top = (await search('vault rotates archive keys every ninety days', 1)).items[0]!;
     expect(top.evidence).toEqual([expect.objectContaining({ id: `${prefix}-mine`, title: 'Key rotation policy' })]);
   });
@@ -129,7 +151,9 @@ describe('hybrid GraphRAG retrieval over an indexed corpus (local embedder)', ()
     const { passage } = await passageLines();
     const research = async (question: string, sources: string[]) => {
       const { data, errors } = await platform.graphql<{ enqueueResearch: { jobId: string } }>(
-        'mutation($q: String!, $s: [String!]) { enqueueResearch(input: {question: $q, sources: $s}) { jobId } }', { q: question, s: sources });
+        'mutation($q: String!, $s: [String!]) { enqueueResearch(input: {question: $q, sources: $s}) { jobId } }',
+        { q: question, s: sources },
+      );
       if (errors) throw new Error(JSON.stringify(errors));
       const jobId = data!.enqueueResearch.jobId;
       researchJobs.push(jobId);
@@ -151,7 +175,11 @@ describe('hybrid GraphRAG retrieval over an indexed corpus (local embedder)', ()
   });
 
   it('refuses an empty query and an out-of-range k with BAD_INPUT', async () => {
-    for (const [q, k] of [['   ', 5], ['vault', 0], ['vault', 101]] as const) {
+    for (const [q, k] of [
+      ['   ', 5],
+      ['vault', 0],
+      ['vault', 101],
+    ] as const) {
       const { errors } = await platform.graphql(SEARCH, { q, k });
       expect(errors?.[0]?.extensions.code).toBe('BAD_INPUT');
     }
@@ -159,7 +187,12 @@ describe('hybrid GraphRAG retrieval over an indexed corpus (local embedder)', ()
 
   it('the rag subscription streams the same items as rag.item events, then rag.done', async () => {
     const expected = await search('archive vault keys', 4);
-    const client = createWsClient({ url: `${platform.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: platform.authorization } });
+    const client = createWsClient({
+      url: `${platform.url.replace('http', 'ws')}/graphql`,
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      connectionParams: { authorization: platform.authorization },
+    });
     const seen: RagEvent[] = [];
     try {
       const query = `subscription($q: String!) { rag(query: $q, k: 4) { type seq item { ${ITEM} } done { count embedder localEmbedder tookMs } } }`;
@@ -180,7 +213,9 @@ describe('hybrid GraphRAG retrieval over an indexed corpus (local embedder)', ()
   describe('embed', () => {
     it('the mutation returns one vector per text, from the embedder the index uses', async () => {
       const { data } = await platform.graphql<{ embed: { embedder: string; localEmbedder: boolean; dimensions: number; count: number; vectors: number[][] } }>(
-        'mutation($t: [String!]!) { embed(texts: $t) { embedder localEmbedder dimensions count vectors } }', { t: ['archive vault', 'integer cents'] });
+        'mutation($t: [String!]!) { embed(texts: $t) { embedder localEmbedder dimensions count vectors } }',
+        { t: ['archive vault', 'integer cents'] },
+      );
       expect(data!.embed).toMatchObject({ embedder: 'local-hash-v1:1024', localEmbedder: true, dimensions: 1024, count: 2 });
       expect(data!.embed.vectors[1]![7]).toBeCloseTo(localHashVector('integer cents', 1024)[7]!, 6);
     });

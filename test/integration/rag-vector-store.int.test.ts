@@ -96,7 +96,10 @@ function vectorStoreContract(name: string, open: () => Promise<{ sql: SqlClient;
         const fresh = createVectorStore({ sql: handle.sql });
         const hits = await fresh.textTopK({ tenant: 't1' }, { strict: 'nomatch', anyOf: ['harbour', 'predicttide'] }, 10);
         expect(hits.map((h) => h.id)).toEqual(['a3']);
-        await fresh.deleteChunksOfDocuments({ tenant: 'fill', root: '/fill' }, filler.map((f) => f.path));
+        await fresh.deleteChunksOfDocuments(
+          { tenant: 'fill', root: '/fill' },
+          filler.map((f) => f.path),
+        );
       });
 
       it('filters by root, path prefix (LIKE characters taken literally) and kind', async () => {
@@ -127,10 +130,18 @@ function vectorStoreContract(name: string, open: () => Promise<{ sql: SqlClient;
 
       it('keeps per-file state and tells a run its own files', async () => {
         const state = createIndexStateStore(handle.sql);
-        await state.upsert(A, 'job-1/1', [{ path: 'docs/harbour.md', size: 42, mtimeMs: 1712345678901.123, sha256: 'abc', chunkIds: ['a4'], lastChange: 'updated' }]);
+        await state.upsert(A, 'job-1/1', [
+          { path: 'docs/harbour.md', size: 42, mtimeMs: 1712345678901.123, sha256: 'abc', chunkIds: ['a4'], lastChange: 'updated' },
+        ]);
         await state.touch(A, [{ path: 'docs/harbour.md', size: 43, mtimeMs: 1712345679999.5 }]);
         expect((await state.load(A)).get('docs/harbour.md')).toEqual({
-          path: 'docs/harbour.md', size: 43, mtimeMs: 1712345679999.5, sha256: 'abc', chunkIds: ['a4'], runKey: 'job-1/1', lastChange: 'updated',
+          path: 'docs/harbour.md',
+          size: 43,
+          mtimeMs: 1712345679999.5,
+          sha256: 'abc',
+          chunkIds: ['a4'],
+          runKey: 'job-1/1',
+          lastChange: 'updated',
         });
         expect(await state.changesOfRun(A, 'job-1/1')).toEqual([{ path: 'docs/harbour.md', change: 'updated' }]);
         await state.remove(A, ['docs/harbour.md']);

@@ -11,7 +11,10 @@ type Result = {
   conflicts: { kind: string; ids: string[] }[];
   claims: { id: string; text: string; status: string; evidenceIds: string[] }[];
   failures: { target: string; code: string; refused: boolean; op: string }[];
-  stats: { totals: Record<string, unknown> & { duplicates: { url: number; exact: number; near: number } }; sources: Record<string, { calls: number; failures: number; refused: number }> };
+  stats: {
+    totals: Record<string, unknown> & { duplicates: { url: number; exact: number; near: number } };
+    sources: Record<string, { calls: number; failures: number; refused: number }>;
+  };
 };
 const resultOf = (events: BusEvent[]) => researchResult<Result>(events);
 
@@ -44,8 +47,14 @@ describe('research agent in worker processes', () => {
   it('merges exact, URL and near-duplicates, streams partial batches before done, and stores ranked evidence', async () => {
     await workers.spawnResearchWorker(allow);
     const sources = [
-      `${web.url}/article`, `${web.url}/article-copy`, `${web.url}/article-near`, `${web.url}/article?utm_source=news`,
-      `${web.url}/redirect/chain/2`, `${corpus.url}/doc/1`, `${corpus.url}/doc/2`, `${corpus.url}/doc/3?hold=1`,
+      `${web.url}/article`,
+      `${web.url}/article-copy`,
+      `${web.url}/article-near`,
+      `${web.url}/article?utm_source=news`,
+      `${web.url}/redirect/chain/2`,
+      `${corpus.url}/doc/1`,
+      `${corpus.url}/doc/2`,
+      `${corpus.url}/doc/3?hold=1`,
     ];
     const jobId = await workers.enqueue({ question: 'How predictable is tidal stream power?', sources });
     // The slow page is held until a first batch is out: partial evidence must not wait for the slowest source.
@@ -75,7 +84,12 @@ describe('research agent in worker processes', () => {
     const done = events.find((e) => e.type === 'research.done')!;
     expect(partials.length).toBeGreaterThanOrEqual(2);
     expect(partials.every((p) => p.seq < done.seq)).toBe(true);
-    expect(partials.flatMap((p) => p.data.items as Item[]).map((i) => i.id).sort()).toEqual(result.evidence.map((e) => e.id).sort());
+    expect(
+      partials
+        .flatMap((p) => p.data.items as Item[])
+        .map((i) => i.id)
+        .sort(),
+    ).toEqual(result.evidence.map((e) => e.id).sort());
     // The first batch went out while the slow page was held; the job waited for that page before it was done.
     expect(corpus.hitTimes('/doc/3')[0]).toBeLessThan(releasedAt);
     expect(Date.parse(partials[0]!.ts)).toBeLessThanOrEqual(releasedAt);
@@ -83,13 +97,27 @@ describe('research agent in worker processes', () => {
     expect(Date.parse(done.ts)).toBeGreaterThanOrEqual(releasedAt);
     expect(result.evidence.some((e) => e.url.includes('/doc/3'))).toBe(true);
 
-    type Read = { id: string; url: string; quote: string; contentHash: string; retrievedAt: string; rank: number; score: number; sourceId: string; source: { id: string; kind: string; name: string } };
+    type Read = {
+      id: string;
+      url: string;
+      quote: string;
+      contentHash: string;
+      retrievedAt: string;
+      rank: number;
+      score: number;
+      sourceId: string;
+      source: { id: string; kind: string; name: string };
+    };
     const read = await platform.graphql<{ evidence: Read[] }>(
-      'query($id: ID!) { evidence(jobId: $id) { id url quote contentHash retrievedAt rank score sourceId source { id kind name } } }', { id: jobId });
+      'query($id: ID!) { evidence(jobId: $id) { id url quote contentHash retrievedAt rank score sourceId source { id kind name } } }',
+      { id: jobId },
+    );
     expect(read.errors).toBeUndefined();
     expect(read.data!.evidence.map((e) => e.id)).toEqual(result.evidence.map((e) => e.id));
     expect(read.data!.evidence.map((e) => e.score)).toEqual(result.evidence.map((e) => e.score));
-    expect(read.data!.evidence.every((e) => !Number.isNaN(Date.parse(e.retrievedAt)) && e.sourceId === e.source.id && /^[0-9a-f]{64}$/.test(e.contentHash))).toBe(true);
+    expect(
+      read.data!.evidence.every((e) => !Number.isNaN(Date.parse(e.retrievedAt)) && e.sourceId === e.source.id && /^[0-9a-f]{64}$/.test(e.contentHash)),
+    ).toBe(true);
     expect(read.data!.evidence.map((e) => e.rank)).toEqual([1, 2, 3, 4]);
     expect(read.data!.evidence.every((e) => e.source.kind === 'web' && e.source.name.startsWith('127.0.0.1:'))).toBe(true);
     const found = await platform.graphql<{ evidence: Array<{ id: string }> }>('{ evidence(query: "predictable tides grid planning") { id } }');
@@ -113,10 +141,17 @@ describe('research agent in worker processes', () => {
     expect([...disputed[0]!.evidenceIds].sort()).toEqual(claims.map((c) => c.id).sort());
     const supports = await platform.runtime.driver.executeQuery(
       'MATCH (e:Evidence)-[r:SUPPORTS]->(c:Claim {id: $id}) WHERE e.id IN $ids RETURN c.status AS status, r.numbers AS numbers ORDER BY numbers',
-      { id: disputed[0]!.id, ids: disputed[0]!.evidenceIds });
-    expect(supports.records.map((r) => [r.get('status'), r.get('numbers')])).toEqual([['disputed', '2023 34'], ['disputed', '2023 43']]);
+      { id: disputed[0]!.id, ids: disputed[0]!.evidenceIds },
+    );
+    expect(supports.records.map((r) => [r.get('status'), r.get('numbers')])).toEqual([
+      ['disputed', '2023 34'],
+      ['disputed', '2023 43'],
+    ]);
     type ClaimRead = { id: string; text: string; status: string; supporters: number; support: { evidenceId: string; says: string; numbers: string }[] };
-    const read = await platform.graphql<{ claims: ClaimRead[] }>('query($id: ID) { claims(jobId: $id, status: disputed) { id text status supporters support { evidenceId says numbers } } }', { id: jobId });
+    const read = await platform.graphql<{ claims: ClaimRead[] }>(
+      'query($id: ID) { claims(jobId: $id, status: disputed) { id text status supporters support { evidenceId says numbers } } }',
+      { id: jobId },
+    );
     expect(read.errors).toBeUndefined();
     expect(read.data!.claims.map((c) => c.id)).toEqual([disputed[0]!.id]);
     const mine = read.data!.claims[0]!.support.filter((s) => disputed[0]!.evidenceIds.includes(s.evidenceId));
@@ -175,7 +210,9 @@ describe('research agent in worker processes', () => {
     await workers.finished(jobId);
     const job = await waitUntil(async () => {
       const read = await platform.graphql<{ job: { status: string; attempts: number; error: { code: string; message: string; retryable: boolean } } }>(
-        'query($id: ID!) { job(id: $id) { status attempts error { code message retryable } } }', { id: jobId });
+        'query($id: ID!) { job(id: $id) { status attempts error { code message retryable } } }',
+        { id: jobId },
+      );
       return read.data?.job.status === 'failed' && read.data.job;
     });
     expect(job.attempts).toBe(1);

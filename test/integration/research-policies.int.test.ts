@@ -12,12 +12,14 @@ type Result = {
   failures: { target: string; code: string; message: string }[];
   stats: {
     totals: { resumed: number };
-    sources: Record<string, { calls: number; failures: number; retries: number; breaker: string; breakerOpened: boolean; latencyMs: { p50: number; p95: number } }>;
+    sources: Record<
+      string,
+      { calls: number; failures: number; retries: number; breaker: string; breakerOpened: boolean; latencyMs: { p50: number; p95: number } }
+    >;
   };
 };
 const resultOf = (events: BusEvent[]) => researchResult<Result>(events);
 const logsOf = (events: BusEvent[], kind: string) => events.filter((e) => e.type === 'research.log' && e.data.kind === kind);
-
 
 describe('research source policies across worker processes', () => {
   let platform: Platform;
@@ -41,7 +43,9 @@ describe('research source policies across worker processes', () => {
     const [a, b] = await Promise.all([workers.spawnResearchWorker(allow), workers.spawnResearchWorker(allow)]);
     corpus.reset();
     const jobs = await Promise.all(
-      Array.from({ length: 8 }, (_, j) => workers.enqueue({ question: `tidal report ${j}`, sources: [0, 1, 2, 3].map((k) => `${corpus.url}/doc/${100 + j * 4 + k}`) })),
+      Array.from({ length: 8 }, (_, j) =>
+        workers.enqueue({ question: `tidal report ${j}`, sources: [0, 1, 2, 3].map((k) => `${corpus.url}/doc/${100 + j * 4 + k}`) }),
+      ),
     );
     const finished = await Promise.all(jobs.map((id) => workers.finished(id, 90_000)));
     expect(finished.map((events) => resultOf(events).evidence.length)).toEqual(jobs.map(() => 4));

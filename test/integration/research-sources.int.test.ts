@@ -29,11 +29,15 @@ describe('research sources beyond the web', () => {
     await workers.spawnResearchWorker([`127.0.0.1:${web.port}`, `127.0.0.1:${corpus.port}`], {
       COGO_NPM_REGISTRY_URL: `${web.url}/npm`,
       FIXTURE_KEY: FIXTURE_API_KEY,
-      COGO_RESEARCH_APIS: JSON.stringify([{
-        name: 'fixture', baseUrl: `${web.url}/api`, searchPath: '/search?q={query}',
-        authHeader: { name: 'x-api-key', env: 'FIXTURE_KEY' },
-        mapping: { items: '$.results', url: '$.links.self', title: '$.name', snippet: '$.description', text: ['$.description', '$.body'] },
-      }]),
+      COGO_RESEARCH_APIS: JSON.stringify([
+        {
+          name: 'fixture',
+          baseUrl: `${web.url}/api`,
+          searchPath: '/search?q={query}',
+          authHeader: { name: 'x-api-key', env: 'FIXTURE_KEY' },
+          mapping: { items: '$.results', url: '$.links.self', title: '$.name', snippet: '$.description', text: ['$.description', '$.body'] },
+        },
+      ]),
     });
     await run(
       `CREATE (:Evidence {id: $p + 'e1', tenant: $t, url: 'https://docs.example/kelp', title: 'Kelp forests', text: 'Kelp forests store blue carbon along rocky coasts.', quote: 'Kelp forests store blue carbon.'}),
@@ -58,9 +62,7 @@ describe('research sources beyond the web', () => {
 
     it("finds the tenant's Evidence, Document and Entity nodes by keyword and nothing of other tenants", async () => {
       const refs = await source().search('kelp forests', ctx(tenant));
-      expect(refs.map((r) => r.url).sort()).toEqual(
-        [`graph://document/${tenant}-d1`, `graph://entity/${tenant}-x1`, `graph://evidence/${tenant}-e1`].sort(),
-      );
+      expect(refs.map((r) => r.url).sort()).toEqual([`graph://document/${tenant}-d1`, `graph://entity/${tenant}-x1`, `graph://evidence/${tenant}-e1`].sort());
     });
 
     it('returns the stored text, and the URL evidence was found at', async () => {
@@ -81,7 +83,11 @@ describe('research sources beyond the web', () => {
     const jobId = await workers.enqueue({ question: 'tidal queue', sources: ['npm:tiny-queue', 'npm', 'api:fixture', 'graph', 'npm:Bad Name'] });
     const result = resultOf(await workers.finished(jobId));
     const byKind = (kind: string) => result.evidence.filter((e) => e.kind === kind);
-    expect(byKind('npm').map((e) => e.title).sort()).toEqual(['@cogo/graph-utils@0.4.0', 'tiny-queue@2.3.1']);
+    expect(
+      byKind('npm')
+        .map((e) => e.title)
+        .sort(),
+    ).toEqual(['@cogo/graph-utils@0.4.0', 'tiny-queue@2.3.1']);
     expect(result.plan.queries).toEqual({ npm: ['tidal queue', 'tidal', 'queue'], 'api:fixture': ['tidal queue', 'tidal', 'queue'], graph: ['tidal queue'] });
     // The API needs its key (from options, never from the job) and maps its JSON to evidence.
     expect(byKind('api')).toEqual([expect.objectContaining({ title: 'Tidal power primer', url: `${web.url}/api/items/1` })]);

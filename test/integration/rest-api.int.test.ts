@@ -19,15 +19,24 @@ describe('the REST compatibility layer', () => {
     const body = (await response.json()) as { ok: boolean; jobId: string };
     expect(body).toMatchObject({ ok: true, jobId: expect.stringMatching(/^execute-/) });
     const job = await waitUntil(async () => {
-      const read = (await (await fetch(`${platform.url}/v1/jobs/${body.jobId}`, { headers: platform.headers() })).json()) as { ok: boolean; job: { status: string } };
+      const read = (await (await fetch(`${platform.url}/v1/jobs/${body.jobId}`, { headers: platform.headers() })).json()) as {
+        ok: boolean;
+        job: { status: string };
+      };
       return read.job.status === 'completed' && read;
     });
     expect(job.ok).toBe(true);
   });
 
   it('honours the Idempotency-Key header', async () => {
-    const first = (await (await post('/v1/research/enqueue', { question: 'what is pgvector?' }, { 'idempotency-key': 'rest-key-1' })).json()) as { jobId: string; created: boolean };
-    const second = (await (await post('/v1/research/enqueue', { question: 'what is pgvector?' }, { 'idempotency-key': 'rest-key-1' })).json()) as { jobId: string; created: boolean };
+    const first = (await (await post('/v1/research/enqueue', { question: 'what is pgvector?' }, { 'idempotency-key': 'rest-key-1' })).json()) as {
+      jobId: string;
+      created: boolean;
+    };
+    const second = (await (await post('/v1/research/enqueue', { question: 'what is pgvector?' }, { 'idempotency-key': 'rest-key-1' })).json()) as {
+      jobId: string;
+      created: boolean;
+    };
     expect(second).toMatchObject({ jobId: first.jobId, created: false });
     const conflict = await post('/v1/research/enqueue', { question: 'something else' }, { 'idempotency-key': 'rest-key-1' });
     expect(conflict.status).toBe(409);
@@ -36,7 +45,9 @@ describe('the REST compatibility layer', () => {
 
   describe('bad input gets a clear error and enqueues nothing', () => {
     async function total() {
-      const counts = await Promise.all(Object.values(platform.runtime.queues).map((q) => q.getJobCountByTypes('waiting', 'active', 'delayed', 'completed', 'failed', 'prioritized')));
+      const counts = await Promise.all(
+        Object.values(platform.runtime.queues).map((q) => q.getJobCountByTypes('waiting', 'active', 'delayed', 'completed', 'failed', 'prioritized')),
+      );
       return counts.reduce((a, b) => a + b, 0);
     }
     it.each([
@@ -70,10 +81,14 @@ describe('the REST compatibility layer', () => {
   it('publishes an OpenAPI 3.1 document that describes exactly the routes the server has', async () => {
     const doc = (await (await fetch(`${platform.url}/openapi.json`)).json()) as { openapi: string; paths: Record<string, Record<string, unknown>> };
     expect(doc.openapi).toBe('3.1.0');
-    const documented = Object.entries(doc.paths).flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`)).sort();
+    const documented = Object.entries(doc.paths)
+      .flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`))
+      .sort();
     const served = platform.runtime.config && (await routesOf(platform.url));
     expect(documented).toEqual(served);
-    const enqueue = doc.paths['/v1/indexing/enqueue']!.post as { requestBody: { content: { 'application/json': { schema: { properties: Record<string, unknown>; required: string[] } } } } };
+    const enqueue = doc.paths['/v1/indexing/enqueue']!.post as {
+      requestBody: { content: { 'application/json': { schema: { properties: Record<string, unknown>; required: string[] } } } };
+    };
     expect(enqueue.requestBody.content['application/json'].schema.required).toEqual(['root']);
   });
 
@@ -86,7 +101,11 @@ describe('the REST compatibility layer', () => {
       if (response.status !== 404) found.push(`POST /v1/${type}/enqueue`);
     }
     const id = 'build-00000000-0000-4000-8000-000000000000';
-    for (const [path, template] of [[`/v1/jobs/${id}`, '/v1/jobs/{id}'], [`/v1/jobs/${id}/events`, '/v1/jobs/{id}/events'], [`/v1/artifacts/${id}`, '/v1/artifacts/{id}']] as const) {
+    for (const [path, template] of [
+      [`/v1/jobs/${id}`, '/v1/jobs/{id}'],
+      [`/v1/jobs/${id}/events`, '/v1/jobs/{id}/events'],
+      [`/v1/artifacts/${id}`, '/v1/artifacts/{id}'],
+    ] as const) {
       const body = (await (await fetch(`${url}${path}`)).json()) as { error: string };
       if (!body.error.startsWith('no route')) found.push(`GET ${template}`);
     }

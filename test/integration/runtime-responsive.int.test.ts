@@ -12,7 +12,7 @@ import { copyTree, sourceFiles } from '../support/source-corpus.js';
 /** Enough source files to keep a core busy for about a minute of chunking and embedding on a CI machine. */
 const FILES = 1500;
 
-describe('issue 8: an index on `npm start`\'s wiring does not stall the control plane', () => {
+describe("issue 8: an index on `npm start`'s wiring does not stall the control plane", () => {
   let work: string;
   let service: TestProcess;
   let url: string;
@@ -23,8 +23,14 @@ describe('issue 8: an index on `npm start`\'s wiring does not stall the control 
     // As `npm start` runs it: API and workers in one process, the embedded PGlite database, CPU work on threads.
     service = await spawnTsProcess('src/main.ts', [], {
       env: {
-        ...process.env, COGO_PORT: '0', COGO_DATA_DIR: path.join(work, 'data'), DATABASE_URL: '', LOG_LEVEL: 'warn',
-        COGO_AUTOSTART_SERVICES: 'false', COGO_QUEUE_PREFIX: `responsive-${randomUUID().slice(0, 8)}`, COGO_INDEX_ROOTS: work,
+        ...process.env,
+        COGO_PORT: '0',
+        COGO_DATA_DIR: path.join(work, 'data'),
+        DATABASE_URL: '',
+        LOG_LEVEL: 'warn',
+        COGO_AUTOSTART_SERVICES: 'false',
+        COGO_QUEUE_PREFIX: `responsive-${randomUUID().slice(0, 8)}`,
+        COGO_INDEX_ROOTS: work,
       },
       ready: /^COGO (http:\/\/\S+) — GraphQL/m,
     });
@@ -35,10 +41,12 @@ describe('issue 8: an index on `npm start`\'s wiring does not stall the control 
     await rm(work, { recursive: true, force: true });
   });
 
-  it('answers every health request and keeps the job\'s lease: one done, no stall, the record counts the corpus', async () => {
+  it("answers every health request and keeps the job's lease: one done, no stall, the record counts the corpus", async () => {
     const api = createApiClient({ url });
     const { enqueueIndexing } = await api.graphql<{ enqueueIndexing: { jobId: string } }>(
-      'mutation($root: String!) { enqueueIndexing(input: {root: $root}) { jobId } }', { root: path.join(work, 'corpus') });
+      'mutation($root: String!) { enqueueIndexing(input: {root: $root}) { jobId } }',
+      { root: path.join(work, 'corpus') },
+    );
     const jobId = enqueueIndexing.jobId;
 
     // An open subscription (the REST SSE stream) for the job's whole life, and /healthz polled meanwhile.
@@ -52,7 +60,10 @@ describe('issue 8: an index on `npm start`\'s wiring does not stall the control 
     const polling = (async () => {
       while (!finished) {
         // A request the loop cannot serve within 5 s counts as unanswered (the lease is 3 s).
-        const outcome = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(5000) }).then((r) => (r.ok ? 'ok' : `HTTP ${r.status}`), (e: Error) => e.name);
+        const outcome = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(5000) }).then(
+          (r) => (r.ok ? 'ok' : `HTTP ${r.status}`),
+          (e: Error) => e.name,
+        );
         if (outcome === 'ok') answered += 1;
         else unanswered.push(outcome);
         await sleep(100);
@@ -67,7 +78,9 @@ describe('issue 8: an index on `npm start`\'s wiring does not stall the control 
     expect(events.filter((e) => e.type === 'indexing.done')).toHaveLength(1);
     expect(events.filter((e) => e.type === 'meta' && e.data.phase === 'started')).toHaveLength(1);
     const { job } = await api.graphql<{ job: { status: string; result: { seen: number; added: number; failed: number } } }>(
-      'query($id: ID!) { job(id: $id) { status result } }', { id: jobId });
+      'query($id: ID!) { job(id: $id) { status result } }',
+      { id: jobId },
+    );
     expect(job.status).toBe('completed');
     expect(job.result.seen).toBe(FILES);
     expect(job.result.added + job.result.failed).toBe(FILES);

@@ -29,7 +29,9 @@ describe('the shared clock (Redis TIME) that orders job records across hosts', (
 
   it('keeps the record of a job run by a worker whose clock is 10 minutes behind in step, requeue included', async () => {
     const worker = await platform.spawnWorker('late-clock', { CLOCK_SKEW_MS: String(-600_000) });
-    const { data } = await platform.graphql<{ enqueueExecute: { jobId: string } }>('mutation { enqueueExecute(input: {action: "script", params: {steps: 1}}) { jobId } }');
+    const { data } = await platform.graphql<{ enqueueExecute: { jobId: string } }>(
+      'mutation { enqueueExecute(input: {action: "script", params: {steps: 1}}) { jobId } }',
+    );
     const jobId = data!.enqueueExecute.jobId;
     // Straight from the graph: reads overlay BullMQ's state, the record alone shows whose write won.
     const record = () => platform.runtime.lineage.get(jobId, platform.tenant);

@@ -47,7 +47,12 @@ describe('http-json source', () => {
     const refs = await api.search('tidal', ctx());
     expect(refs).toEqual([{ url: `${web.url}/api/items/1`, title: 'Tidal power primer', snippet: 'How tidal stream turbines work' }]);
     const doc = await api.fetch(refs[0]!, ctx());
-    expect(doc).toMatchObject({ title: 'Tidal power primer', text: 'Tidal power primer\n\nTides are predictable.', status: 200, url: `${web.url}/api/items/1` });
+    expect(doc).toMatchObject({
+      title: 'Tidal power primer',
+      text: 'Tidal power primer\n\nTides are predictable.',
+      status: 200,
+      url: `${web.url}/api/items/1`,
+    });
   });
 
   it('fills {id} in fetchPath when the mapping names an id', async () => {

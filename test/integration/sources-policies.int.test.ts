@@ -44,10 +44,7 @@ describe('withPolicies', () => {
       const path = `/status/429/${unique('r')}`;
       const { ctx, events } = recorder();
       const started = Date.now();
-      const doc = await policed(unique('src'), { retry: { maxAttempts: 3, baseDelayMs: 10 } }).fetch(
-        { url: `${web.url}${path}?fail=1&retryAfter=1` },
-        ctx,
-      );
+      const doc = await policed(unique('src'), { retry: { maxAttempts: 3, baseDelayMs: 10 } }).fetch({ url: `${web.url}${path}?fail=1&retryAfter=1` }, ctx);
       expect(doc.text).toBe('recovered after 1 failures');
       expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
       expect(web.hits(path)).toBe(2);

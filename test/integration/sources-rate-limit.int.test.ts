@@ -38,7 +38,6 @@ async function drain(limiter: RedisRateLimiter, durationMs: number): Promise<num
   return grants;
 }
 
-
 describe('createRedisRateLimiter', () => {
   describe('when two limiter instances share a source', () => {
     it('grants about ratePerSec tokens per second in total, split between them', async () => {
@@ -92,7 +91,7 @@ describe('createRedisRateLimiter', () => {
       await Promise.all(workers.map((w) => w.ready));
       const startAt = Date.now() + 300;
       for (const w of workers) w.child.stdin.write(`GO ${startAt}\n`);
-      const [first, second] = await Promise.all(workers.map((w) => w.grants)) as [number[], number[]];
+      const [first, second] = (await Promise.all(workers.map((w) => w.grants))) as [number[], number[]];
       const total = first.length + second.length;
       const expected = burst + (rate * durationMs) / 1000;
       expect(first.length).toBeGreaterThan(0);
@@ -147,8 +146,6 @@ describe('createRedisRateLimiter', () => {
   });
 
   it('refuses a zero rate with BAD_INPUT', () => {
-    expect(() => createRedisRateLimiter(redis, { keyPrefix: prefix, source: 'x', ratePerSec: 0 })).toThrow(
-      expect.objectContaining({ code: 'BAD_INPUT' }),
-    );
+    expect(() => createRedisRateLimiter(redis, { keyPrefix: prefix, source: 'x', ratePerSec: 0 })).toThrow(expect.objectContaining({ code: 'BAD_INPUT' }));
   });
 });

@@ -19,13 +19,24 @@ describe('a test platform', () => {
         expect(enqueued.map((r) => r.errors)).toEqual([undefined, undefined]);
         // Counted by this platform's trace tag: other tests enqueueing at the same time do not change it.
         expect(await platform.countJobs()).toBe(2);
-        await driver.executeQuery('CREATE (:Evidence {id: $id, tenant: $tenant}), (:Job {id: $job, tenant: $tenant})', {
-          id: `${platform.tenant}-evidence`, job: `${platform.tenant}-job`, tenant: platform.tenant,
-        }, { database });
+        await driver.executeQuery(
+          'CREATE (:Evidence {id: $id, tenant: $tenant}), (:Job {id: $job, tenant: $tenant})',
+          {
+            id: `${platform.tenant}-evidence`,
+            job: `${platform.tenant}-job`,
+            tenant: platform.tenant,
+          },
+          { database },
+        );
         // Someone else's job in another tenant: it must survive the clean-up.
-        await driver.executeQuery("CREATE (:Job {id: $id, tenant: $tenant, traceId: 'ffffffffffff00000000000000000000'})", {
-          id: `${platform.tenant}-bystander`, tenant: 'default',
-        }, { database });
+        await driver.executeQuery(
+          "CREATE (:Job {id: $id, tenant: $tenant, traceId: 'ffffffffffff00000000000000000000'})",
+          {
+            id: `${platform.tenant}-bystander`,
+            tenant: 'default',
+          },
+          { database },
+        );
 
         await platform.close();
         closed = true;
@@ -36,7 +47,11 @@ describe('a test platform', () => {
           expect(await countTracedJobs(after, database, scope)).toBe(0);
           const left = await after.executeQuery('MATCH (n) WHERE n.tenant = $tenant RETURN count(n) AS n', { tenant: platform.tenant }, { database });
           expect(Number(left.records[0]!.get('n'))).toBe(0);
-          const bystander = await after.executeQuery('MATCH (j:Job {id: $id}) DETACH DELETE j RETURN count(j) AS n', { id: `${platform.tenant}-bystander` }, { database });
+          const bystander = await after.executeQuery(
+            'MATCH (j:Job {id: $id}) DETACH DELETE j RETURN count(j) AS n',
+            { id: `${platform.tenant}-bystander` },
+            { database },
+          );
           expect(Number(bystander.records[0]!.get('n'))).toBe(1);
         } finally {
           await after.close();

@@ -29,7 +29,10 @@ export async function writeTinyProject(root: string): Promise<void> {
   const wanted = (await readdir(path.join(ts, 'lib'))).filter((f) => f === 'tsc.js' || f === '_tsc.js' || /^lib\..*\.d\.ts$/.test(f));
   await Promise.all(wanted.map((f) => cp(path.join(ts, 'lib', f), path.join(lib, f))));
   await writeFile(path.join(root, 'package.json'), JSON.stringify({ name: 'tiny-lib', version: '1.0.0', main: 'dist/index.js', files: ['dist'] }));
-  await writeFile(path.join(root, 'tsconfig.json'), JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'commonjs', outDir: 'dist', strict: true, declaration: true, types: [] }, include: ['src'] }));
+  await writeFile(
+    path.join(root, 'tsconfig.json'),
+    JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'commonjs', outDir: 'dist', strict: true, declaration: true, types: [] }, include: ['src'] }),
+  );
   await writeFile(path.join(root, 'src', 'index.ts'), 'export const add = (a: number, b: number): number => a + b;\n');
 }
 
@@ -40,21 +43,32 @@ export function isBuildTerminal(event: BusEvent): boolean {
 }
 
 /** Enqueues a build through GraphQL (as a client would) and waits for its terminal event; returns every event. */
-export async function runBuild(platform: Platform, input: Record<string, unknown>, timeoutMs = 60_000): Promise<{ jobId: string; events: BusEvent[]; result: BuildResult }> {
-  const { data, errors } = await platform.graphql<{ enqueueBuild: { jobId: string } }>('mutation($input: BuildInput!) { enqueueBuild(input: $input) { jobId } }', { input });
+export async function runBuild(
+  platform: Platform,
+  input: Record<string, unknown>,
+  timeoutMs = 60_000,
+): Promise<{ jobId: string; events: BusEvent[]; result: BuildResult }> {
+  const { data, errors } = await platform.graphql<{ enqueueBuild: { jobId: string } }>(
+    'mutation($input: BuildInput!) { enqueueBuild(input: $input) { jobId } }',
+    { input },
+  );
   if (errors) throw new Error(JSON.stringify(errors));
   const jobId = data!.enqueueBuild.jobId;
-  const events = await waitUntil(async () => {
-    const all: BusEvent[] = [];
-    let after: string | undefined;
-    for (;;) {
-      const page = await platform.runtime.events.read({ kind: 'job', jobId }, after, 1000);
-      all.push(...page);
-      if (page.length < 1000) break;
-      after = page.at(-1)!.id;
-    }
-    return all.some(isBuildTerminal) && all;
-  }, timeoutMs, 100);
+  const events = await waitUntil(
+    async () => {
+      const all: BusEvent[] = [];
+      let after: string | undefined;
+      for (;;) {
+        const page = await platform.runtime.events.read({ kind: 'job', jobId }, after, 1000);
+        all.push(...page);
+        if (page.length < 1000) break;
+        after = page.at(-1)!.id;
+      }
+      return all.some(isBuildTerminal) && all;
+    },
+    timeoutMs,
+    100,
+  );
   const done = events.find(isBuildTerminal)!;
   if (done.type !== 'build.done') throw new Error(`build ended with ${done.type}: ${JSON.stringify(done.data)}`);
   return { jobId, events, result: done.data.result as BuildResult };
@@ -64,7 +78,16 @@ export interface BuildResult {
   ok: boolean;
   isolation: string;
   failedStep?: { name: string; end: string; exitCode: number | null; signal: string | null };
-  steps: { name: string; ok: boolean; end: string; exitCode: number | null; signal: string | null; durationMs: number; outputBytes: number; truncated: boolean }[];
+  steps: {
+    name: string;
+    ok: boolean;
+    end: string;
+    exitCode: number | null;
+    signal: string | null;
+    durationMs: number;
+    outputBytes: number;
+    truncated: boolean;
+  }[];
   artifacts: { id: string; path: string; sha256: string; size: number; mediaType: string }[];
   skippedArtifacts: { path: string; reason: string }[];
   log: { artifactId: string; sha256: string; lines: number; droppedFromLiveLog: number };

@@ -64,14 +64,34 @@ ${paragraphs.join('\n')}
 }
 
 const NPM = [
-  ['tiny-queue', '2.3.1', 'A tiny FIFO queue with O(1) push and shift', ['queue', 'fifo'], 'git+https://github.com/example/tiny-queue.git',
-    '# tiny-queue\n\nA queue that never copies its backing array.\n\n## Usage\n\nconst q = new Queue();', 'MIT'],
-  ['@cogo/graph-utils', '0.4.0', 'Graph traversal helpers for knowledge graphs', ['graph', 'bfs', 'queue'],
-    'https://github.com/example/graph-utils', '# graph-utils\n\nBreadth-first search built on a queue.', 'Apache-2.0'],
+  [
+    'tiny-queue',
+    '2.3.1',
+    'A tiny FIFO queue with O(1) push and shift',
+    ['queue', 'fifo'],
+    'git+https://github.com/example/tiny-queue.git',
+    '# tiny-queue\n\nA queue that never copies its backing array.\n\n## Usage\n\nconst q = new Queue();',
+    'MIT',
+  ],
+  [
+    '@cogo/graph-utils',
+    '0.4.0',
+    'Graph traversal helpers for knowledge graphs',
+    ['graph', 'bfs', 'queue'],
+    'https://github.com/example/graph-utils',
+    '# graph-utils\n\nBreadth-first search built on a queue.',
+    'Apache-2.0',
+  ],
   ['left-pad-ng', '1.0.0', 'Pads strings on the left', ['string'], 'git://github.com/example/left-pad-ng.git', '', 'ISC'],
 ] as const;
 export const NPM_PACKAGES = NPM.map(([name, version, description, keywords, repo, readme, license]) => ({
-  name, version, description, keywords: [...keywords], repository: { type: 'git', url: repo }, readme, license,
+  name,
+  version,
+  description,
+  keywords: [...keywords],
+  repository: { type: 'git', url: repo },
+  readme,
+  license,
 }));
 const API_ITEMS = [
   { id: 1, name: 'Tidal power primer', description: 'How tidal stream turbines work', body: 'Tides are predictable.' },

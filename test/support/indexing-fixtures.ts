@@ -64,14 +64,21 @@ export interface CliWorker {
  * by `env` (queue prefix, DATABASE_URL, EMBEDDINGS_BASE_URL…). Resolves once it serves the queue.
  */
 export async function spawnCliWorker(env: NodeJS.ProcessEnv): Promise<CliWorker> {
-  const { child, output, stop, ready } = await spawnTsProcess('src/cli/index.ts', ['worker', '--queues', 'indexing'], { env, ready: /worker (\S+) on indexing/ });
+  const { child, output, stop, ready } = await spawnTsProcess('src/cli/index.ts', ['worker', '--queues', 'indexing'], {
+    env,
+    ready: /worker (\S+) on indexing/,
+  });
   return { id: ready[1] as string, child, output, stop };
 }
 
 /** Runs `cogo <args>` to the end and returns its exit code and output. */
 export function runCli(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 60_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'src/cli/index.ts'), ...args], { env, cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'src/cli/index.ts'), ...args], {
+      env,
+      cwd: PROJECT_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));

@@ -50,7 +50,13 @@ export async function startOpenAiServer(): Promise<OpenAiServer> {
       return send(response, 404, { error: { message: `no route ${request.method} ${request.url}` } });
     }
     const body = JSON.parse(await readBody(request)) as { model: string; stream?: boolean; messages: ReceivedChat['messages']; response_format?: unknown };
-    requests.push({ model: body.model, stream: body.stream === true, messages: body.messages, responseFormat: body.response_format, authorization: request.headers.authorization });
+    requests.push({
+      model: body.model,
+      stream: body.stream === true,
+      messages: body.messages,
+      responseFormat: body.response_format,
+      authorization: request.headers.authorization,
+    });
     counts.set(body.model, (counts.get(body.model) ?? 0) + 1);
     let reply = scripts.get(body.model)?.shift();
     if (!reply) return send(response, 500, { error: { message: `no scripted reply left for model ${body.model}` } });
@@ -64,14 +70,20 @@ export async function startOpenAiServer(): Promise<OpenAiServer> {
     }
     if ('compose' in reply) reply = { content: reply.compose(requests.at(-1)!), ...(reply.chunkSize ? { chunkSize: reply.chunkSize } : {}) };
     const id = `chatcmpl-${requests.length}`;
-    const usage = 'usage' in reply && reply.usage === null ? undefined : {
-      prompt_tokens: ('usage' in reply && reply.usage?.prompt) || Math.ceil(JSON.stringify(body.messages).length / 4),
-      completion_tokens: ('usage' in reply && reply.usage?.completion) || Math.ceil(reply.content.length / 4),
-    };
+    const usage =
+      'usage' in reply && reply.usage === null
+        ? undefined
+        : {
+            prompt_tokens: ('usage' in reply && reply.usage?.prompt) || Math.ceil(JSON.stringify(body.messages).length / 4),
+            completion_tokens: ('usage' in reply && reply.usage?.completion) || Math.ceil(reply.content.length / 4),
+          };
     const withTotal = usage ? { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens } : undefined;
     if (!body.stream) {
       return send(response, 200, {
-        id, object: 'chat.completion', created: 0, model: body.model,
+        id,
+        object: 'chat.completion',
+        created: 0,
+        model: body.model,
         choices: [{ index: 0, message: { role: 'assistant', content: reply.content }, finish_reason: 'stop' }],
         ...(withTotal ? { usage: withTotal } : {}),
       });
@@ -94,7 +106,8 @@ export async function startOpenAiServer(): Promise<OpenAiServer> {
       await new Promise((resolve) => setImmediate(resolve));
     }
     response.write(chunk({}, 'stop'));
-    if (withTotal) response.write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created: 0, model: body.model, choices: [], usage: withTotal })}\n\n`);
+    if (withTotal)
+      response.write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created: 0, model: body.model, choices: [], usage: withTotal })}\n\n`);
     response.end('data: [DONE]\n\n');
   };
 

@@ -41,10 +41,14 @@ export function createResearchWorkers(platform: Platform) {
 
   /** Waits for the job's stream to reach a terminal event (`after` skips earlier runs of a requeued job). */
   async function finished(jobId: string, timeoutMs = 60_000, after = 0): Promise<BusEvent[]> {
-    return waitUntil(async () => {
-      const list = await events(jobId);
-      return list.some((e) => e.seq > after && ['research.done', 'job.dead', 'job.cancelled'].includes(e.type)) && list;
-    }, timeoutMs, 100);
+    return waitUntil(
+      async () => {
+        const list = await events(jobId);
+        return list.some((e) => e.seq > after && ['research.done', 'job.dead', 'job.cancelled'].includes(e.type)) && list;
+      },
+      timeoutMs,
+      100,
+    );
   }
 
   return {
@@ -74,14 +78,10 @@ export function researchResult<T>(events: readonly BusEvent[]): T {
 export async function deleteTestEvidence(platform: Platform, urlPrefixes: readonly string[]): Promise<void> {
   const session = platform.runtime.driver.session({ database: platform.config.neo4j.database });
   try {
-    await session.run(
-      `MATCH (e:Evidence) WHERE any(p IN $prefixes WHERE e.url STARTS WITH p) DETACH DELETE e`,
-      { prefixes: urlPrefixes },
-    );
-    await session.run(
-      `MATCH (s:Source) WHERE any(p IN $prefixes WHERE s.url STARTS WITH p) AND NOT (s)<-[:FROM]-() DETACH DELETE s`,
-      { prefixes: urlPrefixes },
-    );
+    await session.run(`MATCH (e:Evidence) WHERE any(p IN $prefixes WHERE e.url STARTS WITH p) DETACH DELETE e`, { prefixes: urlPrefixes });
+    await session.run(`MATCH (s:Source) WHERE any(p IN $prefixes WHERE s.url STARTS WITH p) AND NOT (s)<-[:FROM]-() DETACH DELETE s`, {
+      prefixes: urlPrefixes,
+    });
     await session.run('MATCH (c:Claim) WHERE NOT (c)<-[:SUPPORTS]-() DELETE c');
   } finally {
     await session.close();

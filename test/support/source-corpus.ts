@@ -5,8 +5,33 @@ import { PROJECT_ROOT } from '../../src/paths.js';
 
 /** Source files under node_modules (nested node_modules excluded), TypeScript first, in a fixed order. */
 export function sourceFiles(): string[] {
-  const out = execFileSync('find', ['node_modules', '-type', 'f', '(', '-name', '*.ts', '-o', '-name', '*.js', '-o', '-name', '*.mjs', '-o', '-name', '*.md', ')',
-    '-size', '-200k', '-not', '-path', 'node_modules/*/node_modules/*'], { cwd: PROJECT_ROOT, maxBuffer: 64 * 1024 * 1024 });
+  const out = execFileSync(
+    'find',
+    [
+      'node_modules',
+      '-type',
+      'f',
+      '(',
+      '-name',
+      '*.ts',
+      '-o',
+      '-name',
+      '*.js',
+      '-o',
+      '-name',
+      '*.mjs',
+      '-o',
+      '-name',
+      '*.md',
+      ')',
+      '-size',
+      '-200k',
+      '-not',
+      '-path',
+      'node_modules/*/node_modules/*',
+    ],
+    { cwd: PROJECT_ROOT, maxBuffer: 64 * 1024 * 1024 },
+  );
   const files = out.toString().trim().split('\n').sort();
   return [...files.filter((f) => f.endsWith('.ts')), ...files.filter((f) => !f.endsWith('.ts'))];
 }

@@ -5,11 +5,22 @@ import { createJwtVerifier, principalFromClaims } from '../../src/auth/jwt.js';
 import type { JwtConfig } from '../../src/config/index.js';
 import { isAppError } from '../../src/errors.js';
 
-const config: JwtConfig = { secret: 's'.repeat(40), jwksUrl: undefined, issuer: 'https://issuer.test', audience: 'cogo', tenantClaim: 'tenant', scopesClaim: 'scope' };
+const config: JwtConfig = {
+  secret: 's'.repeat(40),
+  jwksUrl: undefined,
+  issuer: 'https://issuer.test',
+  audience: 'cogo',
+  tenantClaim: 'tenant',
+  scopesClaim: 'scope',
+};
 const key = new TextEncoder().encode(config.secret);
 
 function token(claims: Record<string, unknown>, options: { iss?: string; aud?: string; exp?: string | number | null; alg?: string; sub?: string | null } = {}) {
-  let jwt = new SignJWT(claims).setProtectedHeader({ alg: options.alg ?? 'HS256' }).setIssuedAt().setIssuer(options.iss ?? config.issuer).setAudience(options.aud ?? config.audience);
+  let jwt = new SignJWT(claims)
+    .setProtectedHeader({ alg: options.alg ?? 'HS256' })
+    .setIssuedAt()
+    .setIssuer(options.iss ?? config.issuer)
+    .setAudience(options.aud ?? config.audience);
   if (options.sub !== null) jwt = jwt.setSubject(options.sub ?? 'user-1');
   if (options.exp !== null) jwt = jwt.setExpirationTime(options.exp ?? '5m');
   return jwt.sign(key);
@@ -74,7 +85,12 @@ describe('JWT bearer tokens (HS256)', () => {
     ['no subject', () => token({ tenant: 'acme' }, { sub: null }), /"sub" is missing/],
     ['an HS512 token', () => token({ tenant: 'acme' }, { alg: 'HS512' }), /algorithm/],
     ['a wrong signature', async () => `${(await token({ tenant: 'acme' })).slice(0, -4)}AAAA`, /signature/],
-    ['an unsigned token (alg none)', async () => `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(JSON.stringify({ tenant: 'acme', sub: 'x', iss: config.issuer, aud: config.audience, exp: 9e9 })).toString('base64url')}.`, /not a valid JWT|algorithm/],
+    [
+      'an unsigned token (alg none)',
+      async () =>
+        `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(JSON.stringify({ tenant: 'acme', sub: 'x', iss: config.issuer, aud: config.audience, exp: 9e9 })).toString('base64url')}.`,
+      /not a valid JWT|algorithm/,
+    ],
     ['garbage', async () => 'not-a-jwt', /not a valid JWT/],
   ])('refuse %s with UNAUTHENTICATED, naming why', async (_name, make, reason) => {
     const refused = await refusal(verify(await make()));
@@ -83,6 +99,11 @@ describe('JWT bearer tokens (HS256)', () => {
   });
 
   it('takes the tenant and scopes from configurable claims', () => {
-    expect(principalFromClaims({ sub: 'svc', org: 't1', perms: ['search'] }, { tenantClaim: 'org', scopesClaim: 'perms' })).toEqual({ id: 'jwt:svc', kind: 'jwt', tenant: 't1', scopes: ['search'] });
+    expect(principalFromClaims({ sub: 'svc', org: 't1', perms: ['search'] }, { tenantClaim: 'org', scopesClaim: 'perms' })).toEqual({
+      id: 'jwt:svc',
+      kind: 'jwt',
+      tenant: 't1',
+      scopes: ['search'],
+    });
   });
 });

@@ -34,7 +34,8 @@ describe('scopes', () => {
   });
 
   it('that keys may hold are the listed ones, execute:<action> and their wildcards', () => {
-    for (const scope of ['admin', 'jobs:enqueue:orchestrate', 'execute:deploy', 'execute:*', 'jobs:*', 'jobs:enqueue:*', '*']) expect(isKnownScope(scope), scope).toBe(true);
+    for (const scope of ['admin', 'jobs:enqueue:orchestrate', 'execute:deploy', 'execute:*', 'jobs:*', 'jobs:enqueue:*', '*'])
+      expect(isKnownScope(scope), scope).toBe(true);
     for (const scope of ['root', 'jobs:enqueue:everything', 'execute:', 'nope:*', 'execute:a b']) expect(isKnownScope(scope), scope).toBe(false);
   });
 });

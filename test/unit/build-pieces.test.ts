@@ -17,7 +17,9 @@ const limits = { cpuSeconds: 1, memoryBytes: 1 << 30, processes: 8, openFiles: 6
 describe('build input and plan', () => {
   it('turns the one-command form into one step named build, with the configured default timeout', () => {
     const input = parseJobInput('build', { workspace: '/src', command: ['make'], timeoutSeconds: 30 });
-    expect(planBuild(input, config.build).steps).toEqual([{ name: 'build', run: ['make'], limits: expect.objectContaining({ timeoutSeconds: 30, processes: 100 }) }]);
+    expect(planBuild(input, config.build).steps).toEqual([
+      { name: 'build', run: ['make'], limits: expect.objectContaining({ timeoutSeconds: 30, processes: 100 }) },
+    ]);
     const steps = planBuild(parseJobInput('build', { source: { path: '/src' }, steps: [{ name: 'a', run: ['true'] }] }), config.build).steps;
     expect(steps[0]!.limits.timeoutSeconds).toBe(60);
   });
@@ -31,26 +33,52 @@ describe('build input and plan', () => {
     for (const bad of [
       { source: { path: '/a' }, workspace: '/a', command: ['x'] },
       { steps: [{ name: 'a', run: ['x'] }] },
-      { source: { path: '/a' }, steps: [{ name: 'a', run: ['x'] }, { name: 'a', run: ['y'] }] },
+      {
+        source: { path: '/a' },
+        steps: [
+          { name: 'a', run: ['x'] },
+          { name: 'a', run: ['y'] },
+        ],
+      },
       { source: { path: '/a' }, steps: [{ name: 'a', run: [] }] },
       { source: { path: '/a' }, steps: [{ name: 'a', run: ['echo', 'a\0b'] }] },
       { source: { path: '/a' }, steps: [{ name: 'a', run: ['true'] }], env: { A: 'x\0y' } },
-    ]) expect(() => parseJobInput('build', bad)).toThrow(expect.objectContaining({ code: 'BAD_INPUT' }));
+    ])
+      expect(() => parseJobInput('build', bad)).toThrow(expect.objectContaining({ code: 'BAD_INPUT' }));
   });
 });
 
 describe('sandbox command', () => {
   it('drops to the host uid, unshares every namespace, clears the environment, and applies the rlimits inside', () => {
-    const isolation = { mode: 'bwrap' as const, bwrap: '/usr/bin/bwrap', prlimit: '/usr/bin/prlimit', setpriv: '/usr/bin/setpriv', etcDir: '/data/etc', extraReadOnly: [] };
+    const isolation = {
+      mode: 'bwrap' as const,
+      bwrap: '/usr/bin/bwrap',
+      prlimit: '/usr/bin/prlimit',
+      setpriv: '/usr/bin/setpriv',
+      etcDir: '/data/etc',
+      extraReadOnly: [],
+    };
     const { file, args, env } = sandboxCommand(isolation, { argv: ['make', 'all'], workDir: '/data/work/j', env: { FOO: 'bar' }, limits, hostUid: 200_001 });
     expect(file).toBe('/usr/bin/setpriv');
     expect(args.slice(0, 3)).toEqual(['--reuid=200001', '--regid=200001', '--clear-groups']);
-    for (const flag of ['--unshare-user', '--unshare-pid', '--unshare-net', '--unshare-ipc', '--die-with-parent', '--new-session', '--clearenv']) expect(args).toContain(flag);
+    for (const flag of ['--unshare-user', '--unshare-pid', '--unshare-net', '--unshare-ipc', '--die-with-parent', '--new-session', '--clearenv'])
+      expect(args).toContain(flag);
     expect(args.join(' ')).toContain('--bind /data/work/j /work');
     expect(args.join(' ')).toContain('--setenv FOO bar');
     expect(args.join(' ')).toContain('--setenv HOME /work');
     expect(args.join(' ')).toContain('--size 1024 --tmpfs /tmp');
-    expect(args.slice(-10)).toEqual(['/usr/bin/prlimit', '--cpu=1', `--as=${1 << 30}`, '--nproc=8', '--nofile=64', '--fsize=1024', '--core=0', '--', 'make', 'all']);
+    expect(args.slice(-10)).toEqual([
+      '/usr/bin/prlimit',
+      '--cpu=1',
+      `--as=${1 << 30}`,
+      '--nproc=8',
+      '--nofile=64',
+      '--fsize=1024',
+      '--core=0',
+      '--',
+      'make',
+      'all',
+    ]);
     expect(env).toEqual({});
     expect(args.join(' ')).toContain('--ro-bind /data/etc/resolv.conf /etc/resolv.conf');
     expect(args.join(' ')).not.toContain('--ro-bind-try /etc/resolv.conf');

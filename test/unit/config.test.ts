@@ -23,7 +23,10 @@ describe('loadConfig', () => {
 
   it('allows indexing only in the folder the service was started in, unless COGO_INDEX_ROOTS says otherwise (issue 9)', () => {
     expect(loadConfig({}, '/srv/cogo').indexing).toEqual({
-      allowedRoots: ['/srv/cogo'], startDir: '/srv/cogo', maxFileBytes: 1024 * 1024, maxJobBytes: 1024 * 1024 * 1024,
+      allowedRoots: ['/srv/cogo'],
+      startDir: '/srv/cogo',
+      maxFileBytes: 1024 * 1024,
+      maxJobBytes: 1024 * 1024 * 1024,
     });
     const set = loadConfig({ COGO_INDEX_ROOTS: '/data, docs', COGO_INDEX_MAX_FILE_BYTES: '2048', COGO_INDEX_MAX_JOB_BYTES: '4096' }, '/srv/cogo');
     expect(set.indexing).toMatchObject({ allowedRoots: ['/data', '/srv/cogo/docs'], maxFileBytes: 2048, maxJobBytes: 4096 });
@@ -77,7 +80,10 @@ describe('loadConfig', () => {
 
 describe('COGO_RESEARCH_APIS', () => {
   const api = {
-    name: 'papers', baseUrl: 'https://api.example.org/v1', searchPath: '/search?q={query}', fetchPath: '/items/{id}',
+    name: 'papers',
+    baseUrl: 'https://api.example.org/v1',
+    searchPath: '/search?q={query}',
+    fetchPath: '/items/{id}',
     authHeader: { name: 'x-api-key', env: 'PAPERS_KEY' },
     mapping: { items: '$.results', id: '$.id', title: '$.title', text: ['$.abstract', '$.body'] },
   };
@@ -103,7 +109,9 @@ describe('COGO_RESEARCH_APIS', () => {
       'COGO_RESEARCH_APIS: API "papers" sends x-api-key from PAPERS_KEY, which is unset',
     ]);
     expect(problemsOf({ COGO_RESEARCH_APIS: JSON.stringify([api, api]), PAPERS_KEY: 'k' })).toEqual(['COGO_RESEARCH_APIS: the name "papers" is used twice']);
-    expect(problemsOf({ COGO_RESEARCH_APIS: 'missing.json' })[0]).toMatch(/^COGO_RESEARCH_APIS: expected inline JSON .* cannot read \/srv\/cogo\/missing\.json$/);
+    expect(problemsOf({ COGO_RESEARCH_APIS: 'missing.json' })[0]).toMatch(
+      /^COGO_RESEARCH_APIS: expected inline JSON .* cannot read \/srv\/cogo\/missing\.json$/,
+    );
     expect(problemsOf({ COGO_RESEARCH_APIS: '[{"name": ' })[0]).toMatch(/^COGO_RESEARCH_APIS: not valid JSON/);
     expect(problemsOf({ COGO_RESEARCH_APIS: JSON.stringify([{ ...api, searchPath: '/search' }]), PAPERS_KEY: 'k' })).toEqual([
       'COGO_RESEARCH_APIS: [0.searchPath] expected a path containing {query}',
@@ -120,13 +128,22 @@ describe('loadConfig: the trust boundary', () => {
   });
 
   it('refuses anonymous development mode for a non-loopback bind, naming the variable', () => {
-    expect(problemsOf({ COGO_HOST: '0.0.0.0', COGO_DEV_ANONYMOUS: 'true' })).toEqual([expect.stringMatching(/^COGO_DEV_ANONYMOUS="true": anonymous development mode is allowed only while COGO_HOST is a loopback address/)]);
+    expect(problemsOf({ COGO_HOST: '0.0.0.0', COGO_DEV_ANONYMOUS: 'true' })).toEqual([
+      expect.stringMatching(/^COGO_DEV_ANONYMOUS="true": anonymous development mode is allowed only while COGO_HOST is a loopback address/),
+    ]);
   });
 
   it('refuses a JWT setup that would check neither issuer nor audience, or has two key sources', () => {
     expect(problemsOf({ COGO_JWT_SECRET: 'x'.repeat(32) })).toEqual([expect.stringMatching(/^COGO_JWT_ISSUER/), expect.stringMatching(/^COGO_JWT_AUDIENCE/)]);
     expect(problemsOf({ COGO_JWT_SECRET: 'short' })).toEqual([expect.stringMatching(/COGO_JWT_SECRET=.*at least 32 characters/)]);
-    expect(problemsOf({ COGO_JWT_SECRET: 'x'.repeat(32), COGO_JWT_JWKS_URL: 'https://i.test/jwks', COGO_JWT_ISSUER: 'i', COGO_JWT_AUDIENCE: 'a' })).toEqual([expect.stringMatching(/set one of them/)]);
-    expect(loadConfig({ COGO_JWT_SECRET: 'x'.repeat(32), COGO_JWT_ISSUER: 'i', COGO_JWT_AUDIENCE: 'a' }, '/srv').auth.jwt).toMatchObject({ issuer: 'i', audience: 'a', tenantClaim: 'tenant', scopesClaim: 'scope' });
+    expect(problemsOf({ COGO_JWT_SECRET: 'x'.repeat(32), COGO_JWT_JWKS_URL: 'https://i.test/jwks', COGO_JWT_ISSUER: 'i', COGO_JWT_AUDIENCE: 'a' })).toEqual([
+      expect.stringMatching(/set one of them/),
+    ]);
+    expect(loadConfig({ COGO_JWT_SECRET: 'x'.repeat(32), COGO_JWT_ISSUER: 'i', COGO_JWT_AUDIENCE: 'a' }, '/srv').auth.jwt).toMatchObject({
+      issuer: 'i',
+      audience: 'a',
+      tenantClaim: 'tenant',
+      scopesClaim: 'scope',
+    });
   });
 });

@@ -29,7 +29,11 @@ describe('mapRedisError', () => {
 
   describe('when Redis cannot serve now (loading, failing over, out of memory)', () => {
     it('is retryable UPSTREAM_UNAVAILABLE', () => {
-      for (const reply of ['LOADING Redis is loading the dataset in memory', 'READONLY You can\'t write against a read only replica.', 'OOM command not allowed']) {
+      for (const reply of [
+        'LOADING Redis is loading the dataset in memory',
+        "READONLY You can't write against a read only replica.",
+        'OOM command not allowed',
+      ]) {
         expect(mapRedisError(new ReplyError(reply))).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', retryable: true });
       }
     });
@@ -49,32 +53,44 @@ describe('mapRedisError', () => {
 const PGLITE_MS = 30_000;
 
 describe('mapPgError on PGlite (mapped like pg)', () => {
-  it('turns invalid input into BAD_INPUT via postgres', async () => {
-    const sql = await createPgliteClient(undefined);
-    try {
-      const error = await sql.query("SELECT 'x'::int").catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(AppError);
-      expect(error).toMatchObject({ code: 'BAD_INPUT', via: 'postgres', retryable: false });
-      const inTransaction = await sql.transaction((tx) => tx.query("SELECT 'x'::int")).catch((e: unknown) => e);
-      expect(inTransaction).toMatchObject({ code: 'BAD_INPUT', via: 'postgres' });
-    } finally {
+  it(
+    'turns invalid input into BAD_INPUT via postgres',
+    async () => {
+      const sql = await createPgliteClient(undefined);
+      try {
+        const error = await sql.query("SELECT 'x'::int").catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(AppError);
+        expect(error).toMatchObject({ code: 'BAD_INPUT', via: 'postgres', retryable: false });
+        const inTransaction = await sql.transaction((tx) => tx.query("SELECT 'x'::int")).catch((e: unknown) => e);
+        expect(inTransaction).toMatchObject({ code: 'BAD_INPUT', via: 'postgres' });
+      } finally {
+        await sql.close();
+      }
+    },
+    PGLITE_MS,
+  );
+
+  it(
+    'turns a closed database into UPSTREAM_UNAVAILABLE',
+    async () => {
+      const sql = await createPgliteClient(undefined);
       await sql.close();
-    }
-  }, PGLITE_MS);
+      expect(await sql.query('SELECT 1').catch((e: unknown) => e)).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', via: 'postgres' });
+    },
+    PGLITE_MS,
+  );
 
-  it('turns a closed database into UPSTREAM_UNAVAILABLE', async () => {
-    const sql = await createPgliteClient(undefined);
-    await sql.close();
-    expect(await sql.query('SELECT 1').catch((e: unknown) => e)).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', via: 'postgres' });
-  }, PGLITE_MS);
-
-  it('gives the same answer for the same SQLSTATE whichever client raised it', async () => {
-    const db = await PGlite.create();
-    const raw = await db.query("SELECT 'x'::int").catch((e: unknown) => e);
-    await db.close();
-    // pg's DatabaseError carries the SQLSTATE in `code` exactly like PGlite's: one mapping serves both.
-    const pgShaped = Object.assign(new Error('invalid input syntax for type integer: "x"'), { code: '22P02' });
-    expect(mapPgError(raw)).toMatchObject({ code: 'BAD_INPUT', via: 'postgres' });
-    expect(mapPgError(pgShaped)).toMatchObject({ code: 'BAD_INPUT', via: 'postgres' });
-  }, PGLITE_MS);
+  it(
+    'gives the same answer for the same SQLSTATE whichever client raised it',
+    async () => {
+      const db = await PGlite.create();
+      const raw = await db.query("SELECT 'x'::int").catch((e: unknown) => e);
+      await db.close();
+      // pg's DatabaseError carries the SQLSTATE in `code` exactly like PGlite's: one mapping serves both.
+      const pgShaped = Object.assign(new Error('invalid input syntax for type integer: "x"'), { code: '22P02' });
+      expect(mapPgError(raw)).toMatchObject({ code: 'BAD_INPUT', via: 'postgres' });
+      expect(mapPgError(pgShaped)).toMatchObject({ code: 'BAD_INPUT', via: 'postgres' });
+    },
+    PGLITE_MS,
+  );
 });

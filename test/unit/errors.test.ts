@@ -23,9 +23,7 @@ describe('AppError', () => {
 
 describe('traceIdFrom', () => {
   it('carries the trace id of a valid W3C traceparent', () => {
-    expect(traceIdFrom({ traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' })).toBe(
-      '4bf92f3577b34da6a3ce929d0e0e4736',
-    );
+    expect(traceIdFrom({ traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' })).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
   });
   it('makes a fresh 32-hex id when the header is missing or malformed', () => {
     const made = traceIdFrom({ traceparent: 'garbage' });

@@ -56,7 +56,7 @@ describe('GraphQL INTERNAL errors', () => {
       }
     });
 
-    it('leave the caller\'s own errors (NOT_FOUND, BAD_INPUT) out of the log', async () => {
+    it("leave the caller's own errors (NOT_FOUND, BAD_INPUT) out of the log", async () => {
       const { logger, lines } = memoryLogger();
       const apollo = new ApolloServer<Ctx>({ schema, formatError: formatGraphQLError(false), plugins: [graphqlErrorLogging<Ctx>(logger)] });
       await apollo.start();
@@ -79,14 +79,9 @@ describe('GraphQL INTERNAL errors', () => {
       const formatted = formatExecutionResult(false, logger, 'ws')(result as { errors?: readonly GraphQLError[] }, 'trace-ws');
       const codes = (formatted.errors as unknown as Array<{ extensions: Record<string, unknown> }>).map((e) => e.extensions);
       expect(codes).toEqual(
-        expect.arrayContaining([
-          expect.objectContaining({ code: 'INTERNAL', traceId: 'trace-ws' }),
-          expect.not.objectContaining({ traceId: 'trace-ws' }),
-        ]),
+        expect.arrayContaining([expect.objectContaining({ code: 'INTERNAL', traceId: 'trace-ws' }), expect.not.objectContaining({ traceId: 'trace-ws' })]),
       );
-      expect(lines.filter((l) => l.msg === 'GraphQL operation failed')).toEqual([
-        expect.objectContaining({ traceId: 'trace-ws', transport: 'ws' }),
-      ]);
+      expect(lines.filter((l) => l.msg === 'GraphQL operation failed')).toEqual([expect.objectContaining({ traceId: 'trace-ws', transport: 'ws' })]);
     });
   });
 });

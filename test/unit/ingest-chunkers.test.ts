@@ -52,12 +52,7 @@ describe('chunkMarkdown', () => {
   });
 
   it('gives each section its heading path as context, a bodiless heading joining the next section', () => {
-    expect(chunks.map((c) => c.context)).toEqual([
-      undefined,
-      'Guide > Install',
-      'Guide > Install > On Linux',
-      'Guide > Use',
-    ]);
+    expect(chunks.map((c) => c.context)).toEqual([undefined, 'Guide > Install', 'Guide > Install > On Linux', 'Guide > Use']);
     expect(chunks[1]!.text.startsWith('# Guide\n\n## Install')).toBe(true);
   });
 

@@ -47,11 +47,7 @@ describe('local hash embedder', () => {
   });
 
   it('matches identifiers to the words they are made of', async () => {
-    const [identifier, words, other] = await embedder.embed([
-      'parseRetryAfter(header)',
-      'parse the retry after header',
-      'render the dashboard page',
-    ]);
+    const [identifier, words, other] = await embedder.embed(['parseRetryAfter(header)', 'parse the retry after header', 'render the dashboard page']);
     expect(cosine(identifier!, words!)).toBeGreaterThan(cosine(identifier!, other!) + 0.2);
     const [joined, camel, spaced] = await embedder.embed(['getuser', 'getUser', 'get user']);
     expect(cosine(joined!, camel!)).toBeGreaterThan(cosine(joined!, spaced!));

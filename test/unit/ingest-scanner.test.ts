@@ -133,14 +133,7 @@ describe('scanFiles', () => {
 
   it('can ignore the .gitignore files', async () => {
     const { files } = await scan({ gitignore: false, include: ['*.log', '*.ts'] });
-    expect(files).toEqual([
-      'debug.log',
-      'keep.log',
-      'src/a.ts',
-      'src/generated/types.ts',
-      'src/nested/secret.ts',
-      'src/secret.ts',
-    ]);
+    expect(files).toEqual(['debug.log', 'keep.log', 'src/a.ts', 'src/generated/types.ts', 'src/nested/secret.ts', 'src/secret.ts']);
   });
 
   it('stops with the abort reason', async () => {

@@ -3,9 +3,24 @@ import { describe, expect, it } from 'vitest';
 import { withLiveState, type JobView } from '../../src/queue/job-view.js';
 
 const base: JobView = {
-  id: 'execute-00000000-0000-4000-8000-000000000000', type: 'execute', status: 'active', tenant: 'default', traceId: 't',
-  idempotencyKey: null, parentJobId: null, attempts: 1, maxAttempts: 3, workerId: 'w1', leaseDeadline: null,
-  enqueuedAt: '2026-01-01T00:00:00.000Z', startedAt: null, finishedAt: null, input: {}, result: null, error: null, artifacts: [],
+  id: 'execute-00000000-0000-4000-8000-000000000000',
+  type: 'execute',
+  status: 'active',
+  tenant: 'default',
+  traceId: 't',
+  idempotencyKey: null,
+  parentJobId: null,
+  attempts: 1,
+  maxAttempts: 3,
+  workerId: 'w1',
+  leaseDeadline: null,
+  enqueuedAt: '2026-01-01T00:00:00.000Z',
+  startedAt: null,
+  finishedAt: null,
+  input: {},
+  result: null,
+  error: null,
+  artifacts: [],
 };
 // Only the fields withLiveState reads; a BullMQ Job is a class bound to a queue connection.
 const job = (attemptsMade: number, attemptsStarted = attemptsMade) => ({ attemptsMade, attemptsStarted }) as unknown as Job;

@@ -4,7 +4,10 @@ import { DEFAULT_PRICES, DEFAULT_ROUTER } from '../../src/config/llm.js';
 
 describe('model tier configuration', () => {
   it('gives every tier the shared endpoint unless a per-tier one is set', () => {
-    const config = loadConfig({ OPENAI_BASE_URL: 'http://shared:1/v1', OPENAI_API_KEY: 'k', COGO_LLM_FULL_BASE_URL: 'http://big:2/v1', COGO_LLM_FULL_API_KEY: 'big' }, '/tmp');
+    const config = loadConfig(
+      { OPENAI_BASE_URL: 'http://shared:1/v1', OPENAI_API_KEY: 'k', COGO_LLM_FULL_BASE_URL: 'http://big:2/v1', COGO_LLM_FULL_API_KEY: 'big' },
+      '/tmp',
+    );
     expect(config.llm.tiers.nano).toEqual({ baseUrl: 'http://shared:1/v1', apiKey: 'k', model: 'gpt-5-nano' });
     expect(config.llm.tiers.full).toEqual({ baseUrl: 'http://big:2/v1', apiKey: 'big', model: 'gpt-5' });
   });

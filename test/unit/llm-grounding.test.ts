@@ -3,7 +3,11 @@ import { checkGrounding, type GroundingPassage } from '../../src/llm/grounding.j
 
 const passages: GroundingPassage[] = [
   { id: 'c1', ref: 'README.md:10-12', text: 'COGO listens on port 4000 by default. Set COGO_PORT to change it.' },
-  { id: 'c2', ref: 'docs/indexing.md:3-6', text: 'Indexing reads changed files only. A killed job resumes without embedding anything twice. Vectors are stored in pgvector.' },
+  {
+    id: 'c2',
+    ref: 'docs/indexing.md:3-6',
+    text: 'Indexing reads changed files only. A killed job resumes without embedding anything twice. Vectors are stored in pgvector.',
+  },
   { id: 'e1', ref: 'https://example.org/queues', text: 'BullMQ runs five queues. Research fetches refuse loopback addresses unless allow-listed.' },
   { id: 'k1', ref: 'docs/ko/README.md:1', text: 'COGO의 기본 포트는 4000입니다. 인덱싱은 변경된 파일만 읽습니다.' },
 ];

@@ -8,7 +8,11 @@ const router = createRouter(DEFAULT_ROUTER, DEFAULT_PRICES);
 describe('router', () => {
   describe('the plan policy', () => {
     it('sends intent and classification to nano', () => {
-      expect(router.route({ request: 'Classify this ticket as bug or question: "login fails"' })).toMatchObject({ tier: 'nano', taskType: 'classify', inferred: true });
+      expect(router.route({ request: 'Classify this ticket as bug or question: "login fails"' })).toMatchObject({
+        tier: 'nano',
+        taskType: 'classify',
+        inferred: true,
+      });
       expect(router.route({ request: '이 리뷰가 긍정인지 부정인지 분류해 줘.' })).toMatchObject({ tier: 'nano', taskType: 'classify' });
     });
 
@@ -21,7 +25,10 @@ describe('router', () => {
     it('sends design, policy and architecture to full, in English and Korean', () => {
       expect(router.route({ request: 'Design the schema for storing model calls per tenant.' })).toMatchObject({ tier: 'full', taskType: 'design' });
       expect(router.route({ request: 'GDPR을 만족하는 채팅 로그 보존 정책을 작성해 줘.' })).toMatchObject({ tier: 'full', taskType: 'policy' });
-      expect(router.route({ request: '모놀리스를 마이크로서비스로 나눠야 할까? 아키텍처 선택지를 정리해 줘.' })).toMatchObject({ tier: 'full', taskType: 'architecture' });
+      expect(router.route({ request: '모놀리스를 마이크로서비스로 나눠야 할까? 아키텍처 선택지를 정리해 줘.' })).toMatchObject({
+        tier: 'full',
+        taskType: 'architecture',
+      });
     });
 
     it('sends high-risk work to full and says why', () => {
@@ -34,12 +41,17 @@ describe('router', () => {
 
   describe('hard cases that fool keyword rules', () => {
     it('routes by the instruction, not by a heavy word it mentions', () => {
-      expect(router.route({ request: 'Classify this architecture decision record as accepted, rejected or superseded.' })).toMatchObject({ tier: 'nano', taskType: 'classify' });
+      expect(router.route({ request: 'Classify this architecture decision record as accepted, rejected or superseded.' })).toMatchObject({
+        tier: 'nano',
+        taskType: 'classify',
+      });
       expect(router.route({ request: '아키텍처 다이어그램에서 서비스 이름만 추출해 줘.' })).toMatchObject({ tier: 'nano', taskType: 'extract' });
     });
 
     it('sends a short request with deep concurrency reasoning to full', () => {
-      expect(router.route({ request: 'Fix the race condition in this worker: two workers sometimes process the same job and both write results.' }).tier).toBe('full');
+      expect(router.route({ request: 'Fix the race condition in this worker: two workers sometimes process the same job and both write results.' }).tier).toBe(
+        'full',
+      );
     });
 
     it('moves a summary up with its context size', () => {

@@ -20,11 +20,7 @@ describe('reciprocalRankFusion', () => {
 
   describe('when scores tie', () => {
     it('orders by the best single rank, then by id, so the result is deterministic', () => {
-      const fused = reciprocalRankFusion([
-        ['x', 'y'],
-        ['y', 'x'],
-        ['z'],
-      ]);
+      const fused = reciprocalRankFusion([['x', 'y'], ['y', 'x'], ['z']]);
       // x and y tie on rrf (ranks 1+2 each); z has one rank-1 entry only.
       expect(fused.map((f) => f.id)).toEqual(['x', 'y', 'z']);
     });

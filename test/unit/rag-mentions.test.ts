@@ -10,7 +10,10 @@ const names = new Map([
 
 describe('mentionedEntityIds', () => {
   it('links identifiers that name an entity, each once', () => {
-    expect(mentionedEntityIds('const e = createEmbedder(cfg); createEmbedder(x); if (n > MAX_BYTES) {}', 'code-declaration', names)).toEqual(['ent_embedder', 'ent_max']);
+    expect(mentionedEntityIds('const e = createEmbedder(cfg); createEmbedder(x); if (n > MAX_BYTES) {}', 'code-declaration', names)).toEqual([
+      'ent_embedder',
+      'ent_max',
+    ]);
   });
 
   describe('when a name is a plain lowercase word', () => {

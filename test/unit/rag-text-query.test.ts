@@ -3,7 +3,10 @@ import { toTextQuery } from '../../src/rag/text-query.js';
 
 describe('toTextQuery', () => {
   it('keeps the query as the strict pass and lists its informative words for the loose one', () => {
-    expect(toTextQuery(' How are the vanished files removed? ')).toEqual({ strict: 'How are the vanished files removed?', anyOf: ['vanished', 'files', 'removed'] });
+    expect(toTextQuery(' How are the vanished files removed? ')).toEqual({
+      strict: 'How are the vanished files removed?',
+      anyOf: ['vanished', 'files', 'removed'],
+    });
   });
 
   it('keeps identifiers whole, lowercased, each once', () => {

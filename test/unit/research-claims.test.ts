@@ -22,12 +22,19 @@ describe('groupClaims', () => {
   });
 
   it('keeps a claim only one page makes out of the graph', () => {
-    expect(groupClaims('t1', [candidate('https://a.test/1', withLead(1, CLAIM(34))), candidate('https://b.test/2', corpusPage(2, { seed }).text)])
-      .filter((c) => c.text === CLAIM(34))).toEqual([]);
+    expect(
+      groupClaims('t1', [candidate('https://a.test/1', withLead(1, CLAIM(34))), candidate('https://b.test/2', corpusPage(2, { seed }).text)]).filter(
+        (c) => c.text === CLAIM(34),
+      ),
+    ).toEqual([]);
   });
 
   it('gives the same claims whatever order the evidence arrived in, and other ids to another tenant', () => {
-    const pages = [candidate('https://a.test/1', withLead(1, CLAIM(34))), candidate('https://b.test/2', withLead(2, CLAIM(43))), candidate('https://c.test/3', withLead(3, CLAIM(34)))];
+    const pages = [
+      candidate('https://a.test/1', withLead(1, CLAIM(34))),
+      candidate('https://b.test/2', withLead(2, CLAIM(43))),
+      candidate('https://c.test/3', withLead(3, CLAIM(34))),
+    ];
     const forward = groupClaims('t1', pages);
     const backward = groupClaims('t1', [...pages].reverse());
     expect(backward).toEqual(forward);

@@ -7,7 +7,15 @@ import type { SourceKind } from '../../agents/research/types.js';
 const terms = questionTerms(['tidal', 'turbines', 'cost']);
 function candidate(url: string, title: string, text: string, options: { kind?: SourceKind; hinted?: boolean; publishedAt?: string } = {}) {
   const kind = options.kind ?? 'web';
-  const doc = { url, finalUrl: url, title, text, fetchedAt: '2025-06-01T00:00:00.000Z', status: 200, ...(options.publishedAt ? { publishedAt: options.publishedAt } : {}) };
+  const doc = {
+    url,
+    finalUrl: url,
+    title,
+    text,
+    fetchedAt: '2025-06-01T00:00:00.000Z',
+    status: 200,
+    ...(options.publishedAt ? { publishedAt: options.publishedAt } : {}),
+  };
   const task = { key: url, source: kind, kind, ref: { url }, hinted: options.hinted ?? false };
   const c = toCandidate(doc, task, { tenant: 't', terms, sourceNode: sourceNodeOf('t', kind, 'x', null) });
   if (!c) throw new Error('no text');
@@ -23,9 +31,13 @@ describe('normalization', () => {
 
   it('returns no candidate for a document without text', () => {
     const task = { key: 'k', source: 'web', kind: 'web' as const, ref: { url: 'https://a.test' }, hinted: false };
-    expect(toCandidate({ url: 'https://a.test/', finalUrl: 'https://a.test/', title: 'x', text: '  \n', fetchedAt: '', status: 200 }, task, {
-      tenant: 't', terms, sourceNode: sourceNodeOf('t', 'web', 'a.test', null),
-    })).toBeUndefined();
+    expect(
+      toCandidate({ url: 'https://a.test/', finalUrl: 'https://a.test/', title: 'x', text: '  \n', fetchedAt: '', status: 200 }, task, {
+        tenant: 't',
+        terms,
+        sourceNode: sourceNodeOf('t', 'web', 'a.test', null),
+      }),
+    ).toBeUndefined();
   });
 
   it('quotes the passage with the most question terms, not the lead', () => {
@@ -66,6 +78,11 @@ describe('ranking', () => {
   it('computes nearest-rank percentiles', () => {
     expect(percentile([], 95)).toBe(0);
     expect(percentile([5, 1, 4, 2, 3], 50)).toBe(3);
-    expect(percentile(Array.from({ length: 100 }, (_, i) => i + 1), 95)).toBe(95);
+    expect(
+      percentile(
+        Array.from({ length: 100 }, (_, i) => i + 1),
+        95,
+      ),
+    ).toBe(95);
   });
 });

@@ -48,12 +48,15 @@ describe('normalizeWhitespace', () => {
 
 describe('packageText', () => {
   it('joins description, readme excerpt, keywords and repository', () => {
-    const text = packageText({
-      description: 'Fast queue',
-      readme: `# q\n\n${'x'.repeat(50)}\n\n${'y'.repeat(100)}`,
-      keywords: ['queue', 7, 'fifo'],
-      repository: { url: 'git+https://github.com/o/q.git' },
-    }, 80);
+    const text = packageText(
+      {
+        description: 'Fast queue',
+        readme: `# q\n\n${'x'.repeat(50)}\n\n${'y'.repeat(100)}`,
+        keywords: ['queue', 7, 'fifo'],
+        repository: { url: 'git+https://github.com/o/q.git' },
+      },
+      80,
+    );
     expect(text).toContain('Fast queue');
     expect(text).toContain('x'.repeat(50));
     expect(text).not.toContain('y'.repeat(100));

@@ -48,14 +48,30 @@ describe('withRetry', () => {
 
   it('stops at maxAttempts and rethrows the last error', async () => {
     let calls = 0;
-    await expect(withRetry(async () => { calls++; throw transient(); }, { maxAttempts: 3, baseDelayMs: 1 })).rejects.toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' });
+    await expect(
+      withRetry(
+        async () => {
+          calls++;
+          throw transient();
+        },
+        { maxAttempts: 3, baseDelayMs: 1 },
+      ),
+    ).rejects.toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' });
     expect(calls).toBe(3);
   });
 
   it('does not retry non-retryable errors or an open breaker', async () => {
     for (const error of [new AppError('NOT_FOUND', 'gone'), transient({ breakerOpen: true })]) {
       let calls = 0;
-      await expect(withRetry(async () => { calls++; throw error; }, { maxAttempts: 3, baseDelayMs: 1 })).rejects.toBe(error);
+      await expect(
+        withRetry(
+          async () => {
+            calls++;
+            throw error;
+          },
+          { maxAttempts: 3, baseDelayMs: 1 },
+        ),
+      ).rejects.toBe(error);
       expect(calls).toBe(1);
     }
   });
@@ -73,7 +89,14 @@ describe('withRetry', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(145);
     expect(delays[0]).toBeGreaterThanOrEqual(150);
     const long = new AppError('RATE_LIMITED', 'come back tomorrow', { details: { retryAfterMs: 86_400_000 } });
-    await expect(withRetry(async () => { throw long; }, { maxDelayMs: 1000 })).rejects.toBe(long);
+    await expect(
+      withRetry(
+        async () => {
+          throw long;
+        },
+        { maxDelayMs: 1000 },
+      ),
+    ).rejects.toBe(long);
   });
 
   it('stops waiting when the signal aborts', async () => {
@@ -81,7 +104,12 @@ describe('withRetry', () => {
     setTimeout(() => controller.abort(new Error('cancelled')), 20);
     const started = Date.now();
     await expect(
-      withRetry(async () => { throw transient({ retryAfterMs: 10_000 }); }, { signal: controller.signal, maxDelayMs: 60_000 }),
+      withRetry(
+        async () => {
+          throw transient({ retryAfterMs: 10_000 });
+        },
+        { signal: controller.signal, maxDelayMs: 60_000 },
+      ),
     ).rejects.toThrow('cancelled');
     expect(Date.now() - started).toBeLessThan(1000);
   });

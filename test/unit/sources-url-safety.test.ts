@@ -75,12 +75,8 @@ describe('parseAllowList', () => {
 
   it('never lets a CIDR or hostname entry admit a metadata endpoint; an exact IP entry does', () => {
     const wide = parseAllowList(['169.254.0.0/16', 'metadata.internal']);
-    expect(() => assertAddressAllowed('metadata.internal', 80, '169.254.169.254', wide)).toThrow(
-      expect.objectContaining({ code: 'FORBIDDEN' }),
-    );
-    expect(assertAddressAllowed('169.254.169.254', 80, '169.254.169.254', parseAllowList(['169.254.169.254']))).toBe(
-      '169.254.169.254',
-    );
+    expect(() => assertAddressAllowed('metadata.internal', 80, '169.254.169.254', wide)).toThrow(expect.objectContaining({ code: 'FORBIDDEN' }));
+    expect(assertAddressAllowed('169.254.169.254', 80, '169.254.169.254', parseAllowList(['169.254.169.254']))).toBe('169.254.169.254');
   });
 
   it('refuses malformed entries with BAD_INPUT', () => {
@@ -98,7 +94,14 @@ describe('assertUrlAllowed', () => {
   });
 
   it('refuses private IP literals, however they are spelled, with FORBIDDEN naming the allow-list variable', () => {
-    for (const url of ['http://127.0.0.1/', 'http://2130706433/', 'http://0x7f.1/', 'http://[::1]:8080/', 'http://[::ffff:10.0.0.1]/', 'http://169.254.169.254/latest']) {
+    for (const url of [
+      'http://127.0.0.1/',
+      'http://2130706433/',
+      'http://0x7f.1/',
+      'http://[::1]:8080/',
+      'http://[::ffff:10.0.0.1]/',
+      'http://169.254.169.254/latest',
+    ]) {
       expect(() => assertUrlAllowed(url, none), url).toThrow(
         expect.objectContaining({ code: 'FORBIDDEN', message: expect.stringContaining('COGO_RESEARCH_ALLOW_HOSTS') }),
       );

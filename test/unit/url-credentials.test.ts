@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { redactUrlCredentials } from '../../src/url-credentials.js';
 
 describe('redactUrlCredentials (issue 9)', () => {
-  it('hides user and password, up to the authority\'s last @', () => {
+  it("hides user and password, up to the authority's last @", () => {
     expect(redactUrlCredentials('https://alice:s3cret@docs.example.com/a?b=1')).toBe('https://[redacted]@docs.example.com/a?b=1');
     expect(redactUrlCredentials('https://alice:p@ss@docs.example.com/')).toBe('https://[redacted]@docs.example.com/');
     expect(redactUrlCredentials('ftp://token@host')).toBe('ftp://[redacted]@host');

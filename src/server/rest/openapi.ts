@@ -34,7 +34,15 @@ export function openApiDocument(version: string) {
           responses: {
             '202': {
               description: 'Accepted: the job is queued (or, for a repeated Idempotency-Key, was already)',
-              content: { 'application/json': { schema: { type: 'object', required: ['ok', 'jobId'], properties: { ok: { const: true }, jobId: { type: 'string' }, created: { type: 'boolean' } } } } },
+              content: {
+                'application/json': {
+                  schema: {
+                    type: 'object',
+                    required: ['ok', 'jobId'],
+                    properties: { ok: { const: true }, jobId: { type: 'string' }, created: { type: 'boolean' } },
+                  },
+                },
+              },
             },
             '400': errorResponse('BAD_INPUT'),
             '403': errorResponse('FORBIDDEN: e.g. an indexing root outside the allowed roots (COGO_INDEX_ROOTS)'),
@@ -55,7 +63,10 @@ export function openApiDocument(version: string) {
           operationId: 'getJob',
           parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
           responses: {
-            '200': { description: 'The job', content: { 'application/json': { schema: { type: 'object', properties: { ok: { const: true }, job: { $ref: '#/components/schemas/Job' } } } } } },
+            '200': {
+              description: 'The job',
+              content: { 'application/json': { schema: { type: 'object', properties: { ok: { const: true }, job: { $ref: '#/components/schemas/Job' } } } } },
+            },
             '400': errorResponse('BAD_INPUT: malformed id'),
             '404': errorResponse('NOT_FOUND'),
           },
@@ -87,7 +98,10 @@ export function openApiDocument(version: string) {
             { name: 'after', in: 'query', required: false, schema: { type: 'string' } },
           ],
           responses: {
-            '200': { description: 'The event stream; it ends after the job\'s terminal event', content: { 'text/event-stream': { schema: { type: 'string' } } } },
+            '200': {
+              description: "The event stream; it ends after the job's terminal event",
+              content: { 'text/event-stream': { schema: { type: 'string' } } },
+            },
             '400': errorResponse('BAD_INPUT: malformed or expired cursor'),
             '404': errorResponse('NOT_FOUND'),
           },

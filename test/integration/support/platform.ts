@@ -36,7 +36,10 @@ export interface Platform {
   headers(extra?: Record<string, string>): Record<string, string>;
   /** The (:Job) records this platform's API requests created: a count no other test can change. */
   countJobs(): Promise<number>;
-  graphql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<{ data?: T; errors?: { message: string; extensions: Record<string, unknown> }[] }>;
+  graphql<T = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+  ): Promise<{ data?: T; errors?: { message: string; extensions: Record<string, unknown> }[] }>;
   /** A scripted worker process; `env` adds to the platform's (e.g. CLOCK_SKEW_MS). */
   spawnWorker(id: string, env?: Record<string, string>): Promise<WorkerProcess>;
   /** SIGKILLs every worker process still running (a test that failed half-way leaves none behind). */
@@ -72,10 +75,18 @@ export async function startPlatform(given: Record<string, string> = {}): Promise
   env.COGO_API_KEY = key;
   const authorization = `Bearer ${key}`;
   const apiJobs = { tenant, traceTag };
-  const headers = (extra: Record<string, string> = {}) => ({ 'content-type': 'application/json', authorization, traceparent: traceparentFor(traceTag), ...extra });
+  const headers = (extra: Record<string, string> = {}) => ({
+    'content-type': 'application/json',
+    authorization,
+    traceparent: traceparentFor(traceTag),
+    ...extra,
+  });
 
   async function spawnWorker(id: string, extraEnv: Record<string, string> = {}): Promise<WorkerProcess> {
-    const started = await spawnTsProcess('test/support/scripted-worker.ts', [], { env: { ...env, ...extraEnv, WORKER_ID: id }, ready: new RegExp(`READY ${id}`) });
+    const started = await spawnTsProcess('test/support/scripted-worker.ts', [], {
+      env: { ...env, ...extraEnv, WORKER_ID: id },
+      ready: new RegExp(`READY ${id}`),
+    });
     const worker: WorkerProcess = { id, child: started.child, stop: started.stop };
     workers.push(worker);
     return worker;

@@ -42,7 +42,11 @@ function sample(type: GraphQLInputType, values: SampleValues): unknown {
   if (isListType(type)) return [sample(type.ofType as GraphQLInputType, values)];
   if (isInputObjectType(type)) {
     if (values.inputs?.[type.name] !== undefined) return values.inputs[type.name];
-    return Object.fromEntries(Object.values(type.getFields()).filter((f) => isNonNullType(f.type)).map((f) => [f.name, sample(f.type, values)]));
+    return Object.fromEntries(
+      Object.values(type.getFields())
+        .filter((f) => isNonNullType(f.type))
+        .map((f) => [f.name, sample(f.type, values)]),
+    );
   }
   if (isEnumType(type)) return type.getValues()[0]?.value;
   switch (type.name) {
