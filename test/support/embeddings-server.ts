@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { localHashVector } from '../../ingest/embedders/local-hash.js';
+import { readBody, sendJson } from './http-exchange.js';
 
 export interface EmbeddingsServerOptions {
   /** Length of every returned vector. Default 1024. */
@@ -49,7 +50,7 @@ export async function startEmbeddingsServer(options: EmbeddingsServerOptions = {
 
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     if (request.method !== 'POST' || request.url?.split('?')[0] !== '/v1/embeddings') {
-      return send(response, 404, { error: { message: `no route ${request.method} ${request.url}` } });
+      return sendJson(response, 404, { error: { message: `no route ${request.method} ${request.url}` } });
     }
     calls += 1;
     const call = calls;
@@ -64,30 +65,30 @@ export async function startEmbeddingsServer(options: EmbeddingsServerOptions = {
       });
     }
     if (options.apiKey !== undefined && request.headers.authorization !== `Bearer ${options.apiKey}`) {
-      return send(response, 401, { error: { message: 'invalid api key', type: 'invalid_request_error' } });
+      return sendJson(response, 401, { error: { message: 'invalid api key', type: 'invalid_request_error' } });
     }
     if (call <= rateLimited) {
       response.setHeader('retry-after', String(options.retryAfterSeconds ?? 1));
-      return send(response, 429, { error: { message: 'rate limited', type: 'rate_limit_error' } });
+      return sendJson(response, 429, { error: { message: 'rate limited', type: 'rate_limit_error' } });
     }
-    if (call <= rateLimited + failing) return send(response, 500, { error: { message: 'upstream exploded' } });
+    if (call <= rateLimited + failing) return sendJson(response, 500, { error: { message: 'upstream exploded' } });
 
     let body: { input?: unknown; model?: unknown };
     try {
       body = JSON.parse(raw) as typeof body;
     } catch {
-      return send(response, 400, { error: { message: 'body is not JSON' } });
+      return sendJson(response, 400, { error: { message: 'body is not JSON' } });
     }
     const input = typeof body.input === 'string' ? [body.input] : body.input;
     if (!Array.isArray(input) || !input.every((item) => typeof item === 'string')) {
-      return send(response, 400, { error: { message: '`input` must be a string or an array of strings' } });
+      return sendJson(response, 400, { error: { message: '`input` must be a string or an array of strings' } });
     }
     const model = typeof body.model === 'string' ? body.model : 'unknown';
     requests.push({ input, model });
     const tokens = input.reduce((sum, text) => sum + Math.ceil(text.length / 4), 0);
     const data = input.map((text, index) => ({ object: 'embedding', index, embedding: localHashVector(text, dimensions) }));
     if (options.reverseOrder) data.reverse();
-    return send(response, 200, {
+    return sendJson(response, 200, {
       object: 'list',
       data,
       model,
@@ -96,7 +97,7 @@ export async function startEmbeddingsServer(options: EmbeddingsServerOptions = {
   };
 
   const server = createServer((request, response) => {
-    handle(request, response).catch((error: unknown) => send(response, 500, { error: { message: String(error) } }));
+    handle(request, response).catch((error: unknown) => sendJson(response, 500, { error: { message: String(error) } }));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -116,16 +117,4 @@ export async function startEmbeddingsServer(options: EmbeddingsServerOptions = {
       return closing;
     },
   };
-}
-
-async function readBody(request: IncomingMessage): Promise<string> {
-  const parts: Buffer[] = [];
-  for await (const part of request) parts.push(part as Buffer);
-  return Buffer.concat(parts).toString('utf8');
-}
-
-function send(response: ServerResponse, status: number, body: unknown): void {
-  if (response.destroyed || response.headersSent) return;
-  response.writeHead(status, { 'content-type': 'application/json' });
-  response.end(JSON.stringify(body));
 }

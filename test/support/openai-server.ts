@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readBody, sendJson } from './http-exchange.js';
 
 /** One scripted reply to one `POST /v1/chat/completions`. */
 export type ScriptedReply =
@@ -47,7 +48,7 @@ export async function startOpenAiServer(): Promise<OpenAiServer> {
 
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     if (request.method !== 'POST' || request.url?.split('?')[0] !== '/v1/chat/completions') {
-      return send(response, 404, { error: { message: `no route ${request.method} ${request.url}` } });
+      return sendJson(response, 404, { error: { message: `no route ${request.method} ${request.url}` } });
     }
     const body = JSON.parse(await readBody(request)) as { model: string; stream?: boolean; messages: ReceivedChat['messages']; response_format?: unknown };
     requests.push({
@@ -59,14 +60,14 @@ export async function startOpenAiServer(): Promise<OpenAiServer> {
     });
     counts.set(body.model, (counts.get(body.model) ?? 0) + 1);
     let reply = scripts.get(body.model)?.shift();
-    if (!reply) return send(response, 500, { error: { message: `no scripted reply left for model ${body.model}` } });
+    if (!reply) return sendJson(response, 500, { error: { message: `no scripted reply left for model ${body.model}` } });
     if ('hang' in reply) {
       open.add(response);
       return;
     }
     if ('status' in reply) {
       if (reply.retryAfter !== undefined) response.setHeader('retry-after', reply.retryAfter);
-      return send(response, reply.status, { error: { message: reply.message ?? `scripted ${reply.status}`, type: 'server_error' } });
+      return sendJson(response, reply.status, { error: { message: reply.message ?? `scripted ${reply.status}`, type: 'server_error' } });
     }
     if ('compose' in reply) reply = { content: reply.compose(requests.at(-1)!), ...(reply.chunkSize ? { chunkSize: reply.chunkSize } : {}) };
     const id = `chatcmpl-${requests.length}`;
@@ -79,7 +80,7 @@ export async function startOpenAiServer(): Promise<OpenAiServer> {
           };
     const withTotal = usage ? { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens } : undefined;
     if (!body.stream) {
-      return send(response, 200, {
+      return sendJson(response, 200, {
         id,
         object: 'chat.completion',
         created: 0,
@@ -112,7 +113,7 @@ export async function startOpenAiServer(): Promise<OpenAiServer> {
   };
 
   const server = createServer((request, response) => {
-    handle(request, response).catch((error: unknown) => send(response, 500, { error: { message: String(error) } }));
+    handle(request, response).catch((error: unknown) => sendJson(response, 500, { error: { message: String(error) } }));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -130,16 +131,4 @@ export async function startOpenAiServer(): Promise<OpenAiServer> {
       return closing;
     },
   };
-}
-
-async function readBody(request: IncomingMessage): Promise<string> {
-  const parts: Buffer[] = [];
-  for await (const part of request) parts.push(part as Buffer);
-  return Buffer.concat(parts).toString('utf8');
-}
-
-function send(response: ServerResponse, status: number, body: unknown): void {
-  if (response.destroyed || response.headersSent) return;
-  response.writeHead(status, { 'content-type': 'application/json' });
-  response.end(JSON.stringify(body));
 }
