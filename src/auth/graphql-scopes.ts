@@ -45,4 +45,6 @@ export const GRAPHQL_SCOPES: Readonly<Record<string, ScopeRule>> = {
   'Subscription.agentPresence': needs('admin'),
   'Subscription.rag': needs('search'),
   'Subscription.embed': needs('search'),
+  // Enqueues an orchestrate job and streams that job (the caller's own) to its answer: enqueueOrchestrate's scope.
+  'Subscription.ask': enqueue('orchestrate'),
 };

@@ -1,0 +1,123 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startWorkers } from '../../src/app.js';
+import { createKeyStore } from '../../src/auth/key-store.js';
+import type { WorkerHost } from '../../src/queue/worker-host.js';
+import { copyCorpus, createScratchDatabase, removeGraphOf, terminalEvent } from '../support/indexing-fixtures.js';
+import { startOpenAiServer, type OpenAiServer, type ReceivedChat } from '../support/openai-server.js';
+import { overSse, overWebSocket, type Transport } from './support/graphql-transports.js';
+import { startPlatform, waitUntil, type Platform } from './support/platform.js';
+
+/** The id of the prompt's passage that says `phrase` (the prompt lists passages as `[id] (ref) text`). */
+const passageIdSaying = (request: ReceivedChat, phrase: string): string => {
+  const user = request.messages.find((m) => m.role === 'user')!.content;
+  const before = user.slice(0, user.indexOf(phrase));
+  return [...before.matchAll(/^\[([^\]\s]+)\] \(/gm)].at(-1)?.[1] ?? 'none';
+};
+
+interface AskEvent {
+  id: string;
+  seq: number;
+  jobId: string;
+  type: string;
+  data: Record<string, unknown>;
+}
+
+const ASK = `subscription($q: String!, $o: AskOptions) { ask(question: $q, options: $o) { id seq jobId type data } }`;
+const QUESTION = 'How often does the vault rotate its archive keys?';
+
+describe('asking COGO a question (issue 10 interfaces)', () => {
+  let platform: Platform;
+  let worker: WorkerHost;
+  let models: OpenAiServer;
+  let db: Awaited<ReturnType<typeof createScratchDatabase>>;
+  let corpus: Awaited<ReturnType<typeof copyCorpus>>;
+  const database = () => platform.config.neo4j.database;
+
+  beforeAll(async () => {
+    [db, corpus, models] = await Promise.all([createScratchDatabase(), copyCorpus(), startOpenAiServer()]);
+    platform = await startPlatform({
+      DATABASE_URL: db.url,
+      OPENAI_BASE_URL: models.url,
+      OPENAI_API_KEY: 'test-key',
+      COGO_MODEL_NANO: 'nano-model',
+      COGO_MODEL_MINI: 'mini-model',
+      COGO_MODEL_FULL: 'full-model',
+      COGO_LLM_TIMEOUT_MS: '5000',
+    });
+    worker = await startWorkers(platform.runtime, ['indexing', 'orchestrate']);
+    const { data } = await platform.graphql<{ enqueueIndexing: { jobId: string } }>(
+      'mutation($root: String!) { enqueueIndexing(input: {root: $root}) { jobId } }',
+      { root: corpus.root },
+    );
+    const done = await waitUntil(async () => terminalEvent(await platform.runtime.events.read({ kind: 'job', jobId: data!.enqueueIndexing.jobId })), 60_000);
+    expect(done.type).toBe('indexing.done');
+  });
+  afterAll(async () => {
+    await worker?.close();
+    // The platform's tenant graph (its jobs and their model calls) goes with the platform; the corpus is removed here.
+    if (platform) await removeGraphOf(platform.runtime.driver, database(), corpus.root);
+    await platform?.close();
+    await Promise.all([db?.drop(), corpus?.remove(), models?.close()]);
+  });
+
+  describe('the ask subscription', () => {
+    describe.each([
+      ['graphql-ws (WebSocket)', overWebSocket(30_000)],
+      ['graphql-sse', overSse(30_000)],
+    ] as [string, Transport][])('over %s', (_name, transport) => {
+      it('enqueues an orchestrate job for the caller and streams its route, every delta in order, then llm.done last', async () => {
+        models.script('nano-model', {
+          compose: (r) => `The vault rotates its archive keys every ninety days [${passageIdSaying(r, 'ninety days')}].`,
+          chunkSize: 6,
+        });
+        const outcome = await transport(platform.url, ASK, { q: QUESTION, o: { risk: 'low', k: 5 } }, platform.authorization);
+        expect(outcome.codes).toEqual([]);
+        const events = outcome.data.map((d) => (d as { ask: AskEvent }).ask);
+        const types = events.map((e) => e.type);
+        expect(types[0]).toBe('meta');
+        expect(events.find((e) => e.type === 'meta' && e.data.route)?.data).toMatchObject({ route: { tier: 'nano', taskType: 'answer' } });
+        expect(types.at(-1)).toBe('llm.done');
+        expect(types.filter((t) => t === 'llm.done')).toHaveLength(1);
+        expect(types.filter((t) => !['meta', 'llm.delta', 'llm.done'].includes(t))).toEqual([]);
+
+        const deltas = events.filter((e) => e.type === 'llm.delta').map((e) => e.data as { seq: number; attempt: number; text: string });
+        // The reply in 6-character pieces: several deltas, in the order the model sent them.
+        expect(deltas.length).toBeGreaterThan(5);
+        expect(deltas.map((d) => d.seq)).toEqual(deltas.map((_, i) => i));
+        expect(deltas.map((d) => d.text).join('')).toMatch(/^The vault rotates its archive keys every ninety days \[[^\]]+\]\.$/);
+        expect(events.map((e) => e.seq)).toEqual([...events.map((e) => e.seq)].sort((a, b) => a - b));
+
+        const done = events.at(-1)!.data as { answer: string; citations: { n: number; ref: string }[]; tiersUsed: string[]; costUsd: number; provider: string };
+        expect(done.provider).toBe('model');
+        expect(done.answer).toContain('every ninety days');
+        expect(done.citations).toEqual([expect.objectContaining({ n: 1, ref: expect.stringMatching(/^docs\/guide\.md:\d+-\d+$/) as unknown })]);
+        expect(done.tiersUsed).toEqual(['nano']);
+        expect(done.costUsd).toBeGreaterThan(0);
+
+        // One job, the caller's: readable as any job of its tenant, and finished.
+        const jobId = events[0]!.jobId;
+        expect(jobId).toMatch(/^orchestrate-/);
+        expect(new Set(events.map((e) => e.jobId))).toEqual(new Set([jobId]));
+        const job = await waitUntil(async () => {
+          const { data } = await platform.graphql<{ job: { type: string; status: string } }>('query($id: ID!) { job(id: $id) { type status } }', { id: jobId });
+          return data?.job.status === 'completed' && data.job;
+        });
+        expect(job.type).toBe('orchestrate');
+      });
+    });
+
+    it('is refused to a key that may read jobs but not ask (jobs:enqueue:orchestrate), and enqueues nothing', async () => {
+      const { key } = await createKeyStore(platform.runtime.sql).create({ name: 'reader', tenant: platform.tenant, scopes: ['jobs:read'] });
+      const before = await platform.runtime.queues.orchestrate.count();
+      const outcome = await overWebSocket(5_000)(platform.url, ASK, { q: QUESTION }, `Bearer ${key}`);
+      expect(outcome.codes).toEqual(['FORBIDDEN']);
+      expect(outcome.data.filter((d) => d !== null)).toEqual([]);
+      expect(await platform.runtime.queues.orchestrate.count()).toBe(before);
+    });
+
+    it('answers bad options as BAD_INPUT before any job exists', async () => {
+      const outcome = await overSse(5_000)(platform.url, ASK, { q: 'why?', o: { k: 99 } }, platform.authorization);
+      expect(outcome.codes).toEqual(['BAD_INPUT']);
+    });
+  });
+});
