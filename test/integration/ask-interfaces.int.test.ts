@@ -2,8 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWorkers } from '../../src/app.js';
 import { createKeyStore } from '../../src/auth/key-store.js';
 import type { WorkerHost } from '../../src/queue/worker-host.js';
-import { copyCorpus, createScratchDatabase, removeGraphOf, terminalEvent } from '../support/indexing-fixtures.js';
+import { ARTICLE_SENTENCES, startFixtureWeb, type FixtureWeb } from '../support/fixture-web.js';
+import { copyCorpus, createScratchDatabase, removeGraphOf, runCli, terminalEvent } from '../support/indexing-fixtures.js';
 import { startOpenAiServer, type OpenAiServer, type ReceivedChat } from '../support/openai-server.js';
+import { createResearchWorkers, deleteTestEvidence } from '../support/research-workers.js';
 import { overSse, overWebSocket, type Transport } from './support/graphql-transports.js';
 import { startPlatform, waitUntil, type Platform } from './support/platform.js';
 
@@ -118,6 +120,54 @@ describe('asking COGO a question (issue 10 interfaces)', () => {
     it('answers bad options as BAD_INPUT before any job exists', async () => {
       const outcome = await overSse(5_000)(platform.url, ASK, { q: 'why?', o: { k: 99 } }, platform.authorization);
       expect(outcome.codes).toEqual(['BAD_INPUT']);
+    });
+  });
+
+  describe('the CLI, a client of the API', () => {
+    it('cogo ask streams the answer with passage ids numbered, then the numbered citations as path:lines', async () => {
+      models.script('nano-model', {
+        compose: (r) => `The vault rotates its archive keys every thirty days [${passageIdSaying(r, 'ninety days')}].`,
+        chunkSize: 5,
+      });
+      models.script('mini-model', {
+        compose: (r) => `The vault rotates its archive keys every ninety days [${passageIdSaying(r, 'ninety days')}].`,
+        chunkSize: 5,
+      });
+      const { code, stdout, stderr } = await runCli(['ask', QUESTION, '--risk', 'low', '-k', '5'], platform.env);
+      expect({ code, stderr }).toMatchObject({ code: 0 });
+      // The ungrounded nano attempt streamed first and stays on screen; the escalated answer follows it.
+      expect(stdout).toMatch(
+        /^The vault rotates its archive keys every thirty days \[1\]\.\nThe vault rotates its archive keys every ninety days \[1\]\.\n\n\[1\] docs\/guide\.md:\d+-\d+\n$/,
+      );
+      expect(stderr).toContain('asking again on mini');
+      expect(stderr).toMatch(/tiers nano → mini · \$\d+\.\d{6} · job orchestrate-/);
+    });
+
+    it('cogo ask reports a refusal of its input and exits 1', async () => {
+      const { code, stdout, stderr } = await runCli(['ask', QUESTION, '-k', '99'], platform.env);
+      expect(code).toBe(1);
+      expect(stdout).toBe('');
+      expect(stderr).toMatch(/^ask failed: BAD_INPUT: /m);
+    });
+
+    it('cogo research enqueues a research job and prints its ranked evidence when it is done', async () => {
+      const web: FixtureWeb = await startFixtureWeb();
+      const research = createResearchWorkers(platform);
+      try {
+        await research.spawnResearchWorker([`127.0.0.1:${web.port}`]);
+        const { code, stdout, stderr } = await runCli(['research', 'How predictable is tidal stream power?', '--source', `${web.url}/article`], platform.env);
+        expect(code, `${stderr}\n${stdout}`).toBe(0);
+        expect(stderr).toMatch(/^research job research-/m);
+        const first = stdout.split('\n').slice(0, 3);
+        expect(first[0]).toMatch(/^1\. (0|1)\.\d{3} {2}\S/);
+        expect(first[1]).toBe(`   ${web.url}/article`);
+        expect(first[2]).toMatch(/^ {3}".+"$/);
+        expect(stdout).toContain(ARTICLE_SENTENCES[0]!.slice(0, 40));
+      } finally {
+        await research.stopAll();
+        await deleteTestEvidence(platform, [web.url]);
+        await web.close();
+      }
     });
   });
 });
