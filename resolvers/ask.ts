@@ -1,6 +1,6 @@
 import type { BusEvent } from '../src/events/event-types.js';
 import type { RequestContext } from '../src/server/context.js';
-import type { QueryRouteArgs, Resolvers, SubscriptionAskArgs } from './__generated__/types.js';
+import type { QueryRouteArgs, QueryRoutingReportArgs, Resolvers, SubscriptionAskArgs } from './__generated__/types.js';
 
 /** What `ask` passes on from the job's stream; it ends after the answer or after the job's end without one. */
 const ASK_EVENTS = new Set(['meta', 'llm.delta', 'llm.done', 'job.dead', 'job.cancelled']);
@@ -52,6 +52,11 @@ export const askResolvers: Resolvers = {
         budgetUsd: args.budgetUsd ?? undefined,
       });
       return { ...decision, scores: Object.entries(decision.scores).map(([name, value]) => ({ name, value })) };
+    },
+    // `since` arrives as a Date (graphql-scalars' DateTime parses it); the tenant is the caller's, never an argument.
+    routingReport: async (_: unknown, args: QueryRoutingReportArgs, ctx: RequestContext) => {
+      const report = await ctx.services.routingReports.report(ctx.principal.tenant, (args.since as unknown as Date | null | undefined) ?? null);
+      return { ...report, since: report.since?.toISOString() ?? null };
     },
   },
   Subscription: {

@@ -1,13 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWorkers } from '../../src/app.js';
 import { createKeyStore } from '../../src/auth/key-store.js';
+import { DEFAULT_PRICES } from '../../src/config/llm.js';
+import { costOf } from '../../src/llm/cost.js';
 import type { WorkerHost } from '../../src/queue/worker-host.js';
 import { ARTICLE_SENTENCES, startFixtureWeb, type FixtureWeb } from '../support/fixture-web.js';
 import { copyCorpus, createScratchDatabase, removeGraphOf, runCli, terminalEvent } from '../support/indexing-fixtures.js';
 import { startOpenAiServer, type OpenAiServer, type ReceivedChat } from '../support/openai-server.js';
 import { createResearchWorkers, deleteTestEvidence } from '../support/research-workers.js';
-import { overSse, overWebSocket, type Transport } from './support/graphql-transports.js';
+import { overHttp, overSse, overWebSocket, type Transport } from './support/graphql-transports.js';
 import { startPlatform, waitUntil, type Platform } from './support/platform.js';
+import { uniqueName } from './support/services.js';
 
 /** The id of the prompt's passage that says `phrase` (the prompt lists passages as `[id] (ref) text`). */
 const passageIdSaying = (request: ReceivedChat, phrase: string): string => {
@@ -168,6 +171,102 @@ describe('asking COGO a question (issue 10 interfaces)', () => {
         await deleteTestEvidence(platform, [web.url]);
         await web.close();
       }
+    });
+  });
+
+  describe('routingReport', () => {
+    const REPORT = `query($since: DateTime) { routingReport(since: $since) {
+      since questions calls truncated escalationRate escalations groundingFailures groundingFailureRate costUsd alwaysFullCostUsd
+      savingShare meanLatencyMs p95LatencyMs alwaysFullMeanLatencyMs tiers { tier calls failed tokensIn tokensOut costUsd meanLatencyMs } } }`;
+    interface Report {
+      since: string | null;
+      questions: number;
+      calls: number;
+      truncated: boolean;
+      escalationRate: number;
+      escalations: number;
+      groundingFailures: number;
+      groundingFailureRate: number;
+      costUsd: number;
+      alwaysFullCostUsd: number;
+      savingShare: number;
+      meanLatencyMs: number | null;
+      p95LatencyMs: number | null;
+      alwaysFullMeanLatencyMs: number | null;
+      tiers: { tier: string; calls: number; failed: number; tokensIn: number; tokensOut: number; costUsd: number; meanLatencyMs: number | null }[];
+    }
+    const askOver = async (q: string) => {
+      const outcome = await overSse(30_000)(platform.url, ASK, { q, o: { risk: 'low', k: 5 } }, platform.authorization);
+      const events = outcome.data.map((d) => (d as { ask: AskEvent }).ask);
+      expect(events.at(-1)?.type).toBe('llm.done');
+      return { jobId: events[0]!.jobId, costUsd: (events.at(-1)!.data as { costUsd: number }).costUsd };
+    };
+
+    it("adds up the caller's model calls since a time: per tier, escalations, grounding failures, cost and latency against always-full", async () => {
+      models.script('nano-model', { compose: (r) => `The vault rotates its archive keys every ninety days [${passageIdSaying(r, 'ninety days')}].` });
+      const plain = await askOver(QUESTION);
+      models.script('nano-model', { compose: (r) => `The vault rotates its archive keys every thirty days [${passageIdSaying(r, 'ninety days')}].` });
+      models.script('mini-model', { compose: (r) => `The vault rotates its archive keys every ninety days [${passageIdSaying(r, 'ninety days')}].` });
+      const escalated = await askOver(QUESTION);
+      // `since` is the first of the two jobs' enqueue time: the file's earlier questions fall before it.
+      const { data: first } = await platform.graphql<{ job: { enqueuedAt: string } }>('query($id: ID!) { job(id: $id) { enqueuedAt } }', { id: plain.jobId });
+      const since = first!.job.enqueuedAt;
+      // The calls are stored after llm.done is sent: wait for both jobs' calls.
+      const stored = await waitUntil(async () => {
+        const { records } = await platform.runtime.driver.executeQuery(
+          'MATCH (m:ModelCall) WHERE m.jobId IN $ids RETURN m.jobId AS jobId, m.tier AS tier, m.tokensIn AS tin, m.tokensOut AS tout, m.latencyMs AS ms ORDER BY m.jobId, m.seq',
+          { ids: [plain.jobId, escalated.jobId] },
+          { database: database() },
+        );
+        return (
+          records.length === 3 &&
+          records.map((r) => ({
+            jobId: r.get('jobId') as string,
+            tier: r.get('tier') as string,
+            tin: Number(r.get('tin')),
+            tout: Number(r.get('tout')),
+            ms: Number(r.get('ms')),
+          }))
+        );
+      });
+
+      const { data, errors } = await platform.graphql<{ routingReport: Report }>(REPORT, { since });
+      expect(errors).toBeUndefined();
+      const report = data!.routingReport;
+      expect(new Date(report.since!).toISOString()).toBe(new Date(since).toISOString());
+      expect(report).toMatchObject({ questions: 2, calls: 3, truncated: false, escalations: 1, escalationRate: 0.5, groundingFailures: 1 });
+      expect(report.groundingFailureRate).toBeCloseTo(1 / 3, 12);
+      expect(report.tiers.map((t) => [t.tier, t.calls, t.failed])).toEqual([
+        ['nano', 2, 1],
+        ['mini', 1, 0],
+        ['full', 0, 0],
+      ]);
+      expect(report.costUsd).toBeCloseTo(plain.costUsd + escalated.costUsd, 12);
+      // Always-full: each question once on full with the tokens of the answer it kept (its last call).
+      const kept = [stored.filter((c) => c.jobId === plain.jobId).at(-1)!, stored.filter((c) => c.jobId === escalated.jobId).at(-1)!];
+      const full = kept.reduce((sum, c) => sum + costOf(DEFAULT_PRICES, 'full', { inputTokens: c.tin, outputTokens: c.tout }), 0);
+      expect(report.alwaysFullCostUsd).toBeCloseTo(full, 12);
+      expect(report.savingShare).toBeCloseTo(1 - report.costUsd / full, 12);
+      expect(report.savingShare).toBeGreaterThan(0);
+      const perQuestion = [plain.jobId, escalated.jobId].map((id) => stored.filter((c) => c.jobId === id).reduce((s, c) => s + c.ms, 0));
+      expect(report.meanLatencyMs).toBeCloseTo((perQuestion[0]! + perQuestion[1]!) / 2, 9);
+      expect(report.p95LatencyMs).toBe(Math.max(...perQuestion));
+      expect(report.alwaysFullMeanLatencyMs).toBeNull();
+
+      // Without `since`: the file's earlier questions count too.
+      const all = (await platform.graphql<{ routingReport: Report }>(REPORT)).data!.routingReport;
+      expect(all.questions).toBeGreaterThan(2);
+      expect(all.since).toBeNull();
+    });
+
+    it('shows another tenant none of these calls, and is refused to a key without jobs:read', async () => {
+      const keys = createKeyStore(platform.runtime.sql);
+      const other = (await keys.create({ name: 'other', tenant: uniqueName('rr'), scopes: ['*'] })).key;
+      const outcome = await overHttp(platform.url, REPORT, {}, `Bearer ${other}`);
+      expect(outcome.codes).toEqual([]);
+      expect(outcome.data[0]).toMatchObject({ routingReport: { questions: 0, calls: 0, costUsd: 0, escalationRate: 0, meanLatencyMs: null } });
+      const asker = (await keys.create({ name: 'asker', tenant: platform.tenant, scopes: ['jobs:enqueue:orchestrate'] })).key;
+      expect((await overHttp(platform.url, REPORT, {}, `Bearer ${asker}`)).codes).toEqual(['FORBIDDEN']);
     });
   });
 });
