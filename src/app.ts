@@ -1,6 +1,7 @@
 import { createProcessors } from '../agents/index.js';
 import { createAuth } from './auth/index.js';
 import { createRouter } from './llm/router.js';
+import { createRoutingReportReader } from './llm/routing-report.js';
 import type { JobArea } from './queue/job-types.js';
 import type { Processors } from './queue/job-context.js';
 import { startWorkerHost, type WorkerHost, type WorkerHostOptions } from './queue/worker-host.js';
@@ -30,6 +31,7 @@ export async function startApi(runtime: Runtime): Promise<{ server: HttpServer; 
     rag: runtime.rag,
     artifacts: createArtifactReader(runtime.artifactGraph, runtime.artifacts),
     router: createRouter(config.llm.router, config.llm.prices),
+    routingReports: createRoutingReportReader({ driver: runtime.driver, database: config.neo4j.database, prices: config.llm.prices }),
   };
   const auth = await createAuth({ config, redis: runtime.redis, sql: runtime.sql, audit: runtime.audit, logger, keyPrefix: runtime.keyPrefix });
   const server = await createHttpServer({

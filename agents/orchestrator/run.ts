@@ -1,5 +1,5 @@
 import type { Driver } from 'neo4j-driver';
-import type { AskResult, Answerer, Passage } from '../../src/llm/index.js';
+import type { AskProgress, AskResult, Answerer, Passage } from '../../src/llm/index.js';
 import type { JobContext } from '../../src/queue/job-context.js';
 import type { Retriever } from '../../src/rag/index.js';
 import { parseOrchestrateInput } from './input.js';
@@ -12,9 +12,15 @@ export interface OrchestrateDeps {
   database: string;
 }
 
+/**
+ * Written before the first call (the passages, so a resumed run cites what the earlier attempts saw), at each
+ * escalation (the finished attempts) and once answered (the result). `runs` counts the runs that reached the model.
+ */
 interface Checkpoint {
-  result: AskResult;
   passages: Passage[];
+  runs: number;
+  progress?: AskProgress;
+  result?: AskResult;
 }
 
 /**
@@ -24,11 +30,18 @@ interface Checkpoint {
  */
 export async function runOrchestrate(ctx: JobContext<unknown>, deps: OrchestrateDeps): Promise<Record<string, unknown>> {
   const input = parseOrchestrateInput(ctx.input);
-  let saved = await ctx.checkpoint.get<Checkpoint>();
-  if (!saved) {
-    const found = await deps.retriever.search({ tenant: ctx.tenant, query: input.question, k: input.k, filters: input.filters ?? null, signal: ctx.signal });
-    const passages: Passage[] = found.items.map((item) => ({ id: item.chunkId, text: item.content, ref: `${item.path}:${item.startLine}-${item.endLine}` }));
-    await ctx.progress({ phase: 'retrieved', passages: passages.length });
+  const saved = await ctx.checkpoint.get<Checkpoint>();
+  let answered = saved?.result ? { result: saved.result, passages: saved.passages } : undefined;
+  if (!answered) {
+    let passages = saved?.passages;
+    if (!passages) {
+      const found = await deps.retriever.search({ tenant: ctx.tenant, query: input.question, k: input.k, filters: input.filters ?? null, signal: ctx.signal });
+      passages = found.items.map((item) => ({ id: item.chunkId, text: item.content, ref: `${item.path}:${item.startLine}-${item.endLine}` }));
+    }
+    await ctx.progress({ phase: 'retrieved', passages: passages.length, ...(saved ? { resumed: saved.progress?.attempts.length ?? 0 } : {}) });
+    const runs = (saved?.runs ?? 0) + 1;
+    let progress = saved?.progress;
+    await ctx.checkpoint.set({ passages, runs, ...(progress ? { progress } : {}) } satisfies Checkpoint);
     // Deltas go out in order: each emit waits for the one before (the bus assigns sequence numbers on publish).
     let chain: Promise<void> = Promise.resolve();
     let seq = 0;
@@ -45,12 +58,21 @@ export async function runOrchestrate(ctx: JobContext<unknown>, deps: Orchestrate
       onDelta,
       onRoute: (route) => ctx.emit('meta', { route }),
       signal: ctx.signal,
+      // Each earlier run may have died inside one more attempt than it finished: this run's attempts are numbered
+      // past all of those, so a client showing the latest attempt never mixes a lost one's text into this one.
+      firstAttempt: (progress?.attempts.length ?? 0) + runs - 1,
+      ...(progress ? { resume: progress } : {}),
+      onEscalate: async (state) => {
+        progress = state;
+        await chain;
+        await ctx.checkpoint.set({ passages, runs, progress } satisfies Checkpoint);
+      },
     });
     await chain;
-    saved = { result, passages };
-    await ctx.checkpoint.set(saved);
+    answered = { result, passages };
+    await ctx.checkpoint.set({ passages, runs, result } satisfies Checkpoint);
   }
-  const { result, passages } = saved;
+  const { result, passages } = answered;
   await ctx.assertLease();
   await storeModelCalls(deps.driver, deps.database, { jobId: ctx.jobId, tenant: ctx.tenant }, result.attempts);
   const cited = new Set(result.answer.sentences.flatMap((s) => s.citations));

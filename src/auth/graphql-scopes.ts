@@ -30,6 +30,8 @@ export const GRAPHQL_SCOPES: Readonly<Record<string, ScopeRule>> = {
   'Query.artifact': needs('jobs:read'),
   // A dry run of the orchestrator's routing: whoever may ask questions may see how one would be routed.
   'Query.route': needs('jobs:enqueue:orchestrate'),
+  // Numbers over the tenant's own jobs' model calls: read like its jobs.
+  'Query.routingReport': needs('jobs:read'),
   'Mutation.enqueueResearch': enqueue('research'),
   'Mutation.enqueueIndexing': enqueue('indexing'),
   'Mutation.enqueueBuild': enqueue('build'),
@@ -45,4 +47,6 @@ export const GRAPHQL_SCOPES: Readonly<Record<string, ScopeRule>> = {
   'Subscription.agentPresence': needs('admin'),
   'Subscription.rag': needs('search'),
   'Subscription.embed': needs('search'),
+  // Enqueues an orchestrate job and streams that job (the caller's own) to its answer: enqueueOrchestrate's scope.
+  'Subscription.ask': enqueue('orchestrate'),
 };

@@ -10,8 +10,10 @@ import { JOB_AREAS, type JobArea } from '../queue/job-types.js';
 import { closeRuntime, createRuntime, migrateAll } from '../runtime.js';
 import { onShutdownSignal } from '../shutdown.js';
 import { VERSION } from '../version.js';
+import { registerAskCommand } from './ask-command.js';
 import { registerIndexCommand } from './index-command.js';
 import { registerKeysCommand } from './keys-command.js';
+import { registerResearchCommand } from './research-command.js';
 import { registerRouteCommand } from './route-command.js';
 import { registerSearchCommand } from './search-command.js';
 import { warnAboutStartup } from '../startup-warnings.js';
@@ -83,6 +85,8 @@ registerIndexCommand(program);
 registerKeysCommand(program);
 registerSearchCommand(program);
 registerRouteCommand(program);
+registerAskCommand(program);
+registerResearchCommand(program);
 
 program.parseAsync().catch((error: unknown) => {
   const known = error instanceof ConfigError || error instanceof BringUpError || isAppError(error);

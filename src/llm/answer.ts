@@ -24,6 +24,18 @@ export interface AskInput {
   /** Hears the route decision before any model is called (the `meta` event of a streamed answer). */
   onRoute?: (decision: RouteDecision) => Promise<void> | void;
   signal?: AbortSignal;
+  /** Attempts an earlier run finished before it died (what `onEscalate` reported): not called again. */
+  resume?: AskProgress;
+  /** Hears the attempts so far each time the answer escalates: the state to checkpoint before the next call. */
+  onEscalate?: (progress: AskProgress) => Promise<void>;
+  /** The `attempt` number of this run's first streamed attempt (a resumed run starts past every earlier one). */
+  firstAttempt?: number;
+}
+
+/** The finished attempts of an answer still escalating, and the sentences the last of them returned. */
+export interface AskProgress {
+  attempts: Attempt[];
+  sentences: AnswerSentence[] | undefined;
 }
 
 export interface AskResult {
@@ -80,7 +92,7 @@ export function createAnswerer(options: { client: LlmClient; router: Router; max
         return { answer, route, attempts: [], tiersUsed: [], costUsd: 0, grounding, dropped: [] };
       }
       const streaming = Boolean(input.onDelta);
-      let attempt = -1;
+      let attempt = (input.firstAttempt ?? 0) - 1;
       const ground = (sentences: AnswerSentence[]) => checkGrounding(sentences, input.passages);
       const chain = await runWithEscalation<AnswerSentence[]>({
         start: route.tier,
@@ -88,6 +100,8 @@ export function createAnswerer(options: { client: LlmClient; router: Router; max
         model: (tier) => options.client.model(tier),
         backoffMs: options.escalationBackoffMs ?? 250,
         ...(input.signal ? { signal: input.signal } : {}),
+        ...(input.resume ? { resume: { attempts: input.resume.attempts, value: input.resume.sentences } } : {}),
+        ...(input.onEscalate ? { onEscalate: (state) => input.onEscalate!({ attempts: state.attempts, sentences: state.value }) } : {}),
         call: async (tier) => {
           const request = { messages: messages(input, streaming), ...(input.signal ? { signal: input.signal } : {}) };
           attempt += 1;

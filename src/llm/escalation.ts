@@ -40,6 +40,13 @@ export interface EscalationOptions<T> {
   /** First pause before an escalation; doubles with full jitter (ingest/sources/policies/retry.ts). */
   backoffMs?: number;
   signal?: AbortSignal;
+  /**
+   * Attempts a run that died already finished (and the last value one returned): they are not made again, the
+   * chain goes on one tier above the last of them. Only ever a state `onEscalate` reported.
+   */
+  resume?: { attempts: Attempt[]; value: T | undefined };
+  /** Hears each finished attempt that escalates, before the next tier is called: the state to checkpoint. */
+  onEscalate?: (state: { attempts: Attempt[]; value: T | undefined }) => Promise<void>;
 }
 
 /**
@@ -48,11 +55,12 @@ export interface EscalationOptions<T> {
  * fails, the last value that came back (if any) is returned with its failure recorded, else the last error is thrown.
  */
 export async function runWithEscalation<T>(options: EscalationOptions<T>): Promise<EscalationResult<T>> {
-  const attempts: Attempt[] = [];
-  let tier = options.start;
-  let lastValue: T | undefined;
+  const attempts: Attempt[] = [...(options.resume?.attempts ?? [])];
+  const resumedAt = attempts.at(-1);
+  let tier = resumedAt ? (TIERS[TIERS.indexOf(resumedAt.tier) + 1] ?? resumedAt.tier) : options.start;
+  let lastValue: T | undefined = options.resume?.value;
   let lastError: unknown;
-  for (let n = 0; ; n++) {
+  for (let n = attempts.length; ; n++) {
     const escalatedFrom = attempts.at(-1)?.tier;
     const started = performance.now();
     let attempt: Attempt;
@@ -99,6 +107,7 @@ export async function runWithEscalation<T>(options: EscalationOptions<T>): Promi
       if (lastValue !== undefined) return { value: lastValue, tier, attempts, costUsd };
       throw lastError instanceof Error ? lastError : new AppError('UPSTREAM_UNAVAILABLE', 'every model tier failed', { via: 'llm', details: { attempts } });
     }
+    await options.onEscalate?.({ attempts: [...attempts], value: lastValue });
     await abortableSleep(backoffDelay(n + 1, { baseDelayMs: options.backoffMs ?? 250, maxDelayMs: 5_000 }), options.signal);
     tier = next;
   }

@@ -4,7 +4,7 @@ import { createLlmClient } from './client.js';
 import { createRouter } from './router.js';
 
 export type { Answer, AnswerSentence, Passage } from './answer-types.js';
-export type { AskInput, AskResult, Answerer } from './answer.js';
+export type { AskInput, AskProgress, AskResult, Answerer } from './answer.js';
 export type { Attempt } from './escalation.js';
 export type { RouteDecision, Router } from './router.js';
 

@@ -6,6 +6,7 @@ import type { Principal } from '../auth/principal.js';
 import type { JobService } from '../queue/job-service.js';
 import type { RagService } from '../rag/index.js';
 import type { Router } from '../llm/router.js';
+import type { RoutingReportReader } from '../llm/routing-report.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { ReadinessCheck } from './readiness.js';
 
@@ -26,6 +27,8 @@ export interface Services {
   artifacts: ArtifactReader;
   /** The model router (schema/ask.graphql `route`): pure, no model call. */
   router: Router;
+  /** What routing did for a tenant, from its `(:ModelCall)` nodes (`routingReport`). */
+  routingReports: RoutingReportReader;
 }
 
 export interface RequestContext extends Record<PropertyKey, unknown> {

@@ -5,9 +5,9 @@ import { readBody, sendJson } from './http-exchange.js';
 /** One scripted reply to one `POST /v1/chat/completions`. */
 export type ScriptedReply =
   /** A completion with this text: streamed as SSE in `chunkSize`-character deltas when the request asks to stream. */
-  | { content: string; chunkSize?: number; usage?: { prompt: number; completion: number } | null }
-  /** A completion written from the request (e.g. citing the passage ids the prompt carries). */
-  | { compose: (request: ReceivedChat) => string; chunkSize?: number }
+  | { content: string; chunkSize?: number; chunkDelayMs?: number; usage?: { prompt: number; completion: number } | null }
+  /** A completion written from the request (e.g. citing the passage ids the prompt carries); `chunkDelayMs` paces a slow model. */
+  | { compose: (request: ReceivedChat) => string; chunkSize?: number; chunkDelayMs?: number }
   /** An HTTP error, optionally with `Retry-After`. */
   | { status: number; retryAfter?: string; message?: string }
   /** Headers never come (a timeout before the first byte). */
@@ -69,7 +69,12 @@ export async function startOpenAiServer(): Promise<OpenAiServer> {
       if (reply.retryAfter !== undefined) response.setHeader('retry-after', reply.retryAfter);
       return sendJson(response, reply.status, { error: { message: reply.message ?? `scripted ${reply.status}`, type: 'server_error' } });
     }
-    if ('compose' in reply) reply = { content: reply.compose(requests.at(-1)!), ...(reply.chunkSize ? { chunkSize: reply.chunkSize } : {}) };
+    if ('compose' in reply)
+      reply = {
+        content: reply.compose(requests.at(-1)!),
+        ...(reply.chunkSize ? { chunkSize: reply.chunkSize } : {}),
+        ...(reply.chunkDelayMs ? { chunkDelayMs: reply.chunkDelayMs } : {}),
+      };
     const id = `chatcmpl-${requests.length}`;
     const usage =
       'usage' in reply && reply.usage === null
@@ -104,7 +109,10 @@ export async function startOpenAiServer(): Promise<OpenAiServer> {
       }
       response.write(chunk({ content: piece }, null));
       // Separate writes so the client really sees several deltas, not one coalesced buffer.
-      await new Promise((resolve) => setImmediate(resolve));
+      const pause = 'chunkDelayMs' in reply ? (reply.chunkDelayMs ?? 0) : 0;
+      await new Promise((resolve) => (pause > 0 ? setTimeout(resolve, pause) : setImmediate(resolve)));
+      // A client that went away (a killed worker) reads no more: stop writing to it.
+      if (response.destroyed) return;
     }
     response.write(chunk({}, 'stop'));
     if (withTotal)
