@@ -10,6 +10,7 @@ import { JOB_AREAS, type JobArea } from '../queue/job-types.js';
 import { closeRuntime, createRuntime, migrateAll } from '../runtime.js';
 import { onShutdownSignal } from '../shutdown.js';
 import { VERSION } from '../version.js';
+import { registerArtifactsCommand } from './artifacts-command.js';
 import { registerIndexCommand } from './index-command.js';
 import { registerKeysCommand } from './keys-command.js';
 import { registerRouteCommand } from './route-command.js';
@@ -81,6 +82,7 @@ program
 
 registerIndexCommand(program);
 registerKeysCommand(program);
+registerArtifactsCommand(program);
 registerSearchCommand(program);
 registerRouteCommand(program);
 
