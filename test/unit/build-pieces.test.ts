@@ -8,7 +8,7 @@ import { createOutputCounter, MAX_LINE_CHARS } from '../../agents/build/output-l
 import { sandboxCommand } from '../../agents/build/sandbox-args.js';
 import { enqueueScopes } from '../../src/auth/scopes.js';
 import { loadConfig } from '../../src/config/index.js';
-import { gitRefProblem, gitUrlProblem } from '../../src/queue/git-source.js';
+import { checkGitSource, gitRefProblem, gitUrlProblem } from '../../src/queue/git-source.js';
 import { parseJobInput } from '../../src/queue/job-inputs.js';
 import { parseRange } from '../../src/server/rest/artifact-download.js';
 
@@ -53,6 +53,21 @@ describe('build input and plan', () => {
     expect(() => parseJobInput('build', { source: { gitUrl: 'https://example.com/r.git' }, steps: [{ name: 'a', run: ['true'] }] })).toThrow(
       /needs both gitUrl and ref/,
     );
+  });
+
+  it('pins a git host to the addresses the SSRF guard checked, and refuses a name resolving to a private one', async () => {
+    const rules = (addresses: string[], allowHosts: string[] = []) => ({ allowHosts, allowedRoots: [], startDir: '/', resolve: async () => addresses });
+    expect(await checkGitSource('https://git.example.com/r.git', rules(['93.184.216.34']))).toEqual({
+      url: 'https://git.example.com/r.git',
+      pins: ['git.example.com:443:93.184.216.34'],
+    });
+    await expect(checkGitSource('https://git.example.com/r.git', rules(['93.184.216.34', '10.0.0.7']))).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+      via: 'build',
+      message: expect.stringMatching(/COGO_BUILD_GIT_ALLOW_HOSTS/),
+    });
+    expect((await checkGitSource('http://git.corp:8080/r.git', rules(['10.0.0.7'], ['git.corp:8080']))).pins).toEqual(['git.corp:8080:10.0.0.7']);
+    await expect(checkGitSource('http://169.254.169.254/r.git', rules([], ['169.254.0.0/16']))).rejects.toMatchObject({ code: 'FORBIDDEN' });
   });
 
   it('lets a job lower a limit, never raise it above the cap', () => {
