@@ -122,18 +122,27 @@ describe('build agent: git sources and per-step env', () => {
 
   it('gives each step its own env merged over the job env, and never the worker environment', async () => {
     const print = ['sh', '-c', 'echo "shared=$SHARED only=${ONLY:-unset} over=$OVER home=$HOME redis=${REDIS_URL:-unset}"'];
-    const { result, events } = await build({
+    const { jobId, result, events } = await build({
       source: { gitUrl: repoUrl, ref: 'v1' },
       env: { SHARED: 'job', OVER: 'job' },
       steps: [
-        { name: 'first', run: print, env: { ONLY: 'first', OVER: 'step' } },
+        { name: 'first', run: print, env: { ONLY: 'only-in-first', OVER: 'step' } },
         { name: 'second', run: print },
       ],
     });
     expect(result.ok).toBe(true);
     const lines = liveLogLines(events);
-    expect(lines).toContain('shared=job only=first over=step home=/work redis=unset');
+    expect(lines).toContain('shared=job only=only-in-first over=step home=/work redis=unset');
     expect(lines).toContain('shared=job only=unset over=job home=/work redis=unset');
+    // Step env values are secrets like the job's: the graph record and reads carry ***, the worker got the real ones.
+    const { data } = await platform.graphql<{ job: { input: { env: Record<string, string>; steps: { env: Record<string, string> | null }[] } } }>(
+      'query($id: ID!) { job(id: $id) { input } }',
+      { id: jobId },
+    );
+    expect(data!.job.input.env).toEqual({ SHARED: '***', OVER: '***' });
+    expect(data!.job.input.steps.map((s) => s.env ?? null)).toEqual([{ ONLY: '***', OVER: '***' }, null]);
+    const record = await platform.runtime.driver.executeQuery('MATCH (j:Job {id: $id}) RETURN j.inputJson AS input', { id: jobId });
+    expect(record.records[0]?.get('input')).not.toContain('only-in-first');
     const bad = await enqueue({ source: { gitUrl: repoUrl, ref: 'v1' }, steps: [{ name: 'x', run: ['true'], env: { 'lower-case': 'x' } }] });
     expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_INPUT' });
   });
