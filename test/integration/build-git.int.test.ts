@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -145,5 +146,58 @@ describe('build agent: git sources and per-step env', () => {
     expect(record.records[0]?.get('input')).not.toContain('only-in-first');
     const bad = await enqueue({ source: { gitUrl: repoUrl, ref: 'v1' }, steps: [{ name: 'x', run: ['true'], env: { 'lower-case': 'x' } }] });
     expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_INPUT' });
+  });
+});
+
+describe('build agent: a git host admitted by COGO_BUILD_GIT_ALLOW_HOSTS that never answers', () => {
+  let platform: Platform;
+  let worker: WorkerHost;
+  let temp: Awaited<ReturnType<typeof traversableTempDir>>;
+  let server: Server;
+  let port: number;
+  const connections: Socket[] = [];
+
+  beforeAll(async () => {
+    temp = await traversableTempDir('cogo-build-git-hang-');
+    // Accepts connections and never answers: the clone must be killed by its timeout.
+    server = createServer((socket) => connections.push(socket));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as AddressInfo).port;
+    platform = await startPlatform({
+      COGO_DATA_DIR: path.join(temp.dir, 'data'),
+      COGO_INDEX_ROOTS: temp.dir,
+      COGO_BUILD_GIT_ALLOW_HOSTS: `127.0.0.1:${port}`,
+      COGO_BUILD_GIT_TIMEOUT_SECONDS: '2',
+    });
+    worker = await startWorkers(platform.runtime, ['build']);
+  });
+  afterAll(async () => {
+    await worker?.close();
+    await platform?.close();
+    for (const socket of connections) socket.destroy();
+    await new Promise((resolve) => server?.close(resolve));
+    await temp?.remove();
+  });
+
+  it('is admitted at enqueue only on its allow-listed port, and the hanging fetch is killed at the timeout', async () => {
+    const enqueue = (gitUrl: string) =>
+      platform.graphql<{ enqueueBuild: { jobId: string } }>('mutation($input: BuildInput!) { enqueueBuild(input: $input) { jobId } }', {
+        input: { source: { gitUrl, ref: 'main' }, steps: [{ name: 'x', run: ['true'] }] },
+      });
+    const otherPort = await enqueue(`http://127.0.0.1:${port + 1}/repo.git`);
+    expect(otherPort.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN' });
+    const { data, errors } = await enqueue(`http://127.0.0.1:${port}/repo.git`);
+    expect(errors).toBeUndefined();
+    const jobId = data!.enqueueBuild.jobId;
+    const started = Date.now();
+    const retrying = await waitUntil(
+      async () => (await platform.runtime.events.read({ kind: 'job', jobId }, undefined, 1000)).find((e) => e.type === 'job.retrying'),
+      20_000,
+      100,
+    );
+    expect(JSON.stringify(retrying.data)).toMatch(/took longer than 2 s \(COGO_BUILD_GIT_TIMEOUT_SECONDS\)/);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(connections.length).toBeGreaterThan(0);
+    await platform.graphql('mutation($id: ID!) { cancelJob(id: $id) { status } }', { id: jobId });
   });
 });
