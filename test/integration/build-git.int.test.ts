@@ -40,8 +40,14 @@ describe('build agent: git sources and per-step env', () => {
     git(clone, 'commit', '-q', '-am', 'two');
     secondCommit = git(clone, 'rev-parse', 'HEAD');
     git(clone, 'push', '-q', bare, 'HEAD:refs/heads/main', '--tags');
+    // Branch `big`: 300 kB of zeros, a pack of a few hundred bytes that would check out above the source cap.
+    git(clone, 'checkout', '-q', '-b', 'big');
+    await writeFile(path.join(clone, 'zeros.bin'), Buffer.alloc(300_000));
+    git(clone, 'add', 'zeros.bin');
+    git(clone, 'commit', '-q', '-m', 'big');
+    git(clone, 'push', '-q', bare, 'big');
     repoUrl = pathToFileURL(bare).href;
-    platform = await startPlatform({ COGO_DATA_DIR: path.join(temp.dir, 'data'), COGO_INDEX_ROOTS: temp.dir });
+    platform = await startPlatform({ COGO_DATA_DIR: path.join(temp.dir, 'data'), COGO_INDEX_ROOTS: temp.dir, COGO_BUILD_MAX_SOURCE_BYTES: '100000' });
     worker = await startWorkers(platform.runtime, ['build']);
   });
   afterAll(async () => {
@@ -78,12 +84,12 @@ describe('build agent: git sources and per-step env', () => {
     expect(liveLogLines(atBranch.events)).toContain('two');
   });
 
-  it('fails the job with a clear error when the ref does not exist', async () => {
-    const { data, errors } = await enqueue({ source: { gitUrl: repoUrl, ref: 'no-such-tag' }, steps: [show] });
+  const deadJob = async (input: Record<string, unknown>) => {
+    const { data, errors } = await enqueue(input);
     expect(errors).toBeUndefined();
     const jobId = data!.enqueueBuild.jobId;
     jobIds.push(jobId);
-    const events = await waitUntil(
+    return waitUntil(
       async () => {
         const all: BusEvent[] = await platform.runtime.events.read({ kind: 'job', jobId }, undefined, 1000);
         return all.some(isBuildTerminal) && all;
@@ -91,6 +97,18 @@ describe('build agent: git sources and per-step env', () => {
       30_000,
       100,
     );
+  };
+
+  it('refuses a commit whose tree is above the source cap before checking it out, however small its pack', async () => {
+    const events = await deadJob({ source: { gitUrl: repoUrl, ref: 'big' }, steps: [show] });
+    const terminal = events.find(isBuildTerminal)!;
+    expect(terminal.type).toBe('job.dead');
+    expect(JSON.stringify(terminal.data)).toMatch(/holds more than 100000 bytes \(COGO_BUILD_MAX_SOURCE_BYTES\)/);
+    expect(events.some((e) => e.type === 'build.progress')).toBe(false);
+  });
+
+  it('fails the job with a clear error when the ref does not exist', async () => {
+    const events = await deadJob({ source: { gitUrl: repoUrl, ref: 'no-such-tag' }, steps: [show] });
     const terminal = events.find(isBuildTerminal)!;
     expect(terminal.type).toBe('job.dead');
     expect(JSON.stringify(terminal.data)).toMatch(/git ref \\"no-such-tag\\" was not found in file:/);
