@@ -43,10 +43,15 @@ export async function cloneGitSource(options: CloneOptions): Promise<string> {
     'submodule.recurse=false',
     ...options.pins.map((pin) => `http.curloptResolve=${pin}`),
   ].flatMap((c) => ['-c', c]);
-  const run = (args: string[]) => runGit(git, [...config, ...args], { ...options, deadline });
+  const raw = (args: string[]) => runGit(git, [...config, ...args], { ...options, deadline });
+  // Every failure leaves as an AppError: a missing ref, a timeout, or the server or git failing.
+  const run = (args: string[]) =>
+    raw(args).catch((error: unknown) => {
+      throw refFailure(error, options);
+    });
 
   await run(['init', '-q', '--template=', '.']);
-  const fetched = await run(['fetch', '-q', '--depth', '1', '--no-tags', '--no-recurse-submodules', options.url, options.ref]).then(
+  const fetched = await raw(['fetch', '-q', '--depth', '1', '--no-tags', '--no-recurse-submodules', options.url, options.ref]).then(
     () => true,
     (error: unknown) => {
       if (isFullSha(options.ref) && !(error instanceof TimedOut)) return false;
@@ -55,15 +60,9 @@ export async function cloneGitSource(options: CloneOptions): Promise<string> {
   );
   if (!fetched) {
     // Not every server gives out a commit no ref advertises: fetch the branches and tags, then look for it.
-    await run(['fetch', '-q', '--no-recurse-submodules', options.url, '+refs/heads/*:refs/remotes/origin/*', '+refs/tags/*:refs/tags/*']).catch((error) => {
-      throw refFailure(error, options);
-    });
+    await run(['fetch', '-q', '--no-recurse-submodules', options.url, '+refs/heads/*:refs/remotes/origin/*', '+refs/tags/*:refs/tags/*']);
   }
-  const commit = (
-    await run(['rev-parse', '--verify', '--end-of-options', `${fetched ? 'FETCH_HEAD' : options.ref}^{commit}`]).catch((error) => {
-      throw refFailure(error, options);
-    })
-  ).trim();
+  const commit = (await run(['rev-parse', '--verify', '--end-of-options', `${fetched ? 'FETCH_HEAD' : options.ref}^{commit}`])).trim();
   const listing = await run(['ls-tree', '-r', '-l', '-z', '--full-tree', commit]);
   let bytes = 0;
   for (const entry of listing.split('\0')) {
