@@ -136,7 +136,7 @@ export async function createRuntime(config: Config, logger: Logger): Promise<Run
   const rag = createRagService({ vectors, embedder, driver, database });
   const evidence = createEvidenceStore(driver, database);
   const evidenceReader = createEvidenceReader(driver, database);
-  const artifacts = createArtifactStore({ dir: config.artifacts.dir, maxBytes: config.build.maxArtifactBytes });
+  const artifacts = createArtifactStore({ dir: config.artifacts.dir, maxBytes: config.build.maxArtifactBytes, maxStoreBytes: config.artifacts.maxStoreBytes });
   const artifactGraph = createArtifactGraph(driver, database);
   const agents: AgentDeps = {
     research: { redis, keyPrefix, graph: { driver, database }, evidence, retriever: rag, vectors, sources: researchSourcesFrom(config.research), cpu },

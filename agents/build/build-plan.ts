@@ -7,11 +7,15 @@ export type BuildInput = JobInput<'build'>;
 export interface PlannedStep {
   name: string;
   run: string[];
+  /** The job's `env` with the step's own merged over it. */
+  env: Record<string, string>;
   limits: StepLimits;
 }
 
+export type PlannedSource = { kind: 'path'; path: string } | { kind: 'git'; gitUrl: string; ref: string };
+
 export interface BuildPlan {
-  sourcePath: string;
+  source: PlannedSource;
   steps: PlannedStep[];
   artifactGlobs: string[];
   env: Record<string, string>;
@@ -36,14 +40,19 @@ export function planBuild(input: BuildInput, build: Config['build']): BuildPlan 
     outputBytes: pick('outputBytes'),
   };
   const timeout = (seconds: number | null | undefined) => Math.min(seconds ?? build.defaultStepTimeoutSeconds, caps.timeoutSeconds);
+  const env = input.env ?? {};
   const steps = input.steps
-    ? input.steps.map((s) => ({ name: s.name, run: s.run, limits: { ...base, timeoutSeconds: timeout(s.timeoutSeconds) } }))
-    : [{ name: 'build', run: input.command ?? [], limits: { ...base, timeoutSeconds: timeout(input.timeoutSeconds) } }];
+    ? input.steps.map((s) => ({ name: s.name, run: s.run, env: { ...env, ...s.env }, limits: { ...base, timeoutSeconds: timeout(s.timeoutSeconds) } }))
+    : [{ name: 'build', run: input.command ?? [], env, limits: { ...base, timeoutSeconds: timeout(input.timeoutSeconds) } }];
+  const source: PlannedSource =
+    input.source && 'gitUrl' in input.source
+      ? { kind: 'git', gitUrl: input.source.gitUrl, ref: input.source.ref }
+      : { kind: 'path', path: input.source?.path ?? input.workspace ?? '' };
   return {
-    sourcePath: input.source?.path ?? input.workspace ?? '',
+    source,
     steps,
     artifactGlobs: input.artifacts ?? [],
-    env: input.env ?? {},
+    env,
     network: input.network === true,
   };
 }

@@ -13,6 +13,8 @@ import { runStep } from './sandbox.js';
 import type { StepOutcome } from './sandbox-types.js';
 import { createUidPool } from './uid-pool.js';
 import { createWorkFolder } from './work-folder.js';
+import { cloneGitSource } from './git-clone.js';
+import { checkGitSource } from '../../src/queue/git-source.js';
 
 export interface BuildDeps {
   build: Config['build'];
@@ -54,7 +56,12 @@ export function createBuildProcessor(deps: BuildDeps): Processor<BuildInput> {
     }
     const isolation = detected.isolation;
     const plan = planBuild(ctx.input, deps.build);
-    const source = await resolveIndexRoot(plan.sourcePath, deps.allowedRoots, { baseDir: deps.startDir, subject: 'build source', via: 'build' });
+    // Checked again here, as at enqueue: the allowed roots or the git host policy may have changed since.
+    const source =
+      plan.source.kind === 'path'
+        ? await resolveIndexRoot(plan.source.path, deps.allowedRoots, { baseDir: deps.startDir, subject: 'build source', via: 'build' })
+        : await checkGitSource(plan.source.gitUrl, { allowHosts: deps.build.git.allowHosts, allowedRoots: deps.allowedRoots, startDir: deps.startDir });
+    let commit: string | undefined;
     const sandboxed = isolation.mode === 'bwrap' && isolation.setpriv !== undefined;
     const hostUid = sandboxed ? uids.acquire() : undefined;
     await fs.mkdir(logRoot, { recursive: true });
@@ -65,7 +72,23 @@ export function createBuildProcessor(deps: BuildDeps): Processor<BuildInput> {
     let work: Awaited<ReturnType<typeof createWorkFolder>> | undefined;
     try {
       const dataDir = await fs.realpath(deps.dataDir).catch(() => deps.dataDir);
-      work = await createWorkFolder({ root: workRoot, jobId: ctx.jobId, source, maxBytes: deps.build.maxSourceBytes, hostUid, skip: [dataDir] });
+      const ref = plan.source.kind === 'git' ? plan.source.ref : '';
+      const fill =
+        typeof source === 'string'
+          ? source
+          : async (dir: string) => {
+              commit = await cloneGitSource({
+                ...source,
+                ref,
+                dir,
+                maxBytes: deps.build.maxSourceBytes,
+                timeoutMs: deps.build.git.timeoutSeconds * 1000,
+                prlimit: isolation.prlimit,
+                signal: ctx.signal,
+              });
+            };
+      work = await createWorkFolder({ root: workRoot, jobId: ctx.jobId, source: fill, maxBytes: deps.build.maxSourceBytes, hostUid, skip: [dataDir] });
+      if (commit !== undefined) log.note(`source ${plan.source.kind === 'git' ? plan.source.gitUrl : ''} at ${ref}: commit ${commit}`);
       for (const [index, step] of plan.steps.entries()) {
         if (ctx.signal.aborted) break;
         await ctx.progress({ step: step.name, index, of: plan.steps.length, phase: 'started' });
@@ -74,7 +97,7 @@ export function createBuildProcessor(deps: BuildDeps): Processor<BuildInput> {
           isolation,
           argv: step.run,
           workDir: work.dir,
-          env: plan.env,
+          env: step.env,
           limits: step.limits,
           hostUid,
           signal: ctx.signal,
@@ -133,6 +156,7 @@ export function createBuildProcessor(deps: BuildDeps): Processor<BuildInput> {
         ok,
         isolation: isolation.mode,
         network: plan.network,
+        ...(plan.source.kind === 'git' ? { source: { gitUrl: plan.source.gitUrl, ref: plan.source.ref, commit } } : {}),
         ...(failed ? { failedStep: { name: failed.name, end: failed.end, exitCode: failed.exitCode, signal: failed.signal } } : {}),
         steps: steps.map(({ name, ok: stepOk, end, exitCode, signal, durationMs, outputBytes, truncated }) => ({
           name,

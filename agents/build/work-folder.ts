@@ -54,7 +54,8 @@ export async function sweepWorkFolders(root: string, jobId?: string): Promise<nu
 export async function createWorkFolder(options: {
   root: string;
   jobId: string;
-  source: string;
+  /** A folder to copy, or a function that fills the empty folder itself (a git clone), owned by the worker. */
+  source: string | ((dir: string) => Promise<void>);
   maxBytes: number;
   hostUid: number | undefined;
   /** Folders never copied (real paths): the service's data folder, which holds the work folders themselves. */
@@ -67,7 +68,10 @@ export async function createWorkFolder(options: {
   const remove = () => fs.rm(dir, { recursive: true, force: true });
   const counts = { bytes: 0, files: 0 };
   try {
-    await copyTree(options.source, dir, { maxBytes: options.maxBytes, uid: options.hostUid, skip: new Set(options.skip) }, counts);
+    if (typeof options.source === 'function') {
+      await options.source(dir);
+      if (options.hostUid !== undefined) await chownTree(dir, options.hostUid);
+    } else await copyTree(options.source, dir, { maxBytes: options.maxBytes, uid: options.hostUid, skip: new Set(options.skip) }, counts);
     if (options.hostUid !== undefined) await fs.chown(dir, options.hostUid, options.hostUid);
   } catch (error) {
     await remove();
@@ -107,5 +111,14 @@ async function copyTree(from: string, to: string, rules: CopyRules, counts: { by
       counts.files++;
     } else continue;
     if (uid !== undefined) await fs.lchown(target, uid, uid);
+  }
+}
+
+/** Gives what a fill function made to the sandbox's uid, links included (never following them). */
+async function chownTree(dir: string, uid: number): Promise<void> {
+  for (const entry of await fs.readdir(dir, { withFileTypes: true })) {
+    const target = path.join(dir, entry.name);
+    if (entry.isDirectory()) await chownTree(target, uid);
+    await fs.lchown(target, uid, uid);
   }
 }

@@ -2,7 +2,7 @@ import { lookup as dnsLookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { Agent, buildConnector } from 'undici';
 import { AppError } from '../../src/errors.js';
-import { assertAddressAllowed, type AllowList } from './url-safety.js';
+import { assertAddressAllowed, type AllowList } from '../../src/net/url-safety.js';
 
 export type Resolver = (hostname: string) => Promise<string[]>;
 

@@ -4,7 +4,7 @@ import { errorFromNetwork } from '../../src/net/http-errors.js';
 import { createDeadline } from '../../src/policies/deadline.js';
 import { createSafeDispatcher, type Resolver } from './safe-dispatcher.js';
 import type { RateLimiter } from './types.js';
-import { assertUrlAllowed, parseAllowList, type AllowList } from './url-safety.js';
+import { assertUrlAllowed, parseAllowList, type AllowList } from '../../src/net/url-safety.js';
 
 export interface SafeHttpOptions {
   /** Hostnames, IPs or CIDRs (optionally `:port`) admitted although private/loopback (COGO_RESEARCH_ALLOW_HOSTS). */

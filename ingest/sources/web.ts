@@ -10,7 +10,7 @@ import type { Resolver } from './safe-dispatcher.js';
 import { createSafeHttpClient } from './safe-http.js';
 import { createMemoryCache, createRedisCache, type TtlCache } from './ttl-cache.js';
 import type { FetchedDocument, SourceAdapter, SourceRef } from './types.js';
-import { assertUrlAllowed } from './url-safety.js';
+import { assertUrlAllowed } from '../../src/net/url-safety.js';
 
 export interface WebSourceOptions {
   name?: string;

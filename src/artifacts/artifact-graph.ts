@@ -17,6 +17,8 @@ export interface ArtifactGraph {
   /** MERGEs the artifacts and `(:Job)-[:PRODUCED]->(:Artifact)`; false when the job's node is not there. */
   record(tenant: string, jobId: string, artifacts: ArtifactRecord[]): Promise<boolean>;
   get(tenant: string, id: string): Promise<(ArtifactRecord & { tenant: string; jobId: string }) | undefined>;
+  /** Every sha256 an `(:Artifact)` node points at, in any tenant (garbage collection keeps those blobs). */
+  referencedBlobs(): Promise<string[]>;
 }
 
 export function createArtifactGraph(driver: Driver, database: string): ArtifactGraph {
@@ -36,6 +38,10 @@ export function createArtifactGraph(driver: Driver, database: string): ArtifactG
       );
       const artifact = rows[0]?.artifact;
       return artifact ? { ...artifact, size: Number(artifact.size) } : undefined;
+    },
+    async referencedBlobs() {
+      const rows = await runCypher<{ sha256: string }>(driver, database, cypher('artifacts/list-artifact-blobs'), {}, 'READ');
+      return rows.map((r) => r.sha256);
     },
   };
 }

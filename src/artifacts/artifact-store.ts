@@ -20,6 +20,23 @@ export interface ArtifactStore {
   locate(sha256: string): Promise<string | undefined>;
   writeManifest(jobId: string, manifest: unknown): Promise<string>;
   readManifest<T>(jobId: string): Promise<T | undefined>;
+  /** Housekeeping (artifact-gc.ts): every blob with its size and when it was last stored or reused. */
+  blobs(): AsyncIterable<BlobEntry>;
+  /** Every manifest, parsed (unreadable ones skipped). */
+  manifests(): AsyncIterable<unknown>;
+  /** Removes a blob unless it was stored or reused after `unlessNewerThanMs`; true when removed. */
+  removeBlob(sha256: string, unlessNewerThanMs: number): Promise<boolean>;
+  /** Removes half-written temporary files older than `olderThanMs` (a writer that died mid-copy). */
+  sweepTemp(olderThanMs: number): Promise<number>;
+  /** Bytes of all blobs (the quota's measure). */
+  usedBytes(): Promise<number>;
+}
+
+export interface BlobEntry {
+  sha256: string;
+  size: number;
+  /** Last stored or reused (a deduplicated put refreshes it), ms since the epoch. */
+  storedAtMs: number;
 }
 
 const SHA256 = /^[0-9a-f]{64}$/;
@@ -30,16 +47,50 @@ const SHA256 = /^[0-9a-f]{64}$/;
  * file, and two writers of the same bytes both succeed). Per-job manifests live in `manifests/<jobId>.json`.
  * Which tenant may read a blob is the graph's business (`(:Artifact {tenant, sha256})`), not the store's.
  */
-export function createArtifactStore(options: { dir: string; maxBytes: number }): ArtifactStore {
-  const blobPath = (sha256: string) => path.join(options.dir, 'blobs', sha256.slice(0, 2), sha256);
+export function createArtifactStore(options: { dir: string; maxBytes: number; /** 0 = no quota. */ maxStoreBytes?: number }): ArtifactStore {
+  const blobsDir = path.join(options.dir, 'blobs');
+  const blobPath = (sha256: string) => path.join(blobsDir, sha256.slice(0, 2), sha256);
   const tmpDir = path.join(options.dir, 'tmp');
+  const quota = options.maxStoreBytes ?? 0;
+
+  async function* blobs(): AsyncIterable<BlobEntry> {
+    for (const prefix of await fs.readdir(blobsDir).catch(() => [] as string[])) {
+      for (const name of await fs.readdir(path.join(blobsDir, prefix)).catch(() => [] as string[])) {
+        if (!SHA256.test(name)) continue;
+        const stat = await fs.stat(path.join(blobsDir, prefix, name)).catch(() => undefined);
+        if (stat?.isFile()) yield { sha256: name, size: stat.size, storedAtMs: stat.mtimeMs };
+      }
+    }
+  }
+
+  async function usedBytes(): Promise<number> {
+    let total = 0;
+    for await (const blob of blobs()) total += blob.size;
+    return total;
+  }
 
   async function settle(tmp: string, sha256: string, size: number): Promise<StoredBlob> {
     const target = blobPath(sha256);
     await fs.mkdir(path.dirname(target), { recursive: true });
     if (await exists(target)) {
       await fs.rm(tmp, { force: true });
+      // Reused: garbage collection's grace period starts again (the job's manifest is not written yet).
+      const now = new Date();
+      await fs.utimes(target, now, now).catch(() => undefined);
       return { sha256, size, created: false };
+    }
+    // The quota counts what is stored now, measured at each new blob (deduplicated puts are free); concurrent
+    // writers may each pass the check, so the store can end up above the quota by what is in flight.
+    if (quota > 0) {
+      const used = await usedBytes();
+      if (used + size > quota) {
+        await fs.rm(tmp, { force: true });
+        throw new AppError(
+          'PAYLOAD_TOO_LARGE',
+          `the artifact store is full: ${used} bytes stored, ${size} more would pass its quota of ${quota} bytes (COGO_ARTIFACTS_MAX_STORE_BYTES); run \`cogo artifacts gc\` or raise the quota`,
+          { via: 'artifacts', retryable: false, details: { usedBytes: used, blobBytes: size, quotaBytes: quota } },
+        );
+      }
     }
     await fs.chmod(tmp, 0o444);
     await fs.rename(tmp, target);
@@ -94,6 +145,41 @@ export function createArtifactStore(options: { dir: string; maxBytes: number }):
       const text = await fs.readFile(path.join(options.dir, 'manifests', `${safeName(jobId)}.json`), 'utf8').catch(() => undefined);
       return text === undefined ? undefined : (JSON.parse(text) as T);
     },
+    blobs,
+    async *manifests() {
+      const dir = path.join(options.dir, 'manifests');
+      for (const name of await fs.readdir(dir).catch(() => [] as string[])) {
+        if (!name.endsWith('.json')) continue;
+        const text = await fs.readFile(path.join(dir, name), 'utf8').catch(() => undefined);
+        if (text === undefined) continue;
+        try {
+          yield JSON.parse(text) as unknown;
+        } catch {
+          // A manifest cut short by a crash references nothing it can prove: skipped (its job's graph nodes still count).
+        }
+      }
+    },
+    async removeBlob(sha256, unlessNewerThanMs) {
+      if (!SHA256.test(sha256)) return false;
+      const file = blobPath(sha256);
+      const stat = await fs.stat(file).catch(() => undefined);
+      if (!stat || stat.mtimeMs > unlessNewerThanMs) return false;
+      await fs.rm(file, { force: true });
+      return true;
+    },
+    async sweepTemp(olderThanMs) {
+      let removed = 0;
+      for (const name of await fs.readdir(tmpDir).catch(() => [] as string[])) {
+        const file = path.join(tmpDir, name);
+        const stat = await fs.stat(file).catch(() => undefined);
+        if (stat && stat.mtimeMs < olderThanMs) {
+          await fs.rm(file, { force: true });
+          removed++;
+        }
+      }
+      return removed;
+    },
+    usedBytes,
   };
 }
 

@@ -1,4 +1,5 @@
-export { createArtifactStore, type ArtifactStore, type StoredBlob } from './artifact-store.js';
+export { createArtifactStore, type ArtifactStore, type BlobEntry, type StoredBlob } from './artifact-store.js';
+export { collectArtifactGarbage, type GcReport } from './artifact-gc.js';
 export { createArtifactGraph, type ArtifactGraph, type ArtifactRecord } from './artifact-graph.js';
 export { mediaTypeOf } from './media-type.js';
 export { artifactId } from './artifact-id.js';

@@ -11,6 +11,7 @@ import { closeRuntime, createRuntime, migrateAll } from '../runtime.js';
 import { onShutdownSignal } from '../shutdown.js';
 import { VERSION } from '../version.js';
 import { registerAskCommand } from './ask-command.js';
+import { registerArtifactsCommand } from './artifacts-command.js';
 import { registerIndexCommand } from './index-command.js';
 import { registerKeysCommand } from './keys-command.js';
 import { registerResearchCommand } from './research-command.js';
@@ -83,6 +84,7 @@ program
 
 registerIndexCommand(program);
 registerKeysCommand(program);
+registerArtifactsCommand(program);
 registerSearchCommand(program);
 registerRouteCommand(program);
 registerAskCommand(program);

@@ -55,11 +55,13 @@ export interface Config {
     maxSourceBytes: number;
     maxArtifactBytes: number;
     logLinesPerSecond: number;
+    /** Git sources: hosts admitted although private/loopback (COGO_BUILD_GIT_ALLOW_HOSTS) and the clone's time limit. */
+    git: { allowHosts: string[]; timeoutSeconds: number };
     /** Per-job work folders and the sandbox's generated files, under the data folder. */
     dir: string;
   };
   /** The content-addressed artifact store (src/artifacts), under the data folder. */
-  artifacts: { dir: string };
+  artifacts: { dir: string; maxStoreBytes: number };
   auth: {
     /** Requests without a credential act as the development principal (loopback binds only). */
     devAnonymous: boolean;
@@ -177,9 +179,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
       maxSourceBytes: e.COGO_BUILD_MAX_SOURCE_BYTES,
       maxArtifactBytes: e.COGO_BUILD_MAX_ARTIFACT_BYTES,
       logLinesPerSecond: e.COGO_BUILD_LOG_LINES_PER_SECOND,
+      git: { allowHosts: e.COGO_BUILD_GIT_ALLOW_HOSTS, timeoutSeconds: e.COGO_BUILD_GIT_TIMEOUT_SECONDS },
       dir: path.join(dataDir, 'build'),
     },
-    artifacts: { dir: path.join(dataDir, 'artifacts') },
+    artifacts: { dir: path.join(dataDir, 'artifacts'), maxStoreBytes: e.COGO_ARTIFACTS_MAX_STORE_BYTES },
     auth: {
       devAnonymous: e.COGO_DEV_ANONYMOUS ?? isLoopbackHost(e.COGO_HOST),
       allowedOrigins: e.COGO_ALLOWED_ORIGINS,

@@ -178,6 +178,12 @@ export const envSchema = z.object({
     .default(256 * 1024 * 1024),
   /** `build.log` lines a job publishes per second at most; the rest are counted in a truncation marker. */
   COGO_BUILD_LOG_LINES_PER_SECOND: z.coerce.number().int().min(1).default(500),
+  /** Hosts, IPs or CIDRs a build's `source.gitUrl` may reach although private/loopback (the SSRF guard of research). */
+  COGO_BUILD_GIT_ALLOW_HOSTS: list.default([]),
+  /** Wall clock of a build's git clone; past it the git process group is killed. */
+  COGO_BUILD_GIT_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(300),
+  /** Bytes the artifact store may hold in total (blobs); a new blob past it is refused. 0 = no quota. */
+  COGO_ARTIFACTS_MAX_STORE_BYTES: z.coerce.number().int().min(0).default(0),
   /** Anonymous development mode (docs/security.md); unset = on exactly when COGO_HOST is a loopback address. */
   COGO_DEV_ANONYMOUS: bool.optional(),
   /** Browser origins allowed besides the server's own (`https://app.example.com`). */

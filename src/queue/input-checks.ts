@@ -1,5 +1,6 @@
 import { AppError } from '../errors.js';
 import { resolveIndexRoot } from '../fs/allowed-roots.js';
+import { checkGitSource } from './git-source.js';
 import type { Config } from '../config/index.js';
 import type { JobInput } from './job-inputs.js';
 import type { EnqueueType } from './job-types.js';
@@ -29,8 +30,12 @@ export function createInputChecks(indexing: Config['indexing'], build?: Config['
  * is answered at once and nothing is enqueued.
  */
 async function checkBuild(input: JobInput<'build'>, indexing: Config['indexing'], build: Config['build']): Promise<JobInput<'build'>> {
-  const requested = input.source?.path ?? input.workspace ?? '';
-  const real = await resolveIndexRoot(requested, indexing.allowedRoots, { baseDir: indexing.startDir, subject: 'build source', via: 'build' });
+  const git = input.source && 'gitUrl' in input.source ? input.source : undefined;
+  const requested = input.source && 'path' in input.source ? input.source.path : (input.workspace ?? '');
+  // A git URL's host passes the SSRF guard (FORBIDDEN when refused); a folder, the allowed roots.
+  const real = git
+    ? (await checkGitSource(git.gitUrl, { allowHosts: build.git.allowHosts, allowedRoots: indexing.allowedRoots, startDir: indexing.startDir })).url
+    : await resolveIndexRoot(requested, indexing.allowedRoots, { baseDir: indexing.startDir, subject: 'build source', via: 'build' });
   const problems: string[] = [];
   for (const [name, value] of Object.entries(input.limits ?? {})) {
     const cap = build.limits[name as keyof Config['build']['limits']];
@@ -44,5 +49,6 @@ async function checkBuild(input: JobInput<'build'>, indexing: Config['indexing']
       problems.push(`${where}: ${seconds} is above this service's cap ${build.limits.timeoutSeconds}`);
   }
   if (problems.length) throw new AppError('BAD_INPUT', `invalid build input: ${problems.join('; ')}`, { via: 'build', details: { problems } });
+  if (git) return { ...input, source: { gitUrl: real, ref: git.ref } };
   return input.source ? { ...input, source: { path: real } } : { ...input, workspace: real };
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AppError } from '../errors.js';
 import type { EnqueueType } from './job-types.js';
 import { redactUrlCredentials } from '../url-credentials.js';
+import { gitRefProblem, gitUrlProblem } from './git-source.js';
 
 const shortText = (max: number) => z.string().trim().min(1).max(max);
 const globs = z.array(shortText(512)).max(200);
@@ -11,6 +12,17 @@ const argument = z
   .min(1)
   .max(8192)
   .refine((v) => !v.includes('\0'), 'must not contain a NUL byte');
+
+/** Variables a build step sees besides PATH, HOME, TMPDIR, LANG and CI (never COGO's own environment). */
+const envVars = z
+  .record(
+    z.string().regex(/^[A-Z_][A-Z0-9_]*$/),
+    z
+      .string()
+      .max(8192)
+      .refine((v) => !v.includes('\0'), 'must not contain a NUL byte'),
+  )
+  .refine((env) => Object.keys(env).length <= 200, 'at most 200 variables');
 
 /** The typed input of each agent (DESIGN §4): validated once here, for GraphQL and REST alike. */
 export const JOB_INPUTS = {
@@ -40,9 +52,20 @@ export const JOB_INPUTS = {
    */
   build: z
     .object({
+      /** A folder inside the allowed roots, or a git repository at a branch, tag or full commit sha (src/queue/git-source.ts). */
       source: z
-        .object({ path: shortText(4096) })
+        .object({ path: shortText(4096).nullish(), gitUrl: shortText(2048).nullish(), ref: shortText(256).nullish() })
         .strict()
+        .superRefine((source, ctx) => {
+          const git = source.gitUrl != null || source.ref != null;
+          if ((source.path != null) === git) ctx.addIssue({ code: 'custom', message: 'give either path, or gitUrl and ref' });
+          else if (git && (source.gitUrl == null || source.ref == null)) ctx.addIssue({ code: 'custom', message: 'a git source needs both gitUrl and ref' });
+          const problem = (source.gitUrl != null ? gitUrlProblem(source.gitUrl) : undefined) ?? (source.ref != null ? gitRefProblem(source.ref) : undefined);
+          if (problem) ctx.addIssue({ code: 'custom', message: problem });
+        })
+        .transform((source): { path: string } | { gitUrl: string; ref: string } =>
+          source.path != null ? { path: source.path } : { gitUrl: source.gitUrl ?? '', ref: source.ref ?? '' },
+        )
         .optional(),
       steps: z
         .array(
@@ -50,6 +73,8 @@ export const JOB_INPUTS = {
             .object({
               name: shortText(100),
               run: z.array(argument).min(1).max(256),
+              /** Merged over the job's `env` for this step only. */
+              env: envVars.nullish(),
               timeoutSeconds: z
                 .number()
                 .int()
@@ -66,15 +91,7 @@ export const JOB_INPUTS = {
       artifacts: globs.optional(),
       workspace: shortText(4096).optional(),
       command: z.array(argument).min(1).max(256).optional(),
-      env: z
-        .record(
-          z.string().regex(/^[A-Z_][A-Z0-9_]*$/),
-          z
-            .string()
-            .max(8192)
-            .refine((v) => !v.includes('\0'), 'must not contain a NUL byte'),
-        )
-        .optional(),
+      env: envVars.optional(),
       timeoutSeconds: z
         .number()
         .int()
@@ -101,7 +118,7 @@ export const JOB_INPUTS = {
     })
     .superRefine((input, ctx) => {
       if ((input.source === undefined) === (input.workspace === undefined))
-        ctx.addIssue({ code: 'custom', path: ['source'], message: 'give exactly one of source.path or workspace' });
+        ctx.addIssue({ code: 'custom', path: ['source'], message: 'give exactly one of source or workspace' });
       if ((input.steps === undefined) === (input.command === undefined))
         ctx.addIssue({ code: 'custom', path: ['steps'], message: 'give exactly one of steps or command' });
       if (input.steps !== undefined && input.timeoutSeconds !== undefined)

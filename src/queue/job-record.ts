@@ -7,24 +7,37 @@ export interface JobData {
   meta: { tenant: string; traceId: string; principal: string; idempotencyKey: string | null; parentJobId: string | null; enqueuedAt: string };
 }
 
-/** A build's `env` (name → secret value), if the input has one. */
+/** A build's `env` (name → secret value), if the object has one: the job's, or a step's. */
 function envOf(input: unknown): Record<string, unknown> | undefined {
   if (!input || typeof input !== 'object' || !('env' in input) || !input.env || typeof input.env !== 'object') return undefined;
   return input.env as Record<string, unknown>;
 }
 
+function stepsOf(input: unknown): unknown[] | undefined {
+  if (!input || typeof input !== 'object' || !('steps' in input) || !Array.isArray(input.steps)) return undefined;
+  return input.steps as unknown[];
+}
+
+const hidden = (env: Record<string, unknown>) => Object.fromEntries(Object.keys(env).map((name) => [name, '***']));
+
 /**
- * What may be shown of an input: a build's `env` values are secrets (tokens, passwords). BullMQ keeps the real
- * values for the worker; the graph record and every response carry `***`.
+ * What may be shown of an input: a build's `env` values — the job's and each step's — are secrets (tokens,
+ * passwords). BullMQ keeps the real values for the worker; the graph record and every response carry `***`.
  */
 export function redactInput(input: unknown): unknown {
   const env = envOf(input);
-  return env ? { ...(input as object), env: Object.fromEntries(Object.keys(env).map((name) => [name, '***'])) } : input;
+  const steps = stepsOf(input);
+  if (!env && !steps?.some((step) => envOf(step))) return input;
+  return {
+    ...(input as object),
+    ...(env ? { env: hidden(env) } : {}),
+    ...(steps ? { steps: steps.map((step) => (envOf(step) ? { ...(step as object), env: hidden(envOf(step) ?? {}) } : step)) } : {}),
+  };
 }
 
 /** True for an input whose shown form hides values (see redactInput). */
 export function hasRedactedSecrets(input: unknown): boolean {
-  return Object.keys(envOf(input) ?? {}).length > 0;
+  return Object.keys(envOf(input) ?? {}).length > 0 || (stepsOf(input) ?? []).some((step) => Object.keys(envOf(step) ?? {}).length > 0);
 }
 
 /**

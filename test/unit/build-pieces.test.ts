@@ -8,6 +8,7 @@ import { createOutputCounter, MAX_LINE_CHARS } from '../../agents/build/output-l
 import { sandboxCommand } from '../../agents/build/sandbox-args.js';
 import { enqueueScopes } from '../../src/auth/scopes.js';
 import { loadConfig } from '../../src/config/index.js';
+import { checkGitSource, gitRefProblem, gitUrlProblem } from '../../src/queue/git-source.js';
 import { parseJobInput } from '../../src/queue/job-inputs.js';
 import { parseRange } from '../../src/server/rest/artifact-download.js';
 
@@ -18,10 +19,55 @@ describe('build input and plan', () => {
   it('turns the one-command form into one step named build, with the configured default timeout', () => {
     const input = parseJobInput('build', { workspace: '/src', command: ['make'], timeoutSeconds: 30 });
     expect(planBuild(input, config.build).steps).toEqual([
-      { name: 'build', run: ['make'], limits: expect.objectContaining({ timeoutSeconds: 30, processes: 100 }) },
+      { name: 'build', run: ['make'], env: {}, limits: expect.objectContaining({ timeoutSeconds: 30, processes: 100 }) },
     ]);
     const steps = planBuild(parseJobInput('build', { source: { path: '/src' }, steps: [{ name: 'a', run: ['true'] }] }), config.build).steps;
     expect(steps[0]!.limits.timeoutSeconds).toBe(60);
+  });
+
+  it('merges a step env over the job env, for that step only', () => {
+    const input = parseJobInput('build', {
+      source: { path: '/src' },
+      env: { A: 'job', B: 'job' },
+      steps: [
+        { name: 'one', run: ['true'], env: { B: 'step', C: 'step' } },
+        { name: 'two', run: ['true'], env: null },
+      ],
+    });
+    expect(planBuild(input, config.build).steps.map((s) => s.env)).toEqual([
+      { A: 'job', B: 'step', C: 'step' },
+      { A: 'job', B: 'job' },
+    ]);
+  });
+
+  it('plans a git source, and refuses malformed git URLs and refs (BAD_INPUT)', () => {
+    const sha = 'a'.repeat(40);
+    const input = parseJobInput('build', { source: { gitUrl: 'https://example.com/r.git', ref: sha, path: null }, steps: [{ name: 'a', run: ['true'] }] });
+    expect(planBuild(input, config.build).source).toEqual({ kind: 'git', gitUrl: 'https://example.com/r.git', ref: sha });
+    expect(gitRefProblem('release/1.2')).toBeUndefined();
+    for (const ref of ['-x', '--upload-pack=sh', 'a..b', 'a//b', 'x.lock', 'a/.hidden', 'a b', 'x@{1}', '/a', 'a/'])
+      expect(gitRefProblem(ref), ref).toBeDefined();
+    for (const url of ['ssh://h/r.git', 'git://h/r.git', 'git@h:r.git', 'https://u:p@h/r.git', 'file://host/r.git', 'ftp://h/r.git', 'http://'])
+      expect(gitUrlProblem(url), url).toBeDefined();
+    expect(gitUrlProblem('file:///srv/r.git')).toBeUndefined();
+    expect(() => parseJobInput('build', { source: { gitUrl: 'https://example.com/r.git' }, steps: [{ name: 'a', run: ['true'] }] })).toThrow(
+      /needs both gitUrl and ref/,
+    );
+  });
+
+  it('pins a git host to the addresses the SSRF guard checked, and refuses a name resolving to a private one', async () => {
+    const rules = (addresses: string[], allowHosts: string[] = []) => ({ allowHosts, allowedRoots: [], startDir: '/', resolve: async () => addresses });
+    expect(await checkGitSource('https://git.example.com/r.git', rules(['93.184.216.34']))).toEqual({
+      url: 'https://git.example.com/r.git',
+      pins: ['git.example.com:443:93.184.216.34'],
+    });
+    await expect(checkGitSource('https://git.example.com/r.git', rules(['93.184.216.34', '10.0.0.7']))).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+      via: 'build',
+      message: expect.stringMatching(/COGO_BUILD_GIT_ALLOW_HOSTS/),
+    });
+    expect((await checkGitSource('http://git.corp:8080/r.git', rules(['10.0.0.7'], ['git.corp:8080']))).pins).toEqual(['git.corp:8080:10.0.0.7']);
+    await expect(checkGitSource('http://169.254.169.254/r.git', rules([], ['169.254.0.0/16']))).rejects.toMatchObject({ code: 'FORBIDDEN' });
   });
 
   it('lets a job lower a limit, never raise it above the cap', () => {

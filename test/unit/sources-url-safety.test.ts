@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assertAddressAllowed, assertUrlAllowed, classifyAddress, parseAllowList } from '../../ingest/sources/url-safety.js';
+import { assertAddressAllowed, assertUrlAllowed, classifyAddress, parseAllowList } from '../../src/net/url-safety.js';
 
 const none = parseAllowList([]);
 

@@ -1,5 +1,5 @@
 import ipaddr from 'ipaddr.js';
-import { AppError } from '../../src/errors.js';
+import { AppError } from '../errors.js';
 
 /**
  * SSRF guard (DESIGN §7): research fetches reach only public unicast addresses unless an operator allow-lists a
@@ -11,6 +11,14 @@ import { AppError } from '../../src/errors.js';
  */
 
 export const ALLOW_HOSTS_ENV = 'COGO_RESEARCH_ALLOW_HOSTS';
+
+/** Who applies the guard: the component named in its errors and the setting that allow-lists a host. */
+export interface GuardPolicy {
+  via: string;
+  allowEnv: string;
+}
+
+export const RESEARCH_POLICY: GuardPolicy = { via: 'research', allowEnv: ALLOW_HOSTS_ENV };
 
 /** Cloud instance-metadata endpoints: credentials live there, so a CIDR or host entry never admits them. */
 const METADATA = new Set(['169.254.169.254', '169.254.170.2', '100.100.100.200', 'fd00:ec2::254']);
@@ -66,8 +74,8 @@ export interface AllowList {
  * Entries: hostnames (optionally `*.` wildcard), IPs, CIDRs; hostnames and IPs may carry `:port` so that
  * allow-listing a local docs server does not also open every other local service.
  */
-export function parseAllowList(entries: readonly string[]): AllowList {
-  const parsed = entries.map((raw) => parseEntry(raw.trim().toLowerCase()));
+export function parseAllowList(entries: readonly string[], policy: GuardPolicy = RESEARCH_POLICY): AllowList {
+  const parsed = entries.map((raw) => parseEntry(raw.trim().toLowerCase(), policy));
   const portOk = (entry: { port?: number }, port: number) => entry.port === undefined || entry.port === port;
   return {
     entries: [...entries],
@@ -87,8 +95,8 @@ export function parseAllowList(entries: readonly string[]): AllowList {
   };
 }
 
-function parseEntry(entry: string): Entry {
-  const bad = () => new AppError('BAD_INPUT', `${ALLOW_HOSTS_ENV}: "${entry}" is not a hostname, IP address or CIDR`, { via: 'research' });
+function parseEntry(entry: string, policy: GuardPolicy): Entry {
+  const bad = () => new AppError('BAD_INPUT', `${policy.allowEnv}: "${entry}" is not a hostname, IP address or CIDR`, { via: policy.via });
   if (entry.includes('/')) {
     if (!ipaddr.isValidCIDR(entry)) throw bad();
     return { kind: 'cidr', cidr: ipaddr.parseCIDR(entry) };
@@ -115,7 +123,7 @@ export function defaultPort(url: URL): number {
 }
 
 /** Refuses one resolved address unless it is public or allow-listed; returns the normalized address. */
-export function assertAddressAllowed(hostname: string, port: number, address: string, allow: AllowList): string {
+export function assertAddressAllowed(hostname: string, port: number, address: string, allow: AllowList, policy: GuardPolicy = RESEARCH_POLICY): string {
   const cls = classifyAddress(address);
   if (cls.isPublic) return cls.address;
   const isLiteral = ipaddr.isValid(hostname.replace(/^\[|\]$/g, ''));
@@ -123,8 +131,8 @@ export function assertAddressAllowed(hostname: string, port: number, address: st
   if (byName || allow.admitsAddress(cls.address, port)) return cls.address;
   const what = cls.isMetadata ? 'a cloud metadata endpoint' : `${cls.range} (private/loopback/link-local/reserved)`;
   const target = port === 80 || port === 443 ? hostname : `${hostname}:${port}`;
-  throw new AppError('FORBIDDEN', `refusing to fetch ${target}: address ${cls.address} is ${what}; add it to ${ALLOW_HOSTS_ENV} to allow`, {
-    via: 'research',
+  throw new AppError('FORBIDDEN', `refusing to fetch ${target}: address ${cls.address} is ${what}; add it to ${policy.allowEnv} to allow`, {
+    via: policy.via,
     retryable: false,
     details: { host: hostname, port, address: cls.address, range: cls.range },
   });
