@@ -7,18 +7,8 @@ import { startWorkers } from '../../src/app.js';
 import { createKeyStore } from '../../src/auth/key-store.js';
 import { runCypher } from '../../src/graph/driver.js';
 import type { WorkerHost } from '../../src/queue/worker-host.js';
-import { runBuild, traversableTempDir, type BuildResult } from '../support/build-fixtures.js';
+import { type BuildResult, hostProcessesWith, runBuild, traversableTempDir } from '../support/build-fixtures.js';
 import { startPlatform, waitUntil, type Platform } from './support/platform.js';
-
-/** Processes on the host whose command line contains `needle` (NUL-separated argv joined by spaces). */
-async function hostProcessesWith(needle: string): Promise<number> {
-  let count = 0;
-  for (const pid of (await readdir('/proc')).filter((name) => /^\d+$/.test(name))) {
-    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-    if (cmdline.split('\0').join(' ').includes(needle)) count++;
-  }
-  return count;
-}
 
 /** Live host processes running as a sandbox uid (the worker is root here: each step runs as a uid of its own range). */
 async function sandboxUidProcesses(base: number): Promise<number> {

@@ -1,19 +1,10 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCypher } from '../../src/graph/driver.js';
 import { spawnTsProcess, type TestProcess } from '../support/child-process.js';
-import { isBuildTerminal, traversableTempDir } from '../support/build-fixtures.js';
+import { hostProcessesWith, isBuildTerminal, traversableTempDir } from '../support/build-fixtures.js';
 import { startPlatform, waitUntil, type Platform } from './support/platform.js';
-
-async function hostProcessesWith(needle: string): Promise<number> {
-  let count = 0;
-  for (const pid of (await readdir('/proc')).filter((name) => /^\d+$/.test(name))) {
-    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-    if (cmdline.split('\0').join(' ').includes(needle)) count++;
-  }
-  return count;
-}
 
 describe('build agent: a worker killed mid-build', () => {
   let platform: Platform;

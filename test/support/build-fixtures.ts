@@ -97,3 +97,13 @@ export interface BuildResult {
 export function liveLogLines(events: BusEvent[]): string[] {
   return events.filter((e) => e.type === 'build.log').flatMap((e) => ((e.data.lines ?? []) as { line: string }[]).map((l) => l.line));
 }
+
+/** Processes on the host whose command line contains `needle` (NUL-separated argv joined by spaces). */
+export async function hostProcessesWith(needle: string): Promise<number> {
+  let count = 0;
+  for (const pid of (await readdir('/proc')).filter((name) => /^\d+$/.test(name))) {
+    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+    if (cmdline.split('\0').join(' ').includes(needle)) count++;
+  }
+  return count;
+}
