@@ -5,19 +5,13 @@ import { DEFAULT_PRICES } from '../../src/config/llm.js';
 import { costOf } from '../../src/llm/cost.js';
 import type { WorkerHost } from '../../src/queue/worker-host.js';
 import { ARTICLE_SENTENCES, startFixtureWeb, type FixtureWeb } from '../support/fixture-web.js';
-import { copyCorpus, createScratchDatabase, removeGraphOf, runCli, terminalEvent } from '../support/indexing-fixtures.js';
-import { startOpenAiServer, type OpenAiServer, type ReceivedChat } from '../support/openai-server.js';
+import { copyCorpus, createScratchDatabase, removeGraphOf, runCli } from '../support/indexing-fixtures.js';
+import { startOpenAiServer, type OpenAiServer } from '../support/openai-server.js';
 import { createResearchWorkers, deleteTestEvidence } from '../support/research-workers.js';
 import { overHttp, overSse, overWebSocket, type Transport } from './support/graphql-transports.js';
 import { startPlatform, waitUntil, type Platform } from './support/platform.js';
 import { uniqueName } from './support/services.js';
-
-/** The id of the prompt's passage that says `phrase` (the prompt lists passages as `[id] (ref) text`). */
-const passageIdSaying = (request: ReceivedChat, phrase: string): string => {
-  const user = request.messages.find((m) => m.role === 'user')!.content;
-  const before = user.slice(0, user.indexOf(phrase));
-  return [...before.matchAll(/^\[([^\]\s]+)\] \(/gm)].at(-1)?.[1] ?? 'none';
-};
+import { indexThroughApi, modelTiersAt, passageIdSaying } from '../support/ask-fixtures.js';
 
 interface AskEvent {
   id: string;
@@ -42,20 +36,10 @@ describe('asking COGO a question (issue 10 interfaces)', () => {
     [db, corpus, models] = await Promise.all([createScratchDatabase(), copyCorpus(), startOpenAiServer()]);
     platform = await startPlatform({
       DATABASE_URL: db.url,
-      OPENAI_BASE_URL: models.url,
-      OPENAI_API_KEY: 'test-key',
-      COGO_MODEL_NANO: 'nano-model',
-      COGO_MODEL_MINI: 'mini-model',
-      COGO_MODEL_FULL: 'full-model',
-      COGO_LLM_TIMEOUT_MS: '5000',
+      ...modelTiersAt(models.url, 5000),
     });
     worker = await startWorkers(platform.runtime, ['indexing', 'orchestrate']);
-    const { data } = await platform.graphql<{ enqueueIndexing: { jobId: string } }>(
-      'mutation($root: String!) { enqueueIndexing(input: {root: $root}) { jobId } }',
-      { root: corpus.root },
-    );
-    const done = await waitUntil(async () => terminalEvent(await platform.runtime.events.read({ kind: 'job', jobId: data!.enqueueIndexing.jobId })), 60_000);
-    expect(done.type).toBe('indexing.done');
+    expect(await indexThroughApi(platform, corpus.root)).toBe('indexing.done');
   });
   afterAll(async () => {
     await worker?.close();

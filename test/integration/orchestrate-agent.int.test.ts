@@ -5,16 +5,11 @@ import type { BusEvent } from '../../src/events/event-types.js';
 import type { JobData } from '../../src/queue/job-record.js';
 import { newJobId } from '../../src/queue/job-types.js';
 import type { WorkerHost } from '../../src/queue/worker-host.js';
-import { copyCorpus, createScratchDatabase, removeGraphOf, terminalEvent } from '../support/indexing-fixtures.js';
-import { startOpenAiServer, type OpenAiServer, type ReceivedChat } from '../support/openai-server.js';
+import { copyCorpus, createScratchDatabase, removeGraphOf } from '../support/indexing-fixtures.js';
+import { startOpenAiServer, type OpenAiServer } from '../support/openai-server.js';
 import { startPlatform, waitUntil, type Platform } from './support/platform.js';
+import { indexThroughApi, modelTiersAt, passageIdSaying } from '../support/ask-fixtures.js';
 
-/** The id of the prompt's passage that says `phrase` (the prompt lists passages as `[id] (ref) text`). */
-const passageIdSaying = (request: ReceivedChat, phrase: string): string => {
-  const user = request.messages.find((m) => m.role === 'user')!.content;
-  const before = user.slice(0, user.indexOf(phrase));
-  return [...before.matchAll(/^\[([^\]\s]+)\] \(/gm)].at(-1)?.[1] ?? 'none';
-};
 const finished = (events: BusEvent[]) => events.find((e) => ['orchestrate.done', 'job.dead', 'job.cancelled'].includes(e.type));
 
 describe('orchestrate agent: retrieve, route, answer, check grounding, escalate, store model calls', () => {
@@ -30,20 +25,10 @@ describe('orchestrate agent: retrieve, route, answer, check grounding, escalate,
     [db, corpus, models] = await Promise.all([createScratchDatabase(), copyCorpus(), startOpenAiServer()]);
     platform = await startPlatform({
       DATABASE_URL: db.url,
-      OPENAI_BASE_URL: models.url,
-      OPENAI_API_KEY: 'test-key',
-      COGO_MODEL_NANO: 'nano-model',
-      COGO_MODEL_MINI: 'mini-model',
-      COGO_MODEL_FULL: 'full-model',
-      COGO_LLM_TIMEOUT_MS: '5000',
+      ...modelTiersAt(models.url, 5000),
     });
     worker = await startWorkers(platform.runtime, ['indexing', 'orchestrate']);
-    const { data } = await platform.graphql<{ enqueueIndexing: { jobId: string } }>(
-      'mutation($root: String!) { enqueueIndexing(input: {root: $root}) { jobId } }',
-      { root: corpus.root },
-    );
-    const done = await waitUntil(async () => terminalEvent(await platform.runtime.events.read({ kind: 'job', jobId: data!.enqueueIndexing.jobId })), 60_000);
-    expect(done.type).toBe('indexing.done');
+    expect(await indexThroughApi(platform, corpus.root)).toBe('indexing.done');
   });
   afterAll(async () => {
     await worker?.close();

@@ -3,15 +3,10 @@ import { startWorkers } from '../../src/app.js';
 import type { BusEvent } from '../../src/events/event-types.js';
 import type { WorkerHost } from '../../src/queue/worker-host.js';
 import { spawnTsProcess, type TestProcess } from '../support/child-process.js';
-import { copyCorpus, createScratchDatabase, removeGraphOf, terminalEvent } from '../support/indexing-fixtures.js';
-import { startOpenAiServer, type OpenAiServer, type ReceivedChat } from '../support/openai-server.js';
+import { copyCorpus, createScratchDatabase, removeGraphOf } from '../support/indexing-fixtures.js';
+import { startOpenAiServer, type OpenAiServer } from '../support/openai-server.js';
 import { startPlatform, waitUntil, type Platform } from './support/platform.js';
-
-const passageIdSaying = (request: ReceivedChat, phrase: string): string => {
-  const user = request.messages.find((m) => m.role === 'user')!.content;
-  const before = user.slice(0, user.indexOf(phrase));
-  return [...before.matchAll(/^\[([^\]\s]+)\] \(/gm)].at(-1)?.[1] ?? 'none';
-};
+import { indexThroughApi, modelTiersAt, passageIdSaying } from '../support/ask-fixtures.js';
 
 interface Delta {
   seq: number;
@@ -40,21 +35,11 @@ describe('an orchestrate job whose worker process is killed mid-stream', () => {
     [db, corpus, models] = await Promise.all([createScratchDatabase(), copyCorpus(), startOpenAiServer()]);
     platform = await startPlatform({
       DATABASE_URL: db.url,
-      OPENAI_BASE_URL: models.url,
-      OPENAI_API_KEY: 'test-key',
-      COGO_MODEL_NANO: 'nano-model',
-      COGO_MODEL_MINI: 'mini-model',
-      COGO_MODEL_FULL: 'full-model',
-      COGO_LLM_TIMEOUT_MS: '10000',
+      ...modelTiersAt(models.url, 10000),
     });
     // Indexing in this process; orchestrate jobs only in the worker processes the test starts and kills.
     indexer = await startWorkers(platform.runtime, ['indexing']);
-    const { data } = await platform.graphql<{ enqueueIndexing: { jobId: string } }>(
-      'mutation($root: String!) { enqueueIndexing(input: {root: $root}) { jobId } }',
-      { root: corpus.root },
-    );
-    const done = await waitUntil(async () => terminalEvent(await platform.runtime.events.read({ kind: 'job', jobId: data!.enqueueIndexing.jobId })), 60_000);
-    expect(done.type).toBe('indexing.done');
+    expect(await indexThroughApi(platform, corpus.root)).toBe('indexing.done');
   });
   afterAll(async () => {
     await Promise.all(workers.map((w) => w.stop('SIGKILL')));
