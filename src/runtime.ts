@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import type { AgentDeps } from '../agents/index.js';
 import { buildIsolation } from '../agents/build/index.js';
 import { researchSourcesFrom } from '../agents/research/index.js';
-import { createArtifactGraph, createArtifactStore, type ArtifactGraph, type ArtifactStore } from './artifacts/index.js';
+import { createArtifactGraph, openArtifactStore, type ArtifactGraph, type ArtifactStore } from './artifacts/index.js';
 import type { Config } from './config/index.js';
 import { connectSql } from './db/connect.js';
 import { migrateSql } from './db/migrate.js';
@@ -136,7 +136,7 @@ export async function createRuntime(config: Config, logger: Logger): Promise<Run
   const rag = createRagService({ vectors, embedder, driver, database });
   const evidence = createEvidenceStore(driver, database);
   const evidenceReader = createEvidenceReader(driver, database);
-  const artifacts = createArtifactStore({ dir: config.artifacts.dir, maxBytes: config.build.maxArtifactBytes, maxStoreBytes: config.artifacts.maxStoreBytes });
+  const artifacts = openArtifactStore(config.artifacts, config.build.maxArtifactBytes);
   const artifactGraph = createArtifactGraph(driver, database);
   const agents: AgentDeps = {
     research: { redis, keyPrefix, graph: { driver, database }, evidence, retriever: rag, vectors, sources: researchSourcesFrom(config.research), cpu },

@@ -1,5 +1,7 @@
+import type { Readable } from 'node:stream';
 import type { ArtifactGraph, ArtifactRecord } from './artifact-graph.js';
 import type { ArtifactStore } from './artifact-store.js';
+import type { ByteRange } from './blob-content.js';
 
 export interface ArtifactView extends ArtifactRecord {
   jobId: string;
@@ -10,8 +12,15 @@ export interface ArtifactView extends ArtifactRecord {
 export interface ArtifactReader {
   /** The artifact's metadata when it belongs to `tenant`; another tenant's reads as absent. */
   get(tenant: string, id: string): Promise<ArtifactView | undefined>;
-  /** Metadata and the stored file's path, for a download; undefined when absent or another tenant's. */
-  open(tenant: string, id: string): Promise<{ artifact: ArtifactView; file: string } | undefined>;
+  /** Metadata, size and a reader of the bytes, for a download; undefined when absent or another tenant's. */
+  open(tenant: string, id: string): Promise<OpenedArtifact | undefined>;
+}
+
+export interface OpenedArtifact {
+  artifact: ArtifactView;
+  size: number;
+  /** The bytes (or a range of them); undefined when the blob went away since `open` (garbage collection). */
+  read(range?: ByteRange): Promise<Readable | undefined>;
 }
 
 export const downloadPath = (id: string) => `/v1/artifacts/${encodeURIComponent(id)}`;
@@ -28,8 +37,8 @@ export function createArtifactReader(graph: ArtifactGraph, store: ArtifactStore)
     get,
     async open(tenant, id) {
       const artifact = await get(tenant, id);
-      const file = artifact && (await store.locate(artifact.sha256));
-      return artifact && file ? { artifact, file } : undefined;
+      const blob = artifact && (await store.stat(artifact.sha256));
+      return artifact && blob ? { artifact, size: blob.size, read: (range) => store.read(artifact.sha256, range) } : undefined;
     },
   };
 }

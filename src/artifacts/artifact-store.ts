@@ -1,9 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
 import path from 'node:path';
-import { Transform } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { AppError } from '../errors.js';
+import { contentMeter, SHA256, storeFull, tooLarge, type ByteRange } from './blob-content.js';
 
 export interface StoredBlob {
   sha256: string;
@@ -16,8 +16,11 @@ export interface ArtifactStore {
   /** Copies a file into the store by content; refuses one larger than `maxBytes` (PAYLOAD_TOO_LARGE). */
   putFile(file: string, maxBytes?: number): Promise<StoredBlob>;
   putBuffer(bytes: Buffer): Promise<StoredBlob>;
-  /** The stored file's path, or undefined when the store does not hold it. */
-  locate(sha256: string): Promise<string | undefined>;
+  /** The stored blob's size, or undefined when the store does not hold it. */
+  stat(sha256: string): Promise<{ size: number } | undefined>;
+  /** The blob's bytes, or only `range` of them, streamed; undefined when the store does not hold it. */
+  read(sha256: string, range?: ByteRange): Promise<Readable | undefined>;
+  /** Stores the job's manifest (replacing an earlier run's); returns where it is (a path or a URL). */
   writeManifest(jobId: string, manifest: unknown): Promise<string>;
   readManifest<T>(jobId: string): Promise<T | undefined>;
   /** Housekeeping (artifact-gc.ts): every blob with its size and when it was last stored or reused. */
@@ -38,8 +41,6 @@ export interface BlobEntry {
   /** Last stored or reused (a deduplicated put refreshes it), ms since the epoch. */
   storedAtMs: number;
 }
-
-const SHA256 = /^[0-9a-f]{64}$/;
 
 /**
  * A content-addressed folder: `blobs/ab/abcdef…` holds each distinct content once, whoever produced it, and is
@@ -85,11 +86,7 @@ export function createArtifactStore(options: { dir: string; maxBytes: number; /*
       const used = await usedBytes();
       if (used + size > quota) {
         await fs.rm(tmp, { force: true });
-        throw new AppError(
-          'PAYLOAD_TOO_LARGE',
-          `the artifact store is full: ${used} bytes stored, ${size} more would pass its quota of ${quota} bytes (COGO_ARTIFACTS_MAX_STORE_BYTES); run \`cogo artifacts gc\` or raise the quota`,
-          { via: 'artifacts', retryable: false, details: { usedBytes: used, blobBytes: size, quotaBytes: quota } },
-        );
+        throw storeFull(used, size, quota);
       }
     }
     await fs.chmod(tmp, 0o444);
@@ -101,36 +98,33 @@ export function createArtifactStore(options: { dir: string; maxBytes: number; /*
     async putFile(file, maxBytes = options.maxBytes) {
       await fs.mkdir(tmpDir, { recursive: true });
       const tmp = path.join(tmpDir, randomUUID());
-      const hash = createHash('sha256');
-      let size = 0;
-      // Counted while copying, not from a stat first: the file may grow in between.
-      const meter = new Transform({
-        transform(chunk: Buffer, _encoding, done) {
-          size += chunk.length;
-          if (size > maxBytes) return done(new AppError('PAYLOAD_TOO_LARGE', `artifact larger than ${maxBytes} bytes`, { via: 'artifacts' }));
-          hash.update(chunk);
-          done(null, chunk);
-        },
-      });
+      const meter = contentMeter(maxBytes);
       try {
-        await pipeline(createReadStream(file), meter, createWriteStream(tmp, { mode: 0o600 }));
+        await pipeline(createReadStream(file), meter.stream, createWriteStream(tmp, { mode: 0o600 }));
       } catch (error) {
         await fs.rm(tmp, { force: true });
         throw error;
       }
-      return settle(tmp, hash.digest('hex'), size);
+      const { sha256, size } = meter.digest();
+      return settle(tmp, sha256, size);
     },
     async putBuffer(bytes) {
-      if (bytes.length > options.maxBytes) throw new AppError('PAYLOAD_TOO_LARGE', `artifact larger than ${options.maxBytes} bytes`, { via: 'artifacts' });
+      if (bytes.length > options.maxBytes) throw tooLarge(options.maxBytes);
       await fs.mkdir(tmpDir, { recursive: true });
       const tmp = path.join(tmpDir, randomUUID());
       await fs.writeFile(tmp, bytes, { mode: 0o600 });
       return settle(tmp, createHash('sha256').update(bytes).digest('hex'), bytes.length);
     },
-    async locate(sha256) {
+    async stat(sha256) {
       if (!SHA256.test(sha256)) return undefined;
-      const file = blobPath(sha256);
-      return (await exists(file)) ? file : undefined;
+      const stat = await fs.stat(blobPath(sha256)).catch(() => undefined);
+      return stat?.isFile() ? { size: stat.size } : undefined;
+    },
+    async read(sha256, range) {
+      if (!SHA256.test(sha256)) return undefined;
+      // Opened before returning, so that a missing blob is `undefined` rather than a stream that errors later.
+      const handle = await fs.open(blobPath(sha256), 'r').catch(() => undefined);
+      return handle?.createReadStream(range ? { start: range.start, end: range.end } : {});
     },
     async writeManifest(jobId, manifest) {
       const dir = path.join(options.dir, 'manifests');

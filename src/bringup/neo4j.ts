@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
-import { existsSync, openSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, openSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '../config/index.js';
 import { createGraphDriver } from '../graph/driver.js';
 import { PROJECT_ROOT } from '../paths.js';
+import { ensureMavenPackage } from './maven.js';
 import { probeNeo4j, type ProbeResult } from './probes.js';
 import { BringUpError, type BringUpStep, type Progress } from './report.js';
 import { commandExists, isLoopbackHost, runCommand, waitFor } from './run-command.js';
@@ -91,32 +92,14 @@ async function startWithLauncher(config: Config, target: URL, progress: Progress
 }
 
 /** Builds services/neo4j with Maven when its jar is missing or older than its sources; returns the jar's path. */
-export async function ensureLauncherBuilt(progress: Progress): Promise<string> {
-  if (existsSync(LAUNCHER_JAR) && !launcherIsStale()) return LAUNCHER_JAR;
-  if (!(await commandExists('mvn'))) {
-    throw new BringUpError('neo4j', 'find Maven', 'mvn is not on PATH', 'install Maven (apt-get install maven) or Docker');
-  }
-  progress('neo4j: building the launcher with Maven (first time, or after its sources changed; downloads Neo4j Community from Maven Central)');
-  const built = await runCommand('mvn', ['-q', '-B', '-f', path.join(LAUNCHER_DIR, 'pom.xml'), 'package', '-DskipTests'], {
-    timeoutMs: 900_000,
+export function ensureLauncherBuilt(progress: Progress): Promise<string> {
+  return ensureMavenPackage({
+    service: 'neo4j',
+    dir: LAUNCHER_DIR,
+    product: LAUNCHER_JAR,
+    progress,
+    building: 'building the launcher with Maven (first time, or after its sources changed; downloads Neo4j Community from Maven Central)',
   });
-  if (built.code !== 0 || !existsSync(LAUNCHER_JAR)) {
-    throw new BringUpError(
-      'neo4j',
-      'build services/neo4j with Maven',
-      built.output.trim().split('\n').slice(-15).join('\n'),
-      'run `mvn -B -f services/neo4j/pom.xml package` to see the full output',
-    );
-  }
-  return LAUNCHER_JAR;
-}
-
-/** The jar predates its sources (a pull changed the launcher): build it again rather than run an old one. */
-function launcherIsStale(): boolean {
-  const built = statSync(LAUNCHER_JAR).mtimeMs;
-  const sources = (dir: string): string[] =>
-    readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(path.join(dir, e.name)) : [path.join(dir, e.name)]));
-  return [path.join(LAUNCHER_DIR, 'pom.xml'), ...sources(path.join(LAUNCHER_DIR, 'src'))].some((file) => statSync(file).mtimeMs > built);
 }
 
 /** Stops a launcher started by `ensureNeo4j` (its pid file is in the data folder). */

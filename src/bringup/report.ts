@@ -1,6 +1,6 @@
 /** One line of what the bring-up did for one service. */
 export interface BringUpStep {
-  service: 'redis' | 'neo4j' | 'postgres';
+  service: 'redis' | 'neo4j' | 'postgres' | 's3proxy';
   action: 'found' | 'started' | 'embedded';
   detail: string;
 }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { collectArtifactGarbage, createArtifactGraph, createArtifactStore } from '../artifacts/index.js';
+import { collectArtifactGarbage, createArtifactGraph, openArtifactStore } from '../artifacts/index.js';
 import { loadConfig } from '../config/index.js';
 import { AppError } from '../errors.js';
 import { createGraphDriver } from '../graph/driver.js';
@@ -32,11 +32,7 @@ export function registerArtifactsCommand(program: Command): void {
       const driver = createGraphDriver(config.neo4j);
       try {
         const graph = createArtifactGraph(driver, config.neo4j.database);
-        const store = createArtifactStore({
-          dir: config.artifacts.dir,
-          maxBytes: config.build.maxArtifactBytes,
-          maxStoreBytes: config.artifacts.maxStoreBytes,
-        });
+        const store = openArtifactStore(config.artifacts, config.build.maxArtifactBytes);
         const report = await collectArtifactGarbage({ store, graphReferences: () => graph.referencedBlobs(), graceMs, dryRun: options.dryRun === true });
         if (options.json) {
           say(JSON.stringify(report));

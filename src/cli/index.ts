@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Command } from 'commander';
 import { startWorkers } from '../app.js';
-import { BringUpError, describeStep, ensureServices, ensureTestPostgres, stopNeo4jLauncher } from '../bringup/index.js';
+import { BringUpError, describeStep, ensureS3Proxy, ensureServices, ensureTestPostgres, stopNeo4jLauncher, stopS3Proxies, TEST_S3 } from '../bringup/index.js';
 import { ConfigError, loadConfig } from '../config/index.js';
 import { isAppError } from '../errors.js';
 import { createLogger } from '../observability/logger.js';
@@ -26,20 +26,25 @@ const program = new Command('cogo').description('COGO: graph-first GraphRAG serv
 program
   .command('services')
   .description('bring up Redis, Neo4j and Postgres+pgvector where missing (idempotent)')
-  .option('--for-tests', 'also prepare the real Postgres the integration tests share, and record it for them')
-  .option('--stop', 'stop the Neo4j launcher this checkout started')
+  .option('--for-tests', 'also prepare the real Postgres and the S3Proxy the integration tests share, and record them for them')
+  .option('--stop', 'stop the Neo4j launcher and S3Proxy this checkout started')
   .action(async (options: { forTests?: boolean; stop?: boolean }) => {
     const config = loadConfig();
     if (options.stop) {
       say((await stopNeo4jLauncher(config)) ? 'neo4j    stopped' : 'neo4j    no launcher running from this checkout');
+      say(`s3proxy  ${stopS3Proxies(config.dataDir)} stopped`);
       return;
     }
+    // The tests' S3Proxy starts alongside the others: a JVM start-up is the slow part of both it and Neo4j.
+    const testS3 = options.forTests ? ensureS3Proxy(TEST_S3, config.dataDir, config.services.timeoutMs, say) : undefined;
+    testS3?.catch(() => {}); // awaited below; not an unhandled rejection while the others start
     for (const step of await ensureServices(config, say)) say(describeStep(step));
-    if (options.forTests) {
+    if (testS3) {
+      say(describeStep(await testS3));
       const { url, step } = await ensureTestPostgres(process.env, say);
       say(describeStep(step));
       await mkdir(config.dataDir, { recursive: true });
-      await writeFile(path.join(config.dataDir, 'test-services.json'), JSON.stringify({ databaseUrl: url }, null, 2));
+      await writeFile(path.join(config.dataDir, 'test-services.json'), JSON.stringify({ databaseUrl: url, s3: TEST_S3 }, null, 2));
     }
   });
 

@@ -60,8 +60,8 @@ export interface Config {
     /** Per-job work folders and the sandbox's generated files, under the data folder. */
     dir: string;
   };
-  /** The content-addressed artifact store (src/artifacts), under the data folder. */
-  artifacts: { dir: string; maxStoreBytes: number };
+  /** The content-addressed artifact store (src/artifacts): under the data folder, or in S3 when `s3` is set. */
+  artifacts: { dir: string; maxStoreBytes: number; s3?: ArtifactS3Config };
   auth: {
     /** Requests without a credential act as the development principal (loopback binds only). */
     devAnonymous: boolean;
@@ -78,6 +78,35 @@ export interface Config {
     allowHosts: string[];
     npm: { baseUrl: string; token: string | undefined };
     apis: ResearchApiConfig[];
+  };
+}
+
+/** An S3-compatible artifact store (src/artifacts/s3-artifact-store.ts). */
+export interface ArtifactS3Config {
+  bucket: string;
+  /** Undefined = AWS S3 itself (by region). */
+  endpoint?: string;
+  region: string;
+  /** Both or neither; neither = the AWS SDK's default credential chain. */
+  accessKeyId?: string;
+  secretAccessKey?: string;
+  /** Prepended to every key, so that one bucket can hold several stores. */
+  prefix: string;
+  forcePathStyle: boolean;
+  createBucket: boolean;
+}
+
+function artifactS3From(e: Env): ArtifactS3Config | undefined {
+  if (!e.COGO_ARTIFACTS_S3_BUCKET) return undefined;
+  return {
+    bucket: e.COGO_ARTIFACTS_S3_BUCKET,
+    endpoint: e.COGO_ARTIFACTS_S3_ENDPOINT,
+    region: e.COGO_ARTIFACTS_S3_REGION,
+    accessKeyId: e.COGO_ARTIFACTS_S3_ACCESS_KEY_ID,
+    secretAccessKey: e.COGO_ARTIFACTS_S3_SECRET_ACCESS_KEY,
+    prefix: e.COGO_ARTIFACTS_S3_PREFIX,
+    forcePathStyle: e.COGO_ARTIFACTS_S3_FORCE_PATH_STYLE ?? e.COGO_ARTIFACTS_S3_ENDPOINT !== undefined,
+    createBucket: e.COGO_ARTIFACTS_S3_CREATE_BUCKET,
   };
 }
 
@@ -117,6 +146,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
   if (apis.problems.length) throw new ConfigError(apis.problems);
   const authProblems = checkAuth(e);
   if (authProblems.length) throw new ConfigError(authProblems);
+  if ((e.COGO_ARTIFACTS_S3_ACCESS_KEY_ID === undefined) !== (e.COGO_ARTIFACTS_S3_SECRET_ACCESS_KEY === undefined)) {
+    throw new ConfigError([
+      'COGO_ARTIFACTS_S3_ACCESS_KEY_ID and COGO_ARTIFACTS_S3_SECRET_ACCESS_KEY: set both (static credentials) or neither (the AWS SDK default chain)',
+    ]);
+  }
   const dataDir = path.resolve(cwd, e.COGO_DATA_DIR);
   return deepFreeze({
     env: e.NODE_ENV,
@@ -182,7 +216,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
       git: { allowHosts: e.COGO_BUILD_GIT_ALLOW_HOSTS, timeoutSeconds: e.COGO_BUILD_GIT_TIMEOUT_SECONDS },
       dir: path.join(dataDir, 'build'),
     },
-    artifacts: { dir: path.join(dataDir, 'artifacts'), maxStoreBytes: e.COGO_ARTIFACTS_MAX_STORE_BYTES },
+    artifacts: { dir: path.join(dataDir, 'artifacts'), maxStoreBytes: e.COGO_ARTIFACTS_MAX_STORE_BYTES, s3: artifactS3From(e) },
     auth: {
       devAnonymous: e.COGO_DEV_ANONYMOUS ?? isLoopbackHost(e.COGO_HOST),
       allowedOrigins: e.COGO_ALLOWED_ORIGINS,

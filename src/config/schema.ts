@@ -184,6 +184,26 @@ export const envSchema = z.object({
   COGO_BUILD_GIT_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(300),
   /** Bytes the artifact store may hold in total (blobs); a new blob past it is refused. 0 = no quota. */
   COGO_ARTIFACTS_MAX_STORE_BYTES: z.coerce.number().int().min(0).default(0),
+  /** Set = artifacts go to this bucket of an S3-compatible store instead of the data folder (docs/build.md). */
+  COGO_ARTIFACTS_S3_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name (3-63 characters: lowercase letters, digits, dots, hyphens)')
+    .optional(),
+  /** Unset = AWS S3 itself; else the S3-compatible server (`http://127.0.0.1:9000`, MinIO, S3Proxy, Ceph, R2 …). */
+  COGO_ARTIFACTS_S3_ENDPOINT: url(['http', 'https']).optional(),
+  COGO_ARTIFACTS_S3_REGION: z.string().min(1).default('us-east-1'),
+  /** Both or neither; neither = the AWS SDK's default credential chain (environment, profile, instance role). */
+  COGO_ARTIFACTS_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  COGO_ARTIFACTS_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  /** Key prefix inside the bucket (`cogo/`), so that one bucket can hold several stores. */
+  COGO_ARTIFACTS_S3_PREFIX: z
+    .string()
+    .regex(/^([A-Za-z0-9!_.*'()-]+\/)*$/, 'a key prefix of path segments, each ending in "/" (`cogo/`), or empty')
+    .default(''),
+  /** Path-style URLs (`endpoint/bucket/key`); unset = on exactly when COGO_ARTIFACTS_S3_ENDPOINT is set. */
+  COGO_ARTIFACTS_S3_FORCE_PATH_STYLE: bool.optional(),
+  /** Create the bucket when it is missing (else a missing bucket is an error that says so). */
+  COGO_ARTIFACTS_S3_CREATE_BUCKET: bool.default(false),
   /** Anonymous development mode (docs/security.md); unset = on exactly when COGO_HOST is a loopback address. */
   COGO_DEV_ANONYMOUS: bool.optional(),
   /** Browser origins allowed besides the server's own (`https://app.example.com`). */

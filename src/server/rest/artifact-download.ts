@@ -1,4 +1,3 @@
-import { createReadStream, promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { requires } from '../../auth/http-guard.js';
@@ -36,8 +35,7 @@ export function registerArtifactRoutes(app: FastifyInstance, services: Services)
     const principal = request.principal as Principal;
     const opened = await services.artifacts.open(principal.tenant, request.params.id);
     if (!opened) throw new AppError('NOT_FOUND', `artifact ${request.params.id} not found`, { via: 'rest' });
-    const { artifact, file } = opened;
-    const { size } = await fs.stat(file);
+    const { artifact, size } = opened;
     const range = parseRange(request.headers.range, size);
     reply
       .header('content-type', artifact.mediaType)
@@ -47,11 +45,13 @@ export function registerArtifactRoutes(app: FastifyInstance, services: Services)
       .header('content-security-policy', "sandbox; default-src 'none'")
       .header('content-disposition', `attachment; filename="${path.basename(artifact.path).replace(/[^\w.-]/g, '_')}"`);
     if (range === 'unsatisfiable') return reply.status(416).header('content-range', `bytes */${size}`).send();
-    if (range === undefined) return reply.header('content-length', size).send(createReadStream(file));
+    const body = await opened.read(range);
+    if (!body) throw new AppError('NOT_FOUND', `artifact ${request.params.id} not found`, { via: 'rest' });
+    if (range === undefined) return reply.header('content-length', size).send(body);
     return reply
       .status(206)
       .header('content-range', `bytes ${range.start}-${range.end}/${size}`)
       .header('content-length', range.end - range.start + 1)
-      .send(createReadStream(file, { start: range.start, end: range.end }));
+      .send(body);
   });
 }

@@ -1,0 +1,48 @@
+import { createHash } from 'node:crypto';
+import { Transform } from 'node:stream';
+import { AppError } from '../errors.js';
+
+/** How every store names a blob: its sha256, lowercase hex. */
+export const SHA256 = /^[0-9a-f]{64}$/;
+
+/** An inclusive byte range of a blob (HTTP `Range` semantics). */
+export interface ByteRange {
+  start: number;
+  end: number;
+}
+
+export const tooLarge = (maxBytes: number) => new AppError('PAYLOAD_TOO_LARGE', `artifact larger than ${maxBytes} bytes`, { via: 'artifacts' });
+
+/** The quota refusal every store gives, with what to do about it. */
+export function storeFull(usedBytes: number, blobBytes: number, quotaBytes: number): AppError {
+  return new AppError(
+    'PAYLOAD_TOO_LARGE',
+    `the artifact store is full: ${usedBytes} bytes stored, ${blobBytes} more would pass its quota of ${quotaBytes} bytes (COGO_ARTIFACTS_MAX_STORE_BYTES); run \`cogo artifacts gc\` or raise the quota`,
+    { via: 'artifacts', retryable: false, details: { usedBytes, blobBytes, quotaBytes } },
+  );
+}
+
+/**
+ * A pass-through that hashes and counts what flows through it and fails past `maxBytes`: sizes are counted while
+ * reading, never taken from a stat first, because the file may grow in between. The MD5 is for S3's `Content-MD5`
+ * (the server then refuses bytes that changed between hashing and upload).
+ */
+export function contentMeter(maxBytes: number) {
+  const sha256 = createHash('sha256');
+  const md5 = createHash('md5');
+  let size = 0;
+  const stream = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      size += chunk.length;
+      if (size > maxBytes) return done(tooLarge(maxBytes));
+      sha256.update(chunk);
+      md5.update(chunk);
+      done(null, chunk);
+    },
+  });
+  return {
+    stream,
+    /** Call once the stream has ended. */
+    digest: () => ({ sha256: sha256.digest('hex'), md5Base64: md5.digest('base64'), size }),
+  };
+}
