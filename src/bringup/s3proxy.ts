@@ -104,7 +104,7 @@ export async function ensureS3Proxy(target: S3Target, dataDir: string, timeoutMs
 }
 
 /** ok: it answered and took the credentials; answered: an S3 server is there (with other credentials when not ok). */
-async function probeS3(target: S3Target): Promise<{ ok: boolean; answered: boolean; error: string }> {
+export async function probeS3(target: S3Target): Promise<{ ok: boolean; answered: boolean; error: string }> {
   // Loaded here, not at the top: every CLI command imports the bring-up, few need an S3 client.
   const { ListBucketsCommand, S3Client } = await import('@aws-sdk/client-s3');
   const client = new S3Client({

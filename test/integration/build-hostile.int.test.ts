@@ -8,6 +8,7 @@ import { createKeyStore } from '../../src/auth/key-store.js';
 import { runCypher } from '../../src/graph/driver.js';
 import type { WorkerHost } from '../../src/queue/worker-host.js';
 import { type BuildResult, hostProcessesWith, runBuild, traversableTempDir } from '../support/build-fixtures.js';
+import { readBlob } from '../support/artifact-fixtures.js';
 import { startPlatform, waitUntil, type Platform } from './support/platform.js';
 
 /** Live host processes running as a sandbox uid (the worker is root here: each step runs as a uid of its own range). */
@@ -56,7 +57,7 @@ describe('build agent: hostile steps are contained and reported, and the worker 
   const build = async (steps: { name: string; run: string[]; timeoutSeconds?: number }[], extra: Record<string, unknown> = {}) => {
     const run = await runBuild(platform, { source: { path: project }, steps, ...extra });
     jobIds.push(run.jobId);
-    const fullLog = await readFile((await platform.runtime.artifacts.locate(run.result.log.sha256))!, 'utf8');
+    const fullLog = (await readBlob(platform.runtime.artifacts, run.result.log.sha256)).toString('utf8');
     return { ...run, fullLog };
   };
   const failed = (result: BuildResult) => result.failedStep;

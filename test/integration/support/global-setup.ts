@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { checkPgvector } from '../../../src/bringup/postgres.js';
 import { probeNeo4j, probeRedisUrl } from '../../../src/bringup/probes.js';
+import { probeS3, type S3Target } from '../../../src/bringup/s3proxy.js';
 import { loadConfig } from '../../../src/config/index.js';
 import { createGraphDriver } from '../../../src/graph/driver.js';
 
@@ -20,12 +21,15 @@ export default async function setup(): Promise<void> {
   if (!neo.ok) problems.push(`Neo4j at ${config.neo4j.uri}: ${neo.error}`);
   const recorded = path.join(config.dataDir, 'test-services.json');
   let databaseUrl: string | undefined;
+  let s3: S3Target | undefined;
   try {
-    databaseUrl = (JSON.parse(readFileSync(recorded, 'utf8')) as { databaseUrl: string }).databaseUrl;
-    await checkPgvector(databaseUrl);
+    ({ databaseUrl, s3 } = JSON.parse(readFileSync(recorded, 'utf8')) as { databaseUrl: string; s3?: S3Target });
+    await checkPgvector(databaseUrl!);
   } catch (error) {
     problems.push(`Postgres with pgvector (${databaseUrl ?? `nothing recorded in ${recorded}`}): ${(error as Error).message}`);
   }
+  const s3Probe = s3 && (await probeS3(s3));
+  if (!s3Probe?.ok) problems.push(`S3Proxy (the S3 artifact store's tests) at ${s3?.endpoint ?? `nothing recorded in ${recorded}`}: ${s3Probe?.error ?? 'not started'}`);
   if (problems.length > 0) {
     throw new Error(
       `integration tests need the real services; missing:\n  - ${problems.join('\n  - ')}\n` +
