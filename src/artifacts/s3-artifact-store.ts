@@ -125,7 +125,15 @@ export function createS3ArtifactStore(options: { s3: ArtifactS3Config; maxBytes:
     if (await head(Key)) {
       // Reused: garbage collection's grace period starts again (the job's manifest is not written yet).
       await call('refresh a reused blob', (sdk) =>
-        client.send(new sdk.CopyObjectCommand({ Bucket, Key, CopySource: `${Bucket}/${Key}`, MetadataDirective: 'REPLACE', Metadata: { reused: new Date().toISOString() } })),
+        client.send(
+          new sdk.CopyObjectCommand({
+            Bucket,
+            Key,
+            CopySource: `${Bucket}/${Key}`,
+            MetadataDirective: 'REPLACE',
+            Metadata: { reused: new Date().toISOString() },
+          }),
+        ),
       );
       return { sha256, size, created: false };
     }
@@ -135,7 +143,9 @@ export function createS3ArtifactStore(options: { s3: ArtifactS3Config; maxBytes:
       if (used + size > quota) throw storeFull(used, size, quota);
     }
     await call('upload a blob', (sdk) =>
-      client.send(new sdk.PutObjectCommand({ Bucket, Key, Body: body(), ContentLength: size, ContentMD5: content.md5Base64, ContentType: 'application/octet-stream' })),
+      client.send(
+        new sdk.PutObjectCommand({ Bucket, Key, Body: body(), ContentLength: size, ContentMD5: content.md5Base64, ContentType: 'application/octet-stream' }),
+      ),
     );
     return { sha256, size, created: true };
   }
@@ -167,7 +177,9 @@ export function createS3ArtifactStore(options: { s3: ArtifactS3Config; maxBytes:
       if (!SHA256.test(sha256)) return undefined;
       return call('read a blob', async (sdk) => {
         try {
-          const got = await client.send(new sdk.GetObjectCommand({ Bucket, Key: blobKey(sha256), Range: range ? `bytes=${range.start}-${range.end}` : undefined }));
+          const got = await client.send(
+            new sdk.GetObjectCommand({ Bucket, Key: blobKey(sha256), Range: range ? `bytes=${range.start}-${range.end}` : undefined }),
+          );
           return got.Body as Readable;
         } catch (error) {
           if (statusOf(error) === 404) return undefined;
@@ -255,14 +267,22 @@ function storeError(error: unknown, what: string, where: string): AppError {
     );
   }
   if (name === 'NoSuchBucket') {
-    return new AppError('UPSTREAM_UNAVAILABLE', `the artifact store's bucket is gone (${where}): create it again or set COGO_ARTIFACTS_S3_CREATE_BUCKET=true and restart`, {
-      via: 'artifacts',
-      retryable: false,
-      cause: error,
-    });
+    return new AppError(
+      'UPSTREAM_UNAVAILABLE',
+      `the artifact store's bucket is gone (${where}): create it again or set COGO_ARTIFACTS_S3_CREATE_BUCKET=true and restart`,
+      {
+        via: 'artifacts',
+        retryable: false,
+        cause: error,
+      },
+    );
   }
-  return new AppError('UPSTREAM_UNAVAILABLE', `the artifact store could not ${what} (${where}): ${status === undefined && error instanceof Error ? error.message : said}; check that the server is up and COGO_ARTIFACTS_S3_ENDPOINT`, {
-    via: 'artifacts',
-    cause: error,
-  });
+  return new AppError(
+    'UPSTREAM_UNAVAILABLE',
+    `the artifact store could not ${what} (${where}): ${status === undefined && error instanceof Error ? error.message : said}; check that the server is up and COGO_ARTIFACTS_S3_ENDPOINT`,
+    {
+      via: 'artifacts',
+      cause: error,
+    },
+  );
 }

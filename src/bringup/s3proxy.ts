@@ -47,14 +47,24 @@ export async function ensureS3Proxy(target: S3Target, dataDir: string, timeoutMs
   const found = await probeS3(target);
   if (found.ok) return { service: 's3proxy', action: 'found', detail: `an S3 server at ${target.endpoint}` };
   if (found.answered) {
-    throw new BringUpError('s3proxy', 'authenticate', found.error, `the S3 server at ${target.endpoint} refuses these credentials: set the access key and secret it expects`);
+    throw new BringUpError(
+      's3proxy',
+      'authenticate',
+      found.error,
+      `the S3 server at ${target.endpoint} refuses these credentials: set the access key and secret it expects`,
+    );
   }
   const url = new URL(target.endpoint);
   if (!isLoopbackHost(url.hostname)) {
     throw new BringUpError('s3proxy', 'connect', found.error, `start the S3 server at ${target.endpoint} or change COGO_ARTIFACTS_S3_ENDPOINT`);
   }
   if (!(await commandExists('java'))) {
-    throw new BringUpError('s3proxy', 'find Java', 'java is not on PATH', 'install Java 17+ (apt-get install openjdk-17-jdk-headless) or run an S3 server yourself');
+    throw new BringUpError(
+      's3proxy',
+      'find Java',
+      'java is not on PATH',
+      'install Java 17+ (apt-get install openjdk-17-jdk-headless) or run an S3 server yourself',
+    );
   }
   await ensureMavenPackage({
     service: 's3proxy',
@@ -88,7 +98,17 @@ export async function ensureS3Proxy(target: S3Target, dataDir: string, timeoutMs
   const out = openSync(log, 'w');
   const child = spawn(
     'java',
-    ['-Xmx256m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', `-Dlogback.configurationFile=${path.join(MODULE_DIR, 'logback.xml')}`, '-cp', `${LIB_DIR}/*`, 'org.gaul.s3proxy.Main', '--properties', properties],
+    [
+      '-Xmx256m',
+      '-XX:+UseSerialGC',
+      '-XX:TieredStopAtLevel=1',
+      `-Dlogback.configurationFile=${path.join(MODULE_DIR, 'logback.xml')}`,
+      '-cp',
+      `${LIB_DIR}/*`,
+      'org.gaul.s3proxy.Main',
+      '--properties',
+      properties,
+    ],
     { detached: true, stdio: ['ignore', out, out] },
   );
   let exited: number | null = null;
@@ -98,7 +118,12 @@ export async function ensureS3Proxy(target: S3Target, dataDir: string, timeoutMs
   const up = await waitFor(async () => exited !== null || (await probeS3(target)).ok, timeoutMs, 250);
   if (exited !== null || !up) {
     const tail = readFileSync(log, 'utf8').trim().split('\n').slice(-10).join('\n');
-    throw new BringUpError('s3proxy', 'start S3Proxy', tail || (exited !== null ? 'it exited without output' : `no answer within ${timeoutMs} ms`), `see ${log}`);
+    throw new BringUpError(
+      's3proxy',
+      'start S3Proxy',
+      tail || (exited !== null ? 'it exited without output' : `no answer within ${timeoutMs} ms`),
+      `see ${log}`,
+    );
   }
   return { service: 's3proxy', action: 'started', detail: `S3Proxy 2.6.0 (filesystem) at ${target.endpoint}` };
 }

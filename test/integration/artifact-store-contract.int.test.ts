@@ -92,7 +92,12 @@ describe('the S3 artifact store against a real S3 server (S3Proxy)', () => {
     return made;
   };
   const client = (c: ArtifactS3Config) =>
-    new S3Client({ endpoint: c.endpoint, region: c.region, forcePathStyle: true, credentials: { accessKeyId: c.accessKeyId!, secretAccessKey: c.secretAccessKey! } });
+    new S3Client({
+      endpoint: c.endpoint,
+      region: c.region,
+      forcePathStyle: true,
+      credentials: { accessKeyId: c.accessKeyId!, secretAccessKey: c.secretAccessKey! },
+    });
   const bucketExists = (c: ArtifactS3Config) =>
     client(c)
       .send(new HeadBucketCommand({ Bucket: c.bucket }))

@@ -132,7 +132,12 @@ describe.each(STORE_KINDS)('artifact store (%s): downloads, a quota and garbage 
     expect(await store.stat(orphan.sha256)).toBeDefined();
 
     const graph = platform.runtime.artifactGraph;
-    const report = await collectArtifactGarbage({ store, graphReferences: () => graph.referencedBlobs(), graceMs: 3_600_000, now: oldStoredBy + 3_600_000 + 500 });
+    const report = await collectArtifactGarbage({
+      store,
+      graphReferences: () => graph.referencedBlobs(),
+      graceMs: 3_600_000,
+      now: oldStoredBy + 3_600_000 + 500,
+    });
     expect(report).toMatchObject({ dryRun: false, removed: 1, keptYoung: 1 });
     expect(await store.stat(orphan.sha256)).toBeUndefined();
     expect(await store.stat(young.sha256)).toBeDefined();

@@ -22,7 +22,17 @@ export type StoreKind = (typeof STORE_KINDS)[number];
 
 export function s3StoreConfig(bucket = `cogo-test-${randomUUID().slice(0, 8)}`, overrides: Partial<ArtifactS3Config> = {}): ArtifactS3Config {
   const s3 = testS3();
-  return { bucket, endpoint: s3.endpoint, region: s3.region, accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey, prefix: 'artifacts/', forcePathStyle: true, createBucket: true, ...overrides };
+  return {
+    bucket,
+    endpoint: s3.endpoint,
+    region: s3.region,
+    accessKeyId: s3.accessKeyId,
+    secretAccessKey: s3.secretAccessKey,
+    prefix: 'artifacts/',
+    forcePathStyle: true,
+    createBucket: true,
+    ...overrides,
+  };
 }
 
 /** The environment that puts a platform's artifacts into `config`'s bucket. */

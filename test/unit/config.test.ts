@@ -33,6 +33,40 @@ describe('loadConfig', () => {
     expect(problemsOf({ COGO_INDEX_MAX_JOB_BYTES: '0' })[0]).toMatch(/^COGO_INDEX_MAX_JOB_BYTES="0"/);
   });
 
+  it('keeps artifacts in the data folder unless an S3 bucket is set; S3 settings are checked (docs/build.md)', () => {
+    expect(loadConfig({}, '/srv/cogo').artifacts).toEqual({ dir: '/srv/cogo/.cogo/artifacts', maxStoreBytes: 0, s3: undefined });
+    const s3 = loadConfig(
+      {
+        COGO_ARTIFACTS_S3_BUCKET: 'cogo-artifacts',
+        COGO_ARTIFACTS_S3_ENDPOINT: 'http://127.0.0.1:9000',
+        COGO_ARTIFACTS_S3_ACCESS_KEY_ID: 'id',
+        COGO_ARTIFACTS_S3_SECRET_ACCESS_KEY: 'secret',
+        COGO_ARTIFACTS_S3_PREFIX: 'team/cogo/',
+      },
+      '/srv/cogo',
+    ).artifacts.s3;
+    expect(s3).toEqual({
+      bucket: 'cogo-artifacts',
+      endpoint: 'http://127.0.0.1:9000',
+      region: 'us-east-1',
+      accessKeyId: 'id',
+      secretAccessKey: 'secret',
+      prefix: 'team/cogo/',
+      forcePathStyle: true,
+      createBucket: false,
+    });
+    // AWS itself: virtual-hosted URLs and the SDK's own credential chain.
+    expect(loadConfig({ COGO_ARTIFACTS_S3_BUCKET: 'cogo-artifacts' }, '/srv').artifacts.s3).toMatchObject({
+      endpoint: undefined,
+      forcePathStyle: false,
+      accessKeyId: undefined,
+    });
+    expect(problemsOf({ COGO_ARTIFACTS_S3_BUCKET: 'Not_A_Bucket' })[0]).toMatch(/^COGO_ARTIFACTS_S3_BUCKET="Not_A_Bucket": expected an S3 bucket name/);
+    expect(problemsOf({ COGO_ARTIFACTS_S3_ENDPOINT: 'ftp://x' })[0]).toMatch(/^COGO_ARTIFACTS_S3_ENDPOINT="ftp:\/\/x"/);
+    expect(problemsOf({ COGO_ARTIFACTS_S3_PREFIX: 'no-slash' })[0]).toMatch(/^COGO_ARTIFACTS_S3_PREFIX="no-slash"/);
+    expect(problemsOf({ COGO_ARTIFACTS_S3_BUCKET: 'b-1', COGO_ARTIFACTS_S3_ACCESS_KEY_ID: 'id' })[0]).toMatch(/set both .* or neither/);
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadConfig({ COGO_PORT: '', DATABASE_URL: '' }, '/srv').http.port).toBe(4000);
   });

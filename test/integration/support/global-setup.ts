@@ -29,7 +29,8 @@ export default async function setup(): Promise<void> {
     problems.push(`Postgres with pgvector (${databaseUrl ?? `nothing recorded in ${recorded}`}): ${(error as Error).message}`);
   }
   const s3Probe = s3 && (await probeS3(s3));
-  if (!s3Probe?.ok) problems.push(`S3Proxy (the S3 artifact store's tests) at ${s3?.endpoint ?? `nothing recorded in ${recorded}`}: ${s3Probe?.error ?? 'not started'}`);
+  if (!s3Probe?.ok)
+    problems.push(`S3Proxy (the S3 artifact store's tests) at ${s3?.endpoint ?? `nothing recorded in ${recorded}`}: ${s3Probe?.error ?? 'not started'}`);
   if (problems.length > 0) {
     throw new Error(
       `integration tests need the real services; missing:\n  - ${problems.join('\n  - ')}\n` +
