@@ -151,8 +151,8 @@ export async function probeS3(target: S3Target): Promise<{ ok: boolean; answered
   }
 }
 
-/** Stops the S3Proxy instances `ensureS3Proxy` started from this data folder; how many it stopped. */
-export function stopS3Proxies(dataDir: string): number {
+/** Stops the S3Proxy instances `ensureS3Proxy` started from this data folder and waits for them to exit; how many. */
+export async function stopS3Proxies(dataDir: string): Promise<number> {
   const root = path.join(dataDir, 's3proxy');
   if (!existsSync(root)) return 0;
   let stopped = 0;
@@ -161,12 +161,20 @@ export function stopS3Proxies(dataDir: string): number {
     if (!existsSync(pidFile)) continue;
     const pid = Number(readFileSync(pidFile, 'utf8').trim());
     rmSync(pidFile, { force: true });
-    try {
-      process.kill(pid, 'SIGTERM');
-      stopped++;
-    } catch {
-      // already gone
-    }
+    if (!signal(pid, 'SIGTERM')) continue;
+    stopped++;
+    // Its port is free only once it has exited: a start right after a stop must not find the old one.
+    await waitFor(async () => !signal(pid, 0), 15_000, 100);
   }
   return stopped;
+}
+
+/** Sends `sig` (0 = only ask whether it is alive); false when there is no such process. */
+function signal(pid: number, sig: NodeJS.Signals | 0): boolean {
+  try {
+    process.kill(pid, sig);
+    return true;
+  } catch {
+    return false;
+  }
 }

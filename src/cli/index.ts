@@ -32,7 +32,7 @@ program
     const config = loadConfig();
     if (options.stop) {
       say((await stopNeo4jLauncher(config)) ? 'neo4j    stopped' : 'neo4j    no launcher running from this checkout');
-      say(`s3proxy  ${stopS3Proxies(config.dataDir)} stopped`);
+      say(`s3proxy  ${await stopS3Proxies(config.dataDir)} stopped`);
       return;
     }
     // The tests' S3Proxy starts alongside the others: a JVM start-up is the slow part of both it and Neo4j.
