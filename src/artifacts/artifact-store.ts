@@ -3,7 +3,7 @@ import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { contentMeter, SHA256, storeFull, tooLarge, type ByteRange } from './blob-content.js';
+import { contentMeter, manifestName, SHA256, storeFull, tooLarge, type ByteRange } from './blob-content.js';
 
 export interface StoredBlob {
   sha256: string;
@@ -129,14 +129,14 @@ export function createArtifactStore(options: { dir: string; maxBytes: number; /*
     async writeManifest(jobId, manifest) {
       const dir = path.join(options.dir, 'manifests');
       await fs.mkdir(dir, { recursive: true });
-      const file = path.join(dir, `${safeName(jobId)}.json`);
+      const file = path.join(dir, manifestName(jobId));
       const tmp = `${file}.${randomUUID()}`;
       await fs.writeFile(tmp, JSON.stringify(manifest, null, 2));
       await fs.rename(tmp, file);
       return file;
     },
     async readManifest<T>(jobId: string) {
-      const text = await fs.readFile(path.join(options.dir, 'manifests', `${safeName(jobId)}.json`), 'utf8').catch(() => undefined);
+      const text = await fs.readFile(path.join(options.dir, 'manifests', manifestName(jobId)), 'utf8').catch(() => undefined);
       return text === undefined ? undefined : (JSON.parse(text) as T);
     },
     blobs,
@@ -182,8 +182,3 @@ const exists = (file: string) =>
     () => true,
     () => false,
   );
-
-/** Job ids are ours (UUIDs or idempotency-derived), but a file name is no place to trust that. */
-function safeName(jobId: string): string {
-  return jobId.replace(/[^A-Za-z0-9_.-]/g, '_');
-}

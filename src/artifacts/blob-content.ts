@@ -5,6 +5,9 @@ import { AppError } from '../errors.js';
 /** How every store names a blob: its sha256, lowercase hex. */
 export const SHA256 = /^[0-9a-f]{64}$/;
 
+/** A job's manifest file or key name. Job ids are ours (UUIDs or idempotency-derived), but a name is no place to trust that. */
+export const manifestName = (jobId: string) => `${jobId.replace(/[^A-Za-z0-9_.-]/g, '_')}.json`;
+
 /** An inclusive byte range of a blob (HTTP `Range` semantics). */
 export interface ByteRange {
   start: number;

@@ -6,7 +6,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { ArtifactS3Config } from '../config/index.js';
 import { AppError } from '../errors.js';
 import type { ArtifactStore, BlobEntry, StoredBlob } from './artifact-store.js';
-import { contentMeter, SHA256, storeFull, tooLarge } from './blob-content.js';
+import { contentMeter, manifestName, SHA256, storeFull, tooLarge } from './blob-content.js';
 
 /** One PUT holds at most 5 GiB on S3; a bigger artifact would need a multipart upload, which this store does not do. */
 const MAX_SINGLE_PUT = 5 * 1024 ** 3;
@@ -40,11 +40,11 @@ export function createS3ArtifactStore(options: { s3: ArtifactS3Config; maxBytes:
   } as const;
   const Bucket = s3.bucket;
   const blobKey = (sha256: string) => `${s3.prefix}blobs/${sha256.slice(0, 2)}/${sha256}`;
-  const manifestKey = (jobId: string) => `${s3.prefix}manifests/${jobId.replace(/[^A-Za-z0-9_.-]/g, '_')}.json`;
+  const manifestKey = (jobId: string) => `${s3.prefix}manifests/${manifestName(jobId)}`;
 
   /** Every call goes through here: the bucket is checked once, and SDK failures become AppErrors that say what to do. */
   let ready: Promise<void> | undefined;
-  async function call<T>(what: string, run: (s3: Sdk) => Promise<T>): Promise<T> {
+  async function call<T>(what: string, run: (sdk: Sdk) => Promise<T>): Promise<T> {
     ready ??= ensureBucket().catch((error: unknown) => {
       ready = undefined; // a server that was down may be up next time
       throw error;
