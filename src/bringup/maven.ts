@@ -7,7 +7,17 @@ import { commandExists, runCommand } from './run-command.js';
  * Runs `mvn package` on a module under services/ when `product` (a file it makes) is missing or older than the
  * module's pom or sources (a pull changed it): build again rather than run an old one. Returns `product`.
  */
-export async function ensureMavenPackage(module: {
+export function ensureMavenPackage(module: Parameters<typeof buildIfStale>[0]): Promise<string> {
+  // One Maven at a time: the bring-up starts Neo4j and S3Proxy together, and two Mavens filling the same
+  // ~/.m2 at once can leave a half-written jar there.
+  const run = mavenQueue.then(() => buildIfStale(module));
+  mavenQueue = run.catch(() => undefined);
+  return run;
+}
+
+let mavenQueue: Promise<unknown> = Promise.resolve();
+
+async function buildIfStale(module: {
   service: BringUpStep['service'];
   dir: string;
   product: string;
