@@ -3,7 +3,7 @@ import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { contentMeter, manifestName, SHA256, storeFull, tooLarge, type ByteRange } from './blob-content.js';
+import { contentMeter, manifestName, parseManifests, SHA256, storeFull, tooLarge, type ByteRange } from './blob-content.js';
 
 export interface StoredBlob {
   sha256: string;
@@ -142,16 +142,8 @@ export function createArtifactStore(options: { dir: string; maxBytes: number; /*
     blobs,
     async *manifests() {
       const dir = path.join(options.dir, 'manifests');
-      for (const name of await fs.readdir(dir).catch(() => [] as string[])) {
-        if (!name.endsWith('.json')) continue;
-        const text = await fs.readFile(path.join(dir, name), 'utf8').catch(() => undefined);
-        if (text === undefined) continue;
-        try {
-          yield JSON.parse(text) as unknown;
-        } catch {
-          // A manifest cut short by a crash references nothing it can prove: skipped (its job's graph nodes still count).
-        }
-      }
+      const names = await fs.readdir(dir).catch(() => [] as string[]);
+      yield* parseManifests(names, (name) => fs.readFile(path.join(dir, name), 'utf8').catch(() => undefined));
     },
     async removeBlob(sha256, unlessNewerThanMs) {
       if (!SHA256.test(sha256)) return false;

@@ -8,6 +8,26 @@ export const SHA256 = /^[0-9a-f]{64}$/;
 /** A job's manifest file or key name. Job ids are ours (UUIDs or idempotency-derived), but a name is no place to trust that. */
 export const manifestName = (jobId: string) => `${jobId.replace(/[^A-Za-z0-9_.-]/g, '_')}.json`;
 
+/**
+ * The manifests among `names` (`*.json`), parsed. An unreadable or malformed one is skipped: it references nothing
+ * it can prove (a local one cut short by a crash; its job's graph nodes still count for garbage collection).
+ */
+export async function* parseManifests(
+  names: Iterable<string> | AsyncIterable<string>,
+  read: (name: string) => Promise<string | undefined>,
+): AsyncIterable<unknown> {
+  for await (const name of names) {
+    if (!name.endsWith('.json')) continue;
+    const text = await read(name);
+    if (text === undefined) continue;
+    try {
+      yield JSON.parse(text) as unknown;
+    } catch {
+      // skipped, as said above
+    }
+  }
+}
+
 /** An inclusive byte range of a blob (HTTP `Range` semantics). */
 export interface ByteRange {
   start: number;

@@ -6,7 +6,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { ArtifactS3Config } from '../config/index.js';
 import { AppError } from '../errors.js';
 import type { ArtifactStore, BlobEntry, StoredBlob } from './artifact-store.js';
-import { contentMeter, manifestName, SHA256, storeFull, tooLarge } from './blob-content.js';
+import { contentMeter, manifestName, parseManifests, SHA256, storeFull, tooLarge } from './blob-content.js';
 
 /** One PUT holds at most 5 GiB on S3; a bigger artifact would need a multipart upload, which this store does not do. */
 const MAX_SINGLE_PUT = 5 * 1024 ** 3;
@@ -105,6 +105,10 @@ export function createS3ArtifactStore(options: { s3: ArtifactS3Config; maxBytes:
     } while (token);
   }
 
+  async function* keys(prefix: string): AsyncIterable<string> {
+    for await (const item of list(prefix)) yield item.key;
+  }
+
   async function* blobs(): AsyncIterable<BlobEntry> {
     for await (const item of list(`${s3.prefix}blobs/`)) {
       const sha256 = item.key.slice(item.key.lastIndexOf('/') + 1);
@@ -200,16 +204,7 @@ export function createS3ArtifactStore(options: { s3: ArtifactS3Config; maxBytes:
     },
     blobs,
     async *manifests() {
-      for await (const item of list(`${s3.prefix}manifests/`)) {
-        if (!item.key.endsWith('.json')) continue;
-        const text = await readText(item.key);
-        if (text === undefined) continue;
-        try {
-          yield JSON.parse(text) as unknown;
-        } catch {
-          // Not ours or not JSON: it references nothing (a PUT is atomic, so no manifest is ever cut short).
-        }
-      }
+      yield* parseManifests(keys(`${s3.prefix}manifests/`), readText);
     },
     async removeBlob(sha256, unlessNewerThanMs) {
       if (!SHA256.test(sha256)) return false;
