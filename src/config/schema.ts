@@ -198,7 +198,9 @@ export const envSchema = z.object({
   /** Key prefix inside the bucket (`cogo/`), so that one bucket can hold several stores. */
   COGO_ARTIFACTS_S3_PREFIX: z
     .string()
-    .regex(/^([A-Za-z0-9!_.*'()-]+\/)*$/, 'a key prefix of path segments, each ending in "/" (`cogo/`), or empty')
+    // Letters, digits, `_ . -` only: the prefix goes into CopySource and URLs unescaped.
+    .regex(/^([A-Za-z0-9_.-]+\/)*$/, 'a key prefix of path segments of letters, digits, "_", "." or "-", each ending in "/" (`cogo/`), or empty')
+    .refine((prefix) => !prefix.split('/').some((segment) => segment === '.' || segment === '..'), 'a key prefix without "." or ".." segments')
     .default(''),
   /** Path-style URLs (`endpoint/bucket/key`); unset = on exactly when COGO_ARTIFACTS_S3_ENDPOINT is set. */
   COGO_ARTIFACTS_S3_FORCE_PATH_STYLE: bool.optional(),

@@ -64,6 +64,7 @@ describe('loadConfig', () => {
     expect(problemsOf({ COGO_ARTIFACTS_S3_BUCKET: 'Not_A_Bucket' })[0]).toMatch(/^COGO_ARTIFACTS_S3_BUCKET="Not_A_Bucket": expected an S3 bucket name/);
     expect(problemsOf({ COGO_ARTIFACTS_S3_ENDPOINT: 'ftp://x' })[0]).toMatch(/^COGO_ARTIFACTS_S3_ENDPOINT="ftp:\/\/x"/);
     expect(problemsOf({ COGO_ARTIFACTS_S3_PREFIX: 'no-slash' })[0]).toMatch(/^COGO_ARTIFACTS_S3_PREFIX="no-slash"/);
+    expect(problemsOf({ COGO_ARTIFACTS_S3_PREFIX: 'a/../' })[0]).toMatch(/without "\." or "\.\." segments/);
     expect(problemsOf({ COGO_ARTIFACTS_S3_BUCKET: 'b-1', COGO_ARTIFACTS_S3_ACCESS_KEY_ID: 'id' })[0]).toMatch(/set both .* or neither/);
   });
 
