@@ -10,6 +10,7 @@ import { enqueueScopes } from '../../src/auth/scopes.js';
 import { loadConfig } from '../../src/config/index.js';
 import { checkGitSource, gitRefProblem, gitUrlProblem } from '../../src/queue/git-source.js';
 import { parseJobInput } from '../../src/queue/job-inputs.js';
+import { parseDuration } from '../../src/cli/artifacts-command.js';
 import { parseRange } from '../../src/server/rest/artifact-download.js';
 
 const config = loadConfig({ COGO_BUILD_PROCESSES: '100', COGO_BUILD_STEP_TIMEOUT_SECONDS: '60' }, '/srv');
@@ -188,5 +189,16 @@ describe('artifact download ranges', () => {
     expect(parseRange('bytes=100-', 100)).toBe('unsatisfiable');
     expect(parseRange('bytes=9-3', 100)).toBe('unsatisfiable');
     expect(parseRange('bytes=-0', 100)).toBe('unsatisfiable');
+  });
+});
+
+describe('`cogo artifacts gc --grace`', () => {
+  it('reads 90s, 30m, 12h and 7d, and refuses anything else with what it expects', () => {
+    expect([parseDuration('90s'), parseDuration('30m'), parseDuration('12h'), parseDuration('7d'), parseDuration('0s')]).toEqual([
+      90_000, 1_800_000, 43_200_000, 604_800_000, 0,
+    ]);
+    for (const bad of ['soon', '1h30m', '-1h', '1.5h', '']) {
+      expect(() => parseDuration(bad)).toThrow(expect.objectContaining({ code: 'BAD_INPUT', message: `--grace "${bad}": expected 90s, 30m, 12h or 7d` }));
+    }
   });
 });
