@@ -60,6 +60,8 @@ export function planFlow(
   rateLimits: Record<string, { perSec: number; burst?: number; onLimit?: 'delay' | 'refuse' }>,
 ): StepPlan[] {
   const problems: string[] = [];
+  // A flow that is malformed is BAD_INPUT first; then what this service or the caller may not do is FORBIDDEN.
+  const refusals: AppError[] = [];
   const plan: StepPlan[] = [];
   const earlier = new Set<string>();
   for (const step of steps) {
@@ -83,8 +85,8 @@ export function planFlow(
     try {
       action.precheck?.(step.input);
     } catch (error) {
-      if (isAppError(error) && error.code === 'FORBIDDEN') throw error;
-      problems.push(`${where}: ${(error as Error).message}`);
+      if (isAppError(error) && error.code === 'FORBIDDEN') refusals.push(error);
+      else problems.push(`${where}: ${(error as Error).message}`);
     }
     const policy = { ...action.rateLimit, ...rateLimits[action.name] };
     plan.push({
@@ -98,6 +100,7 @@ export function planFlow(
     earlier.add(step.name);
   }
   if (problems.length) throw new AppError('BAD_INPUT', `invalid execute flow: ${problems.join('; ')}`, { via: 'execute', details: { problems } });
+  if (refusals[0]) throw refusals[0];
   for (const step of plan) {
     const missing = step.scopes.find((scope) => !hasScope({ scopes: enqueuer.scopes ?? [] }, scope));
     if (missing) throw new AppError('FORBIDDEN', `step "${step.name}" (${step.action}) needs the scope "${missing}"`, { via: 'auth' });
