@@ -33,6 +33,7 @@ export interface StepReport {
   error?: { code: string; message: string };
 }
 
+const MAX_RESULT_OUTPUT_BYTES = 64 * 1024;
 const wireOf = (error: AppError) => ({ code: error.code, message: error.message });
 
 /**
@@ -156,7 +157,12 @@ export function createExecuteProcessor(deps: ExecuteDeps): Processor<StoredFlow>
       await progress(index, 'succeeded');
     }
 
-    if (!failed) return { ok: true, steps: reports, outputs: Object.fromEntries(outputs) };
+    if (!failed) {
+      // The outputs ride on the job's result (its graph record and `execute.done`) while small; the ledger has them all.
+      const all = Object.fromEntries(outputs);
+      const small = Buffer.byteLength(JSON.stringify(all)) <= MAX_RESULT_OUTPUT_BYTES;
+      return { ok: true, steps: reports, ...(small ? { outputs: all } : { outputsOmitted: 'larger than 64 KiB: read them from action_ledger' }) };
+    }
     return compensate(failed);
 
     /** The steps before the failed one, last first: each compensation ledgered, retried, audited. */
