@@ -1,5 +1,6 @@
 import type { Processors } from '../src/queue/job-context.js';
 import { createBuildProcessor, type BuildDeps } from './build/index.js';
+import { createExecuteProcessor, type ExecuteDeps } from './execute/index.js';
 import { createIndexingProcessor, type IndexingDeps } from './indexing/index.js';
 import { createOrchestrateProcessor, type OrchestrateDeps } from './orchestrator/index.js';
 import { createResearchProcessor, type ResearchDeps } from './research/index.js';
@@ -13,6 +14,7 @@ export interface AgentDeps {
   indexing: IndexingDeps;
   build: BuildDeps;
   orchestrate: OrchestrateDeps;
+  execute: ExecuteDeps;
 }
 
 /** Every agent's processor, by queue: the one entry point the composition root calls. Agents land here as their areas are built. */
@@ -22,5 +24,6 @@ export function createProcessors(deps: AgentDeps): Processors {
     indexing: createIndexingProcessor(deps.indexing),
     build: createBuildProcessor(deps.build),
     orchestrate: createOrchestrateProcessor(deps.orchestrate),
+    execute: createExecuteProcessor(deps.execute),
   };
 }

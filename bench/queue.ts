@@ -19,6 +19,7 @@ import { PROJECT_ROOT } from '../src/paths.js';
 import { closeRuntime, createRuntime, migrateAll, type Runtime } from '../src/runtime.js';
 import type { BenchReport } from './run.js';
 import { percentile } from './support.js';
+import { SCRIPTED_ACTIONS } from '../test/support/scripted-actions.js';
 
 const JOBS = Number(process.env.BENCH_JOBS ?? 2000);
 const IN_FLIGHT = 50;
@@ -237,7 +238,8 @@ export default async function queueBenchmark(): Promise<BenchReport> {
   };
   const config = loadConfig(env);
   const logger = createLogger({ level: 'silent' });
-  const runtime = await createRuntime(config, logger);
+  // The scripted worker runs these jobs: their action names pass the control plane's flow check.
+  const runtime = await createRuntime(config, logger, { executeActions: SCRIPTED_ACTIONS });
   await migrateAll(runtime);
   const { server, url } = await startApi(runtime);
   const host = await spawnProcess('test/support/scripted-worker.ts', { ...env, WORKER_ID: 'bench-noop' }, 'READY bench-noop');

@@ -3,6 +3,8 @@ import { Redis } from 'ioredis';
 import type { AgentDeps } from '../agents/index.js';
 import { buildIsolation } from '../agents/build/index.js';
 import { researchSourcesFrom } from '../agents/research/index.js';
+import { createActionLedger, createActionRegistry, createExecuteCheck, createHttpCaller, type AnyAction, type HttpCaller } from '../agents/execute/index.js';
+import { createKeyStore } from './auth/key-store.js';
 import { createArtifactGraph, openArtifactStore, type ArtifactGraph, type ArtifactStore } from './artifacts/index.js';
 import type { Config } from './config/index.js';
 import { connectSql } from './db/connect.js';
@@ -76,6 +78,8 @@ export interface Runtime {
   /** Content-addressed files (build outputs, logs) and their (:Artifact) nodes. */
   artifacts: ArtifactStore;
   artifactGraph: ArtifactGraph;
+  /** The execute agent's outgoing HTTP (allow-listed hosts only); closed with the runtime. */
+  executeHttp: HttpCaller;
   /** What each agent's processor receives (`createProcessors(runtime.agents)`): narrow views of the above. */
   agents: AgentDeps;
 }
@@ -87,7 +91,12 @@ function connectRedis(url: string, options: { autoPipeline?: boolean } = {}): Re
   return redis;
 }
 
-export async function createRuntime(config: Config, logger: Logger): Promise<Runtime> {
+export interface RuntimeOptions {
+  /** Execute actions besides the built-in ones (agents/execute/registry.ts): the job-platform tests' scripted ones. */
+  executeActions?: readonly AnyAction[];
+}
+
+export async function createRuntime(config: Config, logger: Logger, options: RuntimeOptions = {}): Promise<Runtime> {
   const redis = connectRedis(config.redis.url);
   const subscriber = connectRedis(config.redis.url);
   // Events get a connection of their own that sends whatever one event-loop turn issued in one write: many jobs
@@ -116,6 +125,21 @@ export async function createRuntime(config: Config, logger: Logger): Promise<Run
       metrics.countEvent(event);
     },
   });
+  const artifacts = openArtifactStore(config.artifacts, config.build.maxArtifactBytes);
+  const artifactGraph = createArtifactGraph(driver, config.neo4j.database);
+  // The execute agent's actions: the control plane checks flows against them at enqueue, the worker runs them.
+  // job.enqueue starts child jobs through the job service made just below (called only once it exists).
+  const executeHttp = createHttpCaller({ allowHosts: config.execute.allowHosts });
+  const actions = createActionRegistry(
+    {
+      http: executeHttp,
+      graph: { driver, database: config.neo4j.database },
+      artifacts,
+      artifactGraph,
+      jobs: { enqueue: (request) => jobs.enqueue(request), cancel: (id, principal) => jobs.cancel(id, principal) },
+    },
+    options.executeActions,
+  );
   const jobs = createJobService({
     redis,
     queues,
@@ -123,7 +147,7 @@ export async function createRuntime(config: Config, logger: Logger): Promise<Run
     events,
     audit,
     clock,
-    checkInput: createInputChecks(config.indexing, config.build),
+    checkInput: createInputChecks(config.indexing, config.build, createExecuteCheck(actions, config.execute.rateLimits)),
     prefix: config.redis.prefix,
     maxPayloadBytes: config.http.maxPayloadBytes,
   });
@@ -136,8 +160,6 @@ export async function createRuntime(config: Config, logger: Logger): Promise<Run
   const rag = createRagService({ vectors, embedder, driver, database });
   const evidence = createEvidenceStore(driver, database);
   const evidenceReader = createEvidenceReader(driver, database);
-  const artifacts = openArtifactStore(config.artifacts, config.build.maxArtifactBytes);
-  const artifactGraph = createArtifactGraph(driver, database);
   const agents: AgentDeps = {
     research: { redis, keyPrefix, graph: { driver, database }, evidence, retriever: rag, vectors, sources: researchSourcesFrom(config.research), cpu },
     orchestrate: { retriever: rag, answerer: answererFrom(config.llm), driver, database },
@@ -153,6 +175,15 @@ export async function createRuntime(config: Config, logger: Logger): Promise<Run
       maxFileBytes: config.indexing.maxFileBytes,
       maxJobBytes: config.indexing.maxJobBytes,
       artifacts,
+    },
+    execute: {
+      registry: actions,
+      ledger: createActionLedger(sql),
+      keys: createKeyStore(sql),
+      redis,
+      keyPrefix,
+      audit,
+      rateLimits: config.execute.rateLimits,
     },
     build: {
       build: config.build,
@@ -192,6 +223,7 @@ export async function createRuntime(config: Config, logger: Logger): Promise<Run
     evidenceReader,
     artifacts,
     artifactGraph,
+    executeHttp,
     agents,
   };
 }
@@ -203,6 +235,7 @@ export async function closeRuntime(runtime: Runtime): Promise<void> {
   await runtime.cpu.close();
   await closeQueues(runtime.queues).catch(logged('the queues'));
   await runtime.events.close();
+  await runtime.executeHttp.close().catch(logged('the execute HTTP client'));
   // A batch the sinks could not write is logged by the batch writer itself, with the rows' count.
   await Promise.all([runtime.eventSink.close(), runtime.audit.close()]).catch(logged('the event and audit logs'));
   await Promise.allSettled([runtime.sql.close(), runtime.driver.close()]);

@@ -46,6 +46,15 @@ const toRecord = (row: Row): ApiKeyRecord => ({
   revokedAt: iso(row.revoked_at),
 });
 
+const date = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string));
+const toStoredKey = (row: Row): StoredKey => ({
+  id: row.id as string,
+  tenant: row.tenant as string,
+  scopes: row.scopes as string[],
+  expiresAt: date(row.expires_at),
+  revokedAt: date(row.revoked_at),
+});
+
 function validate(request: NewKey): void {
   const bad = (message: string) => new AppError('BAD_INPUT', message, { via: 'keys' });
   if (!TENANT_NAME.test(request.tenant)) throw bad('the tenant must be 1–64 letters, digits, _ . or -');
@@ -87,16 +96,12 @@ export function createKeyStore(sql: Pick<SqlClient, 'query'>) {
     },
     async findByHash(hash: string): Promise<StoredKey | null> {
       const { rows } = await sql.query(sqlQuery('auth/find-key-by-hash'), [hash]);
-      const row = rows[0];
-      if (!row) return null;
-      const date = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string));
-      return {
-        id: row.id as string,
-        tenant: row.tenant as string,
-        scopes: row.scopes as string[],
-        expiresAt: date(row.expires_at),
-        revokedAt: date(row.revoked_at),
-      };
+      return rows[0] ? toStoredKey(rows[0] as Row) : null;
+    },
+    /** The key as it stands now (revoked, expired, its scopes): what a long-running job checks before each step. */
+    async findById(id: string): Promise<StoredKey | null> {
+      const { rows } = await sql.query(sqlQuery('auth/find-key-by-id'), [id]);
+      return rows[0] ? toStoredKey(rows[0] as Row) : null;
     },
   };
 }

@@ -37,12 +37,19 @@ export function enqueueScopes(type: string, input: unknown): string[] {
   }
   // A build with the host's network reaches whatever the worker's machine reaches (its services included).
   if (type === 'build' && input && typeof input === 'object' && (input as { network?: unknown }).network === true) scopes.push('build:network');
-  if (type === 'execute') {
-    const action = input && typeof input === 'object' ? (input as { action?: unknown }).action : undefined;
-    // A missing or odd action is the job input's to refuse (BAD_INPUT); the scope check asks for the action named.
-    scopes.push(`execute:${typeof action === 'string' ? action : ''}`);
-  }
+  if (type === 'execute') scopes.push(...executeActionScopes(input));
   return scopes;
+}
+
+/**
+ * `execute:<action>` for each action a flow names (the one-action form or every step). A missing or odd action
+ * is the job input's to refuse (BAD_INPUT); the scope check asks for the actions named.
+ */
+function executeActionScopes(input: unknown): string[] {
+  const body = input && typeof input === 'object' ? (input as { action?: unknown; steps?: unknown }) : {};
+  const steps = Array.isArray(body.steps) ? (body.steps as unknown[]) : [];
+  const named = steps.length > 0 ? steps.map((s) => (s && typeof s === 'object' ? (s as { action?: unknown }).action : undefined)) : [body.action];
+  return [...new Set(named.map((a) => `execute:${typeof a === 'string' ? a : ''}`))];
 }
 
 /** Re-running a job is enqueuing it again: it needs its type's enqueue scope (the type is the job id's prefix). */

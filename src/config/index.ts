@@ -62,6 +62,8 @@ export interface Config {
   };
   /** The content-addressed artifact store (src/artifacts): under the data folder, or in S3 when `s3` is set. */
   artifacts: { dir: string; maxStoreBytes: number; s3?: ArtifactS3Config };
+  /** The execute agent (docs/execute.md): hosts its HTTP actions may call, and per-action rate overrides. */
+  execute: { allowHosts: string[]; rateLimits: Record<string, { perSec: number; burst?: number; onLimit?: 'delay' | 'refuse' }> };
   auth: {
     /** Requests without a credential act as the development principal (loopback binds only). */
     devAnonymous: boolean;
@@ -217,6 +219,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
       dir: path.join(dataDir, 'build'),
     },
     artifacts: { dir: path.join(dataDir, 'artifacts'), maxStoreBytes: e.COGO_ARTIFACTS_MAX_STORE_BYTES, s3: artifactS3From(e) },
+    execute: { allowHosts: e.COGO_EXECUTE_ALLOW_HOSTS, rateLimits: e.COGO_EXECUTE_RATE_LIMITS ?? {} },
     auth: {
       devAnonymous: e.COGO_DEV_ANONYMOUS ?? isLoopbackHost(e.COGO_HOST),
       allowedOrigins: e.COGO_ALLOWED_ORIGINS,

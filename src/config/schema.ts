@@ -182,6 +182,15 @@ export const envSchema = z.object({
   COGO_BUILD_GIT_ALLOW_HOSTS: list.default([]),
   /** Wall clock of a build's git clone; past it the git process group is killed. */
   COGO_BUILD_GIT_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(300),
+  /** Hosts (`name[:port]`, `*.domain`), IPs or CIDRs the execute agent's `http.request` and `webhook.notify` may call; nothing else. */
+  COGO_EXECUTE_ALLOW_HOSTS: list.default([]),
+  /** Per-tenant token buckets of execute actions, overriding the actions' own: `{"webhook.notify": {"perSec": 2, "burst": 1}}`. */
+  COGO_EXECUTE_RATE_LIMITS: json(
+    z.record(
+      z.string(),
+      z.object({ perSec: z.number().positive(), burst: z.number().int().min(1).optional(), onLimit: z.enum(['delay', 'refuse']).optional() }).strict(),
+    ),
+  ).optional(),
   /** Bytes the artifact store may hold in total (blobs); a new blob past it is refused. 0 = no quota. */
   COGO_ARTIFACTS_MAX_STORE_BYTES: z.coerce.number().int().min(0).default(0),
   /** Set = artifacts go to this bucket of an S3-compatible store instead of the data folder (docs/build.md). */

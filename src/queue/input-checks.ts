@@ -5,8 +5,21 @@ import type { Config } from '../config/index.js';
 import type { JobInput } from './job-inputs.js';
 import type { EnqueueType } from './job-types.js';
 
+/** Who enqueues: what the checks may need of the caller (an execute flow's actions ask for scopes). */
+export interface Enqueuer {
+  id: string;
+  tenant: string;
+  scopes?: readonly string[];
+}
+
 /** A check of a validated input against this machine; returns the input to enqueue or throws an AppError. */
-export type InputCheck = <T extends EnqueueType>(type: T, input: JobInput<T>) => Promise<JobInput<T>>;
+export type InputCheck = <T extends EnqueueType>(type: T, input: JobInput<T>, enqueuer: Enqueuer) => Promise<unknown>;
+
+/**
+ * The execute agent's check of a flow (its actions, inputs, references and scopes; agents/execute/flow-check.ts),
+ * filled in by the composition root: `src/` does not know the action registry. Returns the flow to enqueue.
+ */
+export type ExecuteCheck = (input: JobInput<'execute'>, enqueuer: Enqueuer) => Promise<unknown>;
 
 /**
  * The enqueue-time checks (issue 9): an indexing root must be an existing folder inside the allowed roots, so a
@@ -14,9 +27,10 @@ export type InputCheck = <T extends EnqueueType>(type: T, input: JobInput<T>) =>
  * real path: the worker checks it again, and a relative root means the folder the service was started in, not
  * whatever folder a worker runs in.
  */
-export function createInputChecks(indexing: Config['indexing'], build?: Config['build']): InputCheck {
-  return async (type, input) => {
+export function createInputChecks(indexing: Config['indexing'], build?: Config['build'], execute?: ExecuteCheck): InputCheck {
+  return async (type, input, enqueuer) => {
     if (type === 'build' && build) return (await checkBuild(input as JobInput<'build'>, indexing, build)) as typeof input;
+    if (type === 'execute' && execute) return execute(input as JobInput<'execute'>, enqueuer);
     if (type !== 'indexing') return input;
     const indexingInput = input as JobInput<'indexing'>;
     const root = await resolveIndexRoot(indexingInput.root, indexing.allowedRoots, { baseDir: indexing.startDir });

@@ -124,11 +124,36 @@ export const JOB_INPUTS = {
       if (input.steps !== undefined && input.timeoutSeconds !== undefined)
         ctx.addIssue({ code: 'custom', path: ['timeoutSeconds'], message: 'with steps, set timeoutSeconds per step' });
     }),
-  execute: z.object({
-    action: shortText(256),
-    params: z.record(z.string(), z.unknown()).default({}),
-    dryRun: z.boolean().default(false),
-  }),
+  /**
+   * A flow of actions (docs/execute.md): `steps` in order, each naming an action and its input (which may hold
+   * `{"$ref": "steps.<name>.output.<path>"}`), or the one-action form `action` + `params`, run as one step named
+   * after the action. The actions and their inputs are checked against the registry at enqueue (InputCheck).
+   */
+  execute: z
+    .object({
+      action: shortText(100).optional(),
+      params: z.record(z.string(), z.unknown()).optional(),
+      steps: z
+        .array(
+          z
+            .object({
+              name: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, '1–64 letters, digits, _ or -'),
+              action: shortText(100),
+              input: z.record(z.string(), z.unknown()).nullish(),
+            })
+            .strict(),
+        )
+        .min(1)
+        .max(50)
+        .refine((steps) => new Set(steps.map((s) => s.name)).size === steps.length, 'step names must be unique')
+        .optional(),
+      dryRun: z.boolean().default(false),
+    })
+    .superRefine((input, ctx) => {
+      if ((input.action === undefined) === (input.steps === undefined))
+        ctx.addIssue({ code: 'custom', path: ['steps'], message: 'give exactly one of steps or action' });
+      if (input.params !== undefined && input.action === undefined) ctx.addIssue({ code: 'custom', path: ['params'], message: 'params go with action' });
+    }),
   /** A question for the orchestrator: passages to retrieve (k, where), and routing hints (docs/llm.md). */
   orchestrate: z.object({
     question: shortText(4000),

@@ -18,6 +18,8 @@ import { keyPrefixOf, type Queues } from './queues.js';
 export interface Principal {
   id: string;
   tenant: string;
+  /** The credential's scopes, where the caller has them (an execute flow's actions are checked against them). */
+  scopes?: readonly string[];
 }
 
 export interface EnqueueRequest {
@@ -77,7 +79,7 @@ export function createJobService(deps: JobServiceDeps) {
     }
     // Last of the checks: the input against this machine (an indexing root inside the allowed roots). Another
     // tenant's parent is NOT_FOUND whatever the input says.
-    const input = await deps.checkInput(request.type, parsed);
+    const input = await deps.checkInput(request.type, parsed, request.principal);
     const scope = `${request.principal.tenant}:${request.type}`;
     const hash = payloadHash({ input, parentJobId });
     let jobId = newJobId(request.type);

@@ -27,7 +27,8 @@ describe('every GraphQL field and REST route behind the trust boundary', () => {
   const lackingKeys = new Map<string, string>();
   const schema = buildSchema();
   // The id is filled in once the job exists; the generator only needs to know which arguments are ids.
-  const operations = () => rootFieldOperations(schema, { id: jobA, text: word, inputs: { BuildInput: { workspace: word, command: [word] } } });
+  const operations = () =>
+    rootFieldOperations(schema, { id: jobA, text: word, inputs: { BuildInput: { workspace: word, command: [word] }, ExecuteInput: { action: word } } });
   const bearer = (key: string) => `Bearer ${key}`;
   const leaks = (outcome: CallOutcome) => JSON.stringify(outcome.data).includes(secret) || JSON.stringify(outcome.data).includes(jobA);
 

@@ -25,7 +25,7 @@ describe('build agent: a worker killed mid-build', () => {
   });
 
   const startWorker = async (id: string) => {
-    const worker = await spawnTsProcess('test/support/build-worker.ts', [], {
+    const worker = await spawnTsProcess('test/support/agent-worker.ts', [], {
       env: { ...platform.env, WORKER_ID: id },
       ready: new RegExp(`READY ${id} (\\d+)`),
     });

@@ -30,6 +30,12 @@ describe('scopes', () => {
     expect(enqueueScopes('indexing', { root: '.', prune: true })).toEqual(['jobs:enqueue:indexing', 'index:write', 'index:delete']);
     expect(enqueueScopes('execute', { action: 'deploy' })).toEqual(['jobs:enqueue:execute', 'execute:deploy']);
     expect(enqueueScopes('execute', null)).toEqual(['jobs:enqueue:execute', 'execute:']);
+    // A flow needs every action it names, once each.
+    expect(enqueueScopes('execute', { steps: [{ action: 'a.b' }, { action: 'c' }, { action: 'a.b' }] })).toEqual([
+      'jobs:enqueue:execute',
+      'execute:a.b',
+      'execute:c',
+    ]);
     expect(rerunScopes('build-0a3f1c2e-1111-4222-8333-944445555666')).toEqual(['jobs:read', 'jobs:enqueue:build']);
   });
 

@@ -6,6 +6,7 @@ import { closeRuntime, createRuntime, migrateAll, type Runtime } from '../../../
 import { createKeyStore } from '../../../src/auth/key-store.js';
 import type { HttpServer } from '../../../src/server/http-server.js';
 import { spawnTsProcess } from '../../support/child-process.js';
+import { SCRIPTED_ACTIONS } from '../../support/scripted-actions.js';
 import { countTracedJobs, deleteTenantGraph, deleteTracedJobs, newTraceTag, testTenant, traceparentFor } from './graph-cleanup.js';
 import { TEST_INDEX_ROOTS, testConfig, testDatabaseUrl } from './services.js';
 
@@ -59,7 +60,7 @@ export async function startPlatform(given: Record<string, string> = {}): Promise
   const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: testDatabaseUrl(), LOG_LEVEL: 'silent', COGO_INDEX_ROOTS: TEST_INDEX_ROOTS, ...overrides };
   const config = testConfig({ DATABASE_URL: env.DATABASE_URL, ...overrides });
   env.COGO_QUEUE_PREFIX = config.redis.prefix;
-  const runtime = await createRuntime(config, createLogger({ level: 'silent' }));
+  const runtime = await createRuntime(config, createLogger({ level: 'silent' }), { executeActions: SCRIPTED_ACTIONS });
   await migrateAll(runtime);
   const { server, url } = await startApi(runtime);
   // The CLI is a client of this API, like any other.
