@@ -81,3 +81,10 @@ export function numbersIn(text: string): string[] {
     .map((w) => NUMBER_WORDS[w]!);
   return [...digits, ...words];
 }
+
+/** One token's number, normalised like numbersIn (`4,000` → 4000, `five` → 5); undefined for any other word. */
+export function numberWordValue(token: string): string | undefined {
+  if (/^\d[\d,]*(?:\.\d+)?$/.test(token)) return token.replace(/,/g, '').replace(/\.0+$/, '');
+  const lower = token.toLowerCase();
+  return lower === 'one' ? undefined : NUMBER_WORDS[lower];
+}
