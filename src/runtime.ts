@@ -140,7 +140,7 @@ export async function createRuntime(config: Config, logger: Logger): Promise<Run
   const artifactGraph = createArtifactGraph(driver, database);
   const agents: AgentDeps = {
     research: { redis, keyPrefix, graph: { driver, database }, evidence, retriever: rag, vectors, sources: researchSourcesFrom(config.research), cpu },
-    orchestrate: { retriever: rag, answerer: answererFrom(config.llm), driver, database },
+    orchestrate: { retriever: rag, answerer: answererFrom(config.llm), driver, database, children: jobs },
     indexing: {
       allowedRoots: config.indexing.allowedRoots,
       embedder,
