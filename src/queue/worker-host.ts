@@ -176,6 +176,9 @@ export async function startWorkerHost(options: WorkerHostOptions) {
         },
         assertLease: () => lease.assertHeld(),
         waitForChildren: async () => {
+          if ((await job.getDependenciesCount({ unprocessed: true })).unprocessed === 0) return;
+          // Said while this run still holds the job (its writes are fenced by the lock the move gives up).
+          await publish('meta', { phase: 'waiting-children', attempt });
           // Fenced by the lock token: only the run that holds the job can park it.
           if (await job.moveToWaitingChildren(token)) throw new WaitingChildrenError();
         },
@@ -197,10 +200,7 @@ export async function startWorkerHost(options: WorkerHostOptions) {
       // An aborted attempt failed because of why it was aborted (cancel, timeout), whatever the processor threw.
       const reason = controller.signal.aborted ? controller.signal.reason : thrown;
       // Parked until its children finish (a flow's parent): not a failure, and BullMQ runs it again after them.
-      if (reason instanceof WaitingChildrenError) {
-        await publish('meta', { phase: 'waiting-children', attempt });
-        throw reason;
-      }
+      if (reason instanceof WaitingChildrenError) throw reason;
       if (reason === LEASE_LOST || isLeaseLost(reason) || isLeaseLost(thrown)) {
         // Another run owns the job now (or will): its outcome is the job's. This run records nothing, and BullMQ
         // refuses its completion or failure too (the lock token no longer matches).
