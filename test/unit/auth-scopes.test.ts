@@ -30,6 +30,14 @@ describe('scopes', () => {
     expect(enqueueScopes('indexing', { root: '.', prune: true })).toEqual(['jobs:enqueue:indexing', 'index:write', 'index:delete']);
     expect(enqueueScopes('execute', { action: 'deploy' })).toEqual(['jobs:enqueue:execute', 'execute:deploy']);
     expect(enqueueScopes('execute', null)).toEqual(['jobs:enqueue:execute', 'execute:']);
+    // An orchestrate job enqueues its research and indexing children for its caller: it needs their scopes.
+    expect(enqueueScopes('orchestrate', { question: 'q' })).toEqual(['jobs:enqueue:orchestrate']);
+    expect(enqueueScopes('orchestrate', { question: 'q', research: {}, index: { root: '.' } })).toEqual([
+      'jobs:enqueue:orchestrate',
+      'jobs:enqueue:research',
+      'jobs:enqueue:indexing',
+      'index:write',
+    ]);
     expect(rerunScopes('build-0a3f1c2e-1111-4222-8333-944445555666')).toEqual(['jobs:read', 'jobs:enqueue:build']);
   });
 
