@@ -12,46 +12,44 @@ export const NEGATION =
 export const negationCount = (text: string) => text.match(NEGATION)?.length ?? 0;
 
 /**
- * Opposites a sentence may swap against its passage. `claimNeedsSupport`: a claim that uses this side must find
- * this side in its passage (a claim that something is lost, refused, kept in plain text states a polar fact that
- * a paraphrase cannot smuggle in); the other sides only count as a swap when the passage says the opposite.
+ * Opposites a sentence may swap against its passage. `claimNeedsSupport`: words a claim may only use when its
+ * passage uses them too (a claim that something is lost, refused, kept in plain text, or that only X does it,
+ * states a polar fact that a paraphrase cannot smuggle in); the rest only count as a swap when the passage says
+ * the opposite.
  */
 export interface OppositePair {
   a: RegExp;
   b: RegExp;
-  /** Which side, when a claim uses it, the cited passage must use too. */
-  claimNeedsSupport?: 'a' | 'b';
+  /** Words that, when a claim uses them, the cited passage must use too (a side, or part of one). */
+  claimNeedsSupport?: RegExp;
 }
 
+const REFUSE = /\b(refuses?|refused|denies|deny|denied|blocks?|blocked|forbids?|forbidden|rejects?|rejected)\b|거부|거절|차단|금지/iu;
+const LOSE =
+  /\b(lost|loses?|losing|drops?|dropped|discards?|discarded|deletes?|deleted|removes?|removed|purges?|purged|erased?|wiped|evicts?|evicted|flush(?:es|ed)?|cleared)\b|삭제|잃|버려|비워|비우|사라/iu;
+const PARSED = /\b(parsed|decoded|normali[sz]ed)\b/iu;
+const PLAIN = /\b(plain ?text|clear ?text|unencrypted|unhashed|in the clear)\b|평문/iu;
+const FOREVER = /\b(forever|permanently|indefinitely)\b|영구|영원/iu;
+/** "Only" narrows a claim: 하지만 ("but") ends in 만 without meaning it. */
+const ONLY = /\bonly\b|[가-힣](?<!지)만(?=\s|$)/iu;
+
 export const OPPOSITES: OppositePair[] = [
-  {
-    a: /\b(allows?|allowed|permits?|permitted|accepts?|accepted|admits?|admitted)\b(?!-)|허용|허락/iu,
-    b: /\b(refuses?|refused|denies|deny|denied|blocks?|blocked|forbids?|forbidden|rejects?|rejected)\b|거부|거절|차단|금지/iu,
-    claimNeedsSupport: 'b',
-  },
-  { a: /\b(all|every|everything|always)\b|모든|매번|항상/iu, b: /\b(only|some)\b|[가-힣]만(?=\s|$)|일부/u },
+  { a: /\b(allows?|allowed|permits?|permitted|accepts?|accepted|admits?|admitted)\b(?!-)|허용|허락/iu, b: REFUSE, claimNeedsSupport: REFUSE },
+  { a: /\b(all|every|everything|always)\b|모든|매번|항상/iu, b: new RegExp(`\\b(only|some)\\b|${ONLY.source}|일부`, 'iu'), claimNeedsSupport: ONLY },
   { a: /\b(enabled?|on)\b|켜/iu, b: /\b(disabled?|off)\b|꺼/iu },
   { a: /\b(includes?|included)\b|포함/iu, b: /\b(excludes?|excluded)\b|제외/iu },
   { a: /\b(required|mandatory|must)\b|필수/iu, b: /\b(optional)\b|선택/iu },
   { a: /\b(increases?|more|higher|larger)\b|증가/iu, b: /\b(decreases?|less|fewer|lower|smaller)\b|감소/iu },
-  {
-    a: /\b(keeps?|kept|retains?|retained|preserves?|preserved|stays?|survives?)\b|유지|보관|보존/iu,
-    b: /\b(lost|loses?|losing|drops?|dropped|discards?|discarded|deletes?|deleted|removes?|removed|purges?|purged|erased?|wiped|evicts?|evicted|flush(?:es|ed)?|cleared)\b|삭제|잃|버려|비워|비우|사라/iu,
-    claimNeedsSupport: 'b',
-  },
+  { a: /\b(keeps?|kept|retains?|retained|preserves?|preserved|stays?|survives?)\b|유지|보관|보존/iu, b: LOSE, claimNeedsSupport: LOSE },
   { a: /\b(same)\b|같은|동일/iu, b: /\b(new|different|separate|fresh)\b|새로운|다른/iu },
   { a: /\b(continues?|continued|resumes?|resumed)\b|계속|재개/iu, b: /\b(restarts?|restarted|starts? over|from scratch|aborts?|aborted)\b|처음부터/iu },
   { a: /\b(running|started|live)\b|실행 중/iu, b: /\b(stopped|halted|shut down|offline)\b|중지|정지/iu },
-  { a: /\b(raw|unparsed)\b|원본/iu, b: /\b(parsed|decoded|normali[sz]ed)\b/iu, claimNeedsSupport: 'b' },
-  {
-    a: /\b(hash(?:ed|es)?|encrypted|sealed)\b|해시|암호화/iu,
-    b: /\b(plain ?text|clear ?text|unencrypted|unhashed|in the clear)\b|평문/iu,
-    claimNeedsSupport: 'b',
-  },
+  { a: /\b(raw|unparsed)\b|원본/iu, b: PARSED, claimNeedsSupport: PARSED },
+  { a: /\b(hash(?:ed|es)?|encrypted|sealed)\b|해시|암호화/iu, b: PLAIN, claimNeedsSupport: PLAIN },
   { a: /\b(visible|public|exposed)\b|공개/iu, b: /\b(invisible|hidden|private)\b|비공개/iu },
   { a: /\b(synchronous(?:ly)?|blocking)\b|동기/iu, b: /\b(asynchronous(?:ly)?|non-blocking|in the background)\b|비동기/iu },
   { a: /\b(succeeds?|succeeded|success)\b|성공/iu, b: /\b(fails?|failed|failure)\b|실패/iu },
-  { a: /\b(forever|permanently|indefinitely)\b|영구|영원/iu, b: /\b(expires?|expired|temporar(?:y|ily)|then deleted)\b|만료|임시/iu, claimNeedsSupport: 'a' },
+  { a: FOREVER, b: /\b(expires?|expired|temporar(?:y|ily)|then deleted)\b|만료|임시/iu, claimNeedsSupport: FOREVER },
   { a: /\b(at least|minimum|min)\b|이상|최소/iu, b: /\b(at most|up to|maximum|max)\b|이하|최대|까지/iu },
 ];
 

@@ -80,11 +80,27 @@ export function checkGrounding(sentences: AnswerSentence[], passages: GroundingP
       const overlap = terms.filter((t) => sourceTerms.has(t)).length / terms.length;
       if (overlap < minOverlap) problems.push(`only ${Math.round(overlap * 100)} % of its words are in the cited passage`);
     }
+    // End focus: an English sentence puts what it asserts last ("… split at paragraphs"); that word must be the passage's.
+    const last = lastWord(text);
+    if (last && !sourceTerms.has(last)) problems.push(`ends on "${last}", which the cited passage does not say`);
     if (problems.length === 0) problems.push(...alignmentProblems(text, source));
     return { index, text, citations: sentence.citations, factual, supported: problems.length === 0, problems };
   });
   const unsupported = verdicts.filter((v) => !v.supported);
   return { grounded: unsupported.length === 0, sentences: verdicts, unsupported };
+}
+
+/** The stem of an English sentence's last content word; none for a Korean sentence (its last word is the verb's ending). */
+function lastWord(text: string): string | undefined {
+  const words = text.match(/[\p{L}\p{N}][\p{L}\p{N}_-]*/gu) ?? [];
+  for (let i = words.length - 1; i >= 0; i--) {
+    const word = words[i]!;
+    if (/\p{Script=Hangul}/u.test(word)) return undefined;
+    const terms = contentTerms(word);
+    // A trailing adverb (immediately, sequentially) qualifies the assertion; the word before it carries it.
+    if (terms.length > 0 && numberValue(word) === undefined && !/^\p{L}{4,}ly$/u.test(word)) return terms[0];
+  }
+  return undefined;
 }
 
 /** Names that must match: the sentence's first word is skipped, it is capitalised for grammar, not as a name. */
@@ -110,10 +126,9 @@ function alignmentProblems(text: string, source: string): string[] {
   const sentenceTerms = new Set(contentTerms(text));
   const claimClauses = splitClauses(text).map((clause) => toClause(clause, text));
   for (const claim of claimClauses) {
-    for (const pair of OPPOSITES) {
-      const used = pair.claimNeedsSupport === 'a' ? pair.a : pair.claimNeedsSupport === 'b' ? pair.b : undefined;
-      const word = used?.exec(claim.text)?.[0];
-      if (word && !used!.test(source)) problems.push(`"${word}" is not what the cited passage says`);
+    for (const { claimNeedsSupport: needed } of OPPOSITES) {
+      const word = needed?.exec(claim.text)?.[0];
+      if (word && !needed!.test(source)) problems.push(`"${word}" is not what the cited passage says`);
     }
     const best = bestClauses(claim, passageClauses);
     if (best.length === 0) continue;
@@ -257,6 +272,12 @@ function numberContextProblems(claims: Clause[], passage: Clause[]): string[] {
             if (other.number !== token.number) return false;
             const theirs = neighbours(clause.tokens, j);
             const meets = (x: string[], y: string[]) => (x[0] !== undefined && y.includes(x[0])) || (y[0] !== undefined && x.includes(y[0]));
+            // Two quantities of one unit in a sentence ("512 tokens … by 64 tokens"): the unit does not tell which
+            // is meant, what precedes each one does.
+            const unitShared = clause.tokens.some(
+              (t, k) => k !== j && t.number !== undefined && t.number !== token.number && neighbours(clause.tokens, k).right[0] === theirs.right[0],
+            );
+            if (unitShared && mine.left.length > 0) return mine.left.some((w) => theirs.left.includes(w));
             return meets(mine.left, theirs.left) || meets(mine.right, theirs.right);
           }),
       );

@@ -14,10 +14,44 @@ export function splitSentences(text: string): string[] {
     .filter((s) => s.length > 0);
 }
 
-/** A light English stem: rotates / rotated / rotating / rotate → rotat, queued / queue → queu, jobs → job. */
+/** Irregular forms a suffix rule cannot reach, as their base (kept → keep). */
+const IRREGULAR: Record<string, string> = {
+  kept: 'keep',
+  lost: 'lose',
+  sent: 'send',
+  built: 'build',
+  ran: 'run',
+  wrote: 'write',
+  written: 'write',
+  got: 'get',
+  gave: 'give',
+  given: 'give',
+  took: 'take',
+  taken: 'take',
+  made: 'make',
+  found: 'find',
+  held: 'hold',
+  left: 'leave',
+  chose: 'choose',
+  chosen: 'choose',
+  began: 'begin',
+  begun: 'begin',
+  went: 'go',
+  gone: 'go',
+  spent: 'spend',
+  shown: 'show',
+  known: 'know',
+};
+
+/**
+ * A light English stem: rotates / rotated / rotating / rotate → rotat, deduplication / deduplicated →
+ * deduplicat, immediately → immediat, uses / used → us, kept → keep.
+ */
 export function stem(word: string): string {
-  const cut = word.replace(/(ing|ed|es|s|e)$/, '');
-  return cut.length >= 3 ? cut : word;
+  const base = IRREGULAR[word] ?? word;
+  const adverb = base.length > 5 ? base.replace(/ly$/, '') : base;
+  const cut = adverb.replace(/ations?$/, 'at').replace(/(ing|ed|es|s|e)$/, '');
+  return cut.length >= 2 ? cut : base;
 }
 
 /**
