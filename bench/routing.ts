@@ -43,7 +43,14 @@ const readJsonl = <T>(name: string): T[] =>
     .map((line) => JSON.parse(line) as T);
 
 /** What the grounding checker was tuned on; each later round's held-out set joined these once it had been looked at. */
-const GROUNDING_DEVELOPMENT_SETS = ['grounding.jsonl', 'grounding-round2.jsonl', 'grounding-round3.jsonl', 'grounding-round4.jsonl', 'grounding-round5.jsonl', 'grounding-round6.jsonl'];
+const GROUNDING_DEVELOPMENT_SETS = [
+  'grounding.jsonl',
+  'grounding-round2.jsonl',
+  'grounding-round3.jsonl',
+  'grounding-round4.jsonl',
+  'grounding-round5.jsonl',
+  'grounding-round6.jsonl',
+];
 
 /** A system prompt with instructions and citations rides along every call. */
 const PROMPT_OVERHEAD = 300;

@@ -7,7 +7,7 @@ import { numberWordValue } from './text-features.js';
 
 /** Negation cues: a clause that has one says the opposite of the same clause without it. */
 export const NEGATION =
-  /\b(not|never|no|none|nothing|neither|nor|nobody|cannot|can't|won't|doesn't|don't|isn't|aren't|wasn't|weren't|shouldn't|mustn't|without)\b|않|없|못|아니|말고/giu;
+  /\b(not|never|no|none|nothing|neither|nor|nobody|cannot|can't|won't|doesn't|don't|isn't|aren't|wasn't|weren't|shouldn't|mustn't|without|(?:refuses?|refused|fails?|failed|declines?|declined) to)\b|않|없|못|아니|말고|(?<![가-힣])안(?=\s)/giu;
 
 export const negationCount = (text: string) => text.match(NEGATION)?.length ?? 0;
 
@@ -22,6 +22,8 @@ export interface OppositePair {
   b: RegExp;
   /** Words that, when a claim uses them, the cited passage must use too (a side, or part of one). */
   claimNeedsSupport?: RegExp;
+  /** What in the passage counts as that support, when more than the words themselves. */
+  supportedBy?: RegExp;
 }
 
 const REFUSE = /\b(refuses?|refused|denies|deny|denied|blocks?|blocked|forbids?|forbidden|rejects?|rejected)\b|거부|거절|차단|금지/iu;
@@ -32,10 +34,21 @@ const PLAIN = /\b(plain ?text|clear ?text|unencrypted|unhashed|in the clear)\b|�
 const FOREVER = /\b(forever|permanently|indefinitely)\b|영구|영원/iu;
 /** "Only" narrows a claim: 하지만 ("but") ends in 만 without meaning it. */
 const ONLY = /\bonly\b|[가-힣](?<!지)만(?=\s|$)/iu;
+/** What a passage may say that an "only" paraphrases: a restriction or an exception. */
+const RESTRICTS = /\b(only|unless|except|just|solely)\b|[가-힣](?<!지)만(?=\s|$)|뿐/iu;
 
 export const OPPOSITES: OppositePair[] = [
   { a: /\b(allows?|allowed|permits?|permitted|accepts?|accepted|admits?|admitted)\b(?!-)|허용|허락/iu, b: REFUSE, claimNeedsSupport: REFUSE },
-  { a: /\b(all|every|everything|always)\b|모든|매번|항상/iu, b: new RegExp(`\\b(only|some)\\b|${ONLY.source}|일부`, 'iu'), claimNeedsSupport: ONLY },
+  {
+    a: /\b(all|every|everything|always)\b|모든|매번|항상/iu,
+    b: new RegExp(`\\b(only|some)\\b|${ONLY.source}|일부`, 'iu'),
+    claimNeedsSupport: ONLY,
+    supportedBy: RESTRICTS,
+  },
+  {
+    a: /\b(in order|sequential(?:ly)?|serial(?:ly)?|one (?:at a time|by one)|each in its own)\b|순서대로|차례로|하나씩/iu,
+    b: /\b(in parallel|parallel|concurrent(?:ly)?|simultaneous(?:ly)?|at the same time|all in one)\b|병렬|동시에/iu,
+  },
   { a: /\b(enabled?|on)\b|켜/iu, b: /\b(disabled?|off)\b|꺼/iu },
   { a: /\b(includes?|included)\b|포함/iu, b: /\b(excludes?|excluded)\b|제외/iu },
   { a: /\b(required|mandatory|must)\b|필수/iu, b: /\b(optional)\b|선택/iu },

@@ -36,6 +36,19 @@ const QUOTED = /"([^"]{3,})"|“([^”]{3,})”|「([^」]{2,})」|'([^']{6,})'/
 const NAME =
   /(?<![A-Za-z0-9_])([A-Z][a-z]+[A-Z][\w]*|[a-z]+[A-Z][\w]*|[A-Za-z]+_[\w]+|[A-Z]{2,}[\w]*|[A-Za-z]+\d[\w.-]*|[a-z]+[.-][a-z][\w.-]*|[A-Z][a-z]{2,})(?![A-Za-z0-9_])/gu;
 
+const ABOUT_SOURCES =
+  /\b(documentation|documents?|docs?|passages?|sources?|says?|said|mentions?|mentioned|covers?|covered|answers?|questions?|here|there|summary|short)\b/giu;
+const NEGATED_WORD = /\b(?:not|without|no)\s+(\p{L}{4,})/giu;
+
+/** "not visible" / "without activity" becomes "invisible" / "inactivity" where the passage has that word. */
+function foldNegatedPrefixes(text: string, passage: string): string {
+  return text.replace(NEGATED_WORD, (phrase, word: string) => {
+    const lower = word.toLowerCase();
+    const prefixed = ['un', 'in', 'im', 'il', 'ir', 'non', 'non-', 'dis'].map((p) => p + lower).find((w) => new RegExp(`\\b${w}\\b`, 'u').test(passage));
+    return prefixed ?? phrase;
+  });
+}
+
 const normalise = (text: string) => text.toLowerCase().replace(/\s+/g, ' ').trim();
 
 /**
@@ -53,8 +66,8 @@ export function checkGrounding(sentences: AnswerSentence[], passages: GroundingP
     const quotes = [...text.matchAll(QUOTED)].map((m) => (m[1] ?? m[2] ?? m[3] ?? m[4])!);
     const numbers = [...numbersIn(text), ...koreanNumbersIn(text)];
     const names = namesIn(text);
-    const terms = [...new Set(contentTerms(text))];
-    const factual = quotes.length > 0 || numbers.length > 0 || names.length > 0 || terms.length >= 4;
+    // Words about the sources themselves ("the documentation says") do not make a sentence a fact.
+    const factual = quotes.length > 0 || numbers.length > 0 || names.length > 0 || new Set(contentTerms(text.replace(ABOUT_SOURCES, ' '))).size >= 4;
     const unknown = sentence.citations.filter((id) => !byId.has(id));
     for (const id of unknown) problems.push(`cites ${id}, which is not among the retrieved passages`);
     const cited = sentence.citations.map((id) => byId.get(id)).filter((p): p is GroundingPassage => p !== undefined);
@@ -64,6 +77,9 @@ export function checkGrounding(sentences: AnswerSentence[], passages: GroundingP
     }
     const source = cited.map((p) => p.text).join('\n');
     const flat = normalise(source);
+    // "without activity" is the passage's "inactivity": compared as the passage words it.
+    const claim = foldNegatedPrefixes(text, flat);
+    const terms = [...new Set(contentTerms(claim))];
     for (const quote of quotes) if (!flat.includes(normalise(quote))) problems.push(`quoted span not in the cited passage: "${quote}"`);
     const sourceNumbers = new Set([...numbersIn(source), ...koreanNumbersIn(source)]);
     for (const n of numbers) if (!sourceNumbers.has(n)) problems.push(`number ${n} not in the cited passage`);
@@ -81,9 +97,9 @@ export function checkGrounding(sentences: AnswerSentence[], passages: GroundingP
       if (overlap < minOverlap) problems.push(`only ${Math.round(overlap * 100)} % of its words are in the cited passage`);
     }
     // End focus: an English sentence puts what it asserts last ("… split at paragraphs"); that word must be the passage's.
-    const last = lastWord(text);
+    const last = lastWord(claim);
     if (last && !sourceTerms.has(last)) problems.push(`ends on "${last}", which the cited passage does not say`);
-    if (problems.length === 0) problems.push(...alignmentProblems(text, source));
+    if (problems.length === 0) problems.push(...alignmentProblems(claim, source));
     return { index, text, citations: sentence.citations, factual, supported: problems.length === 0, problems };
   });
   const unsupported = verdicts.filter((v) => !v.supported);
@@ -124,17 +140,19 @@ function alignmentProblems(text: string, source: string): string[] {
   const passageSentences = splitSentences(source);
   const passageClauses = passageSentences.flatMap((sentence) => splitClauses(sentence).map((clause) => toClause(clause, sentence)));
   const sentenceTerms = new Set(contentTerms(text));
+  const sourceTerms = new Set(contentTerms(source));
   const claimClauses = splitClauses(text).map((clause) => toClause(clause, text));
   for (const claim of claimClauses) {
-    for (const { claimNeedsSupport: needed } of OPPOSITES) {
+    for (const { claimNeedsSupport: needed, supportedBy } of OPPOSITES) {
       const word = needed?.exec(claim.text)?.[0];
-      if (word && !needed!.test(source)) problems.push(`"${word}" is not what the cited passage says`);
+      if (word && !(supportedBy ?? needed!).test(source)) problems.push(`"${word}" is not what the cited passage says`);
     }
     const best = bestClauses(claim, passageClauses);
     if (best.length === 0) continue;
-    // Negation: as many cues as one of its best matches, or as the sentence around that match ("Without X, …").
-    const negations = negationCount(claim.text);
-    if (!best.some((p) => negationCount(p.text) === negations || negationCount(p.sentence) === negations)) {
+    // Negation: as many cues about shared words as one of its best matches, or as the sentence around that match
+    // ("Without X, …"). A cue about other words ("… and the service refuses to start") is not this clause's.
+    const negations = negationsAbout(claim.text, sourceTerms);
+    if (!best.some((p) => negationsAbout(p.text, claim.terms) === negations || negationsAbout(p.sentence, claim.terms) === negations)) {
       problems.push(`negation differs from the cited passage: "${best[0]!.sentence}"`);
     }
     for (const pair of OPPOSITES) {
@@ -163,6 +181,21 @@ function alignmentProblems(text: string, source: string): string[] {
   const sentences = passageSentences.map((sentence) => toClause({ text: sentence, conditional: false }, sentence));
   problems.push(...numberContextProblems(claimClauses, sentences));
   return [...new Set(problems)];
+}
+
+/**
+ * Negation cues in `text` whose scope shares a word with `terms`: the next four content words of an English cue;
+ * the four before a Korean one (it follows the verb: 넣을 수 없습니다) and the two after it (참조하지 않는 아티팩트).
+ */
+function negationsAbout(text: string, terms: Set<string>): number {
+  let n = 0;
+  for (const cue of text.matchAll(NEGATION)) {
+    const korean = /\p{Script=Hangul}/u.test(cue[0]);
+    const after = contentTerms(text.slice(cue.index + cue[0].length));
+    const around = korean ? [...contentTerms(text.slice(0, cue.index)).slice(-4), ...after.slice(0, 2)] : after.slice(0, 4);
+    if (around.some((t) => terms.has(t))) n += 1;
+  }
+  return n;
 }
 
 interface Clause {

@@ -103,9 +103,12 @@ const NUMBER_WORDS: Record<string, string> = {
 };
 const NUMBER_WORD = new RegExp(`\\b(${Object.keys(NUMBER_WORDS).join('|')})\\b`, 'gi');
 
+/** "one" before a noun is a count (one transaction); elsewhere it is far more often a pronoun (the previous one by …). */
+const COUNTED_ONE = /\bone\s+(?!(?:of|that|which|who|another|by|at|or|and|to|in|is|was)\b)[a-z]{3,}/gi;
+
 /**
- * Numbers as written (4000, 4,000, 1.5, "five") normalised to digits, so `4,000` and `4000`, `five` and `5`
- * match. "one" is left out: it is far more often a pronoun ("the one that…") than a count.
+ * Numbers as written (4000, 4,000, 1.5, "five", "one" before a noun) normalised to digits, so `4,000` and
+ * `4000`, `five` and `5` match.
  */
 export function numbersIn(text: string): string[] {
   const digits = (text.match(/\d[\d,]*(?:\.\d+)?/g) ?? []).map((n) => n.replace(/,/g, '').replace(/\.0+$/, ''));
@@ -113,7 +116,8 @@ export function numbersIn(text: string): string[] {
     .map((w) => w.toLowerCase())
     .filter((w) => w !== 'one')
     .map((w) => NUMBER_WORDS[w]!);
-  return [...digits, ...words];
+  const ones = (text.match(COUNTED_ONE) ?? []).map(() => '1');
+  return [...digits, ...words, ...ones];
 }
 
 /** One token's number, normalised like numbersIn (`4,000` → 4000, `five` → 5); undefined for any other word. */
