@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWorkers } from '../../src/app.js';
 import type { BusEvent } from '../../src/events/event-types.js';
 import type { WorkerHost } from '../../src/queue/worker-host.js';
-import { modelTiersAt, passageIdSaying } from '../support/ask-fixtures.js';
-import { spawnTsProcess, type TestProcess } from '../support/child-process.js';
+import { modelTiersAt, passageIdSaying, spawnOrchestrateWorker } from '../support/ask-fixtures.js';
+import type { TestProcess } from '../support/child-process.js';
 import { copyCorpus, createScratchDatabase, removeGraphOf } from '../support/indexing-fixtures.js';
 import { startOpenAiServer, type OpenAiServer, type ReceivedChat } from '../support/openai-server.js';
 import { startResearchCorpus, type ResearchCorpus } from '../support/research-corpus.js';
@@ -29,11 +29,7 @@ describe('an orchestrate job that decomposes into research and indexing children
   const orchestrators: TestProcess[] = [];
   const database = () => platform.config.neo4j.database;
 
-  const spawnOrchestrator = async () => {
-    const worker = await spawnTsProcess('src/cli/index.ts', ['worker', '--queues', 'orchestrate'], { env: platform.env, ready: /worker (\S+) on orchestrate/ });
-    orchestrators.push(worker);
-    return worker;
-  };
+  const spawnOrchestrator = () => spawnOrchestrateWorker(platform, orchestrators);
 
   beforeAll(async () => {
     [db, corpus, models, web] = await Promise.all([createScratchDatabase(), copyCorpus(), startOpenAiServer(), startResearchCorpus()]);
