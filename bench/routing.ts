@@ -4,9 +4,9 @@
  * citations (bench/data/grounding.jsonl). No model is called: cost uses the price table and token estimates.
  * The router's patterns and weights were tuned on routing.jsonl; routing-holdout.jsonl was written afterwards
  * and never used for tuning. The grounding checker was tuned on its development sets (grounding.jsonl and
- * grounding-round2/3/4.jsonl; round 3 was an earlier held-out set, seen once it had been analysed);
- * grounding-holdout.jsonl was written and committed before the round-3 rules, and scored once after them. The
- * held-out figures are the honest estimate of how the rules generalise.
+ * grounding-round2…6.jsonl). Each round's held-out set was written and committed before that round's rules,
+ * scored once after them, and then joined the development sets; grounding-holdout.jsonl is the latest such set
+ * (docs/llm.md lists every round's figures). The held-out figures are the honest estimate of how the rules generalise.
  */
 import { readFileSync } from 'node:fs';
 import { DEFAULT_PRICES, DEFAULT_ROUTER, TIERS, type TaskType, type Tier } from '../src/config/llm.js';
