@@ -138,4 +138,33 @@ describe('an orchestrate job that decomposes into research and indexing children
     const researchResult = (await platform.runtime.jobs.get(research!.id, { id: 'test', tenant: platform.tenant })).result as { evidence: { id: string }[] };
     expect(researchResult.evidence.map((e) => e.id)).toContain(done.citations[1]!.id);
   });
+  it('answers without a child that failed for good, and reports it (the flow does not strand the parent)', async () => {
+    const answer = (r: ReceivedChat) => `The vault rotates its archive keys every ninety days [${passageIdSaying(r, 'ninety days')}].`;
+    for (const model of ['nano-model', 'mini-model', 'full-model']) models.script(model, { compose: answer });
+    // In this process this time: the first test's worker processes are gone.
+    const orchestrator = await startWorkers(platform.runtime, ['orchestrate']);
+    try {
+      const { data, errors } = await platform.graphql<{ enqueueOrchestrate: { jobId: string } }>(
+        'mutation($input: OrchestrateInput!) { enqueueOrchestrate(input: $input) { jobId } }',
+        // file:// is refused for good (not retryable): the research child fails at once.
+        { input: { question: 'How often does the vault rotate its archive keys?', risk: 'low', k: 5, research: { sources: ['file:///etc/passwd'] } } },
+      );
+      expect(errors).toBeUndefined();
+      const jobId = data!.enqueueOrchestrate.jobId;
+      const events = await waitUntil(async () => {
+        const list = await platform.runtime.events.read({ kind: 'job', jobId }, undefined, 10_000);
+        return list.some((e) => ['orchestrate.done', 'job.dead'].includes(e.type)) && list;
+      }, 60_000);
+      const done = events.find((e) => e.type === 'llm.done')!.data as {
+        grounded: boolean;
+        citations: { ref: string }[];
+        children: { role: string; status: string }[];
+      };
+      expect(done.children.map((c) => [c.role, c.status])).toEqual([['research', 'failed']]);
+      expect(done.grounded).toBe(true);
+      expect(done.citations.map((c) => c.ref)).toEqual([expect.stringMatching(/guide\.md:\d+-\d+$/)]);
+    } finally {
+      await orchestrator.close();
+    }
+  });
 });
