@@ -162,7 +162,7 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
   const evidenceReader = createEvidenceReader(driver, database);
   const agents: AgentDeps = {
     research: { redis, keyPrefix, graph: { driver, database }, evidence, retriever: rag, vectors, sources: researchSourcesFrom(config.research), cpu },
-    orchestrate: { retriever: rag, answerer: answererFrom(config.llm), driver, database },
+    orchestrate: { retriever: rag, answerer: answererFrom(config.llm), driver, database, children: jobs },
     indexing: {
       allowedRoots: config.indexing.allowedRoots,
       embedder,

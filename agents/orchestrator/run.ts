@@ -1,8 +1,10 @@
 import type { Driver } from 'neo4j-driver';
+import { AppError } from '../../src/errors.js';
 import type { AskProgress, AskResult, Answerer, Passage } from '../../src/llm/index.js';
 import type { JobContext } from '../../src/queue/job-context.js';
 import type { Retriever } from '../../src/rag/index.js';
-import { parseOrchestrateInput } from './input.js';
+import { gatherChildren, planChildren, type ChildJobs, type ChildRecord, type GatheredChild } from './children.js';
+import { parseOrchestrateInput, type OrchestrateInput } from './input.js';
 import { storeModelCalls } from './model-calls.js';
 
 export interface OrchestrateDeps {
@@ -10,6 +12,8 @@ export interface OrchestrateDeps {
   answerer: Answerer;
   driver: Driver;
   database: string;
+  /** Child jobs (research, indexing) in the orchestrate job's BullMQ flow; without it a question gets none. */
+  children?: ChildJobs;
 }
 
 /**
@@ -17,8 +21,10 @@ export interface OrchestrateDeps {
  * escalation (the finished attempts) and once answered (the result). `runs` counts the runs that reached the model.
  */
 interface Checkpoint {
-  passages: Passage[];
-  runs: number;
+  /** Enqueued before the job first waits for them: a resumed run finds them here and enqueues none again. */
+  children?: ChildRecord[];
+  passages?: Passage[];
+  runs?: number;
   progress?: AskProgress;
   result?: AskResult;
 }
@@ -31,17 +37,23 @@ interface Checkpoint {
 export async function runOrchestrate(ctx: JobContext<unknown>, deps: OrchestrateDeps): Promise<Record<string, unknown>> {
   const input = parseOrchestrateInput(ctx.input);
   const saved = await ctx.checkpoint.get<Checkpoint>();
-  let answered = saved?.result ? { result: saved.result, passages: saved.passages } : undefined;
+  const children = saved?.children ?? (await startChildren(ctx, deps, input));
+  // Parks the job until every child has finished (it then runs again from the top): the answer needs them all.
+  if (children.length > 0 && !saved?.result) await ctx.waitForChildren?.();
+  const gathered = children.length > 0 ? await gatherChildren(children, deps.children!, principalOf(ctx)) : { gathered: [], evidence: [] };
+  let answered = saved?.result && saved.passages ? { result: saved.result, passages: saved.passages } : undefined;
   if (!answered) {
     let passages = saved?.passages;
     if (!passages) {
       const found = await deps.retriever.search({ tenant: ctx.tenant, query: input.question, k: input.k, filters: input.filters ?? null, signal: ctx.signal });
-      passages = found.items.map((item) => ({ id: item.chunkId, text: item.content, ref: `${item.path}:${item.startLine}-${item.endLine}` }));
+      const chunks = found.items.map((item) => ({ id: item.chunkId, text: item.content, ref: `${item.path}:${item.startLine}-${item.endLine}` }));
+      // The research children's evidence is cited like the chunks: by id, with its URL as the reference.
+      passages = [...chunks, ...gathered.evidence.slice(0, input.k)];
     }
     await ctx.progress({ phase: 'retrieved', passages: passages.length, ...(saved ? { resumed: saved.progress?.attempts.length ?? 0 } : {}) });
     const runs = (saved?.runs ?? 0) + 1;
     let progress = saved?.progress;
-    await ctx.checkpoint.set({ passages, runs, ...(progress ? { progress } : {}) } satisfies Checkpoint);
+    await ctx.checkpoint.set({ children, passages, runs, ...(progress ? { progress } : {}) } satisfies Checkpoint);
     // Deltas go out in order: each emit waits for the one before (the bus assigns sequence numbers on publish).
     let chain: Promise<void> = Promise.resolve();
     let seq = 0;
@@ -65,12 +77,12 @@ export async function runOrchestrate(ctx: JobContext<unknown>, deps: Orchestrate
       onEscalate: async (state) => {
         progress = state;
         await chain;
-        await ctx.checkpoint.set({ passages, runs, progress } satisfies Checkpoint);
+        await ctx.checkpoint.set({ children, passages, runs, progress } satisfies Checkpoint);
       },
     });
     await chain;
     answered = { result, passages };
-    await ctx.checkpoint.set({ passages, runs, result } satisfies Checkpoint);
+    await ctx.checkpoint.set({ children, passages, runs, result } satisfies Checkpoint);
   }
   const { result, passages } = answered;
   await ctx.assertLease();
@@ -89,7 +101,41 @@ export async function runOrchestrate(ctx: JobContext<unknown>, deps: Orchestrate
     grounded: result.grounding.grounded,
     dropped: result.dropped,
     attempts: result.attempts.map((a) => ({ tier: a.tier, ok: a.ok, failure: a.failure ?? null, escalatedFrom: a.escalatedFrom ?? null, costUsd: a.costUsd })),
+    children: gathered.gathered.map((c: GatheredChild) => ({ role: c.role, jobId: c.jobId, status: c.status, ...c.summary })),
   };
   await ctx.emit('llm.done', done);
   return done;
+}
+
+const principalOf = (ctx: JobContext<unknown>) => ({ id: ctx.principal ?? 'orchestrator', tenant: ctx.tenant });
+
+/**
+ * Decomposition: enqueues the child jobs the question needs as children of this job (`CHILD_OF` in the graph, the
+ * flow's dependencies in BullMQ) and checkpoints them. Idempotency keys derived from this job's id make a run that
+ * died between enqueueing and checkpointing get the same children back, not a second set.
+ */
+async function startChildren(ctx: JobContext<unknown>, deps: OrchestrateDeps, input: OrchestrateInput): Promise<ChildRecord[]> {
+  const plan = planChildren(input);
+  if (plan.length === 0) return [];
+  if (!deps.children || !ctx.waitForChildren) {
+    throw new AppError('UPSTREAM_UNAVAILABLE', 'this worker cannot run child jobs (no job service); run the orchestrate queue with `cogo worker`', {
+      via: 'orchestrate',
+    });
+  }
+  const children: ChildRecord[] = [];
+  for (const child of plan) {
+    const { jobId } = await deps.children.enqueue({
+      type: child.type,
+      input: child.input,
+      parentJobId: ctx.jobId,
+      waitedOnByParent: true,
+      idempotencyKey: `${ctx.jobId}:${child.role}`,
+      traceId: ctx.traceId,
+      principal: principalOf(ctx),
+    });
+    children.push({ role: child.role, jobId });
+  }
+  await ctx.checkpoint.set({ children } satisfies Checkpoint);
+  await ctx.progress({ phase: 'children', children });
+  return children;
 }

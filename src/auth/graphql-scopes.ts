@@ -48,5 +48,6 @@ export const GRAPHQL_SCOPES: Readonly<Record<string, ScopeRule>> = {
   'Subscription.rag': needs('search'),
   'Subscription.embed': needs('search'),
   // Enqueues an orchestrate job and streams that job (the caller's own) to its answer: enqueueOrchestrate's scope.
-  'Subscription.ask': enqueue('orchestrate'),
+  // Its options are the orchestrate job's input: asking for research or indexing children needs their scopes.
+  'Subscription.ask': { scopes: (args) => enqueueScopes('orchestrate', args.options) },
 };

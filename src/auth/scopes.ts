@@ -37,6 +37,11 @@ export function enqueueScopes(type: string, input: unknown): string[] {
   }
   // A build with the host's network reaches whatever the worker's machine reaches (its services included).
   if (type === 'build' && input && typeof input === 'object' && (input as { network?: unknown }).network === true) scopes.push('build:network');
+  // An orchestrate job that decomposes into research and indexing children enqueues them for its caller.
+  if (type === 'orchestrate' && input && typeof input === 'object') {
+    if ((input as { research?: unknown }).research != null) scopes.push('jobs:enqueue:research');
+    if ((input as { index?: unknown }).index != null) scopes.push('jobs:enqueue:indexing', 'index:write');
+  }
   if (type === 'execute') scopes.push(...executeActionScopes(input));
   return scopes;
 }

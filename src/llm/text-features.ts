@@ -14,10 +14,44 @@ export function splitSentences(text: string): string[] {
     .filter((s) => s.length > 0);
 }
 
-/** A light English stem: rotates / rotated / rotating / rotate → rotat, queued / queue → queu, jobs → job. */
+/** Irregular forms a suffix rule cannot reach, as their base (kept → keep). */
+const IRREGULAR: Record<string, string> = {
+  kept: 'keep',
+  lost: 'lose',
+  sent: 'send',
+  built: 'build',
+  ran: 'run',
+  wrote: 'write',
+  written: 'write',
+  got: 'get',
+  gave: 'give',
+  given: 'give',
+  took: 'take',
+  taken: 'take',
+  made: 'make',
+  found: 'find',
+  held: 'hold',
+  left: 'leave',
+  chose: 'choose',
+  chosen: 'choose',
+  began: 'begin',
+  begun: 'begin',
+  went: 'go',
+  gone: 'go',
+  spent: 'spend',
+  shown: 'show',
+  known: 'know',
+};
+
+/**
+ * A light English stem: rotates / rotated / rotating / rotate → rotat, deduplication / deduplicated →
+ * deduplicat, immediately → immediat, uses / used → us, kept → keep.
+ */
 export function stem(word: string): string {
-  const cut = word.replace(/(ing|ed|es|s|e)$/, '');
-  return cut.length >= 3 ? cut : word;
+  const base = IRREGULAR[word] ?? word;
+  const adverb = base.length > 5 ? base.replace(/ly$/, '') : base;
+  const cut = adverb.replace(/ations?$/, 'at').replace(/(ing|ed|es|s|e)$/, '');
+  return cut.length >= 2 ? cut : base;
 }
 
 /**
@@ -69,9 +103,12 @@ const NUMBER_WORDS: Record<string, string> = {
 };
 const NUMBER_WORD = new RegExp(`\\b(${Object.keys(NUMBER_WORDS).join('|')})\\b`, 'gi');
 
+/** "one" before a noun is a count (one transaction); elsewhere it is far more often a pronoun (the previous one by …). */
+const COUNTED_ONE = /\bone\s+(?!(?:of|that|which|who|another|by|at|or|and|to|in|is|was)\b)[a-z]{3,}/gi;
+
 /**
- * Numbers as written (4000, 4,000, 1.5, "five") normalised to digits, so `4,000` and `4000`, `five` and `5`
- * match. "one" is left out: it is far more often a pronoun ("the one that…") than a count.
+ * Numbers as written (4000, 4,000, 1.5, "five", "one" before a noun) normalised to digits, so `4,000` and
+ * `4000`, `five` and `5` match.
  */
 export function numbersIn(text: string): string[] {
   const digits = (text.match(/\d[\d,]*(?:\.\d+)?/g) ?? []).map((n) => n.replace(/,/g, '').replace(/\.0+$/, ''));
@@ -79,5 +116,13 @@ export function numbersIn(text: string): string[] {
     .map((w) => w.toLowerCase())
     .filter((w) => w !== 'one')
     .map((w) => NUMBER_WORDS[w]!);
-  return [...digits, ...words];
+  const ones = (text.match(COUNTED_ONE) ?? []).map(() => '1');
+  return [...digits, ...words, ...ones];
+}
+
+/** One token's number, normalised like numbersIn (`4,000` → 4000, `five` → 5); undefined for any other word. */
+export function numberWordValue(token: string): string | undefined {
+  if (/^\d[\d,]*(?:\.\d+)?$/.test(token)) return token.replace(/,/g, '').replace(/\.0+$/, '');
+  const lower = token.toLowerCase();
+  return lower === 'one' ? undefined : NUMBER_WORDS[lower];
 }

@@ -31,6 +31,7 @@ export function createInputChecks(indexing: Config['indexing'], build?: Config['
   return async (type, input, enqueuer) => {
     if (type === 'build' && build) return (await checkBuild(input as JobInput<'build'>, indexing, build)) as typeof input;
     if (type === 'execute' && execute) return execute(input as JobInput<'execute'>, enqueuer);
+    if (type === 'orchestrate') return (await checkOrchestrate(input as JobInput<'orchestrate'>, indexing)) as typeof input;
     if (type !== 'indexing') return input;
     const indexingInput = input as JobInput<'indexing'>;
     const root = await resolveIndexRoot(indexingInput.root, indexing.allowedRoots, { baseDir: indexing.startDir });
@@ -65,4 +66,11 @@ async function checkBuild(input: JobInput<'build'>, indexing: Config['indexing']
   if (problems.length) throw new AppError('BAD_INPUT', `invalid build input: ${problems.join('; ')}`, { via: 'build', details: { problems } });
   if (git) return { ...input, source: { gitUrl: real, ref: git.ref } };
   return input.source ? { ...input, source: { path: real } } : { ...input, workspace: real };
+}
+
+/** An orchestrate job's indexing child: its root passes the same check now, not when the child is enqueued. */
+async function checkOrchestrate(input: JobInput<'orchestrate'>, indexing: Config['indexing']): Promise<JobInput<'orchestrate'>> {
+  if (input.index == null) return input;
+  const root = await resolveIndexRoot(input.index.root, indexing.allowedRoots, { baseDir: indexing.startDir });
+  return { ...input, index: { ...input.index, root } };
 }

@@ -8,6 +8,8 @@ export interface JobContext<Input = unknown> {
   input: Input;
   traceId: string;
   tenant: string;
+  /** Who enqueued the job: the principal its child jobs are enqueued for. */
+  principal?: string;
   /** 1 on the first run; a re-claimed or retried job sees a higher number. */
   attempt: number;
   workerId: string;
@@ -30,6 +32,12 @@ export interface JobContext<Input = unknown> {
    * writes are fenced already.
    */
   assertLease(): Promise<void>;
+  /**
+   * A BullMQ flow's parent (child jobs enqueued with `waitedOnByParent`): returns when none of its children is
+   * unfinished; else it ends this run, the job waits without a worker, and runs again from the start once every
+   * child has finished (a resumable processor finds its children in its checkpoint).
+   */
+  waitForChildren?(): Promise<void>;
 }
 
 /** What a processor returns becomes the job's result summary and the data of `{area}.done`. */

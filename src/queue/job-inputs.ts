@@ -162,6 +162,16 @@ export const JOB_INPUTS = {
     taskType: z.string().max(32).optional(),
     risk: z.enum(['low', 'medium', 'high']).optional(),
     budgetUsd: z.number().min(0).optional(),
+    /** Decomposition: a research child gathers evidence on the question (from these sources, if given) first. */
+    research: z
+      .object({
+        sources: z.array(shortText(2048).transform(redactUrlCredentials)).max(50).nullish(),
+        maxItems: z.number().int().min(1).max(50).nullish(),
+        freshness: z.enum(['any', 'day', 'week', 'month', 'year']).nullish(),
+      })
+      .nullish(),
+    /** Decomposition: an indexing child indexes this folder (incrementally) before passages are retrieved. */
+    index: z.object({ root: shortText(4096), include: globs.nullish(), exclude: globs.nullish() }).nullish(),
   }),
 } satisfies Record<EnqueueType, z.ZodType>;
 

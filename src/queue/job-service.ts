@@ -27,6 +27,8 @@ export interface EnqueueRequest {
   input: unknown;
   idempotencyKey?: string | null;
   parentJobId?: string | null;
+  /** With parentJobId: a child in the parent's BullMQ flow — the parent waits for it (ctx.waitForChildren). */
+  waitedOnByParent?: boolean;
   traceId: string;
   principal: Principal;
 }
@@ -119,7 +121,7 @@ export function createJobService(deps: JobServiceDeps) {
     ]);
     // Both at once: the worker that starts the job writes its record from BullMQ's copy if this write has not
     // landed yet, before the processor runs (worker-host), so the caller waits for one round trip, not two.
-    const [graph, queue] = await Promise.allSettled([lineage.create(node), queues[request.type].add(request.type, data, { jobId })]);
+    const [graph, queue] = await Promise.allSettled([lineage.create(node), queues[request.type].add(request.type, data, { jobId, ...flowOptions(request) })]);
     if (queue.status === 'rejected') {
       const wire = { code: 'UPSTREAM_UNAVAILABLE', message: 'the job could not be queued', retryable: true };
       if (graph.status === 'fulfilled') {
@@ -142,6 +144,13 @@ export function createJobService(deps: JobServiceDeps) {
       ))
     )
       throw graph.reason;
+  }
+
+  /** A flow child: the parent's dependency; a child that fails for good does not strand the parent, which reads its outcome. */
+  function flowOptions(request: EnqueueRequest) {
+    if (!request.waitedOnByParent || !request.parentJobId) return {};
+    const parent = { id: request.parentJobId, queue: queues[parseJobId(request.parentJobId).area].qualifiedName };
+    return { parent, ignoreDependencyOnFailure: true };
   }
 
   async function get(id: string, principal: Principal): Promise<JobView> {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { Job, UnrecoverableError, Worker } from 'bullmq';
+import { Job, UnrecoverableError, WaitingChildrenError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { EventBus } from '../events/event-bus.js';
 import { AppError, toAppError } from '../errors.js';
@@ -160,6 +160,7 @@ export async function startWorkerHost(options: WorkerHostOptions) {
         workerId,
         traceId: meta.traceId,
         tenant: meta.tenant,
+        principal: meta.principal,
         signal: controller.signal,
         logger: log,
         progress: (data) => publish(`${area}.progress`, data),
@@ -174,6 +175,13 @@ export async function startWorkerHost(options: WorkerHostOptions) {
           set: (value) => lease.set(`${keyPrefix}:ckpt:${jobId}`, JSON.stringify(value), 7 * 24 * 3600),
         },
         assertLease: () => lease.assertHeld(),
+        waitForChildren: async () => {
+          if ((await job.getDependenciesCount({ unprocessed: true })).unprocessed === 0) return;
+          // Said while this run still holds the job (its writes are fenced by the lock the move gives up).
+          await publish('meta', { phase: 'waiting-children', attempt });
+          // Fenced by the lock token: only the run that holds the job can park it.
+          if (await job.moveToWaitingChildren(token)) throw new WaitingChildrenError();
+        },
       };
       if (controller.signal.aborted) throw controller.signal.reason;
       const result = (await processor(ctx)) ?? {};
@@ -191,6 +199,8 @@ export async function startWorkerHost(options: WorkerHostOptions) {
     } catch (thrown) {
       // An aborted attempt failed because of why it was aborted (cancel, timeout), whatever the processor threw.
       const reason = controller.signal.aborted ? controller.signal.reason : thrown;
+      // Parked until its children finish (a flow's parent): not a failure, and BullMQ runs it again after them.
+      if (reason instanceof WaitingChildrenError) throw reason;
       if (reason === LEASE_LOST || isLeaseLost(reason) || isLeaseLost(thrown)) {
         // Another run owns the job now (or will): its outcome is the job's. This run records nothing, and BullMQ
         // refuses its completion or failure too (the lock token no longer matches).

@@ -2,11 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWorkers } from '../../src/app.js';
 import type { BusEvent } from '../../src/events/event-types.js';
 import type { WorkerHost } from '../../src/queue/worker-host.js';
-import { spawnTsProcess, type TestProcess } from '../support/child-process.js';
+import type { TestProcess } from '../support/child-process.js';
 import { copyCorpus, createScratchDatabase, removeGraphOf } from '../support/indexing-fixtures.js';
 import { startOpenAiServer, type OpenAiServer } from '../support/openai-server.js';
 import { startPlatform, waitUntil, type Platform } from './support/platform.js';
-import { indexThroughApi, modelTiersAt, passageIdSaying } from '../support/ask-fixtures.js';
+import { indexThroughApi, modelTiersAt, passageIdSaying, spawnOrchestrateWorker } from '../support/ask-fixtures.js';
 
 interface Delta {
   seq: number;
@@ -25,11 +25,7 @@ describe('an orchestrate job whose worker process is killed mid-stream', () => {
   const database = () => platform.config.neo4j.database;
 
   /** `cogo worker --queues orchestrate`, a real process on the platform's services and the scripted model server. */
-  const spawnOrchestrator = async () => {
-    const worker = await spawnTsProcess('src/cli/index.ts', ['worker', '--queues', 'orchestrate'], { env: platform.env, ready: /worker (\S+) on orchestrate/ });
-    workers.push(worker);
-    return worker;
-  };
+  const spawnOrchestrator = () => spawnOrchestrateWorker(platform, workers);
 
   beforeAll(async () => {
     [db, corpus, models] = await Promise.all([createScratchDatabase(), copyCorpus(), startOpenAiServer()]);

@@ -1,4 +1,5 @@
 import type { Platform } from '../integration/support/platform.js';
+import { spawnTsProcess, type TestProcess } from './child-process.js';
 import { waitUntil } from '../integration/support/platform.js';
 import { terminalEvent } from './indexing-fixtures.js';
 import type { ReceivedChat } from './openai-server.js';
@@ -32,4 +33,14 @@ export async function indexThroughApi(platform: Platform, root: string): Promise
   );
   const done = await waitUntil(async () => terminalEvent(await platform.runtime.events.read({ kind: 'job', jobId: data!.enqueueIndexing.jobId })), 60_000);
   return done.type;
+}
+
+/**
+ * `cogo worker --queues orchestrate`: a real process on the platform's services (and models), for tests that kill
+ * it; added to `started` so that the test's cleanup stops it.
+ */
+export async function spawnOrchestrateWorker(platform: Platform, started: TestProcess[]): Promise<TestProcess> {
+  const worker = await spawnTsProcess('src/cli/index.ts', ['worker', '--queues', 'orchestrate'], { env: platform.env, ready: /worker (\S+) on orchestrate/ });
+  started.push(worker);
+  return worker;
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createBrowserGuard, isJsonContentType } from '../../src/auth/browser-guard.js';
 import { jsonDepthExceeds, valueDepthExceeds } from '../../src/auth/json-depth.js';
 import { hasScope, requireScopes, type Principal } from '../../src/auth/principal.js';
+import { GRAPHQL_SCOPES } from '../../src/auth/graphql-scopes.js';
 import { enqueueScopes, isKnownScope, rerunScopes } from '../../src/auth/scopes.js';
 import { parseExpiry } from '../../src/cli/keys-command.js';
 
@@ -36,6 +37,20 @@ describe('scopes', () => {
       'execute:a.b',
       'execute:c',
     ]);
+    // An orchestrate job enqueues its research and indexing children for its caller: it needs their scopes.
+    expect(enqueueScopes('orchestrate', { question: 'q' })).toEqual(['jobs:enqueue:orchestrate']);
+    expect(enqueueScopes('orchestrate', { question: 'q', research: {}, index: { root: '.' } })).toEqual([
+      'jobs:enqueue:orchestrate',
+      'jobs:enqueue:research',
+      'jobs:enqueue:indexing',
+      'index:write',
+    ]);
+    // The ask subscription enqueues the same job from its options.
+    expect(GRAPHQL_SCOPES['Subscription.ask']!.scopes({ question: 'q', options: { research: { sources: null } } })).toEqual([
+      'jobs:enqueue:orchestrate',
+      'jobs:enqueue:research',
+    ]);
+    expect(GRAPHQL_SCOPES['Subscription.ask']!.scopes({ question: 'q' })).toEqual(['jobs:enqueue:orchestrate']);
     expect(rerunScopes('build-0a3f1c2e-1111-4222-8333-944445555666')).toEqual(['jobs:read', 'jobs:enqueue:build']);
   });
 

@@ -51,6 +51,49 @@ describe('checkGrounding', () => {
     });
   });
 
+  describe('checks a sentence against the part of the passage it speaks of', () => {
+    const lease: GroundingPassage[] = [
+      {
+        id: 'l1',
+        text: 'A worker renews its lock every 10 seconds while a job runs. If the worker dies, the job is re-claimed within 30 seconds by another worker, and its events continue on the same stream.',
+      },
+      { id: 'l2', text: 'Each worker runs 4 indexing jobs and 2 build jobs at a time. The log keeps the principal and the time, but never the request body.' },
+      { id: 'l3', text: 'The original file is kept for 7 days, then deleted. Research refuses loopback addresses unless COGO_ALLOW_HOSTS admits them.' },
+      { id: 'k2', text: '각 결과는 그래프에서 한 단계 확장됩니다. 캐시는 5분 동안 유지됩니다. 쓰기가 일어나면 캐시는 즉시 비워집니다.' },
+    ];
+    const verdict = (text: string, id: string) => checkGrounding([{ text, citations: [id] }], lease).sentences[0]!;
+    it.each([
+      ['If a worker dies, another worker re-claims the job within 30 seconds.', 'l1'],
+      ['A worker runs 2 build jobs at a time.', 'l2'],
+      ['The log keeps the time and the principal.', 'l2'],
+      ['The original file is deleted after 7 days.', 'l3'],
+      ['Research refuses loopback addresses unless COGO_ALLOW_HOSTS admits them.', 'l3'],
+      ['캐시는 5분간 유지됩니다.', 'k2'],
+    ])('passes %s', (text, id) => expect(verdict(text, id).problems).toEqual([]));
+    it.each([
+      ['a number of another fact', 'A worker renews its lock every 30 seconds.', 'l1', /number 30 belongs to another fact/],
+      ['a number next to other words', 'A worker runs 2 indexing jobs at a time.', 'l2', /number 2 belongs to another fact/],
+      ['a wrong unit', 'A worker renews its lock every 10 minutes.', 'l1', /unit min/],
+      ['a negation dropped from the passage', 'The log keeps the request body.', 'l2', /opposite: "but never the request body/],
+      ['a loss the passage does not state', 'If a worker dies, the job is lost.', 'l1', /"lost" is not what the cited passage says|ends on "los"/],
+      [
+        'a predicate the passage does not state',
+        'If a worker dies, another worker re-claims the job within 30 seconds and restarts it.',
+        'l1',
+        /ends on "restart"/,
+      ],
+      ['two quantities of one unit', 'Each worker runs 4 indexing jobs and 4 build jobs at a time.', 'l2', /number 4 belongs to another fact/],
+      ['an opposite swapped in', 'The events of a re-claimed job start on a new stream.', 'l1', /opposite/],
+      ['the default of an exception', 'Research admits loopback addresses.', 'l3', /opposite/],
+      ['a Korean count word', '각 결과는 그래프에서 두 단계 확장됩니다.', 'k2', /number 2/],
+      ['a Korean opposite', '쓰기가 일어나도 캐시는 유지됩니다.', 'k2', /opposite/],
+    ])('catches %s', (_kind, text, id, problem) => {
+      const v = verdict(text, id);
+      expect(v.supported).toBe(false);
+      expect(v.problems.join('; ')).toMatch(problem);
+    });
+  });
+
   it('reports per sentence and marks the answer ungrounded when any sentence fails', () => {
     const report = checkGrounding(
       [
