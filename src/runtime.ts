@@ -14,6 +14,7 @@ import { createEventBus, type EventBus } from './events/event-bus.js';
 import { createAuditLog, type AuditLog } from './audit/audit-log.js';
 import { createSqlEventSink, type EventSink } from './events/sql-sink.js';
 import { createGraphDriver, type Driver } from './graph/driver.js';
+import { createDesignGraph } from './designs/design-graph.js';
 import { createIndexGraphWriter, type IndexGraphWriter } from './graph/index-graph-writer.js';
 import { createJobLineage, type JobLineage } from './graph/job-lineage.js';
 import { migrateGraph } from './graph/migrate.js';
@@ -154,6 +155,7 @@ export async function createRuntime(config: Config, logger: Logger): Promise<Run
       maxJobBytes: config.indexing.maxJobBytes,
       artifacts,
     },
+    figma: { allowedRoots: config.indexing.allowedRoots, cpu, designs: createDesignGraph(driver, database) },
     build: {
       build: config.build,
       dataDir: config.dataDir,

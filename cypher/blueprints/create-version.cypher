@@ -6,6 +6,12 @@ OPTIONAL MATCH (prev:Blueprint {tenant: $tenant, id: $previousId})
 CREATE (b:Blueprint {id: $blueprint.id})
 SET b += $blueprint, b.tenant = $tenant, b.createdAt = datetime()
 FOREACH (_ IN CASE WHEN prev IS NULL THEN [] ELSE [1] END | CREATE (b)-[:PREVIOUS]->(prev))
+WITH b, prev
+// Design components that implement the blueprint implement its new version too (cypher/designs/link-blueprints).
+CALL (b, prev) {
+  MATCH (design:DesignNode)-[:IMPLEMENTS]->(prev)
+  MERGE (design)-[:IMPLEMENTS]->(b)
+}
 WITH b
 CALL (b) {
   UNWIND $documentIds AS id

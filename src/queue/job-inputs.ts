@@ -33,19 +33,40 @@ export const JOB_INPUTS = {
     maxItems: z.number().int().min(1).max(500).optional(),
     freshness: z.enum(['any', 'day', 'week', 'month', 'year']).optional(),
   }),
-  indexing: z.object({
-    root: shortText(4096),
-    include: globs.optional(),
-    exclude: globs.optional(),
-    mode: z.enum(['incremental', 'full']).default('incremental'),
-    /** A file that cannot be read or parsed is reported and skipped; with this set, it fails the job too. */
-    failOnFileError: z.boolean().default(false),
-    /**
-     * Also delete indexed files that only fell out of this job's include/exclude filter (or a .gitignore). Off by
-     * default: a narrower filter must not empty the index. Needs scope `index:delete`.
-     */
-    prune: z.boolean().default(false),
-  }),
+  /** Indexing a folder, or (issue 13) importing a Figma file's JSON into Design / DesignNode: one queue, two forms. */
+  indexing: z.union([
+    z.object({
+      root: shortText(4096),
+      include: globs.optional(),
+      exclude: globs.optional(),
+      mode: z.enum(['incremental', 'full']).default('incremental'),
+      /** A file that cannot be read or parsed is reported and skipped; with this set, it fails the job too. */
+      failOnFileError: z.boolean().default(false),
+      /**
+       * Also delete indexed files that only fell out of this job's include/exclude filter (or a .gitignore). Off by
+       * default: a narrower filter must not empty the index. Needs scope `index:delete`.
+       */
+      prune: z.boolean().default(false),
+      /** Absent (or null): a job is one form or the other. */
+      figma: z.null().optional(),
+    }),
+    z
+      .object({
+        figma: z
+          .object({
+            /** A Figma REST `GET /v1/files/:key` response saved as a file inside the allowed roots. */
+            path: shortText(4096),
+            /** The file's key in Figma (the URL's `/file/<key>/`); the graph keys the design by it. */
+            fileKey: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'letters, digits, _ and - (the key in the file URL)'),
+            /** Component name or Figma node id → the component blueprint it implements (default: the same name). */
+            mapping: z.record(shortText(1000), shortText(200)).optional(),
+            /** Re-write every node even when this version of the file was imported before. */
+            force: z.boolean().default(false),
+          })
+          .strict(),
+      })
+      .strict(),
+  ]),
   /**
    * A build (docs/build.md): `source` + `steps`, or the one-command form `workspace` + `command` (+ `timeoutSeconds`),
    * which runs as one step named `build`. Nested optional fields accept null: GraphQL sends omitted ones so.
@@ -141,6 +162,12 @@ export const JOB_INPUTS = {
 } satisfies Record<EnqueueType, z.ZodType>;
 
 export type JobInput<T extends EnqueueType> = z.infer<(typeof JOB_INPUTS)[T]>;
+
+/** The two forms of an indexing job's input: a folder to index, or a Figma file to import (issue 13). */
+export type IndexFolderInput = Exclude<JobInput<'indexing'>, { figma: object }>;
+export type FigmaImportInput = Extract<JobInput<'indexing'>, { figma: object }>;
+
+export const isFigmaImport = (input: JobInput<'indexing'>): input is FigmaImportInput => 'figma' in input && input.figma != null;
 
 export function parseJobInput<T extends EnqueueType>(type: T, input: unknown): JobInput<T> {
   const parsed = JOB_INPUTS[type].safeParse(input);

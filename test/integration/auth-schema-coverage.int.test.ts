@@ -28,7 +28,15 @@ describe('every GraphQL field and REST route behind the trust boundary', () => {
   const lackingKeys = new Map<string, string>();
   let schema: GraphQLSchema;
   // The id is filled in once the job exists; the generator only needs to know which arguments are ids.
-  const operations = () => rootFieldOperations(schema, { id: jobA, text: word, inputs: { BuildInput: { workspace: word, command: [word] } } });
+  // The generated graph reads (`graph…`) are selected 2 levels deep: their own fields and each relationship's
+  // __typename (test/integration/graph-api.int.test.ts reads nested relationships across tenants in depth).
+  const operations = () =>
+    rootFieldOperations(schema, {
+      id: jobA,
+      text: word,
+      inputs: { BuildInput: { workspace: word, command: [word] }, IndexingInput: { root: word } },
+      depth: (name) => (name.startsWith('Query.graph') ? 2 : 3),
+    });
   const bearer = (key: string) => `Bearer ${key}`;
   const leaks = (outcome: CallOutcome) => JSON.stringify(outcome.data).includes(secret) || JSON.stringify(outcome.data).includes(jobA);
 
