@@ -1,33 +1,10 @@
 // The nodes within `depth` hops of one node, every node on the way of the same tenant and (when $labels is not
 // empty) carrying one of $labels. The hop bound `*1..3` is rewritten to the asked depth by src/graph-api/explorer.ts
 // (Cypher takes no parameter there); paths are capped so that a hub cannot flood the answer. The start is found
-// by label (one uniqueness index each), not by a scan of every node.
-CALL () {
-  MATCH (n:Job {id: $id, tenant: $tenant}) RETURN n
-  UNION
-  MATCH (n:Document {id: $id, tenant: $tenant}) RETURN n
-  UNION
-  MATCH (n:Chunk {id: $id, tenant: $tenant}) RETURN n
-  UNION
-  MATCH (n:Entity {id: $id, tenant: $tenant}) RETURN n
-  UNION
-  MATCH (n:Evidence {id: $id, tenant: $tenant}) RETURN n
-  UNION
-  MATCH (n:Source {id: $id, tenant: $tenant}) RETURN n
-  UNION
-  MATCH (n:Claim {id: $id, tenant: $tenant}) RETURN n
-  UNION
-  MATCH (n:Artifact {id: $id, tenant: $tenant}) RETURN n
-  UNION
-  MATCH (n:Blueprint {id: $id, tenant: $tenant}) RETURN n
-  UNION
-  MATCH (n:Design {id: $id, tenant: $tenant}) RETURN n
-  UNION
-  MATCH (n:DesignNode {id: $id, tenant: $tenant}) RETURN n
-  UNION
-  MATCH (n:ModelCall {id: $id, tenant: $tenant}) RETURN n
-}
-WITH n AS start LIMIT 1
+// through its label's uniqueness index (the label disjunction plans as a union of index seeks), never a scan.
+MATCH (start:Job|Document|Chunk|Entity|Evidence|Source|Claim|Artifact|Blueprint|Design|DesignNode|ModelCall {id: $id})
+WHERE start.tenant = $tenant
+WITH start LIMIT 1
 CALL (start) {
   MATCH path = (start)-[*1..3]-(other)
   WHERE all(n IN nodes(path) WHERE n.tenant = $tenant)
