@@ -13,6 +13,7 @@ import { createHttpServer, type HttpServer } from './server/http-server.js';
 import { createReadinessCheck } from './server/readiness.js';
 import { registerRestRoutes } from './server/rest/routes.js';
 import { registerArtifactRoutes } from './server/rest/artifact-download.js';
+import { registerBrowserGuide } from './server/browser-guide-route.js';
 import { createArtifactReader } from './artifacts/index.js';
 import { VERSION } from './version.js';
 import { createBlueprintStore } from './blueprints/blueprint-store.js';
@@ -45,7 +46,7 @@ export async function startApi(runtime: Runtime): Promise<{ server: HttpServer; 
     services,
     auth,
     audit: runtime.audit,
-    routes: [(app) => registerRestRoutes(app, services, config), (app) => registerArtifactRoutes(app, services)],
+    routes: [(app) => registerRestRoutes(app, services, config), (app) => registerArtifactRoutes(app, services), registerBrowserGuide],
   });
   const url = await server.listen();
   return { server, url };

@@ -1,7 +1,10 @@
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKeyStore } from '../../src/auth/key-store.js';
 import { SCOPES } from '../../src/auth/scopes.js';
 import { runCypher } from '../../src/graph/driver.js';
+import { PROJECT_ROOT } from '../../src/paths.js';
 import { seedKnowledgeGraph, type SeededGraph } from '../support/knowledge-graph-fixture.js';
 import { deleteTenantGraph, testTenant } from './support/graph-cleanup.js';
 import { startPlatform, type Platform } from './support/platform.js';
@@ -182,6 +185,21 @@ describe('the knowledge graph API', () => {
         { type: 'PRODUCED', source: a.jobId, target: a.evidenceIds[0] },
       ]),
     );
+  });
+
+  it('serves a Neo4j Browser guide of every saved query without a credential; other origins only once allowed', async () => {
+    const response = await fetch(`${platform.url}/neo4j-browser/guide.html`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('access-control-allow-origin')).toBe('*');
+    const foreign = await fetch(`${platform.url}/neo4j-browser/guide.html`, { headers: { origin: 'http://127.0.0.1:7474' } });
+    expect(foreign.status).toBe(403);
+    expect(await foreign.text()).toContain('COGO_ALLOWED_ORIGINS');
+    const html = await response.text();
+    expect(html).toMatch(/^<article class="guide">/);
+    const saved = readdirSync(path.join(PROJECT_ROOT, 'cypher/browser')).filter((f) => f.endsWith('.cypher'));
+    for (const file of saved) expect(html, file).toContain(`<h3>${file.replace('.cypher', '')}</h3>`);
+    expect(html).toContain('MATCH (d:Document {tenant: $tenant, root: $root, path: $path})');
+    expect(html.match(/class="pre-scrollable code runnable"/g)).toHaveLength(saved.length + 1);
   });
 
   describe('blueprints', () => {
