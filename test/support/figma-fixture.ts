@@ -29,6 +29,16 @@ const instance = (id: string, name: string, componentId: string, label: string):
   children: [text(`I${id};1:3`, 'Label', label), { id: `I${id};1:4`, name: 'Background', type: 'RECTANGLE', ...box(0, 0, 120, 40), ...fill(0.2, 0.4, 1) }],
 });
 
+/** A frame, group or other node that holds others, at a position and size on its page. */
+const container = (type: string, id: string, name: string, [x, y, width, height]: number[], children: Node[]): Node => ({
+  id,
+  name,
+  type,
+  ...box(x ?? 0, y ?? 0, width ?? 0, height ?? 0),
+  ...fill(1, 1, 1),
+  children,
+});
+
 export interface FigmaFixtureOptions {
   version: string;
   lastModified: string;
@@ -46,58 +56,53 @@ export interface FigmaFixtureOptions {
  * rectangles in between (which the import leaves out), plus the `components` map, styles and schema version.
  */
 export function figmaFile(options: FigmaFixtureOptions): Record<string, unknown> {
-  const signIn: Node = {
-    id: '10:1',
-    name: 'Sign in',
-    type: 'FRAME',
-    ...box(0, 0, 390, 844),
-    ...fill(1, 1, 1),
-    layoutMode: 'VERTICAL',
-    children: [
+  const signIn = container(
+    'FRAME',
+    '10:1',
+    'Sign in',
+    [0, 0, 390, 844],
+    [
       text('10:2', 'Title', 'Welcome back'),
       instance('10:3', 'Email field', '1:20', 'Email'),
       instance('10:4', 'Sign in button', '1:11', options.signInLabel ?? 'Sign in'),
       { id: '10:5', name: 'Logo', type: 'VECTOR', ...box(0, 0, 40, 40), ...fill(0, 0, 0) },
     ],
-  };
-  const signUp: Node = {
-    id: '11:1',
-    name: 'Sign up',
-    type: 'FRAME',
-    ...box(400, 0, 390, 844),
-    children: [
+  );
+  const signUp = container(
+    'FRAME',
+    '11:1',
+    'Sign up',
+    [400, 0, 390, 844],
+    [
       text('11:2', 'Title', 'Create an account'),
       instance('11:3', 'Create button', '1:11', 'Create account'),
       ...(options.secondaryButton ? [instance('11:4', 'Back button', '1:12', 'Back')] : []),
     ],
-  };
-  const settings: Node = {
-    id: '20:1',
-    name: 'Settings',
-    type: 'FRAME',
-    ...box(0, 0, 1440, 900),
-    children: [
+  );
+  const dangerZone = container(
+    'FRAME',
+    '20:6',
+    'Danger zone',
+    [0, 400, 600, 120],
+    [text('20:7', 'Warning', 'Deleting your account cannot be undone.'), instance('20:8', 'Delete button', '1:12', 'Delete account')],
+  );
+  const settings = container(
+    'FRAME',
+    '20:1',
+    'Settings',
+    [0, 0, 1440, 900],
+    [
       text('20:2', 'Heading', 'Settings'),
-      {
-        id: '20:3',
-        name: 'Profile',
-        type: 'GROUP',
-        ...box(0, 80, 600, 200),
-        children: [instance('20:4', 'Name field', '1:20', 'Name'), instance('20:5', 'Save button', '1:11', 'Save')],
-      },
-      ...(options.dangerZone === false
-        ? []
-        : [
-            {
-              id: '20:6',
-              name: 'Danger zone',
-              type: 'FRAME',
-              ...box(0, 400, 600, 120),
-              children: [text('20:7', 'Warning', 'Deleting your account cannot be undone.'), instance('20:8', 'Delete button', '1:12', 'Delete account')],
-            } as Node,
-          ]),
+      container(
+        'GROUP',
+        '20:3',
+        'Profile',
+        [0, 80, 600, 200],
+        [instance('20:4', 'Name field', '1:20', 'Name'), instance('20:5', 'Save button', '1:11', 'Save')],
+      ),
+      ...(options.dangerZone === false ? [] : [dangerZone]),
     ],
-  };
+  );
   const components: Node = {
     id: '0:2',
     name: 'Components',
