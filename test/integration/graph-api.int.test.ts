@@ -108,6 +108,14 @@ describe('the knowledge graph API', () => {
     ]);
   });
 
+  it('applies the query limits to generated reads: nesting beyond depth 12 is BAD_INPUT and nothing runs', async () => {
+    const nested = (depth: number): string => (depth === 0 ? 'id' : `id parent { ${nested(depth - 1)} }`);
+    const outcome = await asA(`query { graphJobs { ${nested(12)} } }`);
+    expect(outcome.errors?.[0]?.extensions.code).toBe('BAD_INPUT');
+    expect(outcome.errors?.[0]?.message).toMatch(/^query limit: .*depth/i);
+    expect(outcome.data).toBeUndefined();
+  });
+
   describe('tenant isolation', () => {
     it("never shows tenant A's nodes to tenant B through generated reads, by id or by filter", async () => {
       const byId = await as(keyB)(`query ($id: ID!) { graphJobs(where: { id: { eq: $id } }) { id } graphEvidence { id } graphChunks { id } }`, { id: a.jobId });
