@@ -1,7 +1,9 @@
 import type { Processors } from '../src/queue/job-context.js';
 import { createBuildProcessor, type BuildDeps } from './build/index.js';
 import { createExecuteProcessor, type ExecuteDeps } from './execute/index.js';
-import { createIndexingProcessor, type IndexingDeps } from './indexing/index.js';
+import { isFigmaImport, type FigmaImportInput, type IndexFolderInput, type JobInput } from '../src/queue/job-inputs.js';
+import type { JobContext, Processor } from '../src/queue/job-context.js';
+import { createFigmaImportProcessor, createIndexingProcessor, type FigmaImportDeps, type IndexingDeps } from './indexing/index.js';
 import { createOrchestrateProcessor, type OrchestrateDeps } from './orchestrator/index.js';
 import { createResearchProcessor, type ResearchDeps } from './research/index.js';
 
@@ -12,6 +14,8 @@ import { createResearchProcessor, type ResearchDeps } from './research/index.js'
 export interface AgentDeps {
   research: ResearchDeps;
   indexing: IndexingDeps;
+  /** The Figma import: indexing jobs whose input is `{figma}` (issue 13). */
+  figma: FigmaImportDeps;
   build: BuildDeps;
   orchestrate: OrchestrateDeps;
   execute: ExecuteDeps;
@@ -21,9 +25,14 @@ export interface AgentDeps {
 export function createProcessors(deps: AgentDeps): Processors {
   return {
     research: createResearchProcessor(deps.research),
-    indexing: createIndexingProcessor(deps.indexing),
+    indexing: byIndexingForm(createIndexingProcessor(deps.indexing), createFigmaImportProcessor(deps.figma)),
     build: createBuildProcessor(deps.build),
     orchestrate: createOrchestrateProcessor(deps.orchestrate),
     execute: createExecuteProcessor(deps.execute),
   };
+}
+
+/** The indexing queue carries two forms of job (src/queue/job-inputs.ts): a folder, or a Figma file. */
+function byIndexingForm(folder: Processor<IndexFolderInput>, figma: Processor<FigmaImportInput>): Processor<JobInput<'indexing'>> {
+  return (ctx) => (isFigmaImport(ctx.input) ? figma(ctx as JobContext<FigmaImportInput>) : folder(ctx as JobContext<IndexFolderInput>));
 }

@@ -8,13 +8,16 @@ import { startWorkerHost, type WorkerHost, type WorkerHostOptions } from './queu
 import { recopyStream } from './events/sql-sink.js';
 import type { Runtime } from './runtime.js';
 import type { Services } from './server/context.js';
-import { buildSchema } from './server/graphql-schema.js';
+import { buildServedSchema } from './server/graphql-schema.js';
 import { createHttpServer, type HttpServer } from './server/http-server.js';
 import { createReadinessCheck } from './server/readiness.js';
 import { registerRestRoutes } from './server/rest/routes.js';
 import { registerArtifactRoutes } from './server/rest/artifact-download.js';
+import { registerBrowserGuide } from './server/browser-guide-route.js';
 import { createArtifactReader } from './artifacts/index.js';
 import { VERSION } from './version.js';
+import { createBlueprintStore } from './blueprints/blueprint-store.js';
+import { createGraphExplorer } from './graph-api/explorer.js';
 
 /** The composition root for the API: the one place that wires services into transports. */
 export async function startApi(runtime: Runtime): Promise<{ server: HttpServer; url: string }> {
@@ -32,16 +35,18 @@ export async function startApi(runtime: Runtime): Promise<{ server: HttpServer; 
     artifacts: createArtifactReader(runtime.artifactGraph, runtime.artifacts),
     router: createRouter(config.llm.router, config.llm.prices),
     routingReports: createRoutingReportReader({ driver: runtime.driver, database: config.neo4j.database, prices: config.llm.prices }),
+    blueprints: createBlueprintStore(runtime.driver, config.neo4j.database),
+    explorer: createGraphExplorer(runtime.driver, config.neo4j.database),
   };
   const auth = await createAuth({ config, redis: runtime.redis, sql: runtime.sql, audit: runtime.audit, logger, keyPrefix: runtime.keyPrefix });
   const server = await createHttpServer({
     config,
     logger,
-    schema: buildSchema(),
+    schema: await buildServedSchema({ driver: runtime.driver, database: config.neo4j.database }),
     services,
     auth,
     audit: runtime.audit,
-    routes: [(app) => registerRestRoutes(app, services, config), (app) => registerArtifactRoutes(app, services)],
+    routes: [(app) => registerRestRoutes(app, services, config), (app) => registerArtifactRoutes(app, services), registerBrowserGuide],
   });
   const url = await server.listen();
   return { server, url };

@@ -16,6 +16,7 @@ import { createEventBus, type EventBus } from './events/event-bus.js';
 import { createAuditLog, type AuditLog } from './audit/audit-log.js';
 import { createSqlEventSink, type EventSink } from './events/sql-sink.js';
 import { createGraphDriver, type Driver } from './graph/driver.js';
+import { createDesignGraph } from './designs/design-graph.js';
 import { createIndexGraphWriter, type IndexGraphWriter } from './graph/index-graph-writer.js';
 import { createJobLineage, type JobLineage } from './graph/job-lineage.js';
 import { migrateGraph } from './graph/migrate.js';
@@ -185,6 +186,7 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
       audit,
       rateLimits: config.execute.rateLimits,
     },
+    figma: { allowedRoots: config.indexing.allowedRoots, cpu, designs: createDesignGraph(driver, database) },
     build: {
       build: config.build,
       dataDir: config.dataDir,

@@ -4,7 +4,7 @@ import type { Embedder } from '../../ingest/embedders/index.js';
 import { DEFAULT_MAX_FILE_BYTES, resolveIndexRoot, type ScannedFile, type SkippedEntry } from '../../ingest/scanner.js';
 import { cpuTask, type CpuPool } from '../../src/cpu/cpu-pool.js';
 import type { JobContext, Processor } from '../../src/queue/job-context.js';
-import type { JobInput } from '../../src/queue/job-inputs.js';
+import type { IndexFolderInput } from '../../src/queue/job-inputs.js';
 import { isLocalEmbedderId } from '../../src/rag/embedder-info.js';
 import { embedderMismatch, type FileState, type IndexScope, type IndexStateStore, type VectorStore } from '../../src/vectors/index.js';
 import { deleteVanished, linkMentions, vanishedPaths } from './cleanup.js';
@@ -17,7 +17,7 @@ import type { ArtifactStore } from '../../src/artifacts/index.js';
 import { acquireRootLock } from './root-lock.js';
 import { scanRoot, skippedByReason, type ScanResult } from './scan.js';
 
-export type IndexingInput = JobInput<'indexing'>;
+export type IndexingInput = IndexFolderInput;
 
 const PREPARE = cpuTask<PrepareRequest, PrepareOutcome[]>(new URL('./prepare-task.ts', import.meta.url).href, 'prepareFiles');
 

@@ -59,6 +59,14 @@ export function parseGraphRef(url: string): { kind: GraphKind; id: string } | un
   return match ? { kind: match[1] as GraphKind, id: decodeURIComponent(match[2] ?? '') } : undefined;
 }
 
+const CITED_LABELS = { chunk: 'Chunk', document: 'Document', entity: 'Entity' } as const;
+
+/** The indexed node a graph ref quotes, for `(:Evidence)-[:CITES]->(node)`; evidence refs cite nothing new. */
+export function citedNode(url: string): { label: 'Chunk' | 'Document' | 'Entity'; id: string } | null {
+  const ref = parseGraphRef(url);
+  return ref && ref.kind !== 'evidence' ? { label: CITED_LABELS[ref.kind], id: ref.id } : null;
+}
+
 function tenantOf(ctx: SourceContext, via: string): string {
   if (!ctx.tenant) throw new AppError('BAD_INPUT', `${via}: a tenant is required to read the knowledge graph`, { via });
   return ctx.tenant;

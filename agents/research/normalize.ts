@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { FetchedDocument } from '../../ingest/sources/index.js';
+import { citedNode } from './graph-source.js';
 import { signature } from './minhash.js';
 import { clip, normalizeForHash, sentences, stem, tokenize } from './text.js';
 import type { Candidate, FetchTask, SourceKind, SourceNode } from './types.js';
@@ -110,5 +111,6 @@ export function toCandidate(doc: FetchedDocument, task: FetchTask, context: Norm
     hinted: task.hinted,
     sourceNode: context.sourceNode,
     linkSource: !(task.kind === 'graph' && task.ref.url.startsWith('graph://evidence/')),
+    cites: task.kind === 'graph' ? citedNode(task.ref.url) : null,
   };
 }

@@ -50,6 +50,8 @@ export interface Candidate {
   sourceNode: SourceNode;
   /** False for evidence the graph source returned: it already has its provenance (`FROM`). */
   linkSource: boolean;
+  /** The indexed node graph-found evidence quotes (`CITES`). */
+  cites?: { label: 'Chunk' | 'Document' | 'Entity'; id: string } | null;
 }
 
 export interface SearchTask {

@@ -1,7 +1,9 @@
-// One code entity (function, class, interface, ...): the file that defines it and the chunks that mention it.
+// One code entity (function, class, interface, ...) of one indexed root: the file that defines it and the chunks
+// that mention it.
 :param tenant => 'default';
+:param root => '/home/me/project';
 :param name => 'startApi';
-MATCH (e:Entity {tenant: $tenant, name: $name})
+MATCH (e:Entity {tenant: $tenant, root: $root, name: $name})
 OPTIONAL MATCH defined = (:Document)-[:DEFINES]->(e)
 OPTIONAL MATCH mentioned = (:Chunk)-[:MENTIONS]->(e)
 RETURN e, defined, mentioned;

@@ -1,5 +1,6 @@
 // One batch of a research job's evidence. MERGE on content-derived ids: a rerun or a re-claimed attempt adds
-// nothing. Evidence the graph source returned already has its provenance, so it gets no second FROM.
+// nothing. Evidence the graph source returned already has its provenance, so it gets no second FROM; evidence that
+// quotes an indexed chunk, document or entity CITES it (the neighbourhood of a chunk shows who quoted it).
 MATCH (j:Job {id: $jobId, tenant: $tenant})
 UNWIND $items AS item
 MERGE (e:Evidence {id: item.id})
@@ -12,4 +13,16 @@ FOREACH (_ IN CASE WHEN item.linkSource THEN [1] ELSE [] END |
                   s.createdAt = datetime()
   MERGE (e)-[:FROM]->(s)
 )
+WITH e, item
+CALL (e, item) {
+  WITH e, item WHERE item.cites IS NOT NULL
+  CALL (item) {
+    MATCH (cited:Chunk {id: item.cites.id, tenant: $tenant}) WHERE item.cites.label = 'Chunk' RETURN cited
+    UNION
+    MATCH (cited:Document {id: item.cites.id, tenant: $tenant}) WHERE item.cites.label = 'Document' RETURN cited
+    UNION
+    MATCH (cited:Entity {id: item.cites.id, tenant: $tenant}) WHERE item.cites.label = 'Entity' RETURN cited
+  }
+  MERGE (e)-[:CITES]->(cited)
+}
 RETURN count(e) AS written

@@ -2,7 +2,7 @@ import { MapperKind, mapSchema } from '@graphql-tools/utils';
 import { defaultFieldResolver, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
 import { audited, type AuditLog } from '../audit/audit-log.js';
 import { AppError, isAppError } from '../errors.js';
-import { GRAPHQL_SCOPES } from './graphql-scopes.js';
+import { scopeRuleFor } from './graphql-scopes.js';
 import { requireScopes, type Principal } from './principal.js';
 
 interface AccessContext {
@@ -14,14 +14,14 @@ type Resolver = GraphQLFieldResolver<unknown, AccessContext, Record<string, unkn
 
 /**
  * The one place GraphQL checks scopes, for every transport (HTTP, graphql-ws, graphql-sse share this schema):
- * each root field's resolver (or a subscription's `subscribe`) first checks the caller against GRAPHQL_SCOPES.
+ * each root field's resolver (or a subscription's `subscribe`) first checks the caller against GRAPHQL_SCOPES (`scopeRuleFor`).
  * No rule = refused. Refused mutations are audited here (they never reach the services that audit the rest).
  */
 export function withScopeChecks(schema: GraphQLSchema, audit: AuditLog): GraphQLSchema {
   return mapSchema(schema, {
     [MapperKind.ROOT_FIELD]: (field, fieldName, typeName) => {
       const name = `${typeName}.${fieldName}`;
-      const rule = GRAPHQL_SCOPES[name];
+      const rule = scopeRuleFor(name);
       const isMutation = typeName === schema.getMutationType()?.name;
       const guard =
         (inner: Resolver): Resolver =>

@@ -15,6 +15,7 @@ export function createEvidenceStore(driver: Driver, database: string) {
       id: c.item.id,
       linkSource: c.linkSource,
       source: c.sourceNode,
+      cites: c.cites ?? null,
       props: {
         contentHash: c.item.contentHash,
         url: c.item.url,

@@ -62,6 +62,8 @@ export interface EvidenceToStore {
   /** False for evidence that already has its provenance (`FROM`), e.g. found in the graph itself. */
   linkSource: boolean;
   sourceNode: SourceNode;
+  /** What evidence found in COGO's own graph quotes (a chunk, document or entity): `(:Evidence)-[:CITES]->(node)`. */
+  cites?: { label: 'Chunk' | 'Document' | 'Entity'; id: string } | null;
 }
 
 /** A claim several pages make, with what each says (the research agent's `ClaimGroup` is one). */

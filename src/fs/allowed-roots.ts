@@ -11,6 +11,8 @@ export interface ResolveIndexRootOptions {
   /** What the path is, in messages (default `indexing root`), and which component refuses it (default `indexing`). */
   subject?: string;
   via?: string;
+  /** What the path must be (default `directory`); a file is read by the Figma import (issue 13). */
+  expect?: 'directory' | 'file';
 }
 
 /**
@@ -39,7 +41,7 @@ export async function resolveIndexRoot(root: string, allowedRoots: readonly stri
   const allowed = await realAllowedRoots(allowedRoots);
   if (!allowed.some((a) => isInside(real, a))) throw refused(root);
   const stat = await fs.stat(real).catch(() => undefined);
-  if (!stat?.isDirectory()) throw refused(root);
+  if (!(options.expect === 'file' ? stat?.isFile() : stat?.isDirectory())) throw refused(root);
   return real;
 }
 

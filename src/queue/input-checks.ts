@@ -2,7 +2,7 @@ import { AppError } from '../errors.js';
 import { resolveIndexRoot } from '../fs/allowed-roots.js';
 import { checkGitSource } from './git-source.js';
 import type { Config } from '../config/index.js';
-import type { JobInput } from './job-inputs.js';
+import { isFigmaImport, type JobInput } from './job-inputs.js';
 import type { EnqueueType } from './job-types.js';
 
 /** Who enqueues: what the checks may need of the caller (an execute flow's actions ask for scopes). */
@@ -34,6 +34,12 @@ export function createInputChecks(indexing: Config['indexing'], build?: Config['
     if (type === 'orchestrate') return (await checkOrchestrate(input as JobInput<'orchestrate'>, indexing)) as typeof input;
     if (type !== 'indexing') return input;
     const indexingInput = input as JobInput<'indexing'>;
+    if (isFigmaImport(indexingInput)) {
+      // The design file passes the same boundary as an indexing root: a real path inside the allowed roots.
+      const options = { baseDir: indexing.startDir, subject: 'Figma file', via: 'figma', expect: 'file' as const };
+      const path = await resolveIndexRoot(indexingInput.figma.path, indexing.allowedRoots, options);
+      return { figma: { ...indexingInput.figma, path } } as typeof input;
+    }
     const root = await resolveIndexRoot(indexingInput.root, indexing.allowedRoots, { baseDir: indexing.startDir });
     return { ...indexingInput, root } as typeof input;
   };

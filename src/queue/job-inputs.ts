@@ -24,6 +24,41 @@ const envVars = z
   )
   .refine((env) => Object.keys(env).length <= 200, 'at most 200 variables');
 
+/** An indexing job's first form: a folder to index (docs/indexing.md). */
+const indexFolder = z.object({
+  root: shortText(4096),
+  include: globs.optional(),
+  exclude: globs.optional(),
+  mode: z.enum(['incremental', 'full']).default('incremental'),
+  /** A file that cannot be read or parsed is reported and skipped; with this set, it fails the job too. */
+  failOnFileError: z.boolean().default(false),
+  /**
+   * Also delete indexed files that only fell out of this job's include/exclude filter (or a .gitignore). Off by
+   * default: a narrower filter must not empty the index. Needs scope `index:delete`.
+   */
+  prune: z.boolean().default(false),
+  /** Absent (or null): a job is one form or the other. */
+  figma: z.null().optional(),
+});
+
+/** Its second form (issue 13): a Figma file's JSON to import into Design / DesignNode (docs/graph-api.md). */
+const importFigma = z
+  .object({
+    figma: z
+      .object({
+        /** A Figma REST `GET /v1/files/:key` response saved as a file inside the allowed roots. */
+        path: shortText(4096),
+        /** The file's key in Figma (the URL's `/file/<key>/`); the graph keys the design by it. */
+        fileKey: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'letters, digits, _ and - (the key in the file URL)'),
+        /** Component name or Figma node id → the component blueprint it implements (default: the same name). */
+        mapping: z.record(shortText(1000), shortText(200)).optional(),
+        /** Re-write every node even when this version of the file was imported before. */
+        force: z.boolean().default(false),
+      })
+      .strict(),
+  })
+  .strict();
+
 /** The typed input of each agent (DESIGN §4): validated once here, for GraphQL and REST alike. */
 export const JOB_INPUTS = {
   research: z.object({
@@ -33,19 +68,8 @@ export const JOB_INPUTS = {
     maxItems: z.number().int().min(1).max(500).optional(),
     freshness: z.enum(['any', 'day', 'week', 'month', 'year']).optional(),
   }),
-  indexing: z.object({
-    root: shortText(4096),
-    include: globs.optional(),
-    exclude: globs.optional(),
-    mode: z.enum(['incremental', 'full']).default('incremental'),
-    /** A file that cannot be read or parsed is reported and skipped; with this set, it fails the job too. */
-    failOnFileError: z.boolean().default(false),
-    /**
-     * Also delete indexed files that only fell out of this job's include/exclude filter (or a .gitignore). Off by
-     * default: a narrower filter must not empty the index. Needs scope `index:delete`.
-     */
-    prune: z.boolean().default(false),
-  }),
+  /** Indexing a folder, or (issue 13) importing a Figma file's JSON into Design / DesignNode: one queue, two forms. */
+  indexing: z.union([indexFolder, importFigma]),
   /**
    * A build (docs/build.md): `source` + `steps`, or the one-command form `workspace` + `command` (+ `timeoutSeconds`),
    * which runs as one step named `build`. Nested optional fields accept null: GraphQL sends omitted ones so.
@@ -177,8 +201,23 @@ export const JOB_INPUTS = {
 
 export type JobInput<T extends EnqueueType> = z.infer<(typeof JOB_INPUTS)[T]>;
 
+/** The two forms of an indexing job's input: a folder to index, or a Figma file to import (issue 13). */
+export type IndexFolderInput = Exclude<JobInput<'indexing'>, { figma: object }>;
+export type FigmaImportInput = Extract<JobInput<'indexing'>, { figma: object }>;
+
+export const isFigmaImport = (input: JobInput<'indexing'>): input is FigmaImportInput => 'figma' in input && input.figma != null;
+
+/**
+ * The schema one input is checked against: an indexing input with `figma` is an import, any other a folder, so
+ * that a refusal names the fields of the form meant (a union's own refusal says only "Invalid input").
+ */
+function schemaFor(type: EnqueueType, input: unknown): z.ZodType {
+  if (type !== 'indexing') return JOB_INPUTS[type];
+  return input !== null && typeof input === 'object' && (input as { figma?: unknown }).figma != null ? importFigma : indexFolder;
+}
+
 export function parseJobInput<T extends EnqueueType>(type: T, input: unknown): JobInput<T> {
-  const parsed = JOB_INPUTS[type].safeParse(input);
+  const parsed = schemaFor(type, input).safeParse(input);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`);
     throw new AppError('BAD_INPUT', `invalid ${type} input: ${problems.join('; ')}`, { via: 'jobs', details: { problems } });

@@ -1,4 +1,6 @@
 import type { ArtifactReader } from '../artifacts/index.js';
+import type { BlueprintStore } from '../blueprints/blueprint-store.js';
+import type { GraphExplorer } from '../graph-api/explorer.js';
 import type { EvidenceReader } from '../evidence/evidence-reader.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { JobQueries } from '../queue/job-queries.js';
@@ -29,6 +31,10 @@ export interface Services {
   router: Router;
   /** What routing did for a tenant, from its `(:ModelCall)` nodes (`routingReport`). */
   routingReports: RoutingReportReader;
+  /** Code blueprint objects: versions, acceptance, diffs (schema/blueprints.graphql). */
+  blueprints: BlueprintStore;
+  /** Neighbourhoods and evidence paths for graph views (schema/explore.graphql). */
+  explorer: GraphExplorer;
 }
 
 export interface RequestContext extends Record<PropertyKey, unknown> {

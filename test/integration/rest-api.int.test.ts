@@ -87,9 +87,10 @@ describe('the REST compatibility layer', () => {
     const served = platform.runtime.config && (await routesOf(platform.url));
     expect(documented).toEqual(served);
     const enqueue = doc.paths['/v1/indexing/enqueue']!.post as {
-      requestBody: { content: { 'application/json': { schema: { properties: Record<string, unknown>; required: string[] } } } };
+      requestBody: { content: { 'application/json': { schema: { anyOf: Array<{ required: string[] }> } } } };
     };
-    expect(enqueue.requestBody.content['application/json'].schema.required).toEqual(['root']);
+    // Two forms (issue 13): a folder to index, or a Figma file to import.
+    expect(enqueue.requestBody.content['application/json'].schema.anyOf.map((form) => form.required)).toEqual([['root'], ['figma']]);
   });
 
   /** The REST routes the server really answers, found by asking it, not by reading the document. */

@@ -34,6 +34,11 @@ export interface SampleValues {
    * (BuildInput: `source`+`steps` or `workspace`+`command`) has no required field, and `{}` is BAD_INPUT.
    */
   inputs?: Record<string, unknown>;
+  /**
+   * How deep the selection of a root field goes (default 3). The generated graph API's types have a dozen
+   * relationships each, and a 3-level selection of all of them is a Cypher query of hundreds of subqueries.
+   */
+  depth?: (name: string) => number;
 }
 
 /** A value of `type` that passes GraphQL validation: required input fields filled, optional ones left out. */
@@ -66,13 +71,13 @@ function sample(type: GraphQLInputType, values: SampleValues): unknown {
   }
 }
 
-/** Every field without required arguments, 3 levels deep: enough to see any data a response leaks. */
-function selection(type: GraphQLOutputType, depth = 0): string {
+/** Every field without required arguments, `maxDepth` (3) levels deep: enough to see any data a response leaks. */
+function selection(type: GraphQLOutputType, maxDepth = 3, depth = 0): string {
   const named = getNamedType(type);
   if (!isObjectType(named)) return '';
-  if (depth >= 3) return '{ __typename }';
+  if (depth >= maxDepth) return '{ __typename }';
   const fields = Object.values((named as GraphQLObjectType).getFields()).filter((f) => f.args.every((a) => !isNonNullType(a.type)));
-  return `{ __typename ${fields.map((f) => `${f.name} ${selection(f.type, depth + 1)}`).join(' ')} }`;
+  return `{ __typename ${fields.map((f) => `${f.name} ${selection(f.type, maxDepth, depth + 1)}`).join(' ')} }`;
 }
 
 function operationOf(kind: FieldOperation['kind'], field: GraphQLField<unknown, unknown>, values: SampleValues): FieldOperation {
@@ -84,7 +89,7 @@ function operationOf(kind: FieldOperation['kind'], field: GraphQLField<unknown, 
   return {
     name,
     kind,
-    document: `${kind} Op${definitions ? `(${definitions})` : ''} { ${field.name}${call ? `(${call})` : ''} ${selection(field.type)} }`,
+    document: `${kind} Op${definitions ? `(${definitions})` : ''} { ${field.name}${call ? `(${call})` : ''} ${selection(field.type, values.depth?.(name))} }`,
     variables,
     args: variables,
     referencesId: args.some((a) => getNamedType(a.type).name === 'ID'),

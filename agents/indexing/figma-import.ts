@@ -1,0 +1,50 @@
+import type { ReadDesignOutcome, ReadDesignRequest } from '../../ingest/figma/index.js';
+import { AppError } from '../../src/errors.js';
+import { cpuTask, type CpuPool } from '../../src/cpu/cpu-pool.js';
+import type { DesignGraph } from '../../src/designs/design-graph.js';
+import { resolveIndexRoot } from '../../src/fs/allowed-roots.js';
+import type { Processor } from '../../src/queue/job-context.js';
+import type { FigmaImportInput } from '../../src/queue/job-inputs.js';
+
+const READ = cpuTask<ReadDesignRequest, ReadDesignOutcome>(new URL('../../ingest/figma/read-design-file.ts', import.meta.url).href, 'readDesignFile');
+
+/** Figma files above this are refused (a whole design system's file is tens of megabytes). */
+const DEFAULT_MAX_BYTES = 200 * 1024 * 1024;
+
+export interface FigmaImportDeps {
+  allowedRoots: readonly string[];
+  cpu: Pick<CpuPool, 'run'>;
+  designs: DesignGraph;
+  maxBytes?: number;
+}
+
+/**
+ * The Figma import (issue 13), an indexing job with a `figma` input: the file (a `GET /v1/files/:key` response
+ * inside the allowed roots, checked again here: the worker trusts no path) is read and flattened on the CPU pool,
+ * then written incrementally into Design / DesignNode. A re-run of the same version writes nothing.
+ */
+export function createFigmaImportProcessor(deps: FigmaImportDeps): Processor<FigmaImportInput> {
+  return async (ctx) => {
+    const { figma } = ctx.input;
+    const path = await resolveIndexRoot(figma.path, deps.allowedRoots, { subject: 'Figma file', via: 'figma', expect: 'file' });
+    await ctx.progress({ phase: 'reading', fileKey: figma.fileKey });
+    const read = await deps.cpu.run(READ, { path, maxBytes: deps.maxBytes ?? DEFAULT_MAX_BYTES }, { signal: ctx.signal });
+    // A file that is not a Figma response stays one on the next attempt: not retryable.
+    if (!read.ok) throw new AppError(read.code, read.message, { via: 'figma', retryable: false });
+    const { content } = read;
+    await ctx.progress({ phase: 'writing', nodes: content.nodes.length, version: content.version });
+    await ctx.assertLease();
+    const result = await deps.designs.write({
+      tenant: ctx.tenant,
+      jobId: ctx.jobId,
+      fileKey: figma.fileKey,
+      name: content.name,
+      version: content.version,
+      lastModified: content.lastModified,
+      nodes: content.nodes,
+      mapping: figma.mapping ?? {},
+      force: figma.force,
+    });
+    return { kind: 'figma-import', fileKey: figma.fileKey, version: content.version, nodes: content.nodes.length, ...result };
+  };
+}

@@ -1,0 +1,3 @@
+export { parseFigmaFile, type FigmaFile, type FigmaNode } from './figma-file.js';
+export { designNodes } from './design-nodes.js';
+export type { DesignFileContent, ReadDesignOutcome, ReadDesignRequest } from './read-design-file.js';
