@@ -146,6 +146,19 @@ describe('the knowledge graph API', () => {
       expect(other.data?.graphEvidenceFulltext.edges).toEqual([]);
     });
 
+    // @neo4j/graphql 7.6.3 has published advisories on aggregations and authentication (CVE-2026-92684, fixed in
+    // 7.6.8, which this registry does not serve yet): counts must stay within the caller's tenant too.
+    it('counts only the caller’s nodes in aggregations, at the root and on relationships', async () => {
+      const query = `query { graphEvidenceConnection { aggregate { count { nodes } } } graphSources { evidenceConnection { aggregate { count { nodes } } } } }`;
+      const fromB = await as(keyB)(query);
+      expect(fromB.errors).toBeUndefined();
+      expect(fromB.data?.graphEvidenceConnection.aggregate.count.nodes).toBe(b.evidenceIds.length + 1);
+      const perSource = fromB.data?.graphSources.map(
+        (s: { evidenceConnection: { aggregate: { count: { nodes: number } } } }) => s.evidenceConnection.aggregate.count.nodes,
+      );
+      expect(perSource.reduce((x: number, y: number) => x + y, 0)).toBeLessThanOrEqual(b.evidenceIds.length + 1);
+    });
+
     it("answers NOT_FOUND for another tenant's node in neighbourhoods and evidence paths", async () => {
       const outcome = await as(keyB)(`query ($id: ID!) { neighborhood(id: $id) { nodes { id } } }`, { id: a.chunkIds[0] });
       expect(outcome.errors?.map((e) => e.extensions.code)).toEqual(['NOT_FOUND']);
