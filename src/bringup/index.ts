@@ -1,4 +1,5 @@
 import type { Config } from '../config/index.js';
+import { ensureEmbeddingModel } from './embedding-model.js';
 import { ensureNeo4j } from './neo4j.js';
 import { ensurePostgres } from './postgres.js';
 import { ensureRedis } from './redis.js';
@@ -10,8 +11,13 @@ export { stopNeo4jLauncher } from './neo4j.js';
 
 /** Brings up whatever is missing; idempotent: a second call finds everything and starts nothing. */
 export async function ensureServices(config: Config, progress: Progress): Promise<BringUpStep[]> {
-  // Redis and Postgres answer in milliseconds; Neo4j may need a cold start, so it runs alongside them.
-  return Promise.all([ensureRedis(config.redis.url, config.dataDir, progress), ensureNeo4j(config, progress), ensurePostgres(config)]);
+  // Redis and Postgres answer in milliseconds; Neo4j may need a cold start and the model a download, so they run alongside.
+  return Promise.all([
+    ensureRedis(config.redis.url, config.dataDir, progress),
+    ensureNeo4j(config, progress),
+    ensurePostgres(config),
+    ensureEmbeddingModel(config, progress),
+  ]);
 }
 
 export function describeStep(step: BringUpStep): string {

@@ -75,11 +75,11 @@ export function createVectorStore(options: VectorStoreOptions): VectorStore {
   }
 
   async function claimIndex(scope: IndexScope, embedder: EmbedderIdentity): Promise<void> {
-    if (embedder.dimensions !== dimensions) {
+    if (embedder.dimensions > dimensions) {
       throw new AppError(
         'BAD_INPUT',
-        `embedder "${embedder.id}" makes ${embedder.dimensions}-dimension vectors; the chunks table stores ${dimensions} ` +
-          `(use a ${dimensions}-dimension model such as bge-m3)`,
+        `embedder "${embedder.id}" makes ${embedder.dimensions}-dimension vectors; the chunks table stores at most ${dimensions} ` +
+          `(use a model of at most ${dimensions} dimensions, such as bge-m3 or the local bge-small-en-v1.5)`,
         { via: VIA, details: { embedder: embedder.id, dimensions: embedder.dimensions, expected: dimensions } },
       );
     }
@@ -105,8 +105,14 @@ export function createVectorStore(options: VectorStoreOptions): VectorStore {
       if (rows.length === 0) return 0;
       await claimIndex(scope, embedder);
       for (const row of rows) {
-        if (row.embedding.length !== dimensions) {
-          throw new AppError('BAD_INPUT', `chunk ${row.id} has a ${row.embedding.length}-dimension vector; the index stores ${dimensions}`, { via: VIA });
+        if (row.embedding.length !== embedder.dimensions) {
+          throw new AppError(
+            'BAD_INPUT',
+            `chunk ${row.id} has a ${row.embedding.length}-dimension vector; embedder "${embedder.id}" makes ${embedder.dimensions}`,
+            {
+              via: VIA,
+            },
+          );
         }
       }
       const column = <T>(pick: (row: ChunkRecord) => T) => rows.map(pick);
@@ -123,7 +129,7 @@ export function createVectorStore(options: VectorStoreOptions): VectorStore {
         column((r) => r.kind),
         column((r) => clean(r.content)),
         column((r) => r.contentHash),
-        column((r) => toVectorLiteral(r.embedding)),
+        column((r) => toVectorLiteral(r.embedding, dimensions)),
         column((r) => clean(JSON.stringify(r.metadata))),
       ]);
       if (written.rows.length < rows.length) {
@@ -178,7 +184,7 @@ export function createVectorStore(options: VectorStoreOptions): VectorStore {
         await tx.query(`SET LOCAL hnsw.ef_search = ${Math.min(1000, Math.max(efSearch, limit))}`);
         if (iterative) await tx.query('SET LOCAL hnsw.iterative_scan = relaxed_order');
         const { rows } = await tx.query<ChunkRow & { distance: number }>(sqlQuery('vectors/vector-top-k'), [
-          toVectorLiteral(vector),
+          toVectorLiteral(vector, dimensions),
           scope.tenant,
           embedderId,
           ...filters(scope),
