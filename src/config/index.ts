@@ -163,7 +163,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
       baseUrl: e.EMBEDDINGS_BASE_URL,
       apiKey: e.EMBEDDINGS_API_KEY,
       model: e.EMBEDDINGS_MODEL,
-      local: { kind: e.COGO_LOCAL_EMBEDDER, model: e.COGO_LOCAL_MODEL, modelsDir: path.join(dataDir, 'models') },
+      local: {
+        kind: e.COGO_LOCAL_EMBEDDER,
+        model: e.COGO_LOCAL_MODEL,
+        modelsDir: e.COGO_MODELS_DIR ? path.resolve(cwd, e.COGO_MODELS_DIR) : path.join(dataDir, 'models'),
+      },
     },
     indexing: {
       allowedRoots: (e.COGO_INDEX_ROOTS.length > 0 ? e.COGO_INDEX_ROOTS : [cwd]).map((root) => path.resolve(cwd, root)),

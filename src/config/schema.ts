@@ -121,6 +121,8 @@ export const envSchema = z.object({
   COGO_LOCAL_EMBEDDER: z.enum(['model', 'hash']).default('model'),
   /** Which local model (docs/indexing.md § Local embedding model). */
   COGO_LOCAL_MODEL: z.enum(LOCAL_MODEL_NAMES).default('bge-small-en-v1.5-q'),
+  /** Where the local models' files are extracted; default `<COGO_DATA_DIR>/models`. */
+  COGO_MODELS_DIR: z.string().min(1).optional(),
 
   /** Folders indexing may read; unset = the folder the service was started in. */
   COGO_INDEX_ROOTS: list.default([]),
