@@ -21,15 +21,13 @@ import { migrateSql } from '../src/db/migrate.js';
 import { createPostgresClient } from '../src/db/postgres-client.js';
 import { createGraphDriver, runCypher } from '../src/graph/driver.js';
 import { migrateGraph } from '../src/graph/migrate.js';
-import { createLogger } from '../src/observability/logger.js';
-import type { JobContext } from '../src/queue/job-context.js';
 import { createGraphExpander, createRetriever } from '../src/rag/index.js';
 import { toTextQuery } from '../src/rag/text-query.js';
 import { SQL_MIGRATIONS_DIR } from '../src/runtime.js';
 import { createIndexStateStore, createVectorStore } from '../src/vectors/index.js';
 import type { BenchReport } from './run.js';
 import { copyTree, sourceFiles } from '../test/support/source-corpus.js';
-import { percentile, round } from './support.js';
+import { benchContext, percentile, round } from './support.js';
 
 const CORPUS_FILES = Number(process.env.BENCH_FILES ?? 2500);
 const TARGET_CHUNKS = Number(process.env.BENCH_CHUNKS ?? 100_000);
@@ -42,29 +40,6 @@ function prng(seed: number) {
     let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function benchContext(input: IndexingInput, tenant: string): JobContext<IndexingInput> {
-  let checkpoint: unknown;
-  const noop = async () => {};
-  return {
-    jobId: `indexing-${randomUUID()}`,
-    area: 'indexing',
-    input,
-    traceId: 'bench',
-    tenant,
-    attempt: 1,
-    workerId: 'bench',
-    signal: new AbortController().signal,
-    logger: createLogger({ level: 'silent' }),
-    progress: noop,
-    partial: noop,
-    log: noop,
-    emit: noop,
-    checkpoint: { get: async <T>() => checkpoint as T | undefined, set: async (value) => void (checkpoint = structuredClone(value)) },
-    // One run in one process, no queue: the lease is never lost.
-    assertLease: noop,
   };
 }
 
