@@ -5,8 +5,11 @@ import { localModelEmbedderId, localModelFiles, type LocalModel } from '../../sr
 import type { OnnxEmbedInput, embedOnnx } from './onnx-task.js';
 
 const EMBED = cpuTask<OnnxEmbedInput, Awaited<ReturnType<typeof embedOnnx>>>(new URL('./onnx-task.ts', import.meta.url).href, 'embedOnnx');
-/** Texts per thread task: a 40-line chunk takes ~50 ms, so eight keep the hand-over cheap and spread over the threads. */
-const SLICE = 8;
+/**
+ * Tasks per pool thread for one call: two keep every thread busy while one hands its result over, and few tasks
+ * mean few abort listeners on the caller's signal (piscina adds one per task).
+ */
+const TASKS_PER_THREAD = 2;
 
 export interface OnnxEmbedderOptions {
   model: LocalModel;
@@ -29,8 +32,9 @@ export function createOnnxEmbedder(pool: Pick<CpuPool, 'run' | 'threads'>, optio
     id: localModelEmbedderId(model),
     dimensions: model.dimensions,
     async embed(texts: string[], embedOptions: EmbedOptions = {}): Promise<number[][]> {
+      const size = Math.max(1, Math.ceil(texts.length / (Math.max(1, pool.threads) * TASKS_PER_THREAD)));
       const slices: string[][] = [];
-      for (let i = 0; i < texts.length; i += SLICE) slices.push(texts.slice(i, i + SLICE));
+      for (let i = 0; i < texts.length; i += size) slices.push(texts.slice(i, i + size));
       const packed = await Promise.all(
         slices.map((slice) =>
           pool.run(
