@@ -7,30 +7,20 @@
  * BM25 baseline over 40-line windows of the same files (words split at non-letters, no code or Korean handling).
  * Recall@10 and MRR per question kind; hybrid search latency.
  */
-import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { cp, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { cp, mkdir, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Redis } from 'ioredis';
 import { createIndexingProcessor } from '../agents/indexing/index.js';
 import { createLocalHashEmbedder, createOnnxEmbedder, type Embedder } from '../ingest/embedders/index.js';
 import { ensureEmbeddingModel } from '../src/bringup/embedding-model.js';
 import { loadConfig } from '../src/config/index.js';
-import { createCpuPool } from '../src/cpu/cpu-pool.js';
-import { migrateSql } from '../src/db/migrate.js';
-import { createPostgresClient } from '../src/db/postgres-client.js';
 import { LOCAL_MODELS, type LocalModelName } from '../src/embeddings/local-models.js';
 import { createIndexGraphWriter } from '../src/graph/index-graph-writer.js';
-import { createGraphDriver, runCypher } from '../src/graph/driver.js';
-import { migrateGraph } from '../src/graph/migrate.js';
 import { PROJECT_ROOT } from '../src/paths.js';
 import { reciprocalRankFusion } from '../src/rag/fusion.js';
 import { createGraphExpander, createRetriever } from '../src/rag/index.js';
-import { SQL_MIGRATIONS_DIR } from '../src/runtime.js';
 import { createIndexStateStore, createVectorStore, type StoredChunk } from '../src/vectors/index.js';
 import type { BenchReport } from './run.js';
-import { benchContext, percentile, round } from './support.js';
+import { benchContext, openIndexingBench, percentile, round } from './support.js';
 
 const DATA = path.join(PROJECT_ROOT, 'bench/data/retrieval');
 const NODE_TYPES = [
@@ -131,25 +121,10 @@ async function filesUnder(dir: string): Promise<string[]> {
 }
 
 export default async function retrievalBench(): Promise<BenchReport> {
-  const config = loadConfig();
-  const recorded = path.join(config.dataDir, 'test-services.json');
-  const serverUrl = process.env.TEST_DATABASE_URL ?? config.postgres.url ?? (JSON.parse(readFileSync(recorded, 'utf8')) as { databaseUrl: string }).databaseUrl;
-  const id = randomUUID().slice(0, 8);
-  const dbName = `cogo_bench_${id}`;
-  const admin = createPostgresClient(serverUrl, { max: 1 });
-  await admin.exec(`CREATE DATABASE ${dbName}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${dbName}`;
-  const sql = createPostgresClient(url.toString(), { max: 8 });
-  const driver = createGraphDriver(config.neo4j);
-  const redis = new Redis(config.redis.url, { maxRetriesPerRequest: null });
-  const cpu = createCpuPool({ threads: config.cpu.threads });
-  const work = await mkdtemp(path.join(os.tmpdir(), 'cogo-bench-retrieval-'));
+  const { config, id, sql, driver, redis, cpu, work, close } = await openIndexingBench('cogo-bench-retrieval');
   const tenants: string[] = [];
   const log = (line: string) => process.stdout.write(`[retrieval bench] ${line}\n`);
   try {
-    await migrateSql(sql, SQL_MIGRATIONS_DIR);
-    await migrateGraph(driver, config.neo4j.database);
     // The corpora, copied so the roots are plain folders the indexer may read.
     const roots = { 'node-types': path.join(work, 'node-types'), 'fastify-docs': path.join(work, 'fastify-docs'), 'ko-docs': path.join(work, 'ko-docs') };
     for (const file of NODE_TYPES) {
@@ -183,7 +158,7 @@ export default async function retrievalBench(): Promise<BenchReport> {
     const results: Record<string, unknown> = {};
     let lexicalDone = false;
     let lexicalScores: ReturnType<typeof score> | undefined;
-    let lexicalLists: StoredChunk[][] = [];
+    const lexicalLists: StoredChunk[][] = [];
     for (const name of EMBEDDERS) {
       const embedder: Embedder =
         name === 'hash'
@@ -300,23 +275,6 @@ export default async function retrievalBench(): Promise<BenchReport> {
         'hybrid latency is measured at this corpus size (a few thousand chunks), not at 100k chunks: see bench/results/indexing.json for the 100k-chunk run of the same search path',
     };
   } finally {
-    for (const tenant of tenants) {
-      for (;;) {
-        const rows = await runCypher<{ n: number }>(
-          driver,
-          config.neo4j.database,
-          'MATCH (n:Document|Chunk|Entity {tenant: $tenant}) WITH n LIMIT 5000 DETACH DELETE n RETURN count(*) AS n',
-          { tenant },
-        );
-        if (!rows[0]?.n) break;
-      }
-    }
-    await cpu.close();
-    await sql.close();
-    await admin.exec(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-    await admin.close();
-    await driver.close();
-    redis.disconnect();
-    await rm(work, { recursive: true, force: true });
+    await close(tenants);
   }
 }
