@@ -156,9 +156,7 @@ export default async function retrievalBench(): Promise<BenchReport> {
     const baselineRanks = answers.map((a) => rankOf(a, baseline(a.q)));
 
     const results: Record<string, unknown> = {};
-    let lexicalDone = false;
     let lexicalScores: ReturnType<typeof score> | undefined;
-    const lexicalLists: StoredChunk[][] = [];
     for (const name of EMBEDDERS) {
       const embedder: Embedder =
         name === 'hash'
@@ -196,24 +194,23 @@ export default async function retrievalBench(): Promise<BenchReport> {
 
       const retriever = createRetriever({ vectors, embedder, expand: createGraphExpander(driver, config.neo4j.database) });
       const denseLists: StoredChunk[][] = [];
+      // Per tenant: chunk row ids include the tenant, so fusion must pair lists of the same tenant.
+      const lexicalLists: StoredChunk[][] = [];
       const fusedRanks: (number | null)[] = [];
       const latency: number[] = [];
       for (const answer of answers) {
         const [vector] = await embedder.embed([answer.q]);
         denseLists.push(await vectors.vectorTopK({ tenant }, embedder.id, vector!, 30));
-        if (!lexicalDone) lexicalLists.push(await vectors.lexicalTopK({ tenant }, answer.q, 30));
+        lexicalLists.push(await vectors.lexicalTopK({ tenant }, answer.q, 30));
         const t = performance.now();
         const result = await retriever.search({ tenant, query: answer.q, k: K });
         latency.push(performance.now() - t);
         fusedRanks.push(rankOf(answer, result.items));
       }
-      if (!lexicalDone) {
-        lexicalScores = score(
-          answers,
-          answers.map((a, i) => rankOf(a, lexicalLists[i]!)),
-        );
-        lexicalDone = true;
-      }
+      lexicalScores ??= score(
+        answers,
+        answers.map((a, i) => rankOf(a, lexicalLists[i]!)),
+      );
       // Fusion variants computed from the same two lists: RRF constants and a weight on the dense list.
       const byId = (lists: StoredChunk[][]) => lists.map((l) => new Map(l.map((c) => [c.id, c])));
       const denseById = byId(denseLists);

@@ -16,14 +16,17 @@ const STOP_WORDS = new Set(
 const WEBSEARCH_SYNTAX = /"|(?:^|\s)-\S|\sor\s/i;
 const WORD = /[\p{L}\p{N}_]+/gu;
 
-/** Quotes, `-word` or `or`: the user wrote websearch syntax, which Postgres full-text honours and BM25 would not. */
+/**
+ * Quotes, `-word` or an upper-case `OR`: the user wrote websearch syntax, which Postgres full-text honours and BM25
+ * would not. A lower-case "or" is taken as a word here: natural questions say "read or write".
+ */
 export function usesWebsearchSyntax(query: string): boolean {
-  return WEBSEARCH_SYNTAX.test(query.trim());
+  return /"|(?:^|\s)-\S|\sOR\s/.test(query.trim());
 }
 
 export function toTextQuery(query: string): TextQuery {
   const strict = query.trim();
-  if (usesWebsearchSyntax(strict)) return { strict, anyOf: [] };
+  if (WEBSEARCH_SYNTAX.test(strict)) return { strict, anyOf: [] };
   const words = [...new Set((strict.match(WORD) ?? []).map((w) => w.toLowerCase()))].filter((w) => w.length > 1 && !STOP_WORDS.has(w));
   return { strict, anyOf: words };
 }
