@@ -16,6 +16,9 @@ export default defineConfig({
           include: ['test/integration/**/*.int.test.ts'],
           environment: 'node',
           globalSetup: ['test/integration/support/global-setup.ts'],
+          // Services started by tests embed with feature hashing: fast, and what their assertions were written for.
+          // The local model's own tests (test/integration/embeddings-*.int.test.ts) ask for it explicitly.
+          env: { COGO_LOCAL_EMBEDDER: 'hash' },
           testTimeout: 150_000,
           hookTimeout: 120_000,
           // Integration files start servers and worker processes; two cores run them best one file at a time.

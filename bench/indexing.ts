@@ -6,30 +6,16 @@
  * Recall@10 over queries made of passages taken verbatim from random chunks.
  * Postgres is the real server (a scratch database); PGlite would hold 100k × 1024 floats in WASM memory.
  */
-import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
-import { Redis } from 'ioredis';
-import { createIndexingProcessor, type IndexingInput } from '../agents/indexing/index.js';
+import { createIndexingProcessor } from '../agents/indexing/index.js';
 import { createIndexGraphWriter } from '../src/graph/index-graph-writer.js';
 import { createLocalHashEmbedder } from '../ingest/embedders/index.js';
-import { loadConfig } from '../src/config/index.js';
-import { createCpuPool } from '../src/cpu/cpu-pool.js';
-import { migrateSql } from '../src/db/migrate.js';
-import { createPostgresClient } from '../src/db/postgres-client.js';
-import { createGraphDriver, runCypher } from '../src/graph/driver.js';
-import { migrateGraph } from '../src/graph/migrate.js';
-import { createLogger } from '../src/observability/logger.js';
-import type { JobContext } from '../src/queue/job-context.js';
 import { createGraphExpander, createRetriever } from '../src/rag/index.js';
 import { toTextQuery } from '../src/rag/text-query.js';
-import { SQL_MIGRATIONS_DIR } from '../src/runtime.js';
 import { createIndexStateStore, createVectorStore } from '../src/vectors/index.js';
 import type { BenchReport } from './run.js';
 import { copyTree, sourceFiles } from '../test/support/source-corpus.js';
-import { percentile, round } from './support.js';
+import { benchContext, openIndexingBench, percentile, round } from './support.js';
 
 const CORPUS_FILES = Number(process.env.BENCH_FILES ?? 2500);
 const TARGET_CHUNKS = Number(process.env.BENCH_CHUNKS ?? 100_000);
@@ -42,29 +28,6 @@ function prng(seed: number) {
     let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function benchContext(input: IndexingInput, tenant: string): JobContext<IndexingInput> {
-  let checkpoint: unknown;
-  const noop = async () => {};
-  return {
-    jobId: `indexing-${randomUUID()}`,
-    area: 'indexing',
-    input,
-    traceId: 'bench',
-    tenant,
-    attempt: 1,
-    workerId: 'bench',
-    signal: new AbortController().signal,
-    logger: createLogger({ level: 'silent' }),
-    progress: noop,
-    partial: noop,
-    log: noop,
-    emit: noop,
-    checkpoint: { get: async <T>() => checkpoint as T | undefined, set: async (value) => void (checkpoint = structuredClone(value)) },
-    // One run in one process, no queue: the lease is never lost.
-    assertLease: noop,
   };
 }
 
@@ -81,25 +44,10 @@ function passageOf(content: string, random: () => number): string | undefined {
 }
 
 export default async function indexingBench(): Promise<BenchReport> {
-  const config = loadConfig();
-  const recorded = path.join(config.dataDir, 'test-services.json');
-  const serverUrl = process.env.TEST_DATABASE_URL ?? config.postgres.url ?? (JSON.parse(readFileSync(recorded, 'utf8')) as { databaseUrl: string }).databaseUrl;
-  const id = randomUUID().slice(0, 8);
-  const dbName = `cogo_bench_${id}`;
-  const admin = createPostgresClient(serverUrl, { max: 1 });
-  await admin.exec(`CREATE DATABASE ${dbName}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${dbName}`;
-  const sql = createPostgresClient(url.toString(), { max: 8 });
-  const driver = createGraphDriver(config.neo4j);
-  const redis = new Redis(config.redis.url, { maxRetriesPerRequest: null });
-  const cpu = createCpuPool({ threads: config.cpu.threads });
-  const work = await mkdtemp(path.join(os.tmpdir(), 'cogo-bench-'));
+  const { config, id, sql, driver, redis, cpu, work, close } = await openIndexingBench('cogo-bench');
   const tenant = `bench-${id}`;
   const log = (line: string) => process.stdout.write(`[indexing bench] ${line}\n`);
   try {
-    await migrateSql(sql, SQL_MIGRATIONS_DIR);
-    await migrateGraph(driver, config.neo4j.database);
     const embedder = createLocalHashEmbedder();
     const vectors = createVectorStore({ sql });
     const graph = createIndexGraphWriter(driver, config.neo4j.database);
@@ -220,21 +168,6 @@ export default async function indexingBench(): Promise<BenchReport> {
       },
     };
   } finally {
-    for (;;) {
-      const rows = await runCypher<{ n: number }>(
-        driver,
-        config.neo4j.database,
-        'MATCH (n:Document|Chunk|Entity {tenant: $tenant}) WITH n LIMIT 5000 DETACH DELETE n RETURN count(*) AS n',
-        { tenant },
-      );
-      if (!rows[0]?.n) break;
-    }
-    await cpu.close();
-    await sql.close();
-    await admin.exec(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-    await admin.close();
-    await driver.close();
-    redis.disconnect();
-    await rm(work, { recursive: true, force: true });
+    await close([tenant]);
   }
 }

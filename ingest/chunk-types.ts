@@ -30,6 +30,11 @@ export interface Chunk {
   context?: string;
   /** Code: the top-level declarations this chunk contains. */
   symbols?: CodeSymbol[];
+  /**
+   * Code: the declarations that start in this chunk, qualified by their containers (`fs.promises.FileHandle.readLines`
+   * for a method of an interface in a namespace of `declare module 'fs'`). Indexed for search, not embedded.
+   */
+  names?: string[];
 }
 
 export type ImportKind = 'static' | 'type' | 're-export' | 'dynamic' | 'require';

@@ -29,7 +29,7 @@ import { createJobService, type JobService } from './queue/job-service.js';
 import { closeQueues, createQueues, keyPrefixOf, type Queues } from './queue/queues.js';
 import { createRagService, type RagService } from './rag/index.js';
 import { createSharedClock, type SharedClock } from './redis/shared-clock.js';
-import { createEmbedder, type Embedder } from '../ingest/embedders/index.js';
+import { startEmbedder, type Embedder } from '../ingest/embedders/index.js';
 import { createCpuPool, type CpuPool } from './cpu/cpu-pool.js';
 import { answererFrom } from './llm/index.js';
 import { createIndexStateStore, createVectorStore, type IndexStateStore, type VectorStore } from './vectors/index.js';
@@ -63,7 +63,7 @@ export interface Runtime {
   jobs: JobService;
   jobQueries: JobQueries;
   metrics: Metrics;
-  /** The configured embedder (the local feature-hashing one without EMBEDDINGS_BASE_URL) and the pgvector store. */
+  /** The configured embedder (without EMBEDDINGS_BASE_URL the local model, or feature hashing) and the pgvector store. */
   embedder: Embedder;
   vectors: VectorStore;
   /** Worker threads for the agents' CPU-heavy steps; threads start on first use. */
@@ -153,7 +153,9 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
     maxPayloadBytes: config.http.maxPayloadBytes,
   });
   const cpu = createCpuPool({ threads: config.cpu.threads });
-  const embedder = createEmbedder(config.embeddings, cpu);
+  const embedder = await startEmbedder(config.embeddings, cpu, (reason) =>
+    logger.warn({ reason }, 'the local embedding model could not start: feature hashing stands in (every answer says so)'),
+  );
   const vectors = createVectorStore({ sql });
   const database = config.neo4j.database;
   const indexState = createIndexStateStore(sql);

@@ -109,6 +109,7 @@ function chunkMetadata(chunk: Chunk, ctx: BatchContext): Record<string, unknown>
     indexRun: ctx.runKey,
     ...(chunk.context ? { context: chunk.context } : {}),
     ...(chunk.symbols?.length ? { symbols: chunk.symbols.map((s) => `${s.kind} ${s.name}`) } : {}),
+    ...(chunk.names?.length ? { names: chunk.names } : {}),
   };
 }
 

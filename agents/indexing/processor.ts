@@ -6,6 +6,7 @@ import { cpuTask, type CpuPool } from '../../src/cpu/cpu-pool.js';
 import type { JobContext, Processor } from '../../src/queue/job-context.js';
 import type { IndexFolderInput } from '../../src/queue/job-inputs.js';
 import { isLocalEmbedderId } from '../../src/rag/embedder-info.js';
+import { LOCAL_MODEL_PREFIX } from '../../src/embeddings/local-models.js';
 import { embedderMismatch, type FileState, type IndexScope, type IndexStateStore, type VectorStore } from '../../src/vectors/index.js';
 import { deleteVanished, linkMentions, vanishedPaths } from './cleanup.js';
 import { writeBatch, type PreparedFile } from './file-batch.js';
@@ -189,6 +190,9 @@ export function createIndexingProcessor(deps: IndexingDeps): Processor<IndexingI
 /**
  * Makes the configured embedder the owner of the root's index. Another owner is refused in `incremental`
  * mode (BAD_INPUT naming both); `full` mode drops that index first and rebuilds it. True when it dropped one.
+ * One switch rebuilds without being asked: to a local model from feature hashing or from another local model
+ * (an upgrade of the default; rebuilding costs only local CPU). Never towards feature hashing (a model that could
+ * not start must not wipe its index) and never from or to an endpoint (its vectors may have cost money).
  */
 async function prepareIndex(deps: IndexingDeps, scope: IndexScope, mode: IndexingInput['mode'], ctx: JobContext<IndexingInput>): Promise<boolean> {
   const owner = await deps.vectors.indexOwner(scope);
@@ -197,8 +201,8 @@ async function prepareIndex(deps: IndexingDeps, scope: IndexScope, mode: Indexin
     // Claimed by a run that stored no vector (it failed early): nothing could be mixed, so the claim moves.
     await deps.vectors.dropIndex(scope);
   } else if (owner !== null && owner !== deps.embedder.id) {
-    if (mode !== 'full') throw embedderMismatch(scope, owner, deps.embedder.id);
-    await ctx.log(`rebuilding ${scope.root}: its index was made by "${owner}", the configured embedder is "${deps.embedder.id}"`);
+    if (mode !== 'full' && !upgradesLocalModel(owner, deps.embedder.id)) throw embedderMismatch(scope, owner, deps.embedder.id);
+    await ctx.log(`rebuilding (re-embedding) ${scope.root}: its index was made by "${owner}", the configured embedder is "${deps.embedder.id}"`);
     await deps.graph.dropRoot(scope);
     await deps.vectors.dropIndex(scope);
     rebuilt = true;
@@ -332,4 +336,8 @@ function fail(attempt: Attempt, failure: FailedFile) {
 
 function unreadableEntry(entry: SkippedEntry): FailedFile {
   return entry.detail === undefined ? { path: entry.path, reason: 'unreadable' } : { path: entry.path, reason: 'unreadable', detail: entry.detail };
+}
+
+function upgradesLocalModel(owner: string, configured: string): boolean {
+  return configured.startsWith(LOCAL_MODEL_PREFIX) && (owner.startsWith(LOCAL_MODEL_PREFIX) || isLocalEmbedderId(owner));
 }

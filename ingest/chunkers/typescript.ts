@@ -1,6 +1,6 @@
 import path from 'node:path';
 import ts from 'typescript';
-import type { ChunkedFile, ChunkOptions, CodeSymbol, SymbolKind } from '../chunk-types.js';
+import type { Chunk, ChunkedFile, ChunkOptions, CodeSymbol, SymbolKind } from '../chunk-types.js';
 import { buildChunks, rangeChars, resolveSizes, splitLines, type ChunkDraft, type Sizes } from './chunk-builder.js';
 import { splitLineRange } from './text.js';
 import { collectImports } from './typescript-imports.js';
@@ -30,7 +30,7 @@ export function chunkTypeScript(filePath: string, text: string, options?: ChunkO
   markExportClauses(source, units);
   const drafts = groupUnits(units, lines, sizes);
   return {
-    chunks: buildChunks(filePath, lines, drafts),
+    chunks: withQualifiedNames(buildChunks(filePath, lines, drafts), qualifiedDeclarations(source)),
     imports: collectImports(source, filePath, sizes.knownPaths),
     symbols: uniqueSymbols(units.flatMap((unit) => unit.symbols)),
   };
@@ -168,4 +168,61 @@ function uniqueSymbols(symbols: readonly CodeSymbol[]): CodeSymbol[] {
     seen.add(key);
     return true;
   });
+}
+
+/** Names per chunk at most: a chunk of a huge interface names its first members, which is what it mostly holds. */
+const MAX_NAMES_PER_CHUNK = 64;
+
+function withQualifiedNames(chunks: Chunk[], declarations: readonly { name: string; line: number }[]): Chunk[] {
+  for (const chunk of chunks) {
+    const names = [...new Set(declarations.filter((d) => d.line >= chunk.startLine && d.line <= chunk.endLine).map((d) => d.name))];
+    if (names.length > 0) chunk.names = names.slice(0, MAX_NAMES_PER_CHUNK);
+  }
+  return chunks;
+}
+
+/**
+ * Every declaration with the names of its containers, and the line where it starts: modules (`declare module 'fs'`
+ * gives `fs`), namespaces, classes, interfaces and their members, functions, types, enums, variables.
+ */
+function qualifiedDeclarations(source: ts.SourceFile): { name: string; line: number }[] {
+  const found: { name: string; line: number }[] = [];
+  const lineOf = (node: ts.Node) => source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1;
+  const nameOf = (node: ts.Node): string | undefined => {
+    const name = (node as { name?: ts.Node }).name;
+    if (!name) return undefined;
+    if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isPrivateIdentifier(name) || ts.isNumericLiteral(name)) return name.text;
+    return undefined;
+  };
+  const visit = (node: ts.Node, prefix: string): void => {
+    const qualify = (name: string) => (prefix ? `${prefix}.${name}` : name);
+    if (ts.isModuleDeclaration(node)) {
+      // `declare module 'node:fs/promises'` is what a question calls `fs.promises`.
+      const name = qualify(node.name.text.replace(/^node:/, '').replace(/\//g, '.'));
+      found.push({ name, line: lineOf(node) });
+      if (node.body) visit(node.body, name);
+      return;
+    }
+    if (ts.isModuleBlock(node)) return node.statements.forEach((statement) => visit(statement, prefix));
+    if (ts.isVariableStatement(node)) {
+      for (const declaration of node.declarationList.declarations) {
+        if (ts.isIdentifier(declaration.name)) found.push({ name: qualify(declaration.name.text), line: lineOf(declaration) });
+      }
+      return;
+    }
+    const name = nameOf(node);
+    if (!name) return;
+    if (ts.isClassDeclaration(node) || ts.isInterfaceDeclaration(node) || ts.isEnumDeclaration(node)) {
+      const container = qualify(name);
+      found.push({ name: container, line: lineOf(node) });
+      for (const member of node.members as ts.NodeArray<ts.Node>) {
+        const memberName = nameOf(member);
+        if (memberName) found.push({ name: `${container}.${memberName}`, line: lineOf(member) });
+      }
+      return;
+    }
+    if (ts.isFunctionDeclaration(node) || ts.isTypeAliasDeclaration(node)) found.push({ name: qualify(name), line: lineOf(node) });
+  };
+  for (const statement of source.statements) visit(statement, '');
+  return found;
 }

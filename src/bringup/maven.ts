@@ -8,11 +8,17 @@ import { commandExists, runCommand } from './run-command.js';
  * module's pom or sources (a pull changed it): build again rather than run an old one. Returns `product`.
  */
 export function ensureMavenPackage(module: Parameters<typeof buildIfStale>[0]): Promise<string> {
-  // One Maven at a time: the bring-up starts Neo4j and S3Proxy together, and two Mavens filling the same
-  // ~/.m2 at once can leave a half-written jar there.
-  const run = mavenQueue.then(() => buildIfStale(module));
-  mavenQueue = run.catch(() => undefined);
-  return run;
+  return oneMavenAtATime(() => buildIfStale(module));
+}
+
+/**
+ * Every Maven run of the bring-up goes through here: it starts Neo4j, S3Proxy and the embedding model together,
+ * and two Mavens filling the same ~/.m2 at once can leave a half-written jar there.
+ */
+export function oneMavenAtATime<T>(run: () => Promise<T>): Promise<T> {
+  const queued = mavenQueue.then(run);
+  mavenQueue = queued.catch(() => undefined);
+  return queued;
 }
 
 let mavenQueue: Promise<unknown> = Promise.resolve();

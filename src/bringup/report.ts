@@ -1,7 +1,8 @@
 /** One line of what the bring-up did for one service. */
 export interface BringUpStep {
-  service: 'redis' | 'neo4j' | 'postgres' | 's3proxy';
-  action: 'found' | 'started' | 'embedded';
+  service: 'redis' | 'neo4j' | 'postgres' | 's3proxy' | 'model';
+  /** `fetched`/`missing`/`off`: the local embedding model (`missing` = feature hashing will stand in). */
+  action: 'found' | 'started' | 'embedded' | 'fetched' | 'missing' | 'off';
   detail: string;
 }
 

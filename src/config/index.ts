@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
+import type { LocalModelName } from '../embeddings/local-models.js';
 import { isLoopbackHost } from './loopback.js';
 import { parseResearchApis, type ResearchApiConfig } from './research-apis.js';
 import { DEFAULT_PRICES, mergeRouterConfig, type RouterConfig, type Tier, type TierPrice } from './llm.js';
@@ -37,7 +38,13 @@ export interface Config {
     maxEscalations: number;
     router: RouterConfig;
   };
-  embeddings: { baseUrl: string | undefined; apiKey: string | undefined; model: string };
+  embeddings: {
+    baseUrl: string | undefined;
+    apiKey: string | undefined;
+    model: string;
+    /** Used when baseUrl is unset: the local model (files under `modelsDir`) or feature hashing. */
+    local: { kind: 'model' | 'hash'; model: LocalModelName; modelsDir: string };
+  };
   indexing: {
     /** Absolute folders indexing may read (compared after realpath); default: `startDir`. */
     allowedRoots: string[];
@@ -192,6 +199,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
       baseUrl: e.EMBEDDINGS_BASE_URL,
       apiKey: e.EMBEDDINGS_API_KEY,
       model: e.EMBEDDINGS_MODEL,
+      local: {
+        kind: e.COGO_LOCAL_EMBEDDER,
+        model: e.COGO_LOCAL_MODEL,
+        modelsDir: e.COGO_MODELS_DIR ? path.resolve(cwd, e.COGO_MODELS_DIR) : path.join(dataDir, 'models'),
+      },
     },
     indexing: {
       allowedRoots: (e.COGO_INDEX_ROOTS.length > 0 ? e.COGO_INDEX_ROOTS : [cwd]).map((root) => path.resolve(cwd, root)),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LOCAL_MODEL_NAMES } from '../embeddings/local-models.js';
 import { TASK_TYPES, TIERS } from './llm.js';
 
 const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v));
@@ -116,6 +117,12 @@ export const envSchema = z.object({
   EMBEDDINGS_BASE_URL: url(['http', 'https']).optional(),
   EMBEDDINGS_API_KEY: z.string().min(1).optional(),
   EMBEDDINGS_MODEL: z.string().min(1).default('bge-m3'),
+  /** Without EMBEDDINGS_BASE_URL: `model` = the local ONNX model (feature hashing only if it cannot start), `hash` = feature hashing. */
+  COGO_LOCAL_EMBEDDER: z.enum(['model', 'hash']).default('model'),
+  /** Which local model (docs/indexing.md § Local embedding model). */
+  COGO_LOCAL_MODEL: z.enum(LOCAL_MODEL_NAMES).default('bge-small-en-v1.5-q'),
+  /** Where the local models' files are extracted; default `<COGO_DATA_DIR>/models`. */
+  COGO_MODELS_DIR: z.string().min(1).optional(),
 
   /** Folders indexing may read; unset = the folder the service was started in. */
   COGO_INDEX_ROOTS: list.default([]),

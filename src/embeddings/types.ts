@@ -11,6 +11,8 @@ export interface Embedder {
   /** Names the vector space, e.g. `local-hash-v1:1024` or `openai:bge-m3:1024`; stored with every vector. */
   readonly id: string;
   readonly dimensions: number;
+  /** Set when this embedder stands in for the local model, which could not start: why (named in every answer). */
+  readonly fallbackReason?: string;
   /** One vector per text, in the order of `texts`. */
   embed(texts: string[], options?: EmbedOptions): Promise<number[][]>;
 }

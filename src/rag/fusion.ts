@@ -13,10 +13,11 @@ export interface FusedId {
 export const RRF_K = 60;
 
 /**
- * Reciprocal rank fusion: scores from different retrievers are not comparable (cosine similarity vs ts_rank),
- * ranks are. Ties go to the id with the better best rank, then to the id, so the order is deterministic.
+ * Reciprocal rank fusion: scores from different retrievers are not comparable (cosine similarity vs BM25),
+ * ranks are. `weights` (default 1 each) scale each list's share. Ties go to the id with the better best rank,
+ * then to the id, so the order is deterministic.
  */
-export function reciprocalRankFusion(lists: readonly RankedIds[], k = RRF_K): FusedId[] {
+export function reciprocalRankFusion(lists: readonly RankedIds[], k = RRF_K, weights: readonly number[] = []): FusedId[] {
   const fused = new Map<string, FusedId>();
   lists.forEach((ids, listIndex) => {
     ids.forEach((id, position) => {
@@ -28,7 +29,7 @@ export function reciprocalRankFusion(lists: readonly RankedIds[], k = RRF_K): Fu
       // An id listed twice in one list counts once, at its best rank.
       if (entry.ranks[listIndex] !== null) return;
       entry.ranks[listIndex] = position + 1;
-      entry.rrf += 1 / (k + position + 1);
+      entry.rrf += (weights[listIndex] ?? 1) / (k + position + 1);
     });
   });
   const best = (f: FusedId) => Math.min(...f.ranks.map((r) => r ?? Infinity));

@@ -6,7 +6,7 @@ import type { SearchScope, StoredChunk, VectorStore } from '../vectors/index.js'
 import { describeEmbedder } from './embedder-info.js';
 import { reciprocalRankFusion } from './fusion.js';
 import type { GraphExpander } from './graph-expansion.js';
-import { toTextQuery } from './text-query.js';
+import { toTextQuery, usesWebsearchSyntax } from './text-query.js';
 import type { RagEvent, SearchItem, SearchRequest, SearchResult } from './types.js';
 
 export interface RetrieverDeps {
@@ -25,7 +25,7 @@ const MAX_QUERY_CHARS = 4000;
 const MAX_K = 100;
 const MAX_FILTER_VALUES = 50;
 
-/** Hybrid retrieval: vector top-n and full-text top-n, fused by reciprocal rank, then 1-hop graph expansion. */
+/** Hybrid retrieval: vector top-n and BM25 top-n, fused by reciprocal rank, then 1-hop graph expansion. */
 export function createRetriever(deps: RetrieverDeps): Retriever {
   const info = describeEmbedder(deps.embedder);
 
@@ -38,7 +38,8 @@ export function createRetriever(deps: RetrieverDeps): Retriever {
     const candidates = Math.min(200, Math.max(3 * k, 30));
     const [byVector, byText] = await Promise.all([
       deps.vectors.vectorTopK(scope, deps.embedder.id, vector!, candidates),
-      deps.vectors.textTopK(scope, toTextQuery(query), candidates),
+      // BM25 over code-aware terms; a query in websearch syntax (quotes, -word, or) gets Postgres full-text, which honours it.
+      usesWebsearchSyntax(query) ? deps.vectors.textTopK(scope, toTextQuery(query), candidates) : deps.vectors.lexicalTopK(scope, query, candidates),
     ]);
     const searched = performance.now();
     const chunks = new Map<string, StoredChunk>([...byText, ...byVector].map((hit) => [hit.id, hit]));

@@ -16,6 +16,14 @@ const STOP_WORDS = new Set(
 const WEBSEARCH_SYNTAX = /"|(?:^|\s)-\S|\sor\s/i;
 const WORD = /[\p{L}\p{N}_]+/gu;
 
+/**
+ * Quotes, `-word` or an upper-case `OR`: the user wrote websearch syntax, which Postgres full-text honours and BM25
+ * would not. A lower-case "or" is taken as a word here: natural questions say "read or write".
+ */
+export function usesWebsearchSyntax(query: string): boolean {
+  return /"|(?:^|\s)-\S|\sOR\s/.test(query.trim());
+}
+
 export function toTextQuery(query: string): TextQuery {
   const strict = query.trim();
   if (WEBSEARCH_SYNTAX.test(strict)) return { strict, anyOf: [] };

@@ -3,13 +3,15 @@
  * significant digits keep everything it can hold; the literal is half as long as JSON's 17 digits and Postgres
  * parses a batch of them about 2.5× faster.
  */
-export function toVectorLiteral(vector: readonly number[]): string {
+export function toVectorLiteral(vector: readonly number[], width = vector.length): string {
   let text = '[';
   for (let i = 0; i < vector.length; i += 1) {
     const value = vector[i]!;
     if (i > 0) text += ',';
     text += value === 0 ? '0' : value.toPrecision(7);
   }
+  // Zeros up to the column's width: a 384-dimension model's vectors keep their cosine distances in vector(1024).
+  if (width > vector.length) text += ',0'.repeat(width - vector.length);
   return `${text}]`;
 }
 

@@ -36,7 +36,7 @@ export interface VectorHit extends StoredChunk {
   score: number;
 }
 
-/** `score` = Postgres ts_rank of the chunk for the query. */
+/** `score` = Postgres ts_rank (textTopK) or BM25 (lexicalTopK) of the chunk for the query. */
 export interface TextHit extends StoredChunk {
   score: number;
 }
@@ -96,6 +96,11 @@ export interface VectorStore {
    * informative words: words in more than 1% of all chunks (Postgres statistics) are left out of that pass.
    */
   textTopK(scope: SearchScope, query: TextQuery, k: number): Promise<TextHit[]>;
+  /**
+   * BM25 over COGO's lexical terms (`lexical-terms.ts`: identifiers whole and split, dotted names, Hangul bigrams),
+   * field-weighted (declared names, headings, path, text); `score` is the BM25 score.
+   */
+  lexicalTopK(scope: SearchScope, query: string, k: number): Promise<TextHit[]>;
   countChunks(tenant: string, root?: string | null): Promise<number>;
   /** Vectors an indexing run stored under `scope` (`metadata.indexRun`). */
   countEmbeddedByRun(scope: IndexScope, runKey: string): Promise<number>;

@@ -1,5 +1,6 @@
 import type { SqlClient } from '../db/sql-client.js';
 import { AppError } from '../errors.js';
+import { chunkTerms, queryTerms } from './lexical-terms.js';
 import { prefixPattern, toVectorLiteral, versionAtLeast } from './pgvector.js';
 import { sqlQuery } from './sql-files.js';
 import type { ChunkRecord, EmbedderIdentity, IndexScope, SearchScope, StoredChunk, VectorStore } from './types.js';
@@ -31,6 +32,10 @@ interface ChunkRow extends Record<string, unknown> {
 const VIA = 'vectors';
 /** A word in more than this share of all chunks is too common for the loose full-text pass. */
 const COMMON_TERM_SHARE = 0.01;
+/** BM25's usual constants (Robertson; Lucene's defaults). */
+const BM25_K1 = 1.2;
+const BM25_B = 0.75;
+const MAX_QUERY_TERMS = 32;
 /** Postgres statistics move slowly (autovacuum's ANALYZE); reading them every few minutes is enough. */
 const COMMON_TERMS_TTL_MS = 5 * 60_000;
 
@@ -75,11 +80,11 @@ export function createVectorStore(options: VectorStoreOptions): VectorStore {
   }
 
   async function claimIndex(scope: IndexScope, embedder: EmbedderIdentity): Promise<void> {
-    if (embedder.dimensions !== dimensions) {
+    if (embedder.dimensions > dimensions) {
       throw new AppError(
         'BAD_INPUT',
-        `embedder "${embedder.id}" makes ${embedder.dimensions}-dimension vectors; the chunks table stores ${dimensions} ` +
-          `(use a ${dimensions}-dimension model such as bge-m3)`,
+        `embedder "${embedder.id}" makes ${embedder.dimensions}-dimension vectors; the chunks table stores at most ${dimensions} ` +
+          `(use a model of at most ${dimensions} dimensions, such as bge-m3 or the local bge-small-en-v1.5)`,
         { via: VIA, details: { embedder: embedder.id, dimensions: embedder.dimensions, expected: dimensions } },
       );
     }
@@ -105,27 +110,51 @@ export function createVectorStore(options: VectorStoreOptions): VectorStore {
       if (rows.length === 0) return 0;
       await claimIndex(scope, embedder);
       for (const row of rows) {
-        if (row.embedding.length !== dimensions) {
-          throw new AppError('BAD_INPUT', `chunk ${row.id} has a ${row.embedding.length}-dimension vector; the index stores ${dimensions}`, { via: VIA });
+        if (row.embedding.length !== embedder.dimensions) {
+          throw new AppError(
+            'BAD_INPUT',
+            `chunk ${row.id} has a ${row.embedding.length}-dimension vector; embedder "${embedder.id}" makes ${embedder.dimensions}`,
+            {
+              via: VIA,
+            },
+          );
         }
       }
       const column = <T>(pick: (row: ChunkRecord) => T) => rows.map(pick);
       // Postgres text cannot hold NUL; a NUL past the scanner's binary probe must not fail the whole batch.
       const clean = (text: string) => (text.includes('\u0000') ? text.replaceAll('\u0000', '\uFFFD') : text);
-      const written = await sql.query(sqlQuery('vectors/insert-chunks'), [
-        scope.tenant,
-        scope.root,
-        embedder.id,
-        column((r) => r.id),
-        column((r) => clean(r.path)),
-        column((r) => r.startLine),
-        column((r) => r.endLine),
-        column((r) => r.kind),
-        column((r) => clean(r.content)),
-        column((r) => r.contentHash),
-        column((r) => toVectorLiteral(r.embedding)),
-        column((r) => clean(JSON.stringify(r.metadata))),
-      ]);
+      const lexical = rows.map((row) => chunkTerms({ path: row.path, content: clean(row.content), metadata: row.metadata }));
+      const postings = { ids: [] as string[], terms: [] as string[], tf: [] as number[] };
+      lexical.forEach(({ terms }, r) => {
+        for (const [term, tf] of terms) {
+          postings.ids.push(rows[r]!.id);
+          postings.terms.push(term);
+          postings.tf.push(tf);
+        }
+      });
+      const ids = column((r) => r.id);
+      // Chunk, postings and length in one transaction: a chunk is never searchable by vector but not by its terms.
+      const written = await sql.transaction(async (tx) => {
+        const inserted = await tx.query(sqlQuery('vectors/insert-chunks'), [
+          scope.tenant,
+          scope.root,
+          embedder.id,
+          column((r) => r.id),
+          column((r) => clean(r.path)),
+          column((r) => r.startLine),
+          column((r) => r.endLine),
+          column((r) => r.kind),
+          column((r) => clean(r.content)),
+          column((r) => r.contentHash),
+          column((r) => toVectorLiteral(r.embedding, dimensions)),
+          column((r) => clean(JSON.stringify(r.metadata))),
+        ]);
+        if (inserted.rows.length < rows.length) return inserted;
+        await tx.query(sqlQuery('vectors/delete-terms'), [scope.tenant, ids]);
+        await tx.query(sqlQuery('vectors/insert-terms'), [scope.tenant, postings.ids, postings.terms, postings.tf]);
+        await tx.query(sqlQuery('vectors/set-lex-lengths'), [scope.tenant, ids, lexical.map((l) => l.length)]);
+        return inserted;
+      });
       if (written.rows.length < rows.length) {
         // The claim above succeeded, so another writer changed the owner in between: say who owns it now.
         throw embedderMismatch(scope, (await indexOwner(scope)) ?? 'none', embedder.id);
@@ -178,7 +207,7 @@ export function createVectorStore(options: VectorStoreOptions): VectorStore {
         await tx.query(`SET LOCAL hnsw.ef_search = ${Math.min(1000, Math.max(efSearch, limit))}`);
         if (iterative) await tx.query('SET LOCAL hnsw.iterative_scan = relaxed_order');
         const { rows } = await tx.query<ChunkRow & { distance: number }>(sqlQuery('vectors/vector-top-k'), [
-          toVectorLiteral(vector),
+          toVectorLiteral(vector, dimensions),
           scope.tenant,
           embedderId,
           ...filters(scope),
@@ -200,6 +229,20 @@ export function createVectorStore(options: VectorStoreOptions): VectorStore {
       const seen = new Set(strict.map((hit) => hit.id));
       const loose = (await run(words.join(' or '))).filter((hit) => !seen.has(hit.id));
       return [...strict, ...loose].slice(0, limit);
+    },
+    async lexicalTopK(scope, query, k) {
+      // A question past a few dozen terms keeps its first ones: more terms only add postings to read.
+      const terms = queryTerms(query).slice(0, MAX_QUERY_TERMS);
+      if (terms.length === 0) return [];
+      const { rows } = await sql.query<ChunkRow & { score: number }>(sqlQuery('vectors/bm25-top-k'), [
+        scope.tenant,
+        terms,
+        ...filters(scope),
+        clampK(k),
+        BM25_K1,
+        BM25_B,
+      ]);
+      return rows.map((row) => ({ ...toStoredChunk(row), score: Number(row.score) }));
     },
     async countChunks(tenant, root = null) {
       const { rows } = await sql.query<{ n: number }>(sqlQuery('vectors/count-chunks'), [tenant, root]);

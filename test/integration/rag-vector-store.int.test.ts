@@ -5,7 +5,8 @@ import { createThreadedPgliteClient } from '../../src/db/pglite-threaded-client.
 import { createPostgresClient } from '../../src/db/postgres-client.js';
 import type { SqlClient } from '../../src/db/sql-client.js';
 import { SQL_MIGRATIONS_DIR } from '../../src/runtime.js';
-import { createIndexStateStore, createVectorStore, type ChunkRecord, type VectorStore } from '../../src/vectors/index.js';
+import { createIndexStateStore, createVectorStore, type ChunkRecord, type StoredChunk, type VectorStore } from '../../src/vectors/index.js';
+import { chunkTerms, queryTerms } from '../../src/vectors/lexical-terms.js';
 import { createScratchDatabase } from '../support/indexing-fixtures.js';
 
 const A = { tenant: 't1', root: '/data/a' };
@@ -24,6 +25,27 @@ function axisVector(axis: number, tilt = 0, towards = 1023): number[] {
 
 function chunk(id: string, path: string, content: string, vector: number[], kind = 'text'): ChunkRecord {
   return { id, path, startLine: 1, endLine: 3, kind, content, contentHash: id, embedding: vector, metadata: { context: `ctx ${id}` } };
+}
+
+/**
+ * BM25 computed here, in plain TypeScript, from the stored chunks and the same term function: the reference the
+ * SQL implementation must reproduce (Lucene idf, k1 = 1.2, b = 0.75, statistics over the tenant's chunks).
+ */
+function referenceBm25(corpus: StoredChunk[], query: string): { id: string; score: number }[] {
+  const docs = corpus.map((c) => ({ id: c.id, ...chunkTerms(c) }));
+  const avgdl = docs.reduce((sum, d) => sum + d.length, 0) / docs.length;
+  const scored = docs.map((d) => {
+    let score = 0;
+    for (const term of queryTerms(query)) {
+      const tf = d.terms.get(term);
+      if (!tf) continue;
+      const df = docs.filter((o) => o.terms.has(term)).length;
+      const idf = Math.log(1 + (docs.length - df + 0.5) / (df + 0.5));
+      score += (idf * tf * 2.2) / (tf + 1.2 * (0.25 + (0.75 * d.length) / avgdl));
+    }
+    return { id: d.id, score };
+  });
+  return scored.filter((s) => s.score > 0).sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
 }
 
 /** One contract, run against each SqlClient implementation: what holds on PGlite holds on Postgres. */
@@ -53,8 +75,25 @@ function vectorStoreContract(name: string, open: () => Promise<{ sql: SqlClient;
         expect(await store.countChunks('t1', A.root)).toBe(3);
       });
 
-      it('refuses an embedder whose vectors do not fit the column', async () => {
-        await expect(store.claimIndex({ tenant: 't1', root: '/data/c' }, { id: 'small:384', dimensions: 384 })).rejects.toMatchObject({ code: 'BAD_INPUT' });
+      it('refuses an embedder whose vectors are wider than the column', async () => {
+        await expect(store.claimIndex({ tenant: 't1', root: '/data/c' }, { id: 'wide:1536', dimensions: 1536 })).rejects.toMatchObject({
+          code: 'BAD_INPUT',
+          message: expect.stringMatching(/makes 1536-dimension vectors; the chunks table stores at most 1024/),
+        });
+      });
+
+      it('stores a narrower model zero-padded: cosine scores stay those of its own vectors; its dimension is recorded', async () => {
+        const small = { id: 'onnx:small@1:4', dimensions: 4 };
+        const scope = { tenant: 't-small', root: '/data/small' };
+        await store.upsertChunks(scope, small, [chunk('s1', 's.md', 'small one', [1, 0, 0, 0]), chunk('s2', 's.md', 'small two', [0.6, 0.8, 0, 0])]);
+        const hits = await store.vectorTopK({ tenant: 't-small' }, small.id, [1, 0, 0, 0], 5);
+        expect(hits.map((h) => [h.id, Math.round(h.score * 1000) / 1000])).toEqual([
+          ['s1', 1],
+          ['s2', 0.6],
+        ]);
+        const { rows } = await handle.sql.query<{ dimensions: number }>('SELECT dimensions FROM vector_indexes WHERE tenant = $1', ['t-small']);
+        expect(rows).toEqual([{ dimensions: 4 }]);
+        await expect(store.upsertChunks(scope, small, [chunk('s3', 's.md', 'x', [1, 0, 0])])).rejects.toMatchObject({ code: 'BAD_INPUT' });
       });
 
       it('existingIds counts only vectors of the asked embedder', async () => {
@@ -81,6 +120,40 @@ function vectorStoreContract(name: string, open: () => Promise<{ sql: SqlClient;
         expect(loosened[0]!.id).toBe('a1');
         expect(loosened.map((h) => h.id).sort()).toEqual(['a1', 'a2', 'b1']);
         expect(await store.textTopK({ tenant: 't1' }, { strict: 'nonexistentword', anyOf: ['nonexistentword'] }, 10)).toEqual([]);
+      });
+
+      it('BM25: the scores of a reference BM25 over the same field-weighted terms, best first; one tenant only', async () => {
+        const query = 'harbour tide ledger';
+        const hits = await store.lexicalTopK({ tenant: 't1' }, query, 10);
+        const { rows } = await handle.sql.query<{ id: string }>('SELECT id FROM chunks WHERE tenant = $1', ['t1']);
+        const expected = referenceBm25(
+          await store.chunksByIds(
+            't1',
+            rows.map((r) => r.id),
+          ),
+          query,
+        );
+        expect(expected.length).toBeGreaterThan(2);
+        expect(hits.map((h) => h.id)).toEqual(expected.map((e) => e.id));
+        hits.forEach((hit, i) => expect(hit.score).toBeCloseTo(expected[i]!.score, 4));
+        expect(await store.lexicalTopK({ tenant: 't1' }, 'nonexistentword', 10)).toEqual([]);
+      });
+
+      it('BM25 finds identifiers by their parts and weighs a declared name above a mention', async () => {
+        await store.upsertChunks({ tenant: 't-lex', root: '/lex' }, LOCAL, [
+          {
+            ...chunk('l1', 'src/stream.ts', 'export declare function createReadStream(path: string): ReadStream;', axisVector(4)),
+            metadata: { symbols: ['function createReadStream'], names: ['fs.createReadStream'] },
+          },
+          {
+            ...chunk('l2', 'docs/usage.md', 'Call createReadStream to read a file as a stream; see the stream guide.', axisVector(4)),
+            metadata: { context: 'Usage' },
+          },
+          { ...chunk('l3', 'docs/ko.md', '벡터 검색은 질문과 의미가 가까운 문서를 찾습니다.', axisVector(4)), metadata: {} },
+        ]);
+        expect((await store.lexicalTopK({ tenant: 't-lex' }, 'create read stream', 10)).map((h) => h.id)).toEqual(['l1', 'l2']);
+        expect((await store.lexicalTopK({ tenant: 't-lex' }, 'fs.createReadStream', 10))[0]!.id).toBe('l1');
+        expect((await store.lexicalTopK({ tenant: 't-lex' }, '문서 검색', 10)).map((h) => h.id)).toEqual(['l3']);
       });
 
       it('websearch syntax in the strict pass: OR and exclusion', async () => {

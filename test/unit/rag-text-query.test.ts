@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toTextQuery } from '../../src/rag/text-query.js';
+import { toTextQuery, usesWebsearchSyntax } from '../../src/rag/text-query.js';
 
 describe('toTextQuery', () => {
   it('keeps the query as the strict pass and lists its informative words for the loose one', () => {
@@ -21,5 +21,15 @@ describe('toTextQuery', () => {
 
   it('has no loose words when only stop words remain', () => {
     expect(toTextQuery('  the  ')).toEqual({ strict: 'the', anyOf: [] });
+  });
+});
+
+describe('usesWebsearchSyntax (which queries skip BM25 for Postgres full-text)', () => {
+  it('quotes, -word and an upper-case OR are websearch syntax; a lower-case "or" in a question is a word', () => {
+    expect(usesWebsearchSyntax('"archive keys" rotation')).toBe(true);
+    expect(usesWebsearchSyntax('harbour -another')).toBe(true);
+    expect(usesWebsearchSyntax('cents OR predictTide')).toBe(true);
+    expect(usesWebsearchSyntax('may the process read or write a file')).toBe(false);
+    expect(usesWebsearchSyntax('two-way messaging')).toBe(false);
   });
 });
