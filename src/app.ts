@@ -65,6 +65,7 @@ export function workerHostOptions(runtime: Runtime, processors: Processors): Wor
     logger: runtime.logger,
     processors,
     clock: runtime.clock,
+    telemetry: runtime.tracing.bullmq,
     // The dead worker's last events may never have reached the Postgres log: copy the stream again.
     onTakeover: (jobId) => recopyStream(runtime.events.read, runtime.eventSink, { kind: 'job', jobId }),
   };

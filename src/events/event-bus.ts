@@ -43,6 +43,8 @@ export interface EventBusOptions {
   keyPrefix: string;
   /** Called with each published event, e.g. to batch it into Postgres `bus_events`. */
   onPublished?: (event: BusEvent, stream: StreamName) => void;
+  /** Called with each event a subscriber receives live (not replayed from before it subscribed): event lag. */
+  onDelivered?: (event: BusEvent, stream: StreamName) => void;
   /** Stamps `ts`: the deployment's shared clock, so that events of one job from several hosts agree on time. */
   clock: Clock;
 }
@@ -141,6 +143,8 @@ export function createEventBus(options: EventBusOptions): EventBus {
     stop.signal.addEventListener('abort', () => wake?.(), { once: true });
     await listen(channel);
     let last = opts.after;
+    // The first read replays what was there before: only what a wake-up brings counts as delivered live.
+    let live = false;
     try {
       for (;;) {
         dirty = false;
@@ -149,6 +153,7 @@ export function createEventBus(options: EventBusOptions): EventBus {
           page = await read(stream, last);
           for (const event of page) {
             last = event.id;
+            if (live) options.onDelivered?.(event, stream);
             yield event;
             // A requeued job's new run follows its old terminal event on the same stream: end only at the last one.
             if (stream.kind === 'job' && isTerminalEvent(event.type) && event === page.at(-1) && (await read(stream, event.id, 1)).length === 0) return;
@@ -156,6 +161,7 @@ export function createEventBus(options: EventBusOptions): EventBus {
         } while (page.length === PAGE);
         if (!dirty && !stop.signal.aborted) await new Promise<void>((resolve) => (wake = resolve));
         wake = undefined;
+        live = true;
         if (stop.signal.aborted) return;
       }
     } finally {

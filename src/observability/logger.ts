@@ -1,4 +1,5 @@
 import { pino, type Logger } from 'pino';
+import { traceFields } from './tracing.js';
 
 export type { Logger };
 
@@ -7,6 +8,8 @@ export function createLogger(options: { level: string; name?: string }): Logger 
   return pino({
     name: options.name ?? 'cogo',
     level: options.level,
+    // Inside a recorded span, every line says which trace and span it belongs to.
+    mixin: traceFields,
     redact: {
       paths: ['password', '*.password', 'apiKey', '*.apiKey', 'headers.authorization', 'req.headers.authorization'],
       censor: '[redacted]',
