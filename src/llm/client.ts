@@ -64,6 +64,24 @@ const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
 
 /** One client for every tier over the `openai` package; retries are ours so Retry-After and backoff are shared. */
 export function createLlmClient(options: LlmClientOptions): LlmClient {
+  const client = createUntracedClient(options);
+  return {
+    ...client,
+    chat: (tier, request) =>
+      withSpan('llm.chat', { 'gen_ai.request.model': options.tiers[tier].model, 'cogo.llm.tier': tier }, async (span) => {
+        const result = await client.chat(tier, request);
+        span.setAttributes({
+          'gen_ai.usage.input_tokens': result.usage.inputTokens,
+          'gen_ai.usage.output_tokens': result.usage.outputTokens,
+          'cogo.llm.cost_usd': result.costUsd,
+          'cogo.llm.retries': result.retries,
+        });
+        return result;
+      }),
+  };
+}
+
+function createUntracedClient(options: LlmClientOptions): LlmClient {
   const clients = new Map<Tier, OpenAI>();
   const clientFor = (tier: Tier): OpenAI => {
     let client = clients.get(tier);
@@ -80,68 +98,56 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
   return {
     available: (tier) => Boolean(options.tiers[tier].apiKey),
     model: (tier) => options.tiers[tier].model,
-    chat: <T>(tier: Tier, request: ChatRequest<T>) =>
-      withSpan('llm.chat', { 'gen_ai.request.model': options.tiers[tier].model, 'cogo.llm.tier': tier }, async (span) => {
-        const result = await chat<T>(tier, request);
-        span.setAttributes({
-          'gen_ai.usage.input_tokens': result.usage.inputTokens,
-          'gen_ai.usage.output_tokens': result.usage.outputTokens,
-          'cogo.llm.cost_usd': result.costUsd,
-          'cogo.llm.retries': result.retries,
-        });
-        return result;
-      }),
-  };
-
-  async function chat<T>(tier: Tier, request: ChatRequest<T>): Promise<ChatResult<T>> {
-    const client = clientFor(tier);
-    const { model } = options.tiers[tier];
-    const via = `llm:${tier}`;
-    const url = options.tiers[tier].baseUrl ?? DEFAULT_BASE_URL;
-    const started = performance.now();
-    let retries = 0;
-    const reply = await withRetry(
-      async () => {
-        const timeout = AbortSignal.timeout(options.timeoutMs);
-        const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
-        const emitted = { any: false };
-        try {
-          return await callOnce(client, model, request, signal, emitted);
-        } catch (error) {
-          const mapped = errorFromOpenAi(error, { via, url, timedOut: timeout.aborted });
-          // Deltas already reached the caller: a same-tier retry would repeat them, so let escalation decide.
-          if (emitted.any && mapped.retryable) {
-            throw new AppError(mapped.code, mapped.message, { via, retryable: false, details: { ...mapped.details, midStream: true }, cause: error });
+    async chat<T>(tier: Tier, request: ChatRequest<T>): Promise<ChatResult<T>> {
+      const client = clientFor(tier);
+      const { model } = options.tiers[tier];
+      const via = `llm:${tier}`;
+      const url = options.tiers[tier].baseUrl ?? DEFAULT_BASE_URL;
+      const started = performance.now();
+      let retries = 0;
+      const reply = await withRetry(
+        async () => {
+          const timeout = AbortSignal.timeout(options.timeoutMs);
+          const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
+          const emitted = { any: false };
+          try {
+            return await callOnce(client, model, request, signal, emitted);
+          } catch (error) {
+            const mapped = errorFromOpenAi(error, { via, url, timedOut: timeout.aborted });
+            // Deltas already reached the caller: a same-tier retry would repeat them, so let escalation decide.
+            if (emitted.any && mapped.retryable) {
+              throw new AppError(mapped.code, mapped.message, { via, retryable: false, details: { ...mapped.details, midStream: true }, cause: error });
+            }
+            throw mapped;
           }
-          throw mapped;
-        }
-      },
-      {
-        maxAttempts: options.maxRetries + 1,
-        baseDelayMs: options.baseDelayMs ?? 500,
-        maxDelayMs: options.maxDelayMs ?? 30_000,
-        ...(request.signal ? { signal: request.signal } : {}),
-        onRetry: () => {
-          retries += 1;
         },
-      },
-    );
-    const usage: TokenUsage = reply.usage ?? {
-      inputTokens: estimateTokens(request.messages.map((m) => m.content).join('\n')),
-      outputTokens: estimateTokens(reply.text),
-      estimated: true,
-    };
-    const costUsd = costOf(options.prices, tier, usage);
-    let json: T | undefined;
-    try {
-      json = request.structured ? parseStructured(request.structured, reply.text, via) : undefined;
-    } catch (error) {
-      // The reply was paid for although it is unusable: the cost travels with the error into the attempt record.
-      const failure = error as AppError;
-      throw new AppError(failure.code, failure.message, { via, retryable: false, details: { ...failure.details, costUsd, usage } });
-    }
-    return { tier, model, text: reply.text, json, usage, costUsd, latencyMs: performance.now() - started, retries };
-  }
+        {
+          maxAttempts: options.maxRetries + 1,
+          baseDelayMs: options.baseDelayMs ?? 500,
+          maxDelayMs: options.maxDelayMs ?? 30_000,
+          ...(request.signal ? { signal: request.signal } : {}),
+          onRetry: () => {
+            retries += 1;
+          },
+        },
+      );
+      const usage: TokenUsage = reply.usage ?? {
+        inputTokens: estimateTokens(request.messages.map((m) => m.content).join('\n')),
+        outputTokens: estimateTokens(reply.text),
+        estimated: true,
+      };
+      const costUsd = costOf(options.prices, tier, usage);
+      let json: T | undefined;
+      try {
+        json = request.structured ? parseStructured(request.structured, reply.text, via) : undefined;
+      } catch (error) {
+        // The reply was paid for although it is unusable: the cost travels with the error into the attempt record.
+        const failure = error as AppError;
+        throw new AppError(failure.code, failure.message, { via, retryable: false, details: { ...failure.details, costUsd, usage } });
+      }
+      return { tier, model, text: reply.text, json, usage, costUsd, latencyMs: performance.now() - started, retries };
+    },
+  };
 }
 
 async function callOnce(
