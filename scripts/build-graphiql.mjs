@@ -7,11 +7,12 @@
 // newer than the sources and .stamp records the same package versions.
 //   node scripts/build-graphiql.mjs [--force]
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { packageVersion } from './package-version.mjs';
 
 const TAG = 'build-graphiql';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -45,15 +46,6 @@ const WORKERS = {
 };
 
 const require = createRequire(path.join(ROOT, 'package.json'));
-
-function packageVersion(name) {
-  // Not every package exports ./package.json, so walk node_modules directly.
-  for (let dir = ROOT; ; dir = path.dirname(dir)) {
-    const file = path.join(dir, 'node_modules', name, 'package.json');
-    if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')).version;
-    if (path.dirname(dir) === dir) return null;
-  }
-}
 
 function fail(message) {
   console.error(`${TAG}: FAILED: ${message}`);
@@ -112,7 +104,7 @@ ${css}    <style>
 `;
 }
 
-const versions = Object.fromEntries(PACKAGES.map((p) => [p, packageVersion(p)]));
+const versions = Object.fromEntries(PACKAGES.map((p) => [p, packageVersion(ROOT, p)]));
 const missing = PACKAGES.filter((p) => !versions[p]);
 if (missing.length) {
   // e.g. `npm ci --omit=dev`: the build tools are devDependencies. Don't break

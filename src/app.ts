@@ -15,6 +15,7 @@ import { registerRestRoutes } from './server/rest/routes.js';
 import { registerArtifactRoutes } from './server/rest/artifact-download.js';
 import { createArtifactReader } from './artifacts/index.js';
 import { VERSION } from './version.js';
+import { createGateReportReader } from './observability/gate-report.js';
 
 /** The composition root for the API: the one place that wires services into transports. */
 export async function startApi(runtime: Runtime): Promise<{ server: HttpServer; url: string }> {
@@ -31,6 +32,7 @@ export async function startApi(runtime: Runtime): Promise<{ server: HttpServer; 
     rag: runtime.rag,
     artifacts: createArtifactReader(runtime.artifactGraph, runtime.artifacts),
     router: createRouter(config.llm.router, config.llm.prices),
+    gates: createGateReportReader(runtime.sql),
     routingReports: createRoutingReportReader({ driver: runtime.driver, database: config.neo4j.database, prices: config.llm.prices }),
   };
   const auth = await createAuth({ config, redis: runtime.redis, sql: runtime.sql, audit: runtime.audit, logger, keyPrefix: runtime.keyPrefix });

@@ -8,6 +8,7 @@ import type { RagService } from '../rag/index.js';
 import type { Router } from '../llm/router.js';
 import type { RoutingReportReader } from '../llm/routing-report.js';
 import type { Metrics } from '../observability/metrics.js';
+import type { GateReportReader } from '../observability/gate-report.js';
 import type { ReadinessCheck } from './readiness.js';
 
 /** What every resolver and REST handler receives; built once by the composition root. */
@@ -29,6 +30,8 @@ export interface Services {
   router: Router;
   /** What routing did for a tenant, from its `(:ModelCall)` nodes (`routingReport`). */
   routingReports: RoutingReportReader;
+  /** The plan's gates over time from Postgres `bus_events` (`gateReport`, the dashboard). */
+  gates: GateReportReader;
 }
 
 export interface RequestContext extends Record<PropertyKey, unknown> {

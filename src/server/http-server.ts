@@ -16,7 +16,7 @@ import { AppError } from '../errors.js';
 import type { Logger } from '../observability/logger.js';
 import type { RequestContext, Services } from './context.js';
 import { registerBrowserRedirects } from './browser-redirects.js';
-import { registerGraphiql } from './graphiql-route.js';
+import { registerDashboard, registerGraphiql } from './graphiql-route.js';
 import { formatExecutionResult, formatGraphQLError, graphqlErrorLogging } from './graphql-errors.js';
 import { attachGraphqlWs } from './graphql-ws-server.js';
 import { queryLimitRules, validateWithLimits } from './query-limits.js';
@@ -141,11 +141,12 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   });
   app.all('/graphql/stream', { config: { access: GRAPHQL } }, (request, reply) => sse(request, reply));
 
-  // GraphiQL's page and assets are static files: public (the API calls they make authenticate like any other).
+  // GraphiQL's and the dashboard's pages and assets are static files: public (the API calls they make authenticate like any other).
   app.addHook('onRoute', (route) => {
-    if (route.url.startsWith('/graphiql')) route.config = { ...route.config, access: PUBLIC };
+    if (route.url.startsWith('/graphiql') || route.url.startsWith('/dashboard')) route.config = { ...route.config, access: PUBLIC };
   });
   await registerGraphiql(app);
+  await registerDashboard(app);
   registerBrowserRedirects(app);
   for (const register of options.routes ?? []) await register(app);
 
