@@ -13,6 +13,7 @@ import { VERSION } from '../version.js';
 import { registerAskCommand } from './ask-command.js';
 import { registerArtifactsCommand } from './artifacts-command.js';
 import { registerIndexCommand } from './index-command.js';
+import { registerJobsCommands } from './jobs-command.js';
 import { registerKeysCommand } from './keys-command.js';
 import { registerResearchCommand } from './research-command.js';
 import { registerRouteCommand } from './route-command.js';
@@ -89,6 +90,7 @@ registerSearchCommand(program);
 registerRouteCommand(program);
 registerAskCommand(program);
 registerResearchCommand(program);
+registerJobsCommands(program);
 
 program.parseAsync().catch((error: unknown) => {
   const known = error instanceof ConfigError || error instanceof BringUpError || isAppError(error);

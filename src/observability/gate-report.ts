@@ -14,7 +14,8 @@ export const GATES = [
 export type GateName = (typeof GATES)[number]['name'];
 
 interface BucketRow extends Record<string, unknown> {
-  start: Date | string;
+  /** Null: the whole window. */
+  bucket: number | null;
   jobs: number;
   succeeded: number;
   failed: number;
@@ -22,6 +23,8 @@ interface BucketRow extends Record<string, unknown> {
   duplicate_executions: number;
   recover_p95_ms: number | null;
 }
+
+const EMPTY: BucketRow = { bucket: null, jobs: 0, succeeded: 0, failed: 0, p95_ms: null, duplicate_executions: 0, recover_p95_ms: null };
 
 export interface GateBucket {
   start: string;
@@ -51,19 +54,16 @@ const valuesOf = (row: BucketRow): Record<GateName, number | null> => {
   };
 };
 
-/** The gates from Postgres `bus_events` (bus_event_report), over a window and in equal buckets for charts. */
+/** The gates from Postgres `bus_events` over a window, and in equal buckets for charts (one query). */
 export function createGateReportReader(sql: SqlClient) {
-  const buckets = async (since: Date, until: Date, seconds: number) =>
-    (await sql.query<BucketRow>(sqlQuery('dashboard/gate-buckets'), [since.toISOString(), until.toISOString(), seconds])).rows;
   return {
     async report(options: { hours: number; buckets: number; until?: Date }): Promise<GateReport> {
       const until = options.until ?? new Date();
       const since = new Date(until.getTime() - options.hours * 3600_000);
-      const windowSeconds = options.hours * 3600;
-      const [whole, series] = await Promise.all([buckets(since, until, windowSeconds), buckets(since, until, windowSeconds / options.buckets)]);
-      const overall = whole[0]
-        ? valuesOf(whole[0])
-        : valuesOf({ start: since, jobs: 0, succeeded: 0, failed: 0, p95_ms: null, duplicate_executions: 0, recover_p95_ms: null });
+      const seconds = (options.hours * 3600) / options.buckets;
+      const { rows } = await sql.query<BucketRow>(sqlQuery('dashboard/gate-buckets'), [since.toISOString(), until.toISOString(), seconds]);
+      const overall = valuesOf(rows.find((r) => r.bucket === null) ?? EMPTY);
+      const byBucket = new Map(rows.filter((r) => r.bucket !== null).map((r) => [Number(r.bucket), r]));
       return {
         since: since.toISOString(),
         until: until.toISOString(),
@@ -71,7 +71,10 @@ export function createGateReportReader(sql: SqlClient) {
           const value = overall[gate.name];
           return { name: gate.name, label: gate.label, unit: gate.unit, limit: gate.limit, value, ok: value === null ? null : gate.pass(value) };
         }),
-        buckets: series.map((row) => ({ start: new Date(row.start).toISOString(), jobs: Number(row.jobs), values: valuesOf(row) })),
+        buckets: Array.from({ length: options.buckets }, (_, i) => {
+          const row = byBucket.get(i) ?? EMPTY;
+          return { start: new Date(since.getTime() + i * seconds * 1000).toISOString(), jobs: Number(row.jobs), values: valuesOf(row) };
+        }),
       };
     },
   };

@@ -89,6 +89,21 @@ describe('metrics (/metrics) after a job of each type', () => {
     expect(sampleValue(samples, 'cogo_http_request_duration_seconds_count', { method: 'POST', route: '/graphql', status: '200' })).toBeGreaterThanOrEqual(6);
     expect(sampleValue(samples, 'cogo_nodejs_eventloop_lag_seconds')).toBeGreaterThanOrEqual(0);
     expect(sampleValue(samples, 'cogo_queue_jobs', { queue: 'execute', state: 'waiting' })).toBe(0);
+
+    // The same jobs in the dashboard's gates, from the durable event log (this file's own database).
+    type Report = { gateReport: { gates: { name: string; value: number | null; ok: boolean | null }[]; buckets: { jobs: number }[] } };
+    const report = await waitUntil(async () => {
+      const { data } = await platform.graphql<Report>('{ gateReport(hours: 1, buckets: 6) { gates { name value ok } buckets { jobs } } }');
+      // The event log is written in batches: wait for the dead job's end to land too.
+      const landed = data && data.gateReport.buckets.reduce((n, b) => n + b.jobs, 0) === 6 && (data.gateReport.gates[2]!.value ?? 0) > 0;
+      return landed ? data.gateReport : undefined;
+    });
+    const gate = Object.fromEntries(report.gates.map((g) => [g.name, g]));
+    expect(gate.e2eSuccess).toEqual({ name: 'e2eSuccess', value: 5 / 6, ok: false });
+    expect(gate.errorRate).toEqual({ name: 'errorRate', value: 1 / 6, ok: false });
+    expect(gate.duplicateExecutions).toEqual({ name: 'duplicateExecutions', value: 0, ok: true });
+    expect(gate.timeToRecover).toEqual({ name: 'timeToRecover', value: null, ok: null });
+    expect(gate.p95Latency!.ok).toBe(gate.p95Latency!.value! <= 5000);
   });
 
   it('counts an open event stream by transport and the lag of what it delivers live', async () => {
