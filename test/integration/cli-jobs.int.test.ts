@@ -39,7 +39,7 @@ describe('cogo jobs and cogo dlq (the CLI as an API client, output piped)', () =
       .split('\n')
       .map((line) => line.trim().split(' ')[2]);
     expect(types).toEqual(['meta', 'meta', 'execute.progress', 'execute.progress', 'execute.done']);
-    expect(tail.stdout).not.toMatch(/\u001b\[/);
+    expect(tail.stdout).not.toContain('\u001b[');
 
     const ls = await cli('jobs', 'ls', '--type', 'execute');
     expect(ls.code).toBe(0);
