@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWorkers, workerHostOptions } from '../../src/app.js';
 import { isTerminalEvent, type BusEvent } from '../../src/events/event-types.js';
 import type { Processor } from '../../src/queue/job-context.js';
+import { startMetricsServer } from '../../src/observability/metrics-server.js';
 import { startWorkerHost, type WorkerHost } from '../../src/queue/worker-host.js';
 import { indexThroughApi, modelTiersAt } from '../support/ask-fixtures.js';
 import { copyCorpus, createScratchDatabase, removeGraphOf } from '../support/indexing-fixtures.js';
@@ -104,6 +105,18 @@ describe('metrics (/metrics) after a job of each type', () => {
     expect(gate.duplicateExecutions).toEqual({ name: 'duplicateExecutions', value: 0, ok: true });
     expect(gate.timeToRecover).toEqual({ name: 'timeToRecover', value: null, ok: null });
     expect(gate.p95Latency!.ok).toBe(gate.p95Latency!.value! <= 5000);
+  });
+
+  it('serves the same metrics without the API for a worker-only process (cogo worker --metrics-port), on loopback', async () => {
+    const server = await startMetricsServer(platform.runtime.metrics, 0);
+    try {
+      expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
+      const samples = parsePrometheus(await (await fetch(server.url)).text());
+      expect(sampleValue(samples, 'cogo_job_duration_seconds_count', { type: 'execute', outcome: 'completed' })).toBeGreaterThanOrEqual(1);
+      expect((await fetch(server.url.replace('/metrics', '/other'))).status).toBe(404);
+    } finally {
+      await server.close();
+    }
   });
 
   it('counts an open event stream by transport and the lag of what it delivers live', async () => {
