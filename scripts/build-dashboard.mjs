@@ -10,6 +10,7 @@ import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { pageHtml } from './page-html.mjs';
 import { packageVersion } from './package-version.mjs';
 
 const TAG = 'build-dashboard';
@@ -71,21 +72,7 @@ try {
   const outputs = Object.keys(result.metafile.outputs).map((f) => path.basename(f));
   const js = outputs.find((f) => f.endsWith('.js'));
   const css = outputs.find((f) => f.endsWith('.css'));
-  await writeFile(
-    path.join(TMP_DIR, 'index.html'),
-    `<!doctype html>
-<html lang="en">
-  <head>
-    <meta charset="utf-8" />
-    <meta name="viewport" content="width=device-width, initial-scale=1" />
-    <title>COGO dashboard</title>
-    <link rel="icon" href="data:," />
-${css ? `    <link rel="stylesheet" href="./${css}" />\n` : ''}    <script type="module" src="./${js}"></script>
-  </head>
-  <body></body>
-</html>
-`,
-  );
+  await writeFile(path.join(TMP_DIR, 'index.html'), pageHtml({ title: 'COGO dashboard', jsFile: js, cssFiles: css ? [css] : [] }));
   await writeFile(path.join(TMP_DIR, '.stamp'), `${JSON.stringify({ versions, files: outputs, builtAt: new Date().toISOString() }, null, 2)}\n`);
 } catch (error) {
   await rm(TMP_DIR, { recursive: true, force: true });

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { workerHostOptions } from '../../src/app.js';
-import { startWorkerHost, type WorkerHost } from '../../src/queue/worker-host.js';
+import type { WorkerHost } from '../../src/queue/worker-host.js';
 import { VERSION } from '../../src/version.js';
 import { runCli } from '../support/indexing-fixtures.js';
-import { scriptedProcessor } from '../support/scripted-processor.js';
+import { startScriptedExecuteWorker } from '../support/scripted-host.js';
 import { startPlatform, waitUntil, type Platform } from './support/platform.js';
 
 describe('cogo jobs and cogo dlq (the CLI as an API client, output piped)', () => {
@@ -12,8 +11,7 @@ describe('cogo jobs and cogo dlq (the CLI as an API client, output piped)', () =
 
   beforeAll(async () => {
     platform = await startPlatform();
-    const { runtime } = platform;
-    worker = await startWorkerHost(workerHostOptions(runtime, { execute: scriptedProcessor(runtime.redis, runtime.keyPrefix, runtime.lineage) }));
+    worker = await startScriptedExecuteWorker(platform.runtime);
   });
   afterAll(async () => {
     await worker?.close();

@@ -1,9 +1,8 @@
 import { stat } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { workerHostOptions } from '../../src/app.js';
-import { startWorkerHost, type WorkerHost } from '../../src/queue/worker-host.js';
+import type { WorkerHost } from '../../src/queue/worker-host.js';
 import { launchLoopbackBrowser, type LoopbackBrowser } from '../support/headless-browser.js';
-import { scriptedProcessor } from '../support/scripted-processor.js';
+import { startScriptedExecuteWorker } from '../support/scripted-host.js';
 import { startPlatform, waitUntil, type Platform } from './support/platform.js';
 
 const SUITE = 'dashboard';
@@ -15,8 +14,7 @@ describe('the dashboard in headless Chromium, with nothing reachable beyond loop
 
   beforeAll(async () => {
     platform = await startPlatform();
-    const { runtime } = platform;
-    worker = await startWorkerHost(workerHostOptions(runtime, { execute: scriptedProcessor(runtime.redis, runtime.keyPrefix, runtime.lineage) }));
+    worker = await startScriptedExecuteWorker(platform.runtime);
     browser = await launchLoopbackBrowser();
   });
   afterAll(async () => {
