@@ -19,6 +19,7 @@ import { withSpan } from '../src/observability/tracing.js';
 import type { Processor } from '../src/queue/job-context.js';
 import { startWorkerHost } from '../src/queue/worker-host.js';
 import { closeRuntime, createRuntime, migrateAll, type Runtime } from '../src/runtime.js';
+import { deleteTenantGraph } from '../test/integration/support/graph-cleanup.js';
 import { launchLoopbackBrowser } from '../test/support/headless-browser.js';
 import { startOtlpCollector } from '../test/support/otlp-collector.js';
 import type { BenchReport } from './run.js';
@@ -28,6 +29,8 @@ const JOBS_PER_ROUND = Number(process.env.BENCH_JOBS ?? 100);
 const ROUNDS = 3;
 const LIVE_SAMPLES = 10;
 const log = (line: string) => process.stderr.write(`dashboard: ${line}\n`);
+// A tenant of this run's own (named like the tests' so the clean-up helper accepts it): its jobs are deleted at the end.
+const TENANT = `test-bench-dashboard-${randomUUID().slice(0, 8)}`;
 
 /** Three progress events and a result: a job whose latency is the platform's, not the processor's. */
 const quick: Processor<unknown> = async (ctx) => {
@@ -57,7 +60,7 @@ async function startStack(dataDir: string, tracingEndpoint?: string): Promise<St
   await migrateAll(runtime);
   const { server, url } = await startApi(runtime);
   const worker = await startWorkerHost(workerHostOptions(runtime, { execute: quick }));
-  const { key } = await createKeyStore(runtime.sql).create({ name: 'bench dashboard', tenant: 'bench', scopes: ['*'] });
+  const { key } = await createKeyStore(runtime.sql).create({ name: 'bench dashboard', tenant: TENANT, scopes: ['*'] });
   return {
     runtime,
     url,
@@ -110,11 +113,14 @@ async function dashboardTimes(stack: Stack) {
     const { page } = browser;
     const key = stack.authorization.replace(/^Bearer /, '');
     await page.goto(`${stack.url}/dashboard/`);
-    await page.evaluate((k) => sessionStorage.setItem('cogo.dashboard.apiKey', k), key);
+    await page.fill('#api-key', key);
+    await page.click('#sign-in');
+    await page.waitForSelector('#status:text("signed in with an API key")');
     const renders: number[] = [];
     for (let i = 0; i < 5; i++) {
       const started = performance.now();
       await page.goto(`${stack.url}/dashboard/?run=${i}`);
+      await page.waitForSelector('#status:text("signed in with an API key")');
       await page.waitForSelector('#gates .gate');
       await page.waitForSelector('#queues table');
       await page.waitForSelector('#jobs table, #jobs p');
@@ -168,6 +174,7 @@ export default async function run(): Promise<BenchReport> {
     try {
       ui = await dashboardTimes(stack);
     } finally {
+      await deleteTenantGraph(stack.runtime.driver, stack.runtime.config.neo4j.database, TENANT);
       await stack.close();
     }
     const firstRenderP50 = percentile(ui.renders, 50);

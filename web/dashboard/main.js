@@ -18,7 +18,7 @@ function say(message, isError = false) {
 }
 
 /** Checks the key with one read: a refusal says why, and nothing else loads. */
-async function signIn(key) {
+async function signIn(key, { remember }) {
   api?.dispose();
   api = createApi(key);
   try {
@@ -29,7 +29,8 @@ async function signIn(key) {
     main.replaceChildren();
     return;
   }
-  saveKey(key);
+  // Only a sign-in the user asked for replaces the remembered key (the automatic one at load never clears it).
+  if (remember) saveKey(key);
   document.body.dataset.signedIn = 'true';
   say(key ? 'signed in with an API key' : 'signed in (loopback development mode)');
   route();
@@ -44,7 +45,7 @@ function route() {
 
 const form = h(
   'form.signin',
-  { onsubmit: (event) => (event.preventDefault(), void signIn(keyInput.value.trim())) },
+  { onsubmit: (event) => (event.preventDefault(), void signIn(keyInput.value.trim(), { remember: true })) },
   keyInput,
   h('button', { id: 'sign-in', type: 'submit' }, 'Sign in'),
   h('button', { type: 'button', onclick: () => ((keyInput.value = ''), saveKey(''), location.reload()) }, 'Sign out'),
@@ -52,4 +53,4 @@ const form = h(
 document.body.append(h('header', {}, h('h1', {}, 'COGO'), h('a', { href: '/graphiql/' }, 'GraphiQL'), form, status), main);
 window.addEventListener('hashchange', route);
 keyInput.value = savedKey();
-void signIn(keyInput.value);
+void signIn(keyInput.value, { remember: false });

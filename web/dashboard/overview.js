@@ -34,11 +34,17 @@ export function renderOverview(root, api, onStatus) {
     h('section', {}, h('h2', {}, 'Dead letters'), sections.dead),
   );
 
+  // Refreshes overlap when events come quickly: an answer older than the section's newest request is dropped,
+  // or a slow early read would draw over a later one.
+  const latest = new Map();
   const load = async (query, section, draw) => {
+    const ticket = (latest.get(section) ?? 0) + 1;
+    latest.set(section, ticket);
     try {
-      draw(section, await api.graphql(query));
+      const data = await api.graphql(query);
+      if (latest.get(section) === ticket) draw(section, data);
     } catch (error) {
-      section.replaceChildren(refusal(error));
+      if (latest.get(section) === ticket) section.replaceChildren(refusal(error));
     }
   };
   const refreshJobs = () => load(JOBS, sections.jobs, drawJobs);
