@@ -1,5 +1,7 @@
 import os from 'node:os';
+import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { startWorkers, workerHostOptions } from '../../src/app.js';
 import { isTerminalEvent, type BusEvent } from '../../src/events/event-types.js';
 import type { Processor } from '../../src/queue/job-context.js';
@@ -116,6 +118,28 @@ describe('metrics (/metrics) after a job of each type', () => {
       expect((await fetch(server.url.replace('/metrics', '/other'))).status).toBe(404);
     } finally {
       await server.close();
+    }
+  });
+
+  it('counts a graphql-ws subscription while it is open; systemEvents fromNow delivers only what comes after', async () => {
+    const client = createClient({
+      url: `${platform.url.replace('http', 'ws')}/graphql`,
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      connectionParams: { authorization: platform.authorization },
+    });
+    try {
+      // The system stream already holds the earlier tests' events: none of them may come first.
+      const events = client.iterate<{ systemEvents: BusEvent }>({ query: 'subscription { systemEvents(fromNow: true) { id type jobId } }' });
+      const first = events.next();
+      await waitUntil(async () => sampleValue(await scrape(), 'cogo_open_subscriptions', { transport: 'graphql-ws' }) === 1);
+      const jobId = await enqueue('execute', { action: 'script', params: { steps: 1 } });
+      const { value } = await first;
+      expect(value?.data?.systemEvents).toMatchObject({ type: 'job.enqueued', jobId });
+      await events.return?.();
+      await waitUntil(async () => sampleValue(await scrape(), 'cogo_open_subscriptions', { transport: 'graphql-ws' }) === 0);
+    } finally {
+      await client.dispose();
     }
   });
 
