@@ -16,7 +16,7 @@ export interface BenchReport {
 
 const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 if (names.length === 0) {
-  process.stderr.write('usage: npm run bench -- <queue|indexing|research|runtime|auth|build|execute|graph|routing|retrieval> [...]\n');
+  process.stderr.write('usage: npm run bench -- <queue|indexing|research|runtime|auth|build|execute|graph|routing|retrieval|dashboard> [...]\n');
   process.exit(2);
 }
 const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));

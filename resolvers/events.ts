@@ -9,9 +9,9 @@ const asPayload = (event: BusEvent) => event;
  * Checks `after` before the stream is opened: a bad cursor is then a BAD_INPUT answer on every transport, where
  * an error thrown by the open stream made graphql-sse drop the socket (issue 9).
  */
-async function openStream(ctx: RequestContext, stream: StreamName, after: string | null | undefined) {
+async function openStream(ctx: RequestContext, stream: StreamName, after: string | null | undefined, fromNow = false) {
   if (after) await ctx.services.events.assertCursor(stream, after);
-  return ctx.services.events.subscribe(stream, { after: after ?? undefined });
+  return ctx.services.events.subscribe(stream, { after: after ?? undefined, fromNow });
 }
 
 export const eventResolvers: Resolvers = {
@@ -25,13 +25,14 @@ export const eventResolvers: Resolvers = {
       resolve: asPayload,
     },
     systemEvents: {
-      subscribe: async (_: unknown, args: { after?: string | null }, ctx: RequestContext) =>
-        onlyTenant(await openStream(ctx, { kind: 'system' }, args.after), ctx.principal.tenant),
+      subscribe: async (_: unknown, args: { after?: string | null; fromNow?: boolean | null }, ctx: RequestContext) =>
+        onlyTenant(await openStream(ctx, { kind: 'system' }, args.after, args.fromNow ?? false), ctx.principal.tenant),
       resolve: asPayload,
     },
     // Workers are shared infrastructure, not tenant data: presence (hosts, pids) is for `admin` (src/auth/graphql-scopes.ts).
     agentPresence: {
-      subscribe: (_: unknown, args: { after?: string | null }, ctx: RequestContext) => openStream(ctx, { kind: 'agents' }, args.after),
+      subscribe: (_: unknown, args: { after?: string | null; fromNow?: boolean | null }, ctx: RequestContext) =>
+        openStream(ctx, { kind: 'agents' }, args.after, args.fromNow ?? false),
       resolve: asPayload,
     },
   },

@@ -7,11 +7,13 @@
 // newer than the sources and .stamp records the same package versions.
 //   node scripts/build-graphiql.mjs [--force]
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { pageHtml } from './page-html.mjs';
+import { packageVersion } from './package-version.mjs';
 
 const TAG = 'build-graphiql';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -45,15 +47,6 @@ const WORKERS = {
 };
 
 const require = createRequire(path.join(ROOT, 'package.json'));
-
-function packageVersion(name) {
-  // Not every package exports ./package.json, so walk node_modules directly.
-  for (let dir = ROOT; ; dir = path.dirname(dir)) {
-    const file = path.join(dir, 'node_modules', name, 'package.json');
-    if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')).version;
-    if (path.dirname(dir) === dir) return null;
-  }
-}
 
 function fail(message) {
   console.error(`${TAG}: FAILED: ${message}`);
@@ -90,29 +83,7 @@ function formatBytes(n) {
   return n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(1)} MiB` : `${Math.round(n / 1024)} KiB`;
 }
 
-function html(jsFile, cssFiles) {
-  const css = cssFiles.map((f) => `    <link rel="stylesheet" href="./${f}" />\n`).join('');
-  return `<!doctype html>
-<html lang="en">
-  <head>
-    <meta charset="utf-8" />
-    <meta name="viewport" content="width=device-width, initial-scale=1" />
-    <title>COGO GraphiQL</title>
-    <link rel="icon" href="data:," />
-${css}    <style>
-      html, body { height: 100%; margin: 0; }
-      #root { height: 100vh; }
-    </style>
-    <script type="module" src="./${jsFile}"></script>
-  </head>
-  <body>
-    <div id="root"></div>
-  </body>
-</html>
-`;
-}
-
-const versions = Object.fromEntries(PACKAGES.map((p) => [p, packageVersion(p)]));
+const versions = Object.fromEntries(PACKAGES.map((p) => [p, packageVersion(ROOT, p)]));
 const missing = PACKAGES.filter((p) => !versions[p]);
 if (missing.length) {
   // e.g. `npm ci --omit=dev`: the build tools are devDependencies. Don't break
@@ -233,7 +204,16 @@ try {
   const cssFiles = mainMeta.cssBundle ? [path.basename(mainMeta.cssBundle)] : [];
   if (!cssFiles.length) throw new Error('CSS bundle (graphiql/style.css) missing from output');
 
-  await writeFile(path.join(TMP_DIR, 'index.html'), html(path.basename(mainJs), cssFiles));
+  await writeFile(
+    path.join(TMP_DIR, 'index.html'),
+    pageHtml({
+      title: 'COGO GraphiQL',
+      jsFile: path.basename(mainJs),
+      cssFiles,
+      style: '      html, body { height: 100%; margin: 0; }\n      #root { height: 100vh; }\n',
+      body: '\n    <div id="root"></div>\n  ',
+    }),
+  );
   files = [...new Set([...outputsOf(workerResult, TMP_DIR), ...outputsOf(pageResult, TMP_DIR), 'index.html'])].sort();
   const hash = createHash('sha256');
   for (const f of files) hash.update(f);

@@ -18,6 +18,7 @@ import { createArtifactReader } from './artifacts/index.js';
 import { VERSION } from './version.js';
 import { createBlueprintStore } from './blueprints/blueprint-store.js';
 import { createGraphExplorer } from './graph-api/explorer.js';
+import { createGateReportReader } from './observability/gate-report.js';
 
 /** The composition root for the API: the one place that wires services into transports. */
 export async function startApi(runtime: Runtime): Promise<{ server: HttpServer; url: string }> {
@@ -34,6 +35,7 @@ export async function startApi(runtime: Runtime): Promise<{ server: HttpServer; 
     rag: runtime.rag,
     artifacts: createArtifactReader(runtime.artifactGraph, runtime.artifacts),
     router: createRouter(config.llm.router, config.llm.prices),
+    gates: createGateReportReader(runtime.sql),
     routingReports: createRoutingReportReader({ driver: runtime.driver, database: config.neo4j.database, prices: config.llm.prices }),
     blueprints: createBlueprintStore(runtime.driver, config.neo4j.database),
     explorer: createGraphExplorer(runtime.driver, config.neo4j.database),
@@ -70,6 +72,7 @@ export function workerHostOptions(runtime: Runtime, processors: Processors): Wor
     logger: runtime.logger,
     processors,
     clock: runtime.clock,
+    telemetry: runtime.tracing.bullmq,
     // The dead worker's last events may never have reached the Postgres log: copy the stream again.
     onTakeover: (jobId) => recopyStream(runtime.events.read, runtime.eventSink, { kind: 'job', jobId }),
   };

@@ -22,6 +22,8 @@ import { createJobLineage, type JobLineage } from './graph/job-lineage.js';
 import { migrateGraph } from './graph/migrate.js';
 import type { Logger } from './observability/logger.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
+import { startTracing, type Tracing } from './observability/tracing.js';
+import { tracedDriver, tracedSql } from './observability/traced-clients.js';
 import { PROJECT_ROOT } from './paths.js';
 import { createJobQueries, type JobQueries } from './queue/job-queries.js';
 import { createInputChecks } from './queue/input-checks.js';
@@ -63,6 +65,8 @@ export interface Runtime {
   jobs: JobService;
   jobQueries: JobQueries;
   metrics: Metrics;
+  /** OpenTelemetry: spans exported when OTEL_EXPORTER_OTLP_ENDPOINT is set, no-ops otherwise. */
+  tracing: Tracing;
   /** The configured embedder (without EMBEDDINGS_BASE_URL the local model, or feature hashing) and the pgvector store. */
   embedder: Embedder;
   vectors: VectorStore;
@@ -98,21 +102,24 @@ export interface RuntimeOptions {
 }
 
 export async function createRuntime(config: Config, logger: Logger, options: RuntimeOptions = {}): Promise<Runtime> {
+  // First: the connections made below are traced only if the provider exists when they are used.
+  const tracing = startTracing(config.tracing);
   const redis = connectRedis(config.redis.url);
   const subscriber = connectRedis(config.redis.url);
   // Events get a connection of their own that sends whatever one event-loop turn issued in one write: many jobs
   // publish at once, and a socket write per event was a third of a worker's CPU. BullMQ keeps plain connections
   // (auto-pipelining is not supported there).
   const eventsRedis = connectRedis(config.redis.url, { autoPipeline: true });
-  const driver = createGraphDriver(config.neo4j);
-  const sql = await connectSql(config);
+  // Traced only when tracing is on: the proxies' cost is not paid by a process that records nothing.
+  const driver = tracing.enabled ? tracedDriver(createGraphDriver(config.neo4j)) : createGraphDriver(config.neo4j);
+  const sql = tracing.enabled ? tracedSql(await connectSql(config)) : await connectSql(config);
   const keyPrefix = keyPrefixOf(config.redis.prefix);
   const clock = createSharedClock(redis);
   // Bounded: a Redis that is down is /readyz's to report; the clock starts on this host's time meanwhile.
   await Promise.race([clock.ready.catch(() => {}), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
   const eventSink = createSqlEventSink(sql, logger);
   const audit = createAuditLog(sql, logger);
-  const queues = createQueues(redis, config.redis.prefix);
+  const queues = createQueues(redis, config.redis.prefix, tracing.bullmq);
   const lineage = createJobLineage(driver, config.neo4j.database);
   const jobQueries = createJobQueries({ redis, queues, lineage, keyPrefix });
   const metrics = createMetrics({ queueStats: () => jobQueries.queueStats() });
@@ -123,8 +130,9 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
     clock,
     onPublished: (event, stream) => {
       eventSink.push(event, stream);
-      metrics.countEvent(event);
+      metrics.observeEvent(event, stream);
     },
+    onDelivered: (event, stream) => metrics.observeDelivery(event, stream),
   });
   const artifacts = openArtifactStore(config.artifacts, config.build.maxArtifactBytes);
   const artifactGraph = createArtifactGraph(driver, config.neo4j.database);
@@ -153,8 +161,10 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
     maxPayloadBytes: config.http.maxPayloadBytes,
   });
   const cpu = createCpuPool({ threads: config.cpu.threads });
-  const embedder = await startEmbedder(config.embeddings, cpu, (reason) =>
-    logger.warn({ reason }, 'the local embedding model could not start: feature hashing stands in (every answer says so)'),
+  const embedder = metrics.countEmbeddings(
+    await startEmbedder(config.embeddings, cpu, (reason) =>
+      logger.warn({ reason }, 'the local embedding model could not start: feature hashing stands in (every answer says so)'),
+    ),
   );
   const vectors = createVectorStore({ sql });
   const database = config.neo4j.database;
@@ -217,6 +227,7 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
     jobs,
     jobQueries,
     metrics,
+    tracing,
     embedder,
     vectors,
     cpu,
@@ -245,6 +256,7 @@ export async function closeRuntime(runtime: Runtime): Promise<void> {
   await Promise.allSettled([runtime.sql.close(), runtime.driver.close()]);
   runtime.subscriber.disconnect();
   await Promise.all([runtime.redis.quit().catch(logged('Redis')), runtime.eventsRedis.quit().catch(logged('the events Redis connection'))]);
+  await runtime.tracing.shutdown().catch(logged('the trace exporter'));
 }
 
 /** Applies the SQL and Cypher migrations; both are idempotent. */

@@ -33,6 +33,8 @@ export const GRAPHQL_SCOPES: Readonly<Record<string, ScopeRule>> = {
   'Query.route': needs('jobs:enqueue:orchestrate'),
   // Numbers over the tenant's own jobs' model calls: read like its jobs.
   'Query.routingReport': needs('jobs:read'),
+  // Rates over every tenant's jobs (the durable event log): infrastructure, like queueStats.
+  'Query.gateReport': needs('admin'),
   'Mutation.enqueueResearch': enqueue('research'),
   'Mutation.enqueueIndexing': enqueue('indexing'),
   'Mutation.enqueueBuild': enqueue('build'),

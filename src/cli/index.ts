@@ -6,6 +6,7 @@ import { BringUpError, describeStep, ensureS3Proxy, ensureServices, ensureTestPo
 import { ConfigError, loadConfig } from '../config/index.js';
 import { isAppError } from '../errors.js';
 import { createLogger } from '../observability/logger.js';
+import { startMetricsServer } from '../observability/metrics-server.js';
 import { JOB_AREAS, type JobArea } from '../queue/job-types.js';
 import { closeRuntime, createRuntime, migrateAll } from '../runtime.js';
 import { onShutdownSignal } from '../shutdown.js';
@@ -13,6 +14,7 @@ import { VERSION } from '../version.js';
 import { registerAskCommand } from './ask-command.js';
 import { registerArtifactsCommand } from './artifacts-command.js';
 import { registerIndexCommand } from './index-command.js';
+import { registerJobsCommands } from './jobs-command.js';
 import { registerKeysCommand } from './keys-command.js';
 import { registerResearchCommand } from './research-command.js';
 import { registerRouteCommand } from './route-command.js';
@@ -67,7 +69,8 @@ program
   .command('worker')
   .description('run agent workers only (scale-out); the API runs elsewhere')
   .option('--queues <list>', `comma-separated queues (${JOB_AREAS.join(', ')}); default: every queue with an agent`)
-  .action(async (options: { queues?: string }) => {
+  .option('--metrics-port <port>', "serve this process's Prometheus metrics on 127.0.0.1:<port>/metrics (0: any free port)")
+  .action(async (options: { queues?: string; metricsPort?: string }) => {
     const areas = options.queues
       ?.split(',')
       .map((q) => q.trim())
@@ -81,7 +84,10 @@ program
     await migrateAll(runtime);
     const host = await startWorkers(runtime, areas as JobArea[] | undefined);
     say(`worker ${host.workerId} on ${host.workers.map((w) => w.name).join(', ') || 'no queue (no agent matches)'}`);
+    const metricsServer = options.metricsPort === undefined ? undefined : await startMetricsServer(runtime.metrics, Number(options.metricsPort));
+    if (metricsServer) say(`metrics ${metricsServer.url}`);
     onShutdownSignal(logger, async () => {
+      await metricsServer?.close();
       await host.close();
       await closeRuntime(runtime);
     });
@@ -94,6 +100,7 @@ registerSearchCommand(program);
 registerRouteCommand(program);
 registerAskCommand(program);
 registerResearchCommand(program);
+registerJobsCommands(program);
 
 program.parseAsync().catch((error: unknown) => {
   const known = error instanceof ConfigError || error instanceof BringUpError || isAppError(error);

@@ -65,6 +65,9 @@ export const envSchema = z.object({
     .default(1024 * 1024),
   COGO_AUTOSTART_SERVICES: bool.default(true),
   COGO_EXPOSE_INTERNAL_ERRORS: bool.default(false),
+  // OpenTelemetry's own names, so a collector set up for other services configures COGO too.
+  OTEL_EXPORTER_OTLP_ENDPOINT: url(['http', 'https']).optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).default('cogo'),
   COGO_SERVICE_TIMEOUT_MS: z.coerce.number().int().min(1000).default(180_000),
   /** Threads for CPU-heavy agent steps (parsing, chunking, hashing, local embedding); 0 = cores - 1, at least 1. */
   COGO_CPU_THREADS: z.coerce.number().int().min(0).max(64).default(0),

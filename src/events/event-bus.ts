@@ -27,12 +27,19 @@ export interface PublishFence {
 export interface EventBus {
   publish(stream: StreamName, event: PublishInput, fence?: PublishFence): Promise<BusEvent>;
   /** Every event after `after` (exclusive; from the start when absent), once, in order, then live ones. */
-  subscribe(stream: StreamName, options?: { after?: string; signal?: AbortSignal }): AsyncIterableIterator<BusEvent>;
+  subscribe(stream: StreamName, options?: SubscribeOptions): AsyncIterableIterator<BusEvent>;
   /** Events already on the stream after `after`, without waiting for more. */
   read(stream: StreamName, after?: string, count?: number): Promise<BusEvent[]>;
   /** BAD_INPUT for a malformed cursor or one older than what the stream still keeps. */
   assertCursor(stream: StreamName, after: string): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface SubscribeOptions {
+  after?: string;
+  signal?: AbortSignal;
+  /** Without `after`: start after the stream's newest event (live only, no replay) instead of at its start. */
+  fromNow?: boolean;
 }
 
 export interface EventBusOptions {
@@ -43,6 +50,8 @@ export interface EventBusOptions {
   keyPrefix: string;
   /** Called with each published event, e.g. to batch it into Postgres `bus_events`. */
   onPublished?: (event: BusEvent, stream: StreamName) => void;
+  /** Called with each event a subscriber receives live (not replayed from before it subscribed): event lag. */
+  onDelivered?: (event: BusEvent, stream: StreamName) => void;
   /** Stamps `ts`: the deployment's shared clock, so that events of one job from several hosts agree on time. */
   clock: Clock;
 }
@@ -113,6 +122,12 @@ export function createEventBus(options: EventBusOptions): EventBus {
     await subscriber.unsubscribe(channel).catch(() => {});
   }
 
+  /** The id of the stream's newest event; undefined for a stream without events (start at its start). */
+  async function newestId(stream: StreamName): Promise<string | undefined> {
+    const [newest] = (await redis.xrevrange(keyOf(stream), '+', '-', 'COUNT', 1)) as [string, string[]][];
+    return newest?.[0];
+  }
+
   /** True when `after` is a job stream's last event and that event ended the job: nothing more will come. */
   async function resumesAtEnd(stream: StreamName, after: string): Promise<boolean> {
     if (stream.kind !== 'job') return false;
@@ -120,7 +135,7 @@ export function createEventBus(options: EventBusOptions): EventBus {
     return last !== undefined && last[0] === after && isTerminalEvent(parse(stream, last).type);
   }
 
-  async function* generate(stream: StreamName, opts: { after?: string; signal?: AbortSignal }): AsyncGenerator<BusEvent> {
+  async function* generate(stream: StreamName, opts: SubscribeOptions): AsyncGenerator<BusEvent> {
     if (opts.after) await assertCursorUsable(stream, opts.after);
     // A client resuming (Last-Event-ID) after a finished job's last event: the stream ends at once.
     if (opts.after && (await resumesAtEnd(stream, opts.after))) return;
@@ -140,7 +155,10 @@ export function createEventBus(options: EventBusOptions): EventBus {
     wakeups.on(channel, onWake);
     stop.signal.addEventListener('abort', () => wake?.(), { once: true });
     await listen(channel);
-    let last = opts.after;
+    // After listening: an event published in between is newer than the one read here, so it is delivered.
+    let last = opts.after ?? (opts.fromNow ? await newestId(stream) : undefined);
+    // The first read replays what was there before: only what a wake-up brings counts as delivered live.
+    let live = opts.fromNow === true && !opts.after;
     try {
       for (;;) {
         dirty = false;
@@ -149,6 +167,7 @@ export function createEventBus(options: EventBusOptions): EventBus {
           page = await read(stream, last);
           for (const event of page) {
             last = event.id;
+            if (live) options.onDelivered?.(event, stream);
             yield event;
             // A requeued job's new run follows its old terminal event on the same stream: end only at the last one.
             if (stream.kind === 'job' && isTerminalEvent(event.type) && event === page.at(-1) && (await read(stream, event.id, 1)).length === 0) return;
@@ -156,6 +175,7 @@ export function createEventBus(options: EventBusOptions): EventBus {
         } while (page.length === PAGE);
         if (!dirty && !stop.signal.aborted) await new Promise<void>((resolve) => (wake = resolve));
         wake = undefined;
+        live = true;
         if (stop.signal.aborted) return;
       }
     } finally {
@@ -170,7 +190,7 @@ export function createEventBus(options: EventBusOptions): EventBus {
    * An async generator's return() waits for its pending await; GraphQL calls return() when a client goes away,
    * so abort first to wake the generator, then let it finish (and unsubscribe) right away.
    */
-  function subscribe(stream: StreamName, opts: { after?: string; signal?: AbortSignal } = {}): AsyncIterableIterator<BusEvent> {
+  function subscribe(stream: StreamName, opts: SubscribeOptions = {}): AsyncIterableIterator<BusEvent> {
     const local = new AbortController();
     const signal = opts.signal ? AbortSignal.any([opts.signal, local.signal]) : local.signal;
     const events = generate(stream, { ...opts, signal });

@@ -2,6 +2,7 @@ import OpenAI from 'openai';
 import { z } from 'zod';
 import type { Tier, TierPrice } from '../config/llm.js';
 import { AppError } from '../errors.js';
+import { withSpan } from '../observability/tracing.js';
 import { withRetry } from '../policies/retry.js';
 import { costOf, type TokenUsage } from './cost.js';
 import { errorFromOpenAi, schemaFailure } from './errors.js';
@@ -63,6 +64,24 @@ const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
 
 /** One client for every tier over the `openai` package; retries are ours so Retry-After and backoff are shared. */
 export function createLlmClient(options: LlmClientOptions): LlmClient {
+  const client = createUntracedClient(options);
+  return {
+    ...client,
+    chat: (tier, request) =>
+      withSpan('llm.chat', { 'gen_ai.request.model': options.tiers[tier].model, 'cogo.llm.tier': tier }, async (span) => {
+        const result = await client.chat(tier, request);
+        span.setAttributes({
+          'gen_ai.usage.input_tokens': result.usage.inputTokens,
+          'gen_ai.usage.output_tokens': result.usage.outputTokens,
+          'cogo.llm.cost_usd': result.costUsd,
+          'cogo.llm.retries': result.retries,
+        });
+        return result;
+      }),
+  };
+}
+
+function createUntracedClient(options: LlmClientOptions): LlmClient {
   const clients = new Map<Tier, OpenAI>();
   const clientFor = (tier: Tier): OpenAI => {
     let client = clients.get(tier);

@@ -1,4 +1,5 @@
 import { pino, type Logger } from 'pino';
+import { traceFields } from './tracing.js';
 
 export type { Logger };
 
@@ -7,6 +8,13 @@ export function createLogger(options: { level: string; name?: string }): Logger 
   return pino({
     name: options.name ?? 'cogo',
     level: options.level,
+    // Inside a recorded span, every line says which trace and span it belongs to (a child logger that already
+    // names its trace, as a job's does, keeps its own: one traceId per line).
+    mixin: (_object, _level, logger) => {
+      const fields = traceFields();
+      if (fields.traceId && 'traceId' in logger.bindings()) return { spanId: fields.spanId };
+      return fields;
+    },
     redact: {
       paths: ['password', '*.password', 'apiKey', '*.apiKey', 'headers.authorization', 'req.headers.authorization'],
       censor: '[redacted]',

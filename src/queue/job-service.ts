@@ -5,6 +5,7 @@ import type { EventBus } from '../events/event-bus.js';
 import { audited, type AuditLog } from '../audit/audit-log.js';
 import { AppError } from '../errors.js';
 import type { JobLineage, JobNode } from '../graph/job-lineage.js';
+import { withSpan } from '../observability/tracing.js';
 import { withRedisErrors } from '../redis/redis-errors.js';
 import type { Clock } from '../redis/shared-clock.js';
 import { createIdempotencyStore, payloadHash } from './idempotency.js';
@@ -100,7 +101,12 @@ export function createJobService(deps: JobServiceDeps) {
     return { jobId, created: true };
   }
 
-  async function createJob(jobId: string, request: EnqueueRequest, input: unknown) {
+  const createJob = (jobId: string, request: EnqueueRequest, input: unknown) =>
+    withSpan('job.enqueue', { 'cogo.job.id': jobId, 'cogo.job.type': request.type, 'cogo.tenant': request.principal.tenant }, () =>
+      recordJob(jobId, request, input),
+    );
+
+  async function recordJob(jobId: string, request: EnqueueRequest, input: unknown) {
     const enqueuedAt = clock.date().toISOString();
     const data: JobData = {
       input,

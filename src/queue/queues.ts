@@ -1,4 +1,4 @@
-import { Queue } from 'bullmq';
+import { Queue, type Telemetry } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { JOB_AREAS, JOB_POLICIES, type JobArea } from './job-types.js';
 
@@ -9,12 +9,14 @@ export function keyPrefixOf(prefix: string): string {
 
 export type Queues = Record<JobArea, Queue>;
 
-export function createQueues(redis: Redis, prefix: string): Queues {
+/** `telemetry` (bullmq-otel, when tracing is on) carries the enqueuing span's context into each job. */
+export function createQueues(redis: Redis, prefix: string, telemetry?: Telemetry): Queues {
   const entries = JOB_AREAS.map((area) => {
     const policy = JOB_POLICIES[area];
     const queue = new Queue(area, {
       connection: redis,
       prefix: keyPrefixOf(prefix),
+      ...(telemetry ? { telemetry } : {}),
       defaultJobOptions: {
         attempts: policy.attempts,
         backoff: { type: 'exponential', delay: policy.backoffMs, jitter: 0.5 },

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { Job, UnrecoverableError, WaitingChildrenError, Worker } from 'bullmq';
+import { Job, UnrecoverableError, WaitingChildrenError, Worker, type Telemetry } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { EventBus } from '../events/event-bus.js';
 import { AppError, toAppError } from '../errors.js';
 import type { JobChanges, JobLineage } from '../graph/job-lineage.js';
 import type { Logger } from '../observability/logger.js';
+import { withSpan } from '../observability/tracing.js';
 import type { Clock } from '../redis/shared-clock.js';
 import type { JobContext, Processor, Processors } from './job-context.js';
 import { jobFactsOf, type JobData } from './job-record.js';
@@ -36,6 +37,8 @@ export interface WorkerHostOptions {
   clock: Clock;
   /** Called when this worker takes over a job whose last run was lost (its worker died mid-run). */
   onTakeover?: (jobId: string) => Promise<unknown>;
+  /** bullmq-otel when tracing is on: each job runs in the trace of the request that enqueued it. */
+  telemetry?: Telemetry | undefined;
 }
 
 const CANCELLED = 'cancelled';
@@ -68,7 +71,7 @@ export async function startWorkerHost(options: WorkerHostOptions) {
 
   const workers = areas.map((area) => {
     const processor = options.processors[area] as Processor<unknown>;
-    const worker = new Worker<JobData>(area, (job, token) => runJob(area, processor, job, token ?? ''), {
+    const worker = new Worker<JobData>(area, (job, token) => traceRun(area, processor, job, token ?? ''), {
       connection: redis,
       prefix: keyPrefix,
       concurrency: options.concurrency?.[area] ?? JOB_POLICIES[area].concurrency,
@@ -76,6 +79,7 @@ export async function startWorkerHost(options: WorkerHostOptions) {
       stalledInterval: options.stalledIntervalMs ?? 1000,
       maxStalledCount: 3,
       autorun: true,
+      ...(options.telemetry ? { telemetry: options.telemetry } : {}),
     });
     worker.on('stalled', (jobId) => {
       void events.publish({ kind: 'job', jobId }, { type: 'job.stalled', data: { detectedBy: workerId, area } }).catch(noticeFailed('job.stalled', jobId));
@@ -114,6 +118,11 @@ export async function startWorkerHost(options: WorkerHostOptions) {
   });
   const presence = startPresence({ redis, keyPrefix, events, workerId, queues: areas, activeJobs: () => running.size });
   await presence.ready;
+
+  const traceRun = (area: JobArea, processor: Processor<unknown>, job: Job<JobData>, token: string) =>
+    withSpan(`job.run ${area}`, { 'cogo.job.id': job.id as string, 'cogo.job.type': area, 'cogo.job.attempt': job.attemptsMade + 1 }, () =>
+      runJob(area, processor, job, token),
+    );
 
   async function runJob(area: JobArea, processor: Processor<unknown>, job: Job<JobData>, token: string) {
     const jobId = job.id as string;

@@ -10,6 +10,7 @@ import type { RagService } from '../rag/index.js';
 import type { Router } from '../llm/router.js';
 import type { RoutingReportReader } from '../llm/routing-report.js';
 import type { Metrics } from '../observability/metrics.js';
+import type { GateReportReader } from '../observability/gate-report.js';
 import type { ReadinessCheck } from './readiness.js';
 
 /** What every resolver and REST handler receives; built once by the composition root. */
@@ -35,6 +36,8 @@ export interface Services {
   blueprints: BlueprintStore;
   /** Neighbourhoods and evidence paths for graph views (schema/explore.graphql). */
   explorer: GraphExplorer;
+  /** The plan's gates over time from Postgres `bus_events` (`gateReport`, the dashboard). */
+  gates: GateReportReader;
 }
 
 export interface RequestContext extends Record<PropertyKey, unknown> {

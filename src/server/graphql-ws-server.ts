@@ -34,6 +34,9 @@ export interface GraphqlWsOptions {
 export function attachGraphqlWs(options: GraphqlWsOptions): { dispose(): Promise<void> } {
   const { server, schema, config, auth, services, formatResult } = options;
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.http.maxPayloadBytes });
+  // Per socket and operation id: graphql-ws calls onComplete for each operation, also when its socket closes.
+  const open = new WeakMap<object, Map<string, () => void>>();
+  const opened = (socket: object) => open.get(socket) ?? open.set(socket, new Map()).get(socket)!;
   const wsServer = useServer<Record<string, unknown>, { principal?: Principal }>(
     {
       schema,
@@ -57,7 +60,7 @@ export function attachGraphqlWs(options: GraphqlWsOptions): { dispose(): Promise
           return false;
         }
       },
-      onSubscribe: async (ctx, _id, payload) => {
+      onSubscribe: async (ctx, id, payload) => {
         // The subscription being started is already counted.
         if (Object.keys(ctx.subscriptions).length > config.limits.wsMaxSubscriptions) {
           return [
@@ -80,7 +83,12 @@ export function attachGraphqlWs(options: GraphqlWsOptions): { dispose(): Promise
         } catch (error) {
           return [asGraphQLError(toAppError(error, 'auth'))];
         }
+        opened(ctx.extra.socket).set(id, services.metrics.openSubscription('graphql-ws'));
         return undefined;
+      },
+      onComplete: (ctx, id) => {
+        opened(ctx.extra.socket).get(id)?.();
+        opened(ctx.extra.socket).delete(id);
       },
       context: (ctx): RequestContext => ({ services, traceId: traceIdFrom(ctx.extra.request.headers), principal: ctx.extra.principal as Principal }),
       onNext: (_ctx, _id, _payload, args, result) => formatResult(result, (args.contextValue as RequestContext | undefined)?.traceId) as never,

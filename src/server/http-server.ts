@@ -16,11 +16,13 @@ import { AppError } from '../errors.js';
 import type { Logger } from '../observability/logger.js';
 import type { RequestContext, Services } from './context.js';
 import { registerBrowserRedirects } from './browser-redirects.js';
-import { registerGraphiql } from './graphiql-route.js';
+import { registerDashboard, registerGraphiql } from './graphiql-route.js';
 import { formatExecutionResult, formatGraphQLError, graphqlErrorLogging } from './graphql-errors.js';
 import { attachGraphqlWs } from './graphql-ws-server.js';
 import { queryLimitRules, validateWithLimits } from './query-limits.js';
 import { restErrorBody, restErrorHandler } from './rest-errors.js';
+import { graphqlMetrics, registerHttpMetrics } from './request-metrics.js';
+import { registerRequestTracing } from './request-tracing.js';
 import { refuseSubscriptionsOverHttp } from './subscriptions-over-http.js';
 import { traceIdFrom } from './trace-id.js';
 
@@ -74,6 +76,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   app.setNotFoundHandler((request, reply) =>
     reply.status(404).send(restErrorBody(new AppError('NOT_FOUND', `no route ${request.method} ${request.url}`, { via: 'http' }), config.exposeInternalErrors)),
   );
+  registerHttpMetrics(app, services.metrics);
+  if (config.tracing.endpoint) registerRequestTracing(app);
   registerHttpGuard(app, { ...auth, maxJsonDepth: config.limits.maxJsonDepth, exposeInternalErrors: config.exposeInternalErrors });
   const contextFor = (request: FastifyRequest): RequestContext => ({ services, traceId: traceIdFrom(request.headers), principal: principalOf(request) });
 
@@ -92,7 +96,13 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     schema,
     introspection: true,
     // The default landing page loads from a CDN; GraphiQL is served locally at /graphiql instead.
-    plugins: [fastifyApolloDrainPlugin(app), ApolloServerPluginLandingPageDisabled(), refuseSubscriptionsOverHttp, graphqlErrorLogging<RequestContext>(logger)],
+    plugins: [
+      fastifyApolloDrainPlugin(app),
+      ApolloServerPluginLandingPageDisabled(),
+      refuseSubscriptionsOverHttp,
+      graphqlErrorLogging<RequestContext>(logger),
+      graphqlMetrics(services.metrics),
+    ],
     validationRules: [...queryLimitRules],
     formatError: formatGraphQLError(config.exposeInternalErrors),
     includeStacktraceInErrorResponses: false,
@@ -108,6 +118,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
 
   const formatSseResult = formatExecutionResult(config.exposeInternalErrors, logger, 'sse');
   const tooDeep = new AppError('BAD_INPUT', `the variables nest deeper than ${config.limits.maxJsonDepth} levels (COGO_MAX_JSON_DEPTH)`, { via: 'graphql' });
+  const openSse = new WeakMap<object, () => void>();
   const sse = createSseHandler<RequestContext>({
     schema,
     validate: validateWithLimits,
@@ -122,14 +133,20 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
       ];
     },
     onNext: (ctx, _req, result) => formatSseResult(result, ctx.traceId),
+    onOperation: (ctx, _req, _args, result) => {
+      if (Symbol.asyncIterator in result) openSse.set(ctx, services.metrics.openSubscription('graphql-sse'));
+    },
+    // Called for every operation, also after the client went away (graphql-sse completes it then).
+    onComplete: (ctx) => openSse.get(ctx)?.(),
   });
   app.all('/graphql/stream', { config: { access: GRAPHQL } }, (request, reply) => sse(request, reply));
 
-  // GraphiQL's page and assets are static files: public (the API calls they make authenticate like any other).
+  // GraphiQL's and the dashboard's pages and assets are static files: public (the API calls they make authenticate like any other).
   app.addHook('onRoute', (route) => {
-    if (route.url.startsWith('/graphiql')) route.config = { ...route.config, access: PUBLIC };
+    if (route.url.startsWith('/graphiql') || route.url.startsWith('/dashboard')) route.config = { ...route.config, access: PUBLIC };
   });
   await registerGraphiql(app);
+  await registerDashboard(app);
   registerBrowserRedirects(app);
   for (const register of options.routes ?? []) await register(app);
 

@@ -89,12 +89,15 @@ describe('the HTTP server on the real services', () => {
     }
   });
 
-  it('sends a browser at / or at /graphql to the local GraphiQL; programs still reach the API at /graphql', async () => {
+  it('sends a browser at / to the dashboard and at /graphql to the local GraphiQL; programs still reach the API at /graphql', async () => {
     const page = { accept: 'text/html,application/xhtml+xml' };
-    for (const path of ['/', '/graphql']) {
+    for (const [path, location] of [
+      ['/', '/dashboard/'],
+      ['/graphql', '/graphiql/'],
+    ]) {
       const response = await fetch(`${url}${path}`, { headers: page, redirect: 'manual' });
       expect(response.status).toBe(302);
-      expect(response.headers.get('location')).toBe('/graphiql/');
+      expect(response.headers.get('location')).toBe(location);
     }
     const query = await fetch(`${url}/graphql?query=${encodeURIComponent('{ __typename }')}`, {
       headers: { accept: 'application/json', 'apollo-require-preflight': 'true' },

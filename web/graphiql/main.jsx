@@ -46,11 +46,52 @@ query Health {
 }
 `;
 
+// The worked examples of docs/api.md, one tab each (a browser that already has tabs keeps its own).
+const TABS = [
+  { query: DEFAULT_QUERY },
+  {
+    query: `# Enqueue a job (any agent: enqueueResearch, enqueueIndexing, enqueueBuild, enqueueOrchestrate …)
+mutation Enqueue {
+  enqueueExecute(input: { action: "echo", params: { text: "hi" } }, idempotencyKey: "example-1") {
+    jobId
+    created
+    job { status traceId }
+  }
+}
+`,
+  },
+  {
+    query: `# A job's events, oldest first, live until it ends. Put a job id in Variables.
+subscription JobEvents($jobId: ID!) {
+  jobEvents(jobId: $jobId) { id seq type ts data }
+}
+`,
+    variables: '{ "jobId": "execute-…" }',
+  },
+  {
+    query: `# Jobs, dead letters and the plan's gates (gateReport and queueStats need the admin scope)
+query Operations {
+  jobs(first: 10) { edges { node { id type status attempts error { code message } } } }
+  deadLetters(first: 10) { id status error { code message } }
+  gateReport(hours: 24, buckets: 24) { gates { name value ok } }
+  queueStats { queue waiting active failed oldestWaitingAgeMs }
+}
+`,
+  },
+  {
+    query: `# Ask a question: an orchestrate job streamed to its answer
+subscription Ask {
+  ask(question: "How are API keys stored?") { id type data }
+}
+`,
+  },
+];
+
 function App() {
   return (
     <GraphiQL
       fetcher={fetcher}
-      defaultQuery={DEFAULT_QUERY}
+      defaultTabs={TABS}
       isHeadersEditorEnabled
       defaultEditorToolsVisibility="headers"
     >

@@ -60,7 +60,12 @@ export function registerRestRoutes(app: FastifyInstance, services: Services, opt
       const after = header(request, 'last-event-id') ?? request.query.after;
       // Checked before the reply turns into a stream, so that a bad cursor still gets a JSON error response.
       if (after) await services.events.assertCursor({ kind: 'job', jobId: id }, after);
-      await sendSse(request, reply, services.events.subscribe({ kind: 'job', jobId: id }, { after }), options.exposeInternalErrors);
+      const close = services.metrics.openSubscription('rest-sse');
+      try {
+        await sendSse(request, reply, services.events.subscribe({ kind: 'job', jobId: id }, { after }), options.exposeInternalErrors);
+      } finally {
+        close();
+      }
     },
   );
 }

@@ -1,0 +1,66 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startOtlpCollector, type CollectedSpan, type OtlpCollector } from '../support/otlp-collector.js';
+import { startPlatform, waitUntil, type Platform } from './support/platform.js';
+
+/** The chain of spans from `span` up to its trace's root, across services. */
+function ancestry(spans: CollectedSpan[], span: CollectedSpan): CollectedSpan[] {
+  const chain = [span];
+  for (let current = span; current.parentSpanId;) {
+    const parent = spans.find((s) => s.spanId === current.parentSpanId && s.traceId === current.traceId);
+    if (!parent) break;
+    chain.push(parent);
+    current = parent;
+  }
+  return chain;
+}
+
+describe('traces: one trace from the API request through the queue and a worker process into Neo4j', () => {
+  let collector: OtlpCollector;
+  let platform: Platform;
+
+  beforeAll(async () => {
+    collector = await startOtlpCollector();
+    platform = await startPlatform({ OTEL_EXPORTER_OTLP_ENDPOINT: collector.url, OTEL_SERVICE_NAME: 'cogo-api' });
+    await platform.spawnWorker('traced-worker', { OTEL_SERVICE_NAME: 'cogo-worker' });
+  });
+  afterAll(async () => {
+    await platform?.close();
+    await collector?.close();
+  });
+
+  it('continues the caller traceparent into the enqueue, the worker run and its Neo4j calls', async () => {
+    const headers = platform.headers();
+    const traceId = headers.traceparent!.split('-')[1]!;
+    const response = await fetch(`${platform.url}/graphql`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ query: 'mutation { enqueueExecute(input: {action: "script", params: {steps: 1}}) { jobId } }' }),
+    });
+    const { data } = (await response.json()) as { data: { enqueueExecute: { jobId: string } } };
+    const jobId = data.enqueueExecute.jobId;
+    const inTrace = () => collector.spans.filter((s) => s.traceId === traceId);
+    // Each process exports in batches: wait until the worker's Neo4j span links up to the API's request span.
+    const reachesRequest = (s: CollectedSpan) => ancestry(inTrace(), s).at(-1)?.name === 'POST /graphql';
+    const workerNeo4j = await waitUntil(
+      () => Promise.resolve(inTrace().find((s) => s.service === 'cogo-worker' && s.name === 'neo4j.query' && reachesRequest(s))),
+      20_000,
+    ).catch((error: unknown) => {
+      throw new Error(`${String(error)}; spans: ${JSON.stringify(inTrace().map((s) => [s.service, s.name, s.spanId, s.parentSpanId]))}`);
+    });
+    const chain = ancestry(inTrace(), workerNeo4j).map((s) => `${s.service}:${s.name}`);
+    // Worker side: the Neo4j write inside the run, the run inside BullMQ's process span; API side: the enqueue inside the request.
+    expect(chain[0]).toBe('cogo-worker:neo4j.query');
+    expect(chain).toContain('cogo-worker:job.run execute');
+    expect(chain).toContain('cogo-api:job.enqueue');
+    expect(chain.at(-1)).toBe('cogo-api:POST /graphql');
+    const run = inTrace().find((s) => s.name === 'job.run execute')!;
+    expect(run.attributes).toMatchObject({ 'cogo.job.id': jobId, 'cogo.job.type': 'execute', 'cogo.job.attempt': 1 });
+    // The root continues the caller's span: its parent is the traceparent's span id.
+    const root = inTrace().find((s) => s.name === 'POST /graphql')!;
+    expect(root.parentSpanId).toBe(headers.traceparent!.split('-')[2]);
+    // The trace id COGO records is the span's: the job's events carry it.
+    const events = await platform.runtime.events.read({ kind: 'job', jobId });
+    expect(new Set(events.map((e) => e.traceId))).toEqual(new Set([traceId]));
+    expect(collector.rejected).toBe(0);
+  });
+});
