@@ -99,6 +99,9 @@ export async function runOrchestrate(ctx: JobContext<unknown>, deps: Orchestrate
     tiersUsed: result.tiersUsed,
     costUsd: result.costUsd,
     grounded: result.grounding.grounded,
+    // Cited sentences of the checked answer that their passages do not support (dropped, but counted: the
+    // dashboard's evidence-mismatch gate is the share of answers where this is above 0).
+    unsupportedCitations: result.grounding.unsupported.filter((v) => v.citations.length > 0).length,
     dropped: result.dropped,
     attempts: result.attempts.map((a) => ({ tier: a.tier, ok: a.ok, failure: a.failure ?? null, escalatedFrom: a.escalatedFrom ?? null, costUsd: a.costUsd })),
     children: gathered.gathered.map((c: GatheredChild) => ({ role: c.role, jobId: c.jobId, status: c.status, ...c.summary })),

@@ -22,9 +22,22 @@ interface BucketRow extends Record<string, unknown> {
   p95_ms: number | null;
   duplicate_executions: number;
   recover_p95_ms: number | null;
+  /** Orchestrate answers whose `llm.done` says how many cited sentences the grounding checker rejected. */
+  answers: number;
+  mismatched_answers: number;
 }
 
-const EMPTY: BucketRow = { bucket: null, jobs: 0, succeeded: 0, failed: 0, p95_ms: null, duplicate_executions: 0, recover_p95_ms: null };
+const EMPTY: BucketRow = {
+  bucket: null,
+  jobs: 0,
+  succeeded: 0,
+  failed: 0,
+  p95_ms: null,
+  duplicate_executions: 0,
+  recover_p95_ms: null,
+  answers: 0,
+  mismatched_answers: 0,
+};
 
 export interface GateBucket {
   start: string;
@@ -49,8 +62,8 @@ const valuesOf = (row: BucketRow): Record<GateName, number | null> => {
     errorRate: finished > 0 ? Number(row.failed) / finished : null,
     duplicateExecutions: Number(row.jobs) > 0 ? Number(row.duplicate_executions) : null,
     timeToRecover: row.recover_p95_ms === null ? null : Number(row.recover_p95_ms),
-    // Research does not record mismatches between claims and their evidence yet: nothing to judge.
-    evidenceMismatch: null,
+    // Issue 10's figure: the share of answers with an unsupported citation.
+    evidenceMismatch: Number(row.answers) > 0 ? Number(row.mismatched_answers) / Number(row.answers) : null,
   };
 };
 

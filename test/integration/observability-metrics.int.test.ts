@@ -7,9 +7,9 @@ import { isTerminalEvent, type BusEvent } from '../../src/events/event-types.js'
 import type { Processor } from '../../src/queue/job-context.js';
 import { startMetricsServer } from '../../src/observability/metrics-server.js';
 import { startWorkerHost, type WorkerHost } from '../../src/queue/worker-host.js';
-import { indexThroughApi, modelTiersAt } from '../support/ask-fixtures.js';
+import { indexThroughApi, modelTiersAt, passageIdSaying } from '../support/ask-fixtures.js';
 import { copyCorpus, createScratchDatabase, removeGraphOf } from '../support/indexing-fixtures.js';
-import { startOpenAiServer, type OpenAiServer } from '../support/openai-server.js';
+import { startOpenAiServer, type OpenAiServer, type ScriptedReply } from '../support/openai-server.js';
 import { parsePrometheus, sampleValue, type Sample } from '../support/prometheus-text.js';
 import { scriptedProcessor } from '../support/scripted-processor.js';
 import { startPlatform, waitUntil, type Platform } from './support/platform.js';
@@ -61,18 +61,44 @@ describe('metrics (/metrics) after a job of each type', () => {
 
   it('times each job by type and outcome, and counts retries, dead letters, model calls, cost and embeddings', async () => {
     expect(await indexThroughApi(platform, corpus.root)).toBe('indexing.done');
-    models.script('nano-model', { content: 'The archive keys rotate every ninety days.' });
-    models.script('mini-model', { content: 'The archive keys rotate every ninety days.' });
-    models.script('full-model', { content: 'The archive keys rotate every ninety days.' });
+    // Three answers: one cites its passage faithfully, one states the fact without citing (ungrounded, but no
+    // unsupported citation), one cites the passage for a number it does not say on every tier (evidence mismatch).
+    const reply: ScriptedReply = {
+      compose: (r) => {
+        const question = r.messages.find((m) => m.role === 'user')!.content;
+        if (question.includes('How often')) return `The vault rotates its archive keys every ninety days [${passageIdSaying(r, 'ninety days')}].`;
+        if (question.includes('Which period')) return 'The vault rotates its archive keys every ninety days.';
+        return `The vault rotates its archive keys every thirty days [${passageIdSaying(r, 'ninety days')}].`;
+      },
+    };
+    for (const model of ['nano-model', 'mini-model', 'full-model']) models.script(model, reply, reply, reply);
     const jobs = await Promise.all([
       enqueue('research', { question: 'how often do the archive keys rotate?' }),
       enqueue('build', { workspace: os.tmpdir(), command: ['true'] }),
       enqueue('execute', { action: 'script', params: { steps: 1 } }),
       enqueue('orchestrate', { question: 'How often do the archive keys rotate?' }),
+      enqueue('orchestrate', { question: 'Which period do the archive keys rotate on?' }),
+      enqueue('orchestrate', { question: 'What is the rotation period of the archive keys?' }),
     ]);
     const dead = await enqueue('execute', { action: 'script', params: { failRuns: 99 } });
     const ends = await Promise.all([...jobs, dead].map((id) => finished(id)));
-    expect(ends.map((e) => e.type)).toEqual(['research.done', 'build.done', 'execute.done', 'orchestrate.done', 'job.dead']);
+    expect(ends.map((e) => e.type)).toEqual([
+      'research.done',
+      'build.done',
+      'execute.done',
+      'orchestrate.done',
+      'orchestrate.done',
+      'orchestrate.done',
+      'job.dead',
+    ]);
+    const answers = await Promise.all(
+      jobs.slice(3).map(async (jobId) => (await platform.runtime.events.read({ kind: 'job', jobId })).find((e) => e.type === 'llm.done')!.data),
+    );
+    expect(answers.map((a) => [a.grounded, a.unsupportedCitations])).toEqual([
+      [true, 0],
+      [false, 0],
+      [false, 1],
+    ]);
 
     const samples = await scrape();
     for (const type of ['indexing', 'research', 'build', 'execute', 'orchestrate']) {
@@ -98,12 +124,13 @@ describe('metrics (/metrics) after a job of each type', () => {
     const report = await waitUntil(async () => {
       const { data } = await platform.graphql<Report>('{ gateReport(hours: 1, buckets: 6) { gates { name value ok } buckets { jobs } } }');
       // The event log is written in batches: wait for the dead job's end to land too.
-      const landed = data && data.gateReport.buckets.reduce((n, b) => n + b.jobs, 0) === 6 && (data.gateReport.gates[2]!.value ?? 0) > 0;
+      const landed = data && data.gateReport.buckets.reduce((n, b) => n + b.jobs, 0) === 8 && (data.gateReport.gates[2]!.value ?? 0) > 0;
       return landed ? data.gateReport : undefined;
     });
     const gate = Object.fromEntries(report.gates.map((g) => [g.name, g]));
-    expect(gate.e2eSuccess).toEqual({ name: 'e2eSuccess', value: 5 / 6, ok: false });
-    expect(gate.errorRate).toEqual({ name: 'errorRate', value: 1 / 6, ok: false });
+    expect(gate.e2eSuccess).toEqual({ name: 'e2eSuccess', value: 7 / 8, ok: false });
+    expect(gate.errorRate).toEqual({ name: 'errorRate', value: 1 / 8, ok: false });
+    expect(gate.evidenceMismatch).toEqual({ name: 'evidenceMismatch', value: 1 / 3, ok: false });
     expect(gate.duplicateExecutions).toEqual({ name: 'duplicateExecutions', value: 0, ok: true });
     expect(gate.timeToRecover).toEqual({ name: 'timeToRecover', value: null, ok: null });
     expect(gate.p95Latency!.ok).toBe(gate.p95Latency!.value! <= 5000);

@@ -3,8 +3,11 @@
 -- a duplicate execution is a start after an earlier start whose previous event (lost-lease notices aside) was
 -- neither a retry nor a requeue; its time to recover is the gap from that event. Computed with lag() and running
 -- counts, one pass per job: the report's frame-bounded windows grow with the square of a job's events.
+-- An answer is an orchestrate job's `llm.done` that carries `unsupportedCitations` (older events do not: not
+-- judged); it is an evidence mismatch when its checked answer had a cited sentence its passages do not support.
 WITH ev AS (
-  SELECT e.job_id, e.seq, e.type, e.ts, e.data->>'phase' AS phase, (e.type = 'meta' AND e.data->>'phase' = 'started') AS is_start
+  SELECT e.job_id, e.seq, e.type, e.ts, e.data->>'phase' AS phase, (e.type = 'meta' AND e.data->>'phase' = 'started') AS is_start,
+         CASE WHEN e.type = 'llm.done' THEN (e.data->>'unsupportedCitations')::int END AS unsupported_citations
   FROM bus_events e
   WHERE e.stream LIKE 'job:%' AND e.ts >= $1::timestamptz AND e.ts < $2::timestamptz AND e.type <> 'job.stalled'
 ), runs AS (
@@ -23,7 +26,8 @@ WITH ev AS (
          max(ts) FILTER (WHERE type LIKE '%.done') AS done_at,
          bool_or(type IN ('job.dead', 'job.cancelled')) AS did_fail,
          count(*) FILTER (WHERE is_duplicate) AS duplicates,
-         max(extract(epoch FROM ts - prev_ts) * 1000) FILTER (WHERE is_duplicate) AS recover_ms
+         max(extract(epoch FROM ts - prev_ts) * 1000) FILTER (WHERE is_duplicate) AS recover_ms,
+         max(unsupported_citations) AS unsupported_citations
   FROM marked
   GROUP BY job_id
 )
@@ -34,6 +38,8 @@ SELECT floor(extract(epoch FROM first_ts - $1::timestamptz) / $3)::int AS bucket
        percentile_cont(0.95) WITHIN GROUP (ORDER BY extract(epoch FROM done_at - enqueued_at) * 1000)
          FILTER (WHERE done_at IS NOT NULL AND enqueued_at IS NOT NULL) AS p95_ms,
        coalesce(sum(duplicates), 0)::float8 AS duplicate_executions,
-       percentile_cont(0.95) WITHIN GROUP (ORDER BY recover_ms) FILTER (WHERE recover_ms IS NOT NULL) AS recover_p95_ms
+       percentile_cont(0.95) WITHIN GROUP (ORDER BY recover_ms) FILTER (WHERE recover_ms IS NOT NULL) AS recover_p95_ms,
+       (count(*) FILTER (WHERE unsupported_citations IS NOT NULL))::float8 AS answers,
+       (count(*) FILTER (WHERE unsupported_citations > 0))::float8 AS mismatched_answers
 FROM jobs
 GROUP BY GROUPING SETS ((1), ())
