@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { CYPHER_DIR } from '../graph/cypher-files.js';
+import { escapeHtml } from '../html-escape.js';
 
 export const BROWSER_QUERIES_DIR = path.join(CYPHER_DIR, 'browser');
 
@@ -17,8 +18,6 @@ const ORDER = [
   'design-tree',
   'failed-jobs',
 ];
-
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 interface SavedQuery {
   name: string;

@@ -16,6 +16,7 @@ import { AppError } from '../errors.js';
 import type { Logger } from '../observability/logger.js';
 import type { RequestContext, Services } from './context.js';
 import { registerBrowserRedirects } from './browser-redirects.js';
+import { registerDocs } from './docs-route.js';
 import { registerDashboard, registerGraphiql } from './graphiql-route.js';
 import { formatExecutionResult, formatGraphQLError, graphqlErrorLogging } from './graphql-errors.js';
 import { attachGraphqlWs } from './graphql-ws-server.js';
@@ -147,6 +148,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   });
   await registerGraphiql(app);
   await registerDashboard(app);
+  await registerDocs(app);
   registerBrowserRedirects(app);
   for (const register of options.routes ?? []) await register(app);
 

@@ -50,6 +50,13 @@ describe('the dashboard in headless Chromium, with nothing reachable beyond loop
     expect(await page.locator('#gates .gate').count()).toBe(6);
     await browser.screenshot(SUITE, '1-overview');
 
+    // The docs are one click away, served by the same server.
+    await page.click('#docs-link');
+    await page.waitForSelector('#docs a[href="/docs/runbook.md"]');
+    expect(new URL(page.url()).pathname).toBe('/docs/');
+    await page.goBack();
+    await page.waitForSelector('body[data-signed-in="true"]');
+
     // Live: the job list follows the system stream, no reload.
     const jobId = await enqueueExecute({ steps: 6, stepMs: 250 });
     await page.waitForSelector(`tr.job[data-job="${jobId}"]`, { timeout: 10_000 });

@@ -1,7 +1,10 @@
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApi } from '../../src/app.js';
 import { closeRuntime, createRuntime, migrateAll, type Runtime } from '../../src/runtime.js';
 import { createLogger } from '../../src/observability/logger.js';
+import { DOCS_DIR } from '../../src/server/docs-route.js';
 import type { HttpServer } from '../../src/server/http-server.js';
 import { testConfig, testDatabaseUrl } from './support/services.js';
 
@@ -103,5 +106,26 @@ describe('the HTTP server on the real services', () => {
       headers: { accept: 'application/json', 'apollo-require-preflight': 'true' },
     });
     expect(await query.json()).toEqual({ data: { __typename: 'Query' } });
+  });
+
+  it('serves the docs: an index of every docs/*.md, each as text/markdown, nothing outside the list', async () => {
+    const redirect = await fetch(`${url}/docs`, { redirect: 'manual' });
+    expect(redirect.status).toBe(302);
+    expect(redirect.headers.get('location')).toBe('/docs/');
+    const index = await fetch(`${url}/docs/`);
+    expect(index.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    const links = [...(await index.text()).matchAll(/<li><a href="([^"]+)">([^<]+)<\/a>/g)].map((m) => [m[1], m[2]]);
+    const files = (await readdir(DOCS_DIR)).filter((f) => f.endsWith('.md')).sort();
+    expect(links.map(([href]) => href)).toEqual(files.map((f) => `/docs/${f}`));
+    expect(links).toContainEqual(['/docs/runbook.md', 'Runbook']);
+    const doc = await fetch(`${url}/docs/api.md`);
+    expect(doc.status).toBe(200);
+    expect(doc.headers.get('content-type')).toBe('text/markdown; charset=utf-8');
+    expect(await doc.text()).toBe(await readFile(path.join(DOCS_DIR, 'api.md'), 'utf8'));
+    for (const name of ['nothing.md', '..%2Fpackage.json', '%2E%2E%2FREADME.md']) {
+      const missing = await fetch(`${url}/docs/${name}`);
+      expect(missing.status, name).toBe(404);
+      expect(await missing.json()).toMatchObject({ ok: false, code: 'NOT_FOUND', error: expect.stringContaining('the list is at /docs/') });
+    }
   });
 });

@@ -50,7 +50,10 @@ const form = h(
   h('button', { id: 'sign-in', type: 'submit' }, 'Sign in'),
   h('button', { type: 'button', onclick: () => ((keyInput.value = ''), saveKey(''), location.reload()) }, 'Sign out'),
 );
-document.body.append(h('header', {}, h('h1', {}, 'COGO'), h('a', { href: '/graphiql/' }, 'GraphiQL'), form, status), main);
+document.body.append(
+  h('header', {}, h('h1', {}, 'COGO'), h('a', { href: '/graphiql/' }, 'GraphiQL'), h('a', { href: '/docs/', id: 'docs-link' }, 'Docs'), form, status),
+  main,
+);
 window.addEventListener('hashchange', route);
 keyInput.value = savedKey();
 void signIn(keyInput.value, { remember: false });
