@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { BusEvent } from '../../src/events/event-types.js';
+import { parsePrometheus, sampleValue } from '../support/prometheus-text.js';
 import { startPlatform, waitUntil, type Platform } from './support/platform.js';
 
 const JOB = `query($id: ID!) { job(id: $id) { id status attempts workerId error { code message retryable } result } }`;
@@ -55,7 +56,7 @@ describe('job recovery, retries and cancellation with worker processes', () => {
     }, 10_000);
 
   it('re-claims the job of a worker killed with SIGKILL on another worker within 10 s, applying its effect once', async () => {
-    const [a, b] = await Promise.all([platform.spawnWorker('kill-a'), platform.spawnWorker('kill-b')]);
+    const [a, b] = await Promise.all([platform.spawnWorker('kill-a', { METRICS_PORT: '0' }), platform.spawnWorker('kill-b', { METRICS_PORT: '0' })]);
     const before = await effects();
     const jobId = await enqueue({ steps: 20, stepMs: 200 });
     const started = await waitUntil(async () => (await events(jobId)).find((e) => e.type === 'execute.progress' && (e.data as { step: number }).step >= 2));
@@ -85,6 +86,12 @@ describe('job recovery, retries and cancellation with worker processes', () => {
     expect([row.starts, row.retries, row.duplicate_executions, row.stalls].map(Number)).toEqual([2, 0, 1, 1]);
     expect(row.recover_ms).toBeGreaterThan(500);
     expect(row.recover_ms).toBeLessThan(recoveryMs + 1000);
+    // The survivor's own metrics (`cogo worker --metrics-port`): it detected the stall and ran the recovery.
+    const metricsUrl = /METRICS (\S+)/.exec(survivor.output())![1]!;
+    const samples = parsePrometheus(await (await fetch(metricsUrl)).text());
+    expect(sampleValue(samples, 'cogo_job_stalls_total', { type: 'execute' })).toBe(1);
+    expect(sampleValue(samples, 'cogo_job_recoveries_total', { type: 'execute' })).toBe(1);
+    expect(sampleValue(samples, 'cogo_job_duration_seconds_count', { type: 'execute', outcome: 'completed' })).toBe(1);
     await survivor.stop();
   });
 

@@ -5,6 +5,7 @@
 import { workerHostOptions } from '../../src/app.js';
 import { loadConfig } from '../../src/config/index.js';
 import { createLogger } from '../../src/observability/logger.js';
+import { startMetricsServer } from '../../src/observability/metrics-server.js';
 import { startWorkerHost } from '../../src/queue/worker-host.js';
 import { createSharedClock } from '../../src/redis/shared-clock.js';
 import { closeRuntime, createRuntime } from '../../src/runtime.js';
@@ -22,8 +23,12 @@ const host = await startWorkerHost({
   ...(process.env.CLOCK_SKEW_MS ? { clock: skewedSharedClock(Number(process.env.CLOCK_SKEW_MS)) } : {}),
   concurrency: process.env.WORKER_CONCURRENCY ? { execute: Number(process.env.WORKER_CONCURRENCY) } : undefined,
 });
+// METRICS_PORT serves this process's metrics like `cogo worker --metrics-port` (0: any free port, printed).
+const metrics = process.env.METRICS_PORT === undefined ? undefined : await startMetricsServer(runtime.metrics, Number(process.env.METRICS_PORT));
+if (metrics) process.stdout.write(`METRICS ${metrics.url}\n`);
 process.stdout.write(`READY ${host.workerId}\n`);
 onShutdownSignal(logger, async () => {
   await host.close();
+  await metrics?.close();
   await closeRuntime(runtime);
 });

@@ -14,6 +14,8 @@ export interface WorkerProcess {
   id: string;
   child: ChildProcess;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
+  /** Its stdout and stderr so far. */
+  output(): string;
 }
 
 export interface Platform {
@@ -88,7 +90,7 @@ export async function startPlatform(given: Record<string, string> = {}): Promise
       env: { ...env, ...extraEnv, WORKER_ID: id },
       ready: new RegExp(`READY ${id}`),
     });
-    const worker: WorkerProcess = { id, child: started.child, stop: started.stop };
+    const worker: WorkerProcess = { id, child: started.child, stop: started.stop, output: started.output };
     workers.push(worker);
     return worker;
   }
