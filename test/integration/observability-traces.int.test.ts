@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/observability/logger.js';
+import { withSpan } from '../../src/observability/tracing.js';
 import { startOtlpCollector, type CollectedSpan, type OtlpCollector } from '../support/otlp-collector.js';
 import { startPlatform, waitUntil, type Platform } from './support/platform.js';
 
@@ -62,5 +64,19 @@ describe('traces: one trace from the API request through the queue and a worker 
     const events = await platform.runtime.events.read({ kind: 'job', jobId });
     expect(new Set(events.map((e) => e.traceId))).toEqual(new Set([traceId]));
     expect(collector.rejected).toBe(0);
+  });
+
+  it('puts the trace and span ids of the active span on every log line', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const logger = createLogger({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) });
+    const ids = await withSpan('log.test', {}, async (span) => {
+      logger.info('inside');
+      return span.spanContext();
+    });
+    logger.info('outside');
+    expect(ids.traceId).toMatch(/^[0-9a-f]{32}$/);
+    expect(lines[0]).toMatchObject({ msg: 'inside', traceId: ids.traceId, spanId: ids.spanId });
+    expect(lines[1]!.msg).toBe('outside');
+    expect(lines[1]!.traceId).toBeUndefined();
   });
 });
