@@ -3,7 +3,8 @@
  * @types/node, the Markdown docs of fastify (both from node_modules) and Korean docs written for it
  * (bench/data/retrieval) — each answer a file and a line. For each embedder (the local models and feature hashing)
  * the three corpora are indexed through the indexing agent (files/s, chunks/s), then every question is asked of:
- * dense (vector top 10), lexical (COGO's BM25), fused (the retriever: RRF of both), and, in the same run, a plain
+ * dense (vector top 10), lexical (COGO's BM25), fused (the retriever: RRF of both), fused + graph (the retriever with
+ * the graph signal: chunks of the entities the question names as a third list), and, in the same run, a plain
  * BM25 baseline over 40-line windows of the same files (words split at non-letters, no code or Korean handling).
  * Recall@10 and MRR per question kind; hybrid search latency.
  */
@@ -17,7 +18,7 @@ import { LOCAL_MODELS, type LocalModelName } from '../src/embeddings/local-model
 import { createIndexGraphWriter } from '../src/graph/index-graph-writer.js';
 import { PROJECT_ROOT } from '../src/paths.js';
 import { reciprocalRankFusion } from '../src/rag/fusion.js';
-import { createGraphExpander, createRetriever } from '../src/rag/index.js';
+import { createEntityChunkFinder, createGraphExpander, createRetriever, entityNamesIn } from '../src/rag/index.js';
 import { createIndexStateStore, createVectorStore, type StoredChunk } from '../src/vectors/index.js';
 import type { BenchReport } from './run.js';
 import { benchContext, openIndexingBench, percentile, round } from './support.js';
@@ -192,12 +193,21 @@ export default async function retrievalBench(): Promise<BenchReport> {
       const indexMs = performance.now() - started;
       log(`${embedder.id}: ${chunks} chunks in ${Math.round(indexMs)} ms; asking ${answers.length} questions…`);
 
-      const retriever = createRetriever({ vectors, embedder, expand: createGraphExpander(driver, config.neo4j.database) });
+      const expand = createGraphExpander(driver, config.neo4j.database);
+      const retriever = createRetriever({ vectors, embedder, expand });
+      const withGraph = createRetriever({ vectors, embedder, expand, entities: createEntityChunkFinder(driver, config.neo4j.database) });
       const denseLists: StoredChunk[][] = [];
       // Per tenant: chunk row ids include the tenant, so fusion must pair lists of the same tenant.
       const lexicalLists: StoredChunk[][] = [];
       const fusedRanks: (number | null)[] = [];
       const latency: number[] = [];
+      const graphRanks: (number | null)[] = [];
+      // The graph lists alone, for the weight and tier variants below: declaring chunks only, and with mentions.
+      const declaring = createEntityChunkFinder(driver, config.neo4j.database, { mentionsPerEntity: 0 });
+      const declaringAndMentioning = createEntityChunkFinder(driver, config.neo4j.database);
+      const graphLists: { declaring: string[]; mentioning: string[] }[] = [];
+      const graphChunks = new Map<string, StoredChunk>();
+      const graphLatency: number[] = [];
       for (const answer of answers) {
         const [vector] = await embedder.embed([answer.q]);
         denseLists.push(await vectors.vectorTopK({ tenant }, embedder.id, vector!, 30));
@@ -206,6 +216,15 @@ export default async function retrievalBench(): Promise<BenchReport> {
         const result = await retriever.search({ tenant, query: answer.q, k: K });
         latency.push(performance.now() - t);
         fusedRanks.push(rankOf(answer, result.items));
+        const g = performance.now();
+        const graphResult = await withGraph.search({ tenant, query: answer.q, k: K });
+        graphLatency.push(performance.now() - g);
+        graphRanks.push(rankOf(answer, graphResult.items));
+        const names = entityNamesIn(answer.q);
+        const lists = { declaring: await declaring({ tenant }, names), mentioning: await declaringAndMentioning({ tenant }, names) };
+        graphLists.push(lists);
+        const unread = [...lists.declaring, ...lists.mentioning].filter((id) => !graphChunks.has(id));
+        for (const chunk of await vectors.chunksByIds(tenant, unread)) graphChunks.set(chunk.id, chunk);
       }
       lexicalScores ??= score(
         answers,
@@ -226,6 +245,20 @@ export default async function retrievalBench(): Promise<BenchReport> {
           fusion[`rrf k=${k} dense×${denseWeight}`] = score(answers, ranks);
         }
       }
+      for (const tier of ['declaring', 'mentioning'] as const) {
+        for (const graphWeight of [0.25, 0.5, 1]) {
+          const ranks = answers.map((a, i) => {
+            const fused = reciprocalRankFusion([denseLists[i]!.map((c) => c.id), lexicalLists[i]!.map((c) => c.id), graphLists[i]![tier]], 60, [
+              1,
+              1,
+              graphWeight,
+            ]);
+            const hits = fused.slice(0, K).map((f) => denseById[i]!.get(f.id) ?? lexicalById[i]!.get(f.id) ?? graphChunks.get(f.id)!);
+            return rankOf(a, hits);
+          });
+          fusion[`rrf k=60 + graph (${tier === 'declaring' ? 'declaring chunks' : 'declaring + mentioning'})×${graphWeight}`] = score(answers, ranks);
+        }
+      }
       results[embedder.id] = {
         index: {
           files: filesSeen,
@@ -239,8 +272,14 @@ export default async function retrievalBench(): Promise<BenchReport> {
           answers.map((a, i) => rankOf(a, denseLists[i]!)),
         ),
         fused: score(answers, fusedRanks),
+        fusedPlusGraph: score(answers, graphRanks),
         fusionVariants: fusion,
         hybridSearchMs: { p50: percentile(latency, 50), p95: percentile(latency, 95), chunks: await vectors.countChunks(tenant) },
+        hybridPlusGraphSearchMs: { p50: percentile(graphLatency, 50), p95: percentile(graphLatency, 95) },
+        graphChangedRank: answers
+          .map((a, i) => ({ a, before: fusedRanks[i], after: graphRanks[i] }))
+          .filter((x) => x.before !== x.after)
+          .map((x) => `${x.a.kind}: ${x.a.q} → ${x.before ?? '-'} ⇒ ${x.after ?? '-'}`),
         misses: answers.filter((_, i) => fusedRanks[i] === null).map((a) => `${a.kind}: ${a.q} → ${a.corpus}/${a.path}:${a.line}`),
       };
     }

@@ -5,6 +5,8 @@ CREATE INDEX principal_tenant IF NOT EXISTS FOR (n:Principal) ON (n.tenant);
 CREATE INDEX document_tenant IF NOT EXISTS FOR (n:Document) ON (n.tenant);
 CREATE INDEX chunk_tenant IF NOT EXISTS FOR (n:Chunk) ON (n.tenant);
 CREATE INDEX entity_tenant IF NOT EXISTS FOR (n:Entity) ON (n.tenant);
+// A question naming an API finds its entity by name (the graph signal of retrieval, cypher/rag/entity-chunks).
+CREATE INDEX entity_name IF NOT EXISTS FOR (n:Entity) ON (n.name);
 CREATE INDEX evidence_tenant IF NOT EXISTS FOR (n:Evidence) ON (n.tenant);
 CREATE INDEX source_tenant IF NOT EXISTS FOR (n:Source) ON (n.tenant);
 CREATE INDEX claim_tenant IF NOT EXISTS FOR (n:Claim) ON (n.tenant);

@@ -10,6 +10,7 @@ export { describeEmbedder, isLocalEmbedderId, type EmbedderInfo } from './embedd
 export { MAX_EMBED_TEXTS, MAX_STREAM_TEXTS, type EmbedService } from './embed-service.js';
 export { createRetriever, type Retriever, type RetrieverDeps } from './retriever.js';
 export { createGraphExpander, type GraphExpander } from './graph-expansion.js';
+export { createEntityChunkFinder, entityNamesIn, type EntityChunkFinder } from './entity-signal.js';
 export type * from './types.js';
 
 /** What the API offers of retrieval: hybrid search, its streaming form, and embeddings on demand. */

@@ -5,6 +5,7 @@ import { AppError } from '../errors.js';
 import type { SearchScope, StoredChunk, VectorStore } from '../vectors/index.js';
 import { describeEmbedder } from './embedder-info.js';
 import { reciprocalRankFusion } from './fusion.js';
+import { entityNamesIn, type EntityChunkFinder } from './entity-signal.js';
 import type { GraphExpander } from './graph-expansion.js';
 import { toTextQuery, usesWebsearchSyntax } from './text-query.js';
 import type { RagEvent, SearchItem, SearchRequest, SearchResult } from './types.js';
@@ -13,6 +14,11 @@ export interface RetrieverDeps {
   vectors: VectorStore;
   embedder: Embedder;
   expand: GraphExpander;
+  /**
+   * The graph signal: chunks of the entities the question names, fused as a third list. Absent, retrieval fuses
+   * dense and lexical only (the benchmark's "fused" row; with it, "fused + graph").
+   */
+  entities?: EntityChunkFinder;
 }
 
 export interface Retriever {
@@ -25,7 +31,10 @@ const MAX_QUERY_CHARS = 4000;
 const MAX_K = 100;
 const MAX_FILTER_VALUES = 50;
 
-/** Hybrid retrieval: vector top-n and BM25 top-n, fused by reciprocal rank, then 1-hop graph expansion. */
+/**
+ * Hybrid retrieval: vector top-n, BM25 top-n and (when configured) the chunks of entities the question names,
+ * fused by reciprocal rank, then 1-hop graph expansion.
+ */
 export function createRetriever(deps: RetrieverDeps): Retriever {
   const info = describeEmbedder(deps.embedder);
 
@@ -36,15 +45,21 @@ export function createRetriever(deps: RetrieverDeps): Retriever {
     const embedded = performance.now();
     // More candidates than k from each side: fusion needs overlap to reward chunks both retrievers like.
     const candidates = Math.min(200, Math.max(3 * k, 30));
-    const [byVector, byText] = await Promise.all([
+    const names = deps.entities ? entityNamesIn(query) : [];
+    const [byVector, byText, byEntity] = await Promise.all([
       deps.vectors.vectorTopK(scope, deps.embedder.id, vector!, candidates),
       // BM25 over code-aware terms; a query in websearch syntax (quotes, -word, or) gets Postgres full-text, which honours it.
       usesWebsearchSyntax(query) ? deps.vectors.textTopK(scope, toTextQuery(query), candidates) : deps.vectors.lexicalTopK(scope, query, candidates),
+      names.length > 0 ? deps.entities!(scope, names) : Promise.resolve([]),
     ]);
     const searched = performance.now();
     const chunks = new Map<string, StoredChunk>([...byText, ...byVector].map((hit) => [hit.id, hit]));
-    const items: SearchItem[] = reciprocalRankFusion([byVector.map((h) => h.id), byText.map((h) => h.id)])
-      .slice(0, k)
+    const fused = reciprocalRankFusion([byVector.map((h) => h.id), byText.map((h) => h.id), byEntity]).slice(0, k);
+    // A chunk only the graph found is read once it has made the top k.
+    const unread = fused.map((f) => f.id).filter((id) => !chunks.has(id));
+    if (unread.length > 0) for (const chunk of await deps.vectors.chunksByIds(scope.tenant, unread)) chunks.set(chunk.id, chunk);
+    const items: SearchItem[] = fused
+      .filter((f) => chunks.has(f.id))
       .map((fused, index) => {
         const chunk = chunks.get(fused.id)!;
         const [vectorRank, textRank] = fused.ranks;

@@ -8,7 +8,15 @@ import { localHashVector } from '../../ingest/embedders/index.js';
 import { startWorkers } from '../../src/app.js';
 import { runCypher } from '../../src/graph/driver.js';
 import type { WorkerHost } from '../../src/queue/worker-host.js';
-import { createGraphExpander, createRetriever, type EmbedEvent, type RagEvent, type SearchItem, type SearchResult } from '../../src/rag/index.js';
+import {
+  createEntityChunkFinder,
+  createGraphExpander,
+  createRetriever,
+  type EmbedEvent,
+  type RagEvent,
+  type SearchItem,
+  type SearchResult,
+} from '../../src/rag/index.js';
 import { copyCorpus, createScratchDatabase, FIXTURE_CORPUS, removeGraphOf, terminalEvent } from '../support/indexing-fixtures.js';
 import { researchResult } from '../support/research-workers.js';
 import { startPlatform, waitUntil, type Platform } from './support/platform.js';
@@ -130,6 +138,27 @@ describe('hybrid GraphRAG retrieval over an indexed corpus (local embedder)', ()
     });
     expect((await retriever.search({ tenant: platform.tenant, query: 'archive vault' })).items.length).toBeGreaterThan(0);
     expect((await retriever.search({ tenant: 'someone-else', query: 'archive vault' })).items).toEqual([]);
+  });
+
+  it('the graph signal promotes the chunk that declares an entity the question names', async () => {
+    const deps = { vectors: platform.runtime.vectors, embedder: platform.runtime.embedder, expand: createGraphExpander(platform.runtime.driver, database()) };
+    const entities = createEntityChunkFinder(platform.runtime.driver, database());
+    const declares = (item: SearchItem) => item.path === 'src/money.ts' && item.content.includes('export function formatCents');
+    // The declaring chunk first, from the graph alone; nothing for a name no file defines.
+    const [first] = await platform.runtime.vectors.chunksByIds(platform.tenant, (await entities({ tenant: platform.tenant }, ['formatCents'])).slice(0, 1));
+    expect(first?.path).toBe('src/money.ts');
+    expect(first?.content).toContain('export function formatCents');
+    expect(await entities({ tenant: platform.tenant }, ['noSuchEntity'])).toEqual([]);
+    expect(await entities({ tenant: 'someone-else' }, ['formatCents'])).toEqual([]);
+
+    // Asked in words that fit the ledger better, the question names formatCents: the graph list lifts its chunk.
+    const query = { tenant: platform.tenant, query: 'ledger statement report lines shown with formatCents', k: 10, filters: { expand: false } };
+    const without = (await createRetriever(deps).search(query)).items;
+    const withGraph = (await createRetriever({ ...deps, entities }).search(query)).items;
+    const before = without.find(declares);
+    const after = withGraph.find(declares)!;
+    expect(after.score.rrf).toBeGreaterThan(before?.score.rrf ?? 0);
+    expect(after.rank).toBeLessThanOrEqual(before?.rank ?? Infinity);
   });
 
   it('returns evidence linked to a hit’s document, of the caller’s tenant only', async () => {

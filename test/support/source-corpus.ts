@@ -8,6 +8,8 @@ export function sourceFiles(): string[] {
   const out = execFileSync(
     'find',
     [
+      // -H: node_modules may be a symlink (a git worktree shares the main checkout's).
+      '-H',
       'node_modules',
       '-type',
       'f',
