@@ -198,7 +198,7 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
       audit,
       rateLimits: config.execute.rateLimits,
     },
-    figma: { allowedRoots: config.indexing.allowedRoots, cpu, designs: createDesignGraph(driver, database) },
+    figma: { allowedRoots: config.indexing.allowedRoots, fetch: config.indexing.figma, cpu, designs: createDesignGraph(driver, database) },
     build: {
       build: config.build,
       dataDir: config.dataDir,
