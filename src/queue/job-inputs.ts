@@ -214,6 +214,14 @@ export const JOB_INPUTS = {
       .nullish(),
     /** Decomposition: an indexing child indexes this folder (incrementally) before passages are retrieved. */
     index: z.object({ root: shortText(4096), include: globs.nullish(), exclude: globs.nullish() }).nullish(),
+    /**
+     * After answering, propose a blueprint version of this name built from what the answer cited (status `proposed`,
+     * a person accepts it; docs/graph-api.md). Needs scope `graph:write`. Only `module`: its spec can be read off
+     * the cited documents; a component's or service's could not be without inventing it.
+     */
+    proposeBlueprint: z
+      .object({ name: shortText(200), kind: z.enum(['module'], { message: 'an orchestrate job proposes module blueprints only' }).default('module') })
+      .nullish(),
   }),
 } satisfies Record<EnqueueType, z.ZodType>;
 
