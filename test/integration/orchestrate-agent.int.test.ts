@@ -214,14 +214,15 @@ describe('orchestrate agent: retrieve, route, answer, check grounding, escalate,
 
     const current = `query { graphCurrentBlueprint(name: "vault-keys") {
       id kind status createdBy specJson producedBy { id } documents { path chunks { id } } evidence { id } } }`;
-    const proposed = (await platform.graphql<{ graphCurrentBlueprint: Record<string, any> }>(current)).data!.graphCurrentBlueprint;
+    type Current = { id: string; specJson: string; documents: Array<{ path: string; chunks: Array<{ id: string }> }> };
+    const proposed = (await platform.graphql<{ graphCurrentBlueprint: Current }>(current)).data!.graphCurrentBlueprint;
     expect(proposed).toMatchObject({ id: done.blueprint.id, kind: 'module', status: 'proposed', createdBy: jobId, producedBy: [{ id: jobId }], evidence: [] });
     // It describes the document whose chunk the answer cited, and says what the answer said.
     expect(proposed.documents).toHaveLength(1);
-    expect(proposed.documents[0].chunks.map((c: { id: string }) => c.id)).toContain(done.citations[0]!.id);
-    const spec = JSON.parse(proposed.specJson as string) as { summary: string; responsibilities: string[] };
+    expect(proposed.documents[0]!.chunks.map((c) => c.id)).toContain(done.citations[0]!.id);
+    const spec = JSON.parse(proposed.specJson) as { summary: string; responsibilities: string[] };
     expect(spec.summary).toMatch(/ninety days/);
-    expect(spec.responsibilities[0]).toContain(proposed.documents[0].path);
+    expect(spec.responsibilities[0]).toContain(proposed.documents[0]!.path);
 
     const accepted = await platform.graphql('mutation ($id: ID!) { acceptBlueprint(id: $id) { status } }', { id: done.blueprint.id });
     expect(accepted.errors).toBeUndefined();
