@@ -27,20 +27,6 @@ describe('Figma import', () => {
   let folder: string;
   const fileKey = 'AcmeKey123';
 
-  const runImport = async (file: string, extra: Record<string, unknown> = {}) => {
-    const outcome = await platform.graphql<{ enqueueIndexing: { jobId: string } }>(
-      'mutation ($input: IndexingInput!) { enqueueIndexing(input: $input) { jobId } }',
-      { input: { figma: { path: file, fileKey, ...extra } } },
-    );
-    expect(outcome.errors).toBeUndefined();
-    const jobId = outcome.data?.enqueueIndexing.jobId as string;
-    const done = await waitUntil(
-      async () =>
-        (await platform.runtime.events.read({ kind: 'job', jobId }, undefined, 1000)).find((e) => e.type === 'indexing.done' || e.type === 'job.dead'),
-      30_000,
-    );
-    return done;
-  };
   const runImportOf = async (figma: Record<string, unknown>) => {
     const outcome = await platform.graphql<{ enqueueIndexing: { jobId: string } }>(
       'mutation ($input: IndexingInput!) { enqueueIndexing(input: $input) { jobId } }',
@@ -55,6 +41,7 @@ describe('Figma import', () => {
     );
     return { ...done, jobId, data: done.data as { result: Record<string, number> } & Record<string, unknown> };
   };
+  const runImport = (file: string, extra: Record<string, unknown> = {}) => runImportOf({ path: file, fileKey, ...extra });
   const importFile = async (file: string, extra: Record<string, unknown> = {}) => {
     const done = await runImport(file, extra);
     expect(done.type).toBe('indexing.done');
