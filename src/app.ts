@@ -16,7 +16,6 @@ import { registerArtifactRoutes } from './server/rest/artifact-download.js';
 import { registerBrowserGuide } from './server/browser-guide-route.js';
 import { createArtifactReader } from './artifacts/index.js';
 import { VERSION } from './version.js';
-import { createBlueprintStore } from './blueprints/blueprint-store.js';
 import { createGraphExplorer } from './graph-api/explorer.js';
 import { createGateReportReader } from './observability/gate-report.js';
 
@@ -37,7 +36,7 @@ export async function startApi(runtime: Runtime): Promise<{ server: HttpServer; 
     router: createRouter(config.llm.router, config.llm.prices),
     gates: createGateReportReader(runtime.sql),
     routingReports: createRoutingReportReader({ driver: runtime.driver, database: config.neo4j.database, prices: config.llm.prices }),
-    blueprints: createBlueprintStore(runtime.driver, config.neo4j.database),
+    blueprints: runtime.blueprints,
     explorer: createGraphExplorer(runtime.driver, config.neo4j.database),
   };
   const auth = await createAuth({ config, redis: runtime.redis, sql: runtime.sql, audit: runtime.audit, logger, keyPrefix: runtime.keyPrefix });

@@ -27,6 +27,7 @@ import { tracedDriver, tracedSql } from './observability/traced-clients.js';
 import { PROJECT_ROOT } from './paths.js';
 import { createJobQueries, type JobQueries } from './queue/job-queries.js';
 import { createInputChecks } from './queue/input-checks.js';
+import { createBlueprintStore, type BlueprintStore } from './blueprints/blueprint-store.js';
 import { createJobService, type JobService } from './queue/job-service.js';
 import { closeQueues, createQueues, keyPrefixOf, type Queues } from './queue/queues.js';
 import { createRagService, type RagService } from './rag/index.js';
@@ -44,6 +45,8 @@ export const SQL_MIGRATIONS_DIR = path.join(PROJECT_ROOT, 'sql', 'migrations');
  * only code of `src/` that may import `agents/` and `ingest/`, see docs/architecture.md).
  */
 export interface Runtime {
+  /** Versioned code blueprints (issue 13): proposed by people through the API and by orchestrate jobs. */
+  blueprints: BlueprintStore;
   config: Config;
   logger: Logger;
   redis: Redis;
@@ -173,9 +176,10 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
   const rag = createRagService({ vectors, embedder, driver, database });
   const evidence = createEvidenceStore(driver, database);
   const evidenceReader = createEvidenceReader(driver, database);
+  const blueprints = createBlueprintStore(driver, database);
   const agents: AgentDeps = {
     research: { redis, keyPrefix, graph: { driver, database }, evidence, retriever: rag, vectors, sources: researchSourcesFrom(config.research), cpu },
-    orchestrate: { retriever: rag, answerer: answererFrom(config.llm), driver, database, children: jobs },
+    orchestrate: { retriever: rag, answerer: answererFrom(config.llm), driver, database, children: jobs, blueprints },
     indexing: {
       allowedRoots: config.indexing.allowedRoots,
       embedder,
@@ -198,7 +202,7 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
       audit,
       rateLimits: config.execute.rateLimits,
     },
-    figma: { allowedRoots: config.indexing.allowedRoots, cpu, designs: createDesignGraph(driver, database) },
+    figma: { allowedRoots: config.indexing.allowedRoots, fetch: config.indexing.figma, cpu, designs: createDesignGraph(driver, database) },
     build: {
       build: config.build,
       dataDir: config.dataDir,
@@ -210,6 +214,7 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
     },
   };
   return {
+    blueprints,
     config,
     logger,
     redis,

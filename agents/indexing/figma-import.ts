@@ -1,4 +1,6 @@
-import type { ReadDesignOutcome, ReadDesignRequest } from '../../ingest/figma/index.js';
+import { fetchDesignFile, type ReadDesignOutcome, type ReadDesignRequest } from '../../ingest/figma/index.js';
+import { checkFigmaUrl } from '../../src/designs/figma-source.js';
+import type { Resolve } from '../../src/net/host-check.js';
 import { AppError } from '../../src/errors.js';
 import { cpuTask, type CpuPool } from '../../src/cpu/cpu-pool.js';
 import type { DesignGraph } from '../../src/designs/design-graph.js';
@@ -8,11 +10,15 @@ import type { FigmaImportInput } from '../../src/queue/job-inputs.js';
 
 const READ = cpuTask<ReadDesignRequest, ReadDesignOutcome>(new URL('../../ingest/figma/read-design-file.ts', import.meta.url).href, 'readDesignFile');
 
+const CHECK = { subject: 'Figma file', via: 'figma', expect: 'file' } as const;
+
 /** Figma files above this are refused (a whole design system's file is tens of megabytes). */
 const DEFAULT_MAX_BYTES = 200 * 1024 * 1024;
 
 export interface FigmaImportDeps {
   allowedRoots: readonly string[];
+  /** Import by URL: the REST base for figma.com links, the token, the SSRF allow-list and the download's time limit. */
+  fetch: { apiUrl: string; token: string | undefined; allowHosts: readonly string[]; timeoutMs: number; resolve?: Resolve };
   cpu: Pick<CpuPool, 'run'>;
   designs: DesignGraph;
   maxBytes?: number;
@@ -20,15 +26,22 @@ export interface FigmaImportDeps {
 
 /**
  * The Figma import (issue 13), an indexing job with a `figma` input: the file (a `GET /v1/files/:key` response
- * inside the allowed roots, checked again here: the worker trusts no path) is read and flattened on the CPU pool,
- * then written incrementally into Design / DesignNode. A re-run of the same version writes nothing.
+ * inside the allowed roots, checked again here: the worker trusts no path; or downloaded from an allowed URL) is
+ * read and flattened on the CPU pool, then written incrementally into Design / DesignNode. A re-run of the same version writes nothing.
  */
 export function createFigmaImportProcessor(deps: FigmaImportDeps): Processor<FigmaImportInput> {
   return async (ctx) => {
     const { figma } = ctx.input;
-    const path = await resolveIndexRoot(figma.path, deps.allowedRoots, { subject: 'Figma file', via: 'figma', expect: 'file' });
-    await ctx.progress({ phase: 'reading', fileKey: figma.fileKey });
-    const read = await deps.cpu.run(READ, { path, maxBytes: deps.maxBytes ?? DEFAULT_MAX_BYTES }, { signal: ctx.signal });
+    const maxBytes = deps.maxBytes ?? DEFAULT_MAX_BYTES;
+    // The worker trusts no URL either: the guard again (the allow-list may have changed), then on every connection.
+    const download = async (url: string) => {
+      const target = await checkFigmaUrl(url, deps.fetch, figma.fileKey, deps.fetch.resolve);
+      return fetchDesignFile({ ...deps.fetch, url: target, fileKey: figma.fileKey, maxBytes, signal: ctx.signal });
+    };
+    await ctx.progress({ phase: figma.url === undefined ? 'reading' : 'downloading', fileKey: figma.fileKey });
+    const source =
+      figma.url === undefined ? { path: await resolveIndexRoot(figma.path ?? '', deps.allowedRoots, CHECK) } : { bytes: await download(figma.url) };
+    const read = await deps.cpu.run(READ, { ...source, maxBytes }, { signal: ctx.signal });
     // A file that is not a Figma response stays one on the next attempt: not retryable.
     if (!read.ok) throw new AppError(read.code, read.message, { via: 'figma', retryable: false });
     const { content } = read;

@@ -6,6 +6,8 @@ import type { Retriever } from '../../src/rag/index.js';
 import { gatherChildren, planChildren, type ChildJobs, type ChildRecord, type GatheredChild } from './children.js';
 import { parseOrchestrateInput, type OrchestrateInput } from './input.js';
 import { storeModelCalls } from './model-calls.js';
+import { proposeBlueprint } from './blueprint-proposal.js';
+import type { BlueprintStore } from '../../src/blueprints/blueprint-store.js';
 
 export interface OrchestrateDeps {
   retriever: Pick<Retriever, 'search'>;
@@ -14,6 +16,8 @@ export interface OrchestrateDeps {
   database: string;
   /** Child jobs (research, indexing) in the orchestrate job's BullMQ flow; without it a question gets none. */
   children?: ChildJobs;
+  /** Where a `proposeBlueprint` job's proposal goes; without it such a job fails instead of answering without it. */
+  blueprints?: Pick<BlueprintStore, 'propose'>;
 }
 
 /**
@@ -105,9 +109,21 @@ export async function runOrchestrate(ctx: JobContext<unknown>, deps: Orchestrate
     dropped: result.dropped,
     attempts: result.attempts.map((a) => ({ tier: a.tier, ok: a.ok, failure: a.failure ?? null, escalatedFrom: a.escalatedFrom ?? null, costUsd: a.costUsd })),
     children: gathered.gathered.map((c: GatheredChild) => ({ role: c.role, jobId: c.jobId, status: c.status, ...c.summary })),
+    // Proposing what the newest version already says writes nothing: a re-run returns the same proposal.
+    ...(input.proposeBlueprint ? { blueprint: await propose(ctx, deps, input, result.answer.text, [...cited], gathered.evidence) } : {}),
   };
   await ctx.emit('llm.done', done);
   return done;
+}
+
+async function propose(ctx: JobContext<unknown>, deps: OrchestrateDeps, input: OrchestrateInput, answer: string, cited: string[], evidence: Passage[]) {
+  if (!deps.blueprints) {
+    throw new AppError('UPSTREAM_UNAVAILABLE', 'this worker has no blueprint store; run the orchestrate queue with `cogo worker`', { via: 'orchestrate' });
+  }
+  const { name, kind } = input.proposeBlueprint!;
+  await ctx.assertLease();
+  const request = { tenant: ctx.tenant, jobId: ctx.jobId, name, kind, question: input.question, answer, cited, evidence };
+  return proposeBlueprint({ blueprints: deps.blueprints, driver: deps.driver, database: deps.database }, request);
 }
 
 const principalOf = (ctx: JobContext<unknown>) => ({ id: ctx.principal ?? 'orchestrator', tenant: ctx.tenant });

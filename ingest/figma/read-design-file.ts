@@ -5,8 +5,10 @@ import { designNodes } from './design-nodes.js';
 import { parseFigmaFile } from './figma-file.js';
 
 export interface ReadDesignRequest {
-  /** A real path inside the allowed roots (checked at enqueue and again by the processor). */
-  path: string;
+  /** A real path inside the allowed roots (checked at enqueue and again by the processor)… */
+  path?: string;
+  /** …or the bytes of a downloaded response (fetch-design-file.ts). */
+  bytes?: Uint8Array;
   maxBytes: number;
 }
 
@@ -35,13 +37,14 @@ export async function readDesignFile(request: ReadDesignRequest): Promise<ReadDe
 }
 
 async function read(request: ReadDesignRequest): Promise<DesignFileContent> {
-  const stat = await fs.stat(request.path);
-  if (stat.size > request.maxBytes) {
-    throw new AppError('PAYLOAD_TOO_LARGE', `the Figma file is ${stat.size} bytes; at most ${request.maxBytes} are read`, { via: 'figma' });
+  const size = request.bytes ? request.bytes.byteLength : (await fs.stat(request.path ?? '')).size;
+  if (size > request.maxBytes) {
+    throw new AppError('PAYLOAD_TOO_LARGE', `the Figma file is ${size} bytes; at most ${request.maxBytes} are read`, { via: 'figma' });
   }
   let json: unknown;
   try {
-    json = JSON.parse(await fs.readFile(request.path, 'utf8'));
+    const text = request.bytes ? new TextDecoder().decode(request.bytes) : await fs.readFile(request.path ?? '', 'utf8');
+    json = JSON.parse(text);
   } catch (error) {
     throw new AppError('BAD_INPUT', `the Figma file is not JSON: ${(error as Error).message}`, { via: 'figma' });
   }

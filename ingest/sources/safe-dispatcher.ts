@@ -2,7 +2,7 @@ import { lookup as dnsLookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { Agent, buildConnector } from 'undici';
 import { AppError } from '../../src/errors.js';
-import { assertAddressAllowed, type AllowList } from '../../src/net/url-safety.js';
+import { assertAddressAllowed, type AllowList, type GuardPolicy } from '../../src/net/url-safety.js';
 
 export type Resolver = (hostname: string) => Promise<string[]>;
 
@@ -11,6 +11,8 @@ export interface SafeDispatcherOptions {
   connectTimeoutMs?: number;
   /** Name resolution; the system resolver by default. */
   resolve?: Resolver;
+  /** Whose guard refuses (the setting named in FORBIDDEN); research's by default. */
+  policy?: GuardPolicy;
 }
 
 const systemResolve: Resolver = async (hostname) => {
@@ -32,11 +34,11 @@ const systemResolve: Resolver = async (hostname) => {
  * for IP literals and a lookup never sees the port, which port-scoped allow-list entries need.
  */
 export function createSafeDispatcher(options: SafeDispatcherOptions): Agent {
-  const { allowList, connectTimeoutMs = 10_000, resolve = systemResolve } = options;
+  const { allowList, connectTimeoutMs = 10_000, resolve = systemResolve, policy } = options;
   const base = buildConnector({ timeout: connectTimeoutMs });
   const connect: buildConnector.connector = (opts, callback) => {
     const port = Number(opts.port) || (opts.protocol === 'https:' ? 443 : 80);
-    checkedAddresses(opts.hostname, port, allowList, resolve).then(
+    checkedAddresses(opts.hostname, port, allowList, resolve, policy).then(
       (addresses) => connectFirst(addresses, 0),
       (error: unknown) => callback(error as Error, null),
     );
@@ -52,10 +54,10 @@ export function createSafeDispatcher(options: SafeDispatcherOptions): Agent {
   return new Agent({ connect, maxRedirections: 0 });
 }
 
-async function checkedAddresses(hostname: string, port: number, allow: AllowList, resolve: Resolver): Promise<string[]> {
+async function checkedAddresses(hostname: string, port: number, allow: AllowList, resolve: Resolver, policy?: GuardPolicy): Promise<string[]> {
   const addresses = isIP(hostname) ? [hostname] : await resolve(hostname);
   if (addresses.length === 0) throw new AppError('NOT_FOUND', `host not found: ${hostname}`, { via: 'research', retryable: false });
   // Every address must pass: a name that resolves to both public and private addresses is a rebinding tell.
-  for (const address of addresses) assertAddressAllowed(hostname, port, address, allow);
+  for (const address of addresses) assertAddressAllowed(hostname, port, address, allow, policy);
   return addresses;
 }

@@ -4,13 +4,15 @@ import { errorFromNetwork } from '../../src/net/http-errors.js';
 import { createDeadline } from '../../src/policies/deadline.js';
 import { createSafeDispatcher, type Resolver } from './safe-dispatcher.js';
 import type { RateLimiter } from './types.js';
-import { assertUrlAllowed, parseAllowList, type AllowList } from '../../src/net/url-safety.js';
+import { assertUrlAllowed, parseAllowList, type AllowList, type GuardPolicy } from '../../src/net/url-safety.js';
 
 export interface SafeHttpOptions {
   /** Hostnames, IPs or CIDRs (optionally `:port`) admitted although private/loopback (COGO_RESEARCH_ALLOW_HOSTS). */
   allowHosts?: readonly string[];
   /** Adapter name: errors carry it as `via`. */
   via: string;
+  /** Whose guard this is (the setting its refusals name); default research's. */
+  policy?: GuardPolicy;
   maxBytes?: number;
   timeoutMs?: number;
   maxRedirects?: number;
@@ -59,13 +61,13 @@ export function createSafeHttpClient(options: SafeHttpOptions): SafeHttpClient {
     maxRedirects = 5,
     userAgent = 'COGO-research/0.1 (+https://github.com/cogo)',
   } = options;
-  const allowList = parseAllowList(options.allowHosts ?? []);
-  const dispatcher: Dispatcher = createSafeDispatcher({ allowList, connectTimeoutMs: timeoutMs, resolve: options.resolve });
+  const allowList = parseAllowList(options.allowHosts ?? [], options.policy);
+  const dispatcher: Dispatcher = createSafeDispatcher({ allowList, connectTimeoutMs: timeoutMs, resolve: options.resolve, policy: options.policy });
 
   async function get(input: string, init: GetInit): Promise<HttpResponse> {
     const deadline = createDeadline(init.signal, timeoutMs, `fetching ${input}`, via);
     const maxBytes = init.maxBytes ?? defaultMaxBytes;
-    let url = assertUrlAllowed(input, allowList);
+    let url = assertUrlAllowed(input, allowList, options.policy);
     const origin = url.origin;
     let headers: Record<string, string> = { 'user-agent': userAgent, ...init.headers };
     try {
@@ -83,7 +85,7 @@ export function createSafeHttpClient(options: SafeHttpOptions): SafeHttpClient {
               details: { url: input, maxRedirects },
             });
           }
-          url = assertUrlAllowed(new URL(location, url), allowList);
+          url = assertUrlAllowed(new URL(location, url), allowList, options.policy);
           if (url.origin !== origin) headers = withoutHeaders(headers, init.secretHeaders ?? []);
           continue;
         }

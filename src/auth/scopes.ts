@@ -41,6 +41,8 @@ export function enqueueScopes(type: string, input: unknown): string[] {
   if (type === 'orchestrate' && input && typeof input === 'object') {
     if ((input as { research?: unknown }).research != null) scopes.push('jobs:enqueue:research');
     if ((input as { index?: unknown }).index != null) scopes.push('jobs:enqueue:indexing', 'index:write');
+    // A proposed blueprint is a graph write like proposeBlueprint's, on the caller's behalf.
+    if ((input as { proposeBlueprint?: unknown }).proposeBlueprint != null) scopes.push('graph:write');
   }
   if (type === 'execute') scopes.push(...executeActionScopes(input));
   return scopes;

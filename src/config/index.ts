@@ -54,6 +54,8 @@ export interface Config {
     startDir: string;
     maxFileBytes: number;
     maxJobBytes: number;
+    /** Figma import by URL: a figma.com link becomes `apiUrl/v1/files/<key>`; `token` goes in `X-Figma-Token`. */
+    figma: { apiUrl: string; token: string | undefined; allowHosts: string[]; timeoutMs: number };
   };
   build: {
     allowUnsandboxed: boolean;
@@ -213,6 +215,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
       startDir: path.resolve(cwd),
       maxFileBytes: e.COGO_INDEX_MAX_FILE_BYTES,
       maxJobBytes: e.COGO_INDEX_MAX_JOB_BYTES,
+      figma: {
+        apiUrl: e.COGO_FIGMA_API_URL,
+        token: e.COGO_FIGMA_TOKEN,
+        allowHosts: e.COGO_FIGMA_ALLOW_HOSTS,
+        timeoutMs: e.COGO_FIGMA_TIMEOUT_SECONDS * 1000,
+      },
     },
     build: {
       allowUnsandboxed: e.COGO_BUILD_ALLOW_UNSANDBOXED,

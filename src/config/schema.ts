@@ -139,6 +139,13 @@ export const envSchema = z.object({
     .int()
     .min(1)
     .default(1024 * 1024 * 1024),
+  /** Figma import by URL (docs/graph-api.md): the REST API a figma.com link is fetched from, and its token (never stored in a job). */
+  COGO_FIGMA_API_URL: url(['http', 'https']).default('https://api.figma.com'),
+  COGO_FIGMA_TOKEN: z.string().min(1).optional(),
+  /** Hosts, IPs or CIDRs a Figma import URL may reach although private/loopback (the SSRF guard of research). */
+  COGO_FIGMA_ALLOW_HOSTS: list.default([]),
+  /** Wall clock of one Figma file download. */
+  COGO_FIGMA_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(120),
   COGO_RESEARCH_ALLOW_HOSTS: list.default([]),
   /** A JSON file (or inline JSON) listing JSON APIs as research sources; see src/config/research-apis.ts. */
   COGO_RESEARCH_APIS: z.string().optional(),

@@ -142,23 +142,23 @@ export function assertAddressAllowed(hostname: string, port: number, address: st
  * Checks what can be checked before DNS: scheme, credentials and IP-literal hosts (Node never calls a custom
  * lookup for IP literals, so they must be judged here). Named hosts are judged again after resolution.
  */
-export function assertUrlAllowed(input: string | URL, allow: AllowList): URL {
+export function assertUrlAllowed(input: string | URL, allow: AllowList, policy: GuardPolicy = RESEARCH_POLICY): URL {
   let url: URL;
   try {
     url = new URL(input);
   } catch {
-    throw new AppError('BAD_INPUT', `not a valid URL: ${String(input).slice(0, 200)}`, { via: 'research' });
+    throw new AppError('BAD_INPUT', `not a valid URL: ${String(input).slice(0, 200)}`, { via: policy.via });
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new AppError('BAD_INPUT', `only http and https URLs can be fetched, not ${url.protocol}`, {
-      via: 'research',
+      via: policy.via,
       details: { scheme: url.protocol.replace(/:$/, '') },
     });
   }
   if (url.username || url.password) {
-    throw new AppError('BAD_INPUT', 'URLs with embedded credentials are not fetched', { via: 'research' });
+    throw new AppError('BAD_INPUT', 'URLs with embedded credentials are not fetched', { via: policy.via });
   }
   const bare = url.hostname.replace(/^\[|\]$/g, '');
-  if (ipaddr.isValid(bare)) assertAddressAllowed(url.hostname, defaultPort(url), bare, allow);
+  if (ipaddr.isValid(bare)) assertAddressAllowed(url.hostname, defaultPort(url), bare, allow, policy);
   return url;
 }

@@ -1,9 +1,9 @@
-import { lookup as dnsLookup } from 'node:dns/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import ipaddr from 'ipaddr.js';
 import { AppError } from '../errors.js';
 import { resolveIndexRoot } from '../fs/allowed-roots.js';
-import { assertAddressAllowed, parseAllowList, type GuardPolicy } from '../net/url-safety.js';
+import { checkUrlHost, type Resolve } from '../net/host-check.js';
+import { defaultPort, parseAllowList, type GuardPolicy } from '../net/url-safety.js';
 
 /**
  * A build's git source (docs/build.md): `https://` and `http://` URLs pass research's SSRF guard (private,
@@ -64,10 +64,8 @@ export interface GitSourceRules {
   allowHosts: readonly string[];
   allowedRoots: readonly string[];
   startDir: string;
-  resolve?: (hostname: string) => Promise<string[]>;
+  resolve?: Resolve;
 }
-
-const systemResolve = async (hostname: string) => (await dnsLookup(hostname, { all: true })).map((a) => a.address);
 
 /** The policy check of a well-formed git URL, at enqueue and again on the worker: FORBIDDEN when refused. */
 export async function checkGitSource(gitUrl: string, rules: GitSourceRules): Promise<CheckedGitSource> {
@@ -78,24 +76,11 @@ export async function checkGitSource(gitUrl: string, rules: GitSourceRules): Pro
     const real = await resolveIndexRoot(fileURLToPath(url), rules.allowedRoots, { baseDir: rules.startDir, subject: 'git repository', via: 'build' });
     return { url: pathToFileURL(real).href, pins: [] };
   }
-  const port = url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
+  const port = defaultPort(url);
   const bare = url.hostname.replace(/^\[|\]$/g, '');
-  const allow = parseAllowList(rules.allowHosts, GIT_POLICY);
-  if (ipaddr.isValid(bare)) {
-    assertAddressAllowed(url.hostname, port, bare, allow, GIT_POLICY);
-    return { url: url.href, pins: [] };
-  }
-  let addresses: string[];
-  try {
-    addresses = await (rules.resolve ?? systemResolve)(bare);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOTFOUND' || code === 'ENODATA') throw new AppError('BAD_INPUT', `gitUrl: host not found: ${bare}`, { via: 'build', cause: error });
-    throw new AppError('UPSTREAM_UNAVAILABLE', `DNS lookup failed for ${bare}`, { via: 'build', cause: error });
-  }
-  if (addresses.length === 0) throw new AppError('BAD_INPUT', `gitUrl: host not found: ${bare}`, { via: 'build' });
-  // Every address must pass (a name resolving to public and private ones is a rebinding tell), and git is pinned to them.
-  const checked = addresses.map((address) => assertAddressAllowed(bare, port, address, allow, GIT_POLICY));
+  const checked = await checkUrlHost(url, parseAllowList(rules.allowHosts, GIT_POLICY), GIT_POLICY, rules.resolve);
+  // An IP literal needs no pin; a name is pinned to the addresses checked, so git connects to those only.
+  if (ipaddr.isValid(bare)) return { url: url.href, pins: [] };
   const pins = [`${bare}:${port}:${checked.map((a) => (a.includes(':') ? `[${a}]` : a)).join(',')}`];
   return { url: url.href, pins };
 }

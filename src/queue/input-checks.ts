@@ -1,6 +1,7 @@
 import { AppError } from '../errors.js';
 import { resolveIndexRoot } from '../fs/allowed-roots.js';
 import { checkGitSource } from './git-source.js';
+import { checkFigmaUrl } from '../designs/figma-source.js';
 import type { Config } from '../config/index.js';
 import { isFigmaImport, type JobInput } from './job-inputs.js';
 import type { EnqueueType } from './job-types.js';
@@ -35,10 +36,16 @@ export function createInputChecks(indexing: Config['indexing'], build?: Config['
     if (type !== 'indexing') return input;
     const indexingInput = input as JobInput<'indexing'>;
     if (isFigmaImport(indexingInput)) {
+      const { figma } = indexingInput;
+      // A URL passes the SSRF guard now (FORBIDDEN: nothing enqueued) and again on every connection the worker makes.
+      if (figma.url !== undefined) {
+        await checkFigmaUrl(figma.url, indexing.figma, figma.fileKey);
+        return input;
+      }
       // The design file passes the same boundary as an indexing root: a real path inside the allowed roots.
       const options = { baseDir: indexing.startDir, subject: 'Figma file', via: 'figma', expect: 'file' as const };
-      const path = await resolveIndexRoot(indexingInput.figma.path, indexing.allowedRoots, options);
-      return { figma: { ...indexingInput.figma, path } } as typeof input;
+      const path = await resolveIndexRoot(figma.path ?? '', indexing.allowedRoots, options);
+      return { figma: { ...figma, path } } as typeof input;
     }
     const root = await resolveIndexRoot(indexingInput.root, indexing.allowedRoots, { baseDir: indexing.startDir });
     return { ...indexingInput, root } as typeof input;

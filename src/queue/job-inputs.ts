@@ -3,6 +3,7 @@ import { AppError } from '../errors.js';
 import type { EnqueueType } from './job-types.js';
 import { redactUrlCredentials } from '../url-credentials.js';
 import { gitRefProblem, gitUrlProblem } from './git-source.js';
+import { figmaKeyOf } from '../designs/figma-source.js';
 
 const shortText = (max: number) => z.string().trim().min(1).max(max);
 const globs = z.array(shortText(512)).max(200);
@@ -47,15 +48,32 @@ const importFigma = z
     figma: z
       .object({
         /** A Figma REST `GET /v1/files/:key` response saved as a file inside the allowed roots. */
-        path: shortText(4096),
-        /** The file's key in Figma (the URL's `/file/<key>/`); the graph keys the design by it. */
-        fileKey: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'letters, digits, _ and - (the key in the file URL)'),
+        path: shortText(4096).optional(),
+        /**
+         * Or fetched: a figma.com file link (read through COGO_FIGMA_API_URL) or the REST URL itself, past the SSRF
+         * guard (COGO_FIGMA_ALLOW_HOSTS) with the configured token. Credentials in it are refused, never stored.
+         */
+        url: shortText(2048).optional(),
+        /** The file's key in Figma (the URL's `/file/<key>/`); the graph keys the design by it. Taken from `url` when absent. */
+        fileKey: z
+          .string()
+          .regex(/^[A-Za-z0-9_-]{1,128}$/, 'letters, digits, _ and - (the key in the file URL)')
+          .optional(),
         /** Component name or Figma node id → the component blueprint it implements (default: the same name). */
         mapping: z.record(shortText(1000), shortText(200)).optional(),
         /** Re-write every node even when this version of the file was imported before. */
         force: z.boolean().default(false),
       })
-      .strict(),
+      .strict()
+      .superRefine((figma, ctx) => {
+        if ((figma.path === undefined) === (figma.url === undefined))
+          ctx.addIssue({ code: 'custom', path: ['path'], message: 'give exactly one of path or url' });
+        if (figma.url !== undefined && /^[a-z]+:\/\/[^/]*@/i.test(figma.url))
+          ctx.addIssue({ code: 'custom', path: ['url'], message: 'must not carry credentials (the token is COGO_FIGMA_TOKEN)' });
+        if (figma.fileKey === undefined && (figma.url === undefined || figmaKeyOf(figma.url) === undefined))
+          ctx.addIssue({ code: 'custom', path: ['fileKey'], message: 'give fileKey, or a url with /file/<key>/, /design/<key>/ or /v1/files/<key>' });
+      })
+      .transform(({ fileKey, ...figma }) => ({ ...figma, fileKey: fileKey ?? figmaKeyOf(figma.url ?? '') ?? '' })),
   })
   .strict();
 
@@ -196,6 +214,14 @@ export const JOB_INPUTS = {
       .nullish(),
     /** Decomposition: an indexing child indexes this folder (incrementally) before passages are retrieved. */
     index: z.object({ root: shortText(4096), include: globs.nullish(), exclude: globs.nullish() }).nullish(),
+    /**
+     * After answering, propose a blueprint version of this name built from what the answer cited (status `proposed`,
+     * a person accepts it; docs/graph-api.md). Needs scope `graph:write`. Only `module`: its spec can be read off
+     * the cited documents; a component's or service's could not be without inventing it.
+     */
+    proposeBlueprint: z
+      .object({ name: shortText(200), kind: z.enum(['module'], { message: 'an orchestrate job proposes module blueprints only' }).default('module') })
+      .nullish(),
   }),
 } satisfies Record<EnqueueType, z.ZodType>;
 

@@ -1,3 +1,5 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -5,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWorkers } from '../../src/app.js';
 import { runCypher } from '../../src/graph/driver.js';
 import type { WorkerHost } from '../../src/queue/worker-host.js';
-import { writeFigmaFile } from '../support/figma-fixture.js';
+import { figmaFile, writeFigmaFile, type FigmaFixtureOptions } from '../support/figma-fixture.js';
 import { startPlatform, waitUntil, type Platform } from './support/platform.js';
 
 interface Row {
@@ -25,10 +27,10 @@ describe('Figma import', () => {
   let folder: string;
   const fileKey = 'AcmeKey123';
 
-  const runImport = async (file: string, extra: Record<string, unknown> = {}) => {
+  const runImportOf = async (figma: Record<string, unknown>) => {
     const outcome = await platform.graphql<{ enqueueIndexing: { jobId: string } }>(
       'mutation ($input: IndexingInput!) { enqueueIndexing(input: $input) { jobId } }',
-      { input: { figma: { path: file, fileKey, ...extra } } },
+      { input: { figma } },
     );
     expect(outcome.errors).toBeUndefined();
     const jobId = outcome.data?.enqueueIndexing.jobId as string;
@@ -37,8 +39,9 @@ describe('Figma import', () => {
         (await platform.runtime.events.read({ kind: 'job', jobId }, undefined, 1000)).find((e) => e.type === 'indexing.done' || e.type === 'job.dead'),
       30_000,
     );
-    return done;
+    return { ...done, jobId, data: done.data as { result: Record<string, number> } & Record<string, unknown> };
   };
+  const runImport = (file: string, extra: Record<string, unknown> = {}) => runImportOf({ path: file, fileKey, ...extra });
   const importFile = async (file: string, extra: Record<string, unknown> = {}) => {
     const done = await runImport(file, extra);
     expect(done.type).toBe('indexing.done');
@@ -55,14 +58,36 @@ describe('Figma import', () => {
       { tenant: platform.tenant, fileKey },
     );
 
+  // A Figma-API-shaped server: `/v1/files/<key>` answers the fixture for the token below, 403 for a locked file, else 404.
+  const token = 'figd_test-token';
+  let served: FigmaFixtureOptions = { version: '200', lastModified: '2026-11-03T10:00:00Z' };
+  const requests: Array<{ path: string; token: string | undefined }> = [];
+  let api: Server;
+  let apiUrl: string;
+
   beforeAll(async () => {
     folder = await mkdtemp(path.join(os.tmpdir(), 'cogo-figma-'));
-    platform = await startPlatform();
+    api = createServer((req, res) => {
+      const sentToken = req.headers['x-figma-token'];
+      requests.push({ path: req.url ?? '', token: typeof sentToken === 'string' ? sentToken : undefined });
+      const status = sentToken !== token || req.url === '/v1/files/LockedKey' ? 403 : req.url === '/v1/files/UrlKey' ? 200 : 404;
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(status === 200 ? figmaFile(served) : { status, err: status === 403 ? 'Invalid token' : 'Not found' }));
+    });
+    await new Promise<void>((resolve) => api.listen(0, '127.0.0.1', resolve));
+    apiUrl = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
+    // The API server is on loopback: allow-listed with its port only, so 127.0.0.1's other ports stay refused.
+    platform = await startPlatform({
+      COGO_FIGMA_TOKEN: token,
+      COGO_FIGMA_ALLOW_HOSTS: `127.0.0.1:${(api.address() as AddressInfo).port}`,
+      COGO_FIGMA_API_URL: apiUrl,
+    });
     worker = await startWorkers(platform.runtime, ['indexing']);
   });
   afterAll(async () => {
     await worker?.close();
     await platform?.close();
+    await new Promise((resolve) => api?.close(resolve));
     await rm(folder, { recursive: true, force: true });
   });
 
@@ -132,5 +157,52 @@ describe('Figma import', () => {
     const failed = await runImport(notFigma);
     expect(failed.type).toBe('job.dead');
     expect(JSON.stringify(failed.data)).toMatch(/BAD_INPUT.*not a Figma file response/);
+  });
+
+  it('imports from an allowed URL with the configured token, incrementally like a saved file', async () => {
+    const nodesOf = async (key: string) =>
+      runCypher<{ n: number }>(
+        platform.runtime.driver,
+        platform.config.neo4j.database,
+        'MATCH (:Design {tenant: $tenant, fileKey: $key})-[:HAS_NODE]->(n:DesignNode) RETURN count(n) AS n',
+        { tenant: platform.tenant, key },
+      );
+    // A figma.com link is read through the configured API (here the test's server); the key comes from the link.
+    const link = { url: 'https://www.figma.com/design/UrlKey/Acme-app?node-id=0-1' };
+    const first = await runImportOf(link);
+    expect(first.type).toBe('indexing.done');
+    expect(first.data.result).toMatchObject({ kind: 'figma-import', fileKey: 'UrlKey', version: '200', unchanged: false });
+    expect(requests.at(-1)).toEqual({ path: '/v1/files/UrlKey', token });
+    expect((await nodesOf('UrlKey'))[0]?.n).toBe(first.data.result.nodes);
+    // The token is configuration: neither the job's input nor its events carry it.
+    const events = await platform.runtime.events.read({ kind: 'job', jobId: first.jobId }, undefined, 1000);
+    expect(JSON.stringify(events)).not.toContain(token);
+    // The REST URL itself, a changed file: only the changed nodes are written, the removed ones deleted.
+    served = { version: '201', lastModified: '2026-11-04T10:00:00Z', signInLabel: 'Log in', dangerZone: false, secondaryButton: true };
+    const second = await runImportOf({ url: `${apiUrl}/v1/files/UrlKey` });
+    expect(second.data.result).toMatchObject({ version: '201', unchanged: false, written: 3, deleted: 4 });
+    expect((await runImportOf({ url: `${apiUrl}/v1/files/UrlKey` })).data.result).toMatchObject({ unchanged: true, written: 0 });
+  });
+
+  it('refuses a URL off the allow-list at enqueue, and maps the API refusing the token or the file', async () => {
+    const before = requests.length;
+    for (const url of [`http://127.0.0.1:1/v1/files/UrlKey`, 'http://169.254.169.254/v1/files/UrlKey']) {
+      const refused = await platform.graphql('mutation ($input: IndexingInput!) { enqueueIndexing(input: $input) { jobId } }', { input: { figma: { url } } });
+      expect(refused.errors?.[0]?.extensions.code).toBe('FORBIDDEN');
+      expect(refused.errors?.[0]?.message).toMatch(/COGO_FIGMA_ALLOW_HOSTS/);
+      expect(refused.data?.enqueueIndexing ?? null).toBeNull();
+    }
+    const noKey = await platform.graphql('mutation ($input: IndexingInput!) { enqueueIndexing(input: $input) { jobId } }', {
+      input: { figma: { url: `${apiUrl}/somewhere` } },
+    });
+    expect(noKey.errors?.[0]?.extensions.code).toBe('BAD_INPUT');
+    expect(requests.length).toBe(before);
+    const locked = await runImportOf({ url: `${apiUrl}/v1/files/LockedKey` });
+    expect(locked.type).toBe('job.dead');
+    expect(JSON.stringify(locked.data)).toMatch(/FORBIDDEN.*COGO_FIGMA_TOKEN was refused/);
+    const missing = await runImportOf({ url: `${apiUrl}/v1/files/GoneKey` });
+    expect(missing.type).toBe('job.dead');
+    expect(JSON.stringify(missing.data)).toMatch(/NOT_FOUND/);
+    expect(requests.slice(before).map((r) => r.path)).toEqual(['/v1/files/LockedKey', '/v1/files/GoneKey']);
   });
 });

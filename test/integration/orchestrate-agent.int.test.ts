@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWorkers } from '../../src/app.js';
+import { createKeyStore } from '../../src/auth/key-store.js';
+import { SCOPES } from '../../src/auth/scopes.js';
 import type { BusEvent } from '../../src/events/event-types.js';
 import type { JobData } from '../../src/queue/job-record.js';
 import { newJobId } from '../../src/queue/job-types.js';
@@ -163,5 +165,68 @@ describe('orchestrate agent: retrieve, route, answer, check grounding, escalate,
     jobIds.push(body.jobId);
     expect(body.jobId).toMatch(/^orchestrate-/);
     await waitUntil(async () => finished(await platform.runtime.events.read({ kind: 'job', jobId: body.jobId })), 30_000);
+  });
+
+  it('proposes a module blueprint from what it cited (scope graph:write), which a person then accepts', async () => {
+    const enqueue = 'mutation ($input: OrchestrateInput!) { enqueueOrchestrate(input: $input) { jobId } }';
+    const input = {
+      question: 'How often does the vault rotate its archive keys?',
+      k: 5,
+      risk: 'low',
+      proposeBlueprint: { name: 'vault-keys', kind: 'module' },
+    };
+    // A key that may ask but not write the graph: refused before anything is queued.
+    const { key } = await createKeyStore(platform.runtime.sql).create({
+      name: 'no graph:write',
+      tenant: platform.tenant,
+      scopes: SCOPES.filter((scope) => scope !== 'graph:write'),
+    });
+    const queued = async () => Object.values(await platform.runtime.queues.orchestrate.getJobCounts()).reduce((a, b) => a + b, 0);
+    const before = await queued();
+    const refused = (await (
+      await fetch(`${platform.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+        body: JSON.stringify({ query: enqueue, variables: { input } }),
+      })
+    ).json()) as { data?: unknown; errors?: Array<{ message: string; extensions: { code: string } }> };
+    expect(refused.errors?.[0]?.extensions.code).toBe('FORBIDDEN');
+    expect(refused.errors?.[0]?.message).toMatch(/graph:write/);
+    expect(await queued()).toBe(before);
+    await platform.runtime.sql.query('DELETE FROM api_keys WHERE name = $1 AND tenant = $2', ['no graph:write', platform.tenant]);
+
+    models.script('nano-model', { compose: (r) => `The vault rotates its archive keys every ninety days [${passageIdSaying(r, 'ninety days')}].` });
+    const enqueued = await platform.graphql<{ enqueueOrchestrate: { jobId: string } }>(enqueue, { input });
+    expect(enqueued.errors).toBeUndefined();
+    const jobId = enqueued.data!.enqueueOrchestrate.jobId;
+    jobIds.push(jobId);
+    const events = await waitUntil(async () => {
+      const read = await platform.runtime.events.read({ kind: 'job', jobId });
+      return finished(read) ? read : undefined;
+    }, 30_000);
+    const done = events.find((e) => e.type === 'llm.done')?.data as {
+      citations: { id: string }[];
+      blueprint: { id: string; status: string; version: number; created: boolean };
+    };
+    expect(done, JSON.stringify(events.map((e) => [e.type, e.data]))).toBeDefined();
+    expect(done.citations).toHaveLength(1);
+    expect(done.blueprint).toMatchObject({ status: 'proposed', created: true });
+
+    const current = `query { graphCurrentBlueprint(name: "vault-keys") {
+      id kind status createdBy specJson producedBy { id } documents { path chunks { id } } evidence { id } } }`;
+    type Current = { id: string; specJson: string; documents: Array<{ path: string; chunks: Array<{ id: string }> }> };
+    const proposed = (await platform.graphql<{ graphCurrentBlueprint: Current }>(current)).data!.graphCurrentBlueprint;
+    expect(proposed).toMatchObject({ id: done.blueprint.id, kind: 'module', status: 'proposed', createdBy: jobId, producedBy: [{ id: jobId }], evidence: [] });
+    // It describes the document whose chunk the answer cited, and says what the answer said.
+    expect(proposed.documents).toHaveLength(1);
+    expect(proposed.documents[0]!.chunks.map((c) => c.id)).toContain(done.citations[0]!.id);
+    const spec = JSON.parse(proposed.specJson) as { summary: string; responsibilities: string[] };
+    expect(spec.summary).toMatch(/ninety days/);
+    expect(spec.responsibilities[0]).toContain(proposed.documents[0]!.path);
+
+    const accepted = await platform.graphql('mutation ($id: ID!) { acceptBlueprint(id: $id) { status } }', { id: done.blueprint.id });
+    expect(accepted.errors).toBeUndefined();
+    const after = (await platform.graphql<{ graphCurrentBlueprint: { id: string; status: string } }>(current)).data!.graphCurrentBlueprint;
+    expect(after).toMatchObject({ id: done.blueprint.id, status: 'accepted' });
   });
 });

@@ -27,9 +27,24 @@ describe('loadConfig', () => {
       startDir: '/srv/cogo',
       maxFileBytes: 1024 * 1024,
       maxJobBytes: 1024 * 1024 * 1024,
+      figma: { apiUrl: 'https://api.figma.com', token: undefined, allowHosts: [], timeoutMs: 120_000 },
     });
-    const set = loadConfig({ COGO_INDEX_ROOTS: '/data, docs', COGO_INDEX_MAX_FILE_BYTES: '2048', COGO_INDEX_MAX_JOB_BYTES: '4096' }, '/srv/cogo');
-    expect(set.indexing).toMatchObject({ allowedRoots: ['/data', '/srv/cogo/docs'], maxFileBytes: 2048, maxJobBytes: 4096 });
+    const set = loadConfig(
+      {
+        COGO_INDEX_ROOTS: '/data, docs',
+        COGO_INDEX_MAX_FILE_BYTES: '2048',
+        COGO_INDEX_MAX_JOB_BYTES: '4096',
+        COGO_FIGMA_ALLOW_HOSTS: '127.0.0.1:8080, figma.corp.example',
+        COGO_FIGMA_TIMEOUT_SECONDS: '30',
+      },
+      '/srv/cogo',
+    );
+    expect(set.indexing).toMatchObject({
+      allowedRoots: ['/data', '/srv/cogo/docs'],
+      maxFileBytes: 2048,
+      maxJobBytes: 4096,
+      figma: { allowHosts: ['127.0.0.1:8080', 'figma.corp.example'], timeoutMs: 30_000 },
+    });
     expect(problemsOf({ COGO_INDEX_MAX_JOB_BYTES: '0' })[0]).toMatch(/^COGO_INDEX_MAX_JOB_BYTES="0"/);
   });
 
