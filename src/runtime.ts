@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { Redis } from 'ioredis';
 import type { AgentDeps } from '../agents/index.js';
 import { buildIsolation } from '../agents/build/index.js';
@@ -24,7 +23,7 @@ import type { Logger } from './observability/logger.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
 import { startTracing, type Tracing } from './observability/tracing.js';
 import { tracedDriver, tracedSql } from './observability/traced-clients.js';
-import { PROJECT_ROOT } from './paths.js';
+import { SQL_MIGRATIONS_DIR } from './paths.js';
 import { createJobQueries, type JobQueries } from './queue/job-queries.js';
 import { createInputChecks } from './queue/input-checks.js';
 import { createBlueprintStore, type BlueprintStore } from './blueprints/blueprint-store.js';
@@ -37,7 +36,7 @@ import { createCpuPool, type CpuPool } from './cpu/cpu-pool.js';
 import { answererFrom } from './llm/index.js';
 import { createIndexStateStore, createVectorStore, type IndexStateStore, type VectorStore } from './vectors/index.js';
 
-export const SQL_MIGRATIONS_DIR = path.join(PROJECT_ROOT, 'sql', 'migrations');
+export { SQL_MIGRATIONS_DIR } from './paths.js';
 
 /**
  * Everything one COGO process shares: connections and the services built on them. Made once, closed once. This

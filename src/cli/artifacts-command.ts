@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
-import { collectArtifactGarbage, createArtifactGraph, openArtifactStore } from '../artifacts/index.js';
 import { loadConfig } from '../config/index.js';
 import { AppError } from '../errors.js';
-import { createGraphDriver } from '../graph/driver.js';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -29,6 +27,11 @@ export function registerArtifactsCommand(program: Command): void {
     .action(async (options: { grace: string; dryRun?: boolean; json?: boolean }) => {
       const config = loadConfig();
       const graceMs = parseDuration(options.grace);
+      // Loaded here, not at the top: every `cogo` command would load the store and graph clients otherwise.
+      const [{ collectArtifactGarbage, createArtifactGraph, openArtifactStore }, { createGraphDriver }] = await Promise.all([
+        import('../artifacts/index.js'),
+        import('../graph/driver.js'),
+      ]);
       const driver = createGraphDriver(config.neo4j);
       try {
         const graph = createArtifactGraph(driver, config.neo4j.database);

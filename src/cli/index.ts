@@ -1,14 +1,10 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Command } from 'commander';
-import { startWorkers } from '../app.js';
-import { BringUpError, describeStep, ensureS3Proxy, ensureServices, ensureTestPostgres, stopNeo4jLauncher, stopS3Proxies, TEST_S3 } from '../bringup/index.js';
+import { BringUpError } from '../bringup/report.js';
 import { ConfigError, loadConfig } from '../config/index.js';
 import { isAppError } from '../errors.js';
-import { createLogger } from '../observability/logger.js';
-import { startMetricsServer } from '../observability/metrics-server.js';
 import { JOB_AREAS, type JobArea } from '../queue/job-types.js';
-import { closeRuntime, createRuntime, migrateAll } from '../runtime.js';
 import { onShutdownSignal } from '../shutdown.js';
 import { VERSION } from '../version.js';
 import { registerAskCommand } from './ask-command.js';
@@ -23,6 +19,12 @@ import { warnAboutStartup } from '../startup-warnings.js';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
+// The runtime, the agents and the bring-up load inside the commands that use them (seconds of module loading):
+// a client command (`cogo jobs ls`, `cogo index`, `cogo ask`) only needs the API client.
+const loadBringUp = () => import('../bringup/index.js');
+const loadRuntime = () => import('../runtime.js');
+const loadLogger = () => import('../observability/logger.js');
+
 const program = new Command('cogo').description('COGO: graph-first GraphRAG service and agent runtime').version(VERSION, '-V, --version', 'print the version');
 
 program
@@ -32,6 +34,7 @@ program
   .option('--stop', 'stop the Neo4j launcher and S3Proxy this checkout started')
   .action(async (options: { forTests?: boolean; stop?: boolean }) => {
     const config = loadConfig();
+    const { describeStep, ensureS3Proxy, ensureServices, ensureTestPostgres, stopNeo4jLauncher, stopS3Proxies, TEST_S3 } = await loadBringUp();
     if (options.stop) {
       say((await stopNeo4jLauncher(config)) ? 'neo4j    stopped' : 'neo4j    no launcher running from this checkout');
       say(`s3proxy  ${await stopS3Proxies(config.dataDir)} stopped`);
@@ -55,6 +58,7 @@ program
   .description('apply the SQL and Cypher migrations (idempotent)')
   .action(async () => {
     const config = loadConfig();
+    const [{ closeRuntime, createRuntime, migrateAll }, { createLogger }] = await Promise.all([loadRuntime(), loadLogger()]);
     const runtime = await createRuntime(config, createLogger({ level: 'warn' }));
     try {
       const { sql, graph } = await migrateAll(runtime);
@@ -78,6 +82,12 @@ program
     const unknown = areas?.filter((a) => !(JOB_AREAS as readonly string[]).includes(a)) ?? [];
     if (unknown.length) throw new ConfigError([`--queues: unknown queue ${unknown.join(', ')}; expected some of ${JOB_AREAS.join(', ')}`]);
     const config = loadConfig();
+    const [{ closeRuntime, createRuntime, migrateAll }, { createLogger }, { startWorkers }, { startMetricsServer }] = await Promise.all([
+      loadRuntime(),
+      loadLogger(),
+      import('../app.js'),
+      import('../observability/metrics-server.js'),
+    ]);
     const logger = createLogger({ level: config.logLevel });
     warnAboutStartup(logger, config.indexing);
     const runtime = await createRuntime(config, logger);

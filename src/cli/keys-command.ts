@@ -1,17 +1,11 @@
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
-import { Redis } from 'ioredis';
-import { createAuditLog } from '../audit/audit-log.js';
-import { publishRevocation } from '../auth/authenticator.js';
-import { createKeyStore, type ApiKeyRecord } from '../auth/key-store.js';
+import type { createAuditLog } from '../audit/audit-log.js';
+import type { ApiKeyRecord, createKeyStore } from '../auth/key-store.js';
 import { loadConfig } from '../config/index.js';
-import { connectSql } from '../db/connect.js';
-import { migrateSql } from '../db/migrate.js';
 import type { SqlClient } from '../db/sql-client.js';
 import { AppError } from '../errors.js';
-import { createLogger } from '../observability/logger.js';
-import { keyPrefixOf } from '../queue/queues.js';
-import { SQL_MIGRATIONS_DIR } from '../runtime.js';
+import { SQL_MIGRATIONS_DIR } from '../paths.js';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -37,6 +31,14 @@ async function withKeyStore<T>(
   work: (stores: { sql: SqlClient; keys: ReturnType<typeof createKeyStore>; audit: ReturnType<typeof createAuditLog>; actor: string }) => Promise<T>,
 ): Promise<T> {
   const config = loadConfig();
+  // Loaded here, not at the top: every `cogo` command would load the database clients otherwise (src/cli/index.ts).
+  const [{ connectSql }, { migrateSql }, { createAuditLog }, { createKeyStore }, { createLogger }] = await Promise.all([
+    import('../db/connect.js'),
+    import('../db/migrate.js'),
+    import('../audit/audit-log.js'),
+    import('../auth/key-store.js'),
+    import('../observability/logger.js'),
+  ]);
   const logger = createLogger({ level: 'warn' });
   const sql = await connectSql(config);
   const audit = createAuditLog(sql, logger);
@@ -110,6 +112,11 @@ export function registerKeysCommand(program: Command): void {
         const revoked = await store.revoke(id);
         audit.push(auditRow(actor, revoked.tenant, 'key.revoke', revoked.id, {}));
         const config = loadConfig();
+        const [{ Redis }, { publishRevocation }, { keyPrefixOf }] = await Promise.all([
+          import('ioredis'),
+          import('../auth/authenticator.js'),
+          import('../queue/queues.js'),
+        ]);
         const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 2, lazyConnect: true, retryStrategy: () => null });
         // A failure to connect is reported below through connect()'s rejection; the event would only repeat it.
         redis.on('error', () => {});
