@@ -68,6 +68,8 @@ export const envSchema = z.object({
   // OpenTelemetry's own names, so a collector set up for other services configures COGO too.
   OTEL_EXPORTER_OTLP_ENDPOINT: url(['http', 'https']).optional(),
   OTEL_SERVICE_NAME: z.string().min(1).default('cogo'),
+  /** `none`: spans are recorded (trace ids on logs and events) but sent nowhere; `otlp` sends them to the endpoint. */
+  OTEL_TRACES_EXPORTER: z.enum(['otlp', 'none']).default('otlp'),
   COGO_SERVICE_TIMEOUT_MS: z.coerce.number().int().min(1000).default(180_000),
   /** Threads for CPU-heavy agent steps (parsing, chunking, hashing, local embedding); 0 = cores - 1, at least 1. */
   COGO_CPU_THREADS: z.coerce.number().int().min(0).max(64).default(0),

@@ -16,7 +16,7 @@ function ancestry(spans: CollectedSpan[], span: CollectedSpan): CollectedSpan[] 
   return chain;
 }
 
-describe('traces: one trace from the API request through the queue and a worker process into Neo4j', () => {
+describe('traces: one trace from the API request through the queue and a worker process into Neo4j and Redis', () => {
   let collector: OtlpCollector;
   let platform: Platform;
 
@@ -30,7 +30,7 @@ describe('traces: one trace from the API request through the queue and a worker 
     await collector?.close();
   });
 
-  it('continues the caller traceparent into the enqueue, the worker run and its Neo4j calls', async () => {
+  it('continues the caller traceparent into the enqueue, the worker run and its Neo4j and Redis calls', async () => {
     const headers = platform.headers();
     const traceId = headers.traceparent!.split('-')[1]!;
     const response = await fetch(`${platform.url}/graphql`, {
@@ -55,6 +55,15 @@ describe('traces: one trace from the API request through the queue and a worker 
     expect(chain).toContain('cogo-worker:job.run execute');
     expect(chain).toContain('cogo-api:job.enqueue');
     expect(chain.at(-1)).toBe('cogo-api:POST /graphql');
+    // Redis: the API's enqueue commands and the worker's (the run's events) are client spans of the same trace.
+    const redisChains = inTrace()
+      .filter((s) => s.name === 'redis.command' && reachesRequest(s))
+      .map((s) => ({ span: s, chain: ancestry(inTrace(), s).map((a) => `${a.service}:${a.name}`) }));
+    const apiRedis = redisChains.find(({ span, chain }) => span.service === 'cogo-api' && chain.includes('cogo-api:job.enqueue'));
+    const workerRedis = redisChains.find(({ span, chain }) => span.service === 'cogo-worker' && chain.includes('cogo-worker:job.run execute'));
+    expect(apiRedis?.span.attributes).toMatchObject({ 'db.system.name': 'redis', 'server.port': 6379 });
+    expect(workerRedis?.span.kind).toBe(3); // SPAN_KIND_CLIENT
+    expect(workerRedis?.span.attributes['db.operation.name']).toMatch(/^[A-Z]+$/);
     const run = inTrace().find((s) => s.name === 'job.run execute')!;
     expect(run.attributes).toMatchObject({ 'cogo.job.id': jobId, 'cogo.job.type': 'execute', 'cogo.job.attempt': 1 });
     // The root continues the caller's span: its parent is the traceparent's span id.
