@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/observability/logger.js';
 import { withSpan } from '../../src/observability/tracing.js';
@@ -16,7 +17,7 @@ function ancestry(spans: CollectedSpan[], span: CollectedSpan): CollectedSpan[] 
   return chain;
 }
 
-describe('traces: one trace from the API request through the queue and a worker process into Neo4j and Redis', () => {
+describe('traces: one trace from the API request through the queue and a worker process into Neo4j, Redis and Postgres', () => {
   let collector: OtlpCollector;
   let platform: Platform;
 
@@ -73,6 +74,22 @@ describe('traces: one trace from the API request through the queue and a worker 
     const events = await platform.runtime.events.read({ kind: 'job', jobId });
     expect(new Set(events.map((e) => e.traceId))).toEqual(new Set([traceId]));
     expect(collector.rejected).toBe(0);
+  });
+
+  it('continues the caller traceparent into Postgres: a dashboard query reads bus_events inside the request span', async () => {
+    const traceId = randomBytes(16).toString('hex');
+    const response = await fetch(`${platform.url}/graphql`, {
+      method: 'POST',
+      headers: platform.headers({ traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` }),
+      body: JSON.stringify({ query: '{ gateReport(hours: 1, buckets: 1) { gates { name } } }' }),
+    });
+    expect(((await response.json()) as { errors?: unknown }).errors).toBeUndefined();
+    const inTrace = () => collector.spans.filter((s) => s.traceId === traceId);
+    const sql = await waitUntil(() => Promise.resolve(inTrace().find((s) => s.name === 'sql.query' && s.service === 'cogo-api')), 10_000);
+    expect(ancestry(inTrace(), sql).at(-1)?.name).toBe('POST /graphql');
+    expect(sql.attributes['db.system.name']).toMatch(/^(postgresql|pglite)$/);
+    // The statement's first line that is not a comment (gate-buckets.sql opens with several), parameters as $n.
+    expect(inTrace().map((s) => s.attributes['db.query.summary'])).toContain('WITH ev AS (');
   });
 
   it('puts the trace and span ids of the active span on every log line', async () => {
