@@ -20,6 +20,8 @@ export function modelTiersAt(url: string, timeoutMs: number): Record<string, str
     COGO_MODEL_MINI: 'mini-model',
     COGO_MODEL_FULL: 'full-model',
     COGO_LLM_TIMEOUT_MS: String(timeoutMs),
+    // These tests script each tier's answers; the grounding judge's own calls are tested in llm-grounding-judge.
+    COGO_GROUNDING_JUDGE: 'off',
   };
 }
 
