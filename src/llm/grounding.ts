@@ -19,8 +19,9 @@ export interface SentenceVerdict {
   /** Why not, one entry per failed check. */
   problems: string[];
   /**
-   * Failed only the word-overlap or end-focus checks, which a correct paraphrase can fail too (no number, name,
-   * quote, negation or opposite is at stake): the grounding judge may overrule these (src/llm/grounding-judge.ts).
+   * Failed only the checks that read the wording (word overlap, end focus, number context, negation, opposites),
+   * which a correct paraphrase can fail too, not the literal ones (quoted spans, numbers, units, names, known
+   * citations): the grounding judge may overrule these (src/llm/grounding-judge.ts).
    */
   paraphraseOnly: boolean;
 }
@@ -97,7 +98,7 @@ export function checkGrounding(sentences: AnswerSentence[], passages: GroundingP
       // A hyphenated word (re-queued) is a name by shape only: its stem in the passage (re-queue) is enough.
       if (!flat.includes(lower) && !refs.includes(lower) && !sourceTerms.has(stem(lower))) problems.push(`name ${name} not in the cited passage`);
     }
-    const hard = problems.length;
+    const literal = problems.length;
     if (terms.length > 0) {
       const overlap = terms.filter((t) => sourceTerms.has(t)).length / terms.length;
       if (overlap < minOverlap) problems.push(`only ${Math.round(overlap * 100)} % of its words are in the cited passage`);
@@ -105,9 +106,9 @@ export function checkGrounding(sentences: AnswerSentence[], passages: GroundingP
     // End focus: an English sentence puts what it asserts last ("… split at paragraphs"); that word must be the passage's.
     const last = lastWord(claim);
     if (last && !sourceTerms.has(last)) problems.push(`ends on "${last}", which the cited passage does not say`);
-    // Only the overlap and end-focus checks failed: the alignment checks below never ran, so nothing else was contradicted.
-    const paraphraseOnly = hard === 0 && problems.length > 0;
     if (problems.length === 0) problems.push(...alignmentProblems(claim, source));
+    // Every quote, number, unit and name is there; what failed is a reading of the wording, which a paraphrase can fail.
+    const paraphraseOnly = literal === 0 && problems.length > 0;
     return { index, text, citations: sentence.citations, factual, supported: problems.length === 0, problems, paraphraseOnly };
   });
   const unsupported = verdicts.filter((v) => !v.supported);
