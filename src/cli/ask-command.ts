@@ -31,6 +31,7 @@ interface AskDone {
   grounded: boolean;
   dropped: unknown[];
   children: { role: string; jobId: string; status: string }[];
+  judge: { tier: string; judged: number; overruled: number; fellBack: boolean; detail: string | null } | null;
   blueprint?: { name: string; version: number; created: boolean };
 }
 
@@ -87,6 +88,7 @@ export function registerAskCommand(program: Command): void {
           return;
         }
         if (options.json) out(`${JSON.stringify({ jobId: enqueueOrchestrate.jobId, ...done }, null, 2)}\n`);
+        if (done.judge) note(judgeLine(done.judge));
         for (const child of done.children ?? []) note(`${child.role} job ${child.jobId}: ${child.status}`);
         if (done.blueprint)
           note(`blueprint ${done.blueprint.name} v${done.blueprint.version} ${done.blueprint.created ? 'proposed' : 'unchanged (already proposed)'}`);
@@ -97,6 +99,12 @@ export function registerAskCommand(program: Command): void {
         process.exitCode = 1;
       }
     });
+}
+
+/** What the grounding judge did, or that it failed and the rules' verdicts stood. */
+function judgeLine(judge: NonNullable<AskDone['judge']>): string {
+  if (judge.fellBack) return `grounding: ${judge.detail ?? `the ${judge.tier} judge failed; the rules' verdicts stand`}`;
+  return `grounding: the ${judge.tier} judge checked ${judge.judged} sentence(s), overruled the rules on ${judge.overruled}`;
 }
 
 /** Prints the stream (unless `quiet`) and returns `llm.done`'s data, or undefined when the job ended without one. */
