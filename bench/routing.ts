@@ -7,6 +7,8 @@
  * grounding-round2…7.jsonl). Each round's held-out set was written and committed before that round's rules,
  * scored once after them, and then joined the development sets; grounding-holdout.jsonl is the latest such set
  * (docs/llm.md lists every round's figures). The held-out figures are the honest estimate of how the rules generalise.
+ * The grounding judge (a model tier) is not called here: the report says which sentences it would decide and the
+ * ceiling an always-right judge would reach.
  */
 import { readFileSync } from 'node:fs';
 import { DEFAULT_PRICES, DEFAULT_ROUTER, TIERS, type TaskType, type Tier } from '../src/config/llm.js';
