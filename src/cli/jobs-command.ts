@@ -88,7 +88,7 @@ export function registerJobsCommands(program: Command): void {
 
   api(jobs.command('ls').description('newest jobs first'))
     .option('--type <type>', 'research, indexing, build, execute or orchestrate')
-    .option('--status <status>', 'queued, active, retrying, completed, failed, dead or cancelled')
+    .option('--status <status>', 'queued, active, waiting, retrying, completed, failed, dead or cancelled')
     .option('--first <n>', 'how many (1-100)', '20')
     .action(
       action('jobs ls', async (options: CommonOptions & { type?: string; status?: string; first: string }) => {

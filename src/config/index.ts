@@ -40,6 +40,8 @@ export interface Config {
     timeoutMs: number;
     maxRetries: number;
     maxEscalations: number;
+    /** The grounding judge's tier (undefined = off) and whether it may pass sentences the rules failed on wording only. */
+    judge: { tier: Tier; paraphrases: boolean } | undefined;
     router: RouterConfig;
   };
   embeddings: {
@@ -200,6 +202,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
       timeoutMs: e.COGO_LLM_TIMEOUT_MS,
       maxRetries: e.COGO_LLM_MAX_RETRIES,
       maxEscalations: e.COGO_LLM_MAX_ESCALATIONS,
+      judge: e.COGO_GROUNDING_JUDGE === 'off' ? undefined : { tier: e.COGO_GROUNDING_JUDGE, paraphrases: e.COGO_GROUNDING_JUDGE_PARAPHRASES },
       router: mergeRouterConfig(e.COGO_ROUTER_CONFIG as Partial<RouterConfig> | undefined),
     },
     embeddings: {

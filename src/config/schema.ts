@@ -117,6 +117,10 @@ export const envSchema = z.object({
   COGO_LLM_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
   /** How many times an answer may move one tier up (schema failure, ungrounded, error). */
   COGO_LLM_MAX_ESCALATIONS: z.coerce.number().int().min(0).max(2).default(2),
+  /** The tier that judges the cited sentences the grounding rules pass (src/llm/grounding-judge.ts); `off` = rules only. */
+  COGO_GROUNDING_JUDGE: z.enum([...TIERS, 'off']).default('full'),
+  /** The judge also sees sentences the rules failed only on wording (word overlap, end focus), and may pass them. */
+  COGO_GROUNDING_JUDGE_PARAPHRASES: bool.default(true),
   /** Partial override of the router's weights and thresholds (src/config/llm.ts, docs/llm.md). */
   COGO_ROUTER_CONFIG: json(routerOverride).optional(),
   EMBEDDINGS_BASE_URL: url(['http', 'https']).optional(),
