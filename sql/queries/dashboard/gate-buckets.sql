@@ -2,7 +2,7 @@
 -- and for the whole window (bucket NULL). Same definitions as bus_event_jobs/bus_event_report (migrations 006, 010):
 -- a duplicate execution is a start after an earlier start whose previous event (lost-lease notices aside) was
 -- neither a retry nor a requeue; its time to recover is the gap from that event. Computed with lag() and running
--- counts, one pass per job, as bus_event_jobs is since migration 010.
+-- counts, one pass per job, as bus_event_jobs is since migration 011.
 -- An answer is an orchestrate job's `llm.done` that carries `unsupportedCitations` (older events do not: not
 -- judged); it is an evidence mismatch when its checked answer had a cited sentence its passages do not support.
 WITH ev AS (
