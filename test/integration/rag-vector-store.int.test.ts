@@ -160,6 +160,10 @@ function vectorStoreContract(name: string, open: () => Promise<{ sql: SqlClient;
         expect(hits.map((h) => h.id)).toEqual(expected.map((e) => e.id));
         hits.forEach((hit, i) => expect(hit.score).toBeCloseTo(expected[i]!.score, 4));
         expect(await store.lexicalTopK({ tenant: 't1' }, 'nonexistentword', 10)).toEqual([]);
+        // Candidates from one posting per term: fewer chunks may come back, each with its exact BM25 score.
+        const narrow = await createVectorStore({ sql: handle.sql, bm25: { postingsPerTerm: 1, minCandidates: 1 } }).lexicalTopK({ tenant: 't1' }, query, 1);
+        expect(narrow).toHaveLength(1);
+        expect(narrow[0]!.score).toBeCloseTo(expected.find((e) => e.id === narrow[0]!.id)!.score, 4);
       });
 
       it('BM25 finds identifiers by their parts and weighs a declared name above a mention', async () => {
@@ -260,17 +264,17 @@ function vectorStoreContract(name: string, open: () => Promise<{ sql: SqlClient;
           return expected;
         };
         await store.upsertChunks(one, LOCAL, [
-          chunk('s1', 'docs/one.md', 'alpha beta createReadStream', axisVector(6)),
-          chunk('s2', 'docs/one.md', 'alpha gamma', axisVector(6)),
-          chunk('s3', 'docs/two.md', 'beta delta 검색은', axisVector(6)),
+          chunk('st1', 'docs/one.md', 'alpha beta createReadStream', axisVector(6)),
+          chunk('st2', 'docs/one.md', 'alpha gamma', axisVector(6)),
+          chunk('st3', 'docs/two.md', 'beta delta 검색은', axisVector(6)),
         ]);
-        await store.upsertChunks(two, LOCAL, [chunk('r1', 'docs/one.md', 'alpha alpha', axisVector(6))]);
+        await store.upsertChunks(two, LOCAL, [chunk('rt1', 'docs/one.md', 'alpha alpha', axisVector(6))]);
         expect((await check()).df).toMatchObject({ alpha: 3, beta: 2, create: 1, 검색: 1 });
 
         // Re-index: the same chunk written again with other words, and a changed file whose old chunk goes.
-        await store.upsertChunks(one, LOCAL, [chunk('s1', 'docs/one.md', 'gamma epsilon', axisVector(6))]);
-        await store.upsertChunks(one, LOCAL, [chunk('s4', 'docs/one.md', 'alpha zeta', axisVector(6))]);
-        expect(await store.deleteChunksOfDocuments(one, ['docs/one.md'], ['s1', 's4'])).toEqual(['s2']);
+        await store.upsertChunks(one, LOCAL, [chunk('st1', 'docs/one.md', 'gamma epsilon', axisVector(6))]);
+        await store.upsertChunks(one, LOCAL, [chunk('st4', 'docs/one.md', 'alpha zeta', axisVector(6))]);
+        expect(await store.deleteChunksOfDocuments(one, ['docs/one.md'], ['st1', 'st4'])).toEqual(['st2']);
         const afterReindex = await check();
         expect(afterReindex.df).toMatchObject({ alpha: 2, gamma: 1, beta: 1 });
         expect(afterReindex.df.create).toBeUndefined();

@@ -34,15 +34,16 @@ candidates AS MATERIALIZED (
   ORDER BY sum(idf.idf * p.impact) DESC, p.chunk_id
   LIMIT $10
 ),
+-- One primary-key probe per (candidate, term): the LIMIT keeps the planner from reading whole posting lists instead.
 scored AS (
-  SELECT t.chunk_id, sum(idf.idf * t.tf * ($7::float8 + 1) / (t.tf + $7::float8 * (1 - $8::float8 + $8::float8 * c.lex_length / corpus.avgdl))) AS score
+  SELECT k.chunk_id, sum(idf.idf * p.tf * ($7::float8 + 1) / (p.tf + $7::float8 * (1 - $8::float8 + $8::float8 * c.lex_length / corpus.avgdl))) AS score
   FROM candidates k
-  JOIN chunk_terms t ON t.tenant = $1 AND t.chunk_id = k.chunk_id AND t.term = ANY($2::text[])
-  JOIN idf ON idf.term = t.term
-  JOIN chunks c ON c.id = t.chunk_id,
-  corpus
-  GROUP BY t.chunk_id
-  ORDER BY score DESC, t.chunk_id
+  JOIN chunks c ON c.id = k.chunk_id
+  CROSS JOIN corpus
+  CROSS JOIN idf
+  CROSS JOIN LATERAL (SELECT t.tf FROM chunk_terms t WHERE t.tenant = $1 AND t.term = idf.term AND t.chunk_id = k.chunk_id LIMIT 1) p
+  GROUP BY k.chunk_id
+  ORDER BY score DESC, k.chunk_id
   LIMIT $6
 )
 SELECT c.id, c.root, c.document_path AS path, c.start_line, c.end_line, c.kind, c.content, c.metadata, s.score
