@@ -3,7 +3,9 @@ import { embeddingText, type Chunk, type ChunkedFile } from '../../ingest/chunk-
 import type { Embedder } from '../../ingest/embedders/index.js';
 import type { ScannedFile } from '../../ingest/scanner.js';
 import type { FileChange, IndexScope, IndexStateStore, VectorStore } from '../../src/vectors/index.js';
+import type { LexicalTerms } from '../../src/vectors/lexical-terms.js';
 import type { GraphDocument, IndexGraphWriter } from '../../src/graph/index-graph-writer.js';
+import { chunkDescriptors } from './chunk-lexical.js';
 import { chunkRowId, documentId, entityId } from './ids.js';
 
 /** A changed file, read, hashed and chunked, waiting for its batch to be embedded and written. */
@@ -12,6 +14,8 @@ export interface PreparedFile {
   sha256: string;
   change: FileChange;
   chunked: ChunkedFile;
+  /** The BM25 terms of each chunk of `chunked`, computed with the chunking (CPU pool). */
+  lexical: LexicalTerms[];
   title: string;
 }
 
@@ -37,7 +41,7 @@ export interface BatchContext {
  */
 export async function writeBatch(deps: BatchDeps, ctx: BatchContext, files: readonly PreparedFile[]): Promise<{ embedded: number; reused: number }> {
   const { scope } = ctx;
-  const rows = files.flatMap((f) => f.chunked.chunks.map((chunk) => ({ rowId: chunkRowId(scope, chunk.id), chunk })));
+  const rows = files.flatMap((f) => f.chunked.chunks.map((chunk, i) => ({ rowId: chunkRowId(scope, chunk.id), chunk, lexical: f.lexical[i] })));
   const stored = await deps.vectors.existingIds(
     scope.tenant,
     rows.map((r) => r.rowId),
@@ -66,6 +70,7 @@ export async function writeBatch(deps: BatchDeps, ctx: BatchContext, files: read
           contentHash: r.chunk.contentHash,
           embedding: vectors[i]!,
           metadata: chunkMetadata(r.chunk, ctx),
+          ...(r.lexical ? { lexical: r.lexical } : {}),
         })),
       );
     }
@@ -107,9 +112,7 @@ function chunkMetadata(chunk: Chunk, ctx: BatchContext): Record<string, unknown>
   return {
     chunkId: chunk.id,
     indexRun: ctx.runKey,
-    ...(chunk.context ? { context: chunk.context } : {}),
-    ...(chunk.symbols?.length ? { symbols: chunk.symbols.map((s) => `${s.kind} ${s.name}`) } : {}),
-    ...(chunk.names?.length ? { names: chunk.names } : {}),
+    ...chunkDescriptors(chunk),
   };
 }
 

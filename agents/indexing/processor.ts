@@ -311,7 +311,7 @@ async function indexChangedFiles(deps: IndexingDeps, attempt: Attempt, scan: Sca
       } else {
         const change = !state ? 'added' : state.sha256 === outcome.sha256 ? 'unchanged' : 'updated';
         counters.filesChanged += 1;
-        pending.push({ file, sha256: outcome.sha256, chunked: outcome.chunked, change, title: outcome.title });
+        pending.push({ file, sha256: outcome.sha256, chunked: outcome.chunked, lexical: outcome.lexical, change, title: outcome.title });
         pendingChunks += outcome.chunked.chunks.length;
       }
       if (pendingChunks >= batchChunks || pending.length >= batchFiles || touched.length >= 500) await flush();

@@ -9,6 +9,7 @@ export async function storeModelCalls(driver: Driver, database: string, job: { j
     id: `${job.jobId}:${seq}`,
     seq,
     tier: a.tier,
+    purpose: a.purpose ?? 'answer',
     model: a.model,
     ok: a.ok,
     reason: a.failure ?? null,

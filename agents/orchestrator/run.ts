@@ -107,7 +107,17 @@ export async function runOrchestrate(ctx: JobContext<unknown>, deps: Orchestrate
     // dashboard's evidence-mismatch gate is the share of answers where this is above 0).
     unsupportedCitations: result.grounding.unsupported.filter((v) => v.citations.length > 0).length,
     dropped: result.dropped,
-    attempts: result.attempts.map((a) => ({ tier: a.tier, ok: a.ok, failure: a.failure ?? null, escalatedFrom: a.escalatedFrom ?? null, costUsd: a.costUsd })),
+    // The grounding judge's verdicts (when one ran): how many sentences it judged and overruled, or that it failed
+    // and the rules' verdicts stood.
+    judge: result.judge ?? null,
+    attempts: result.attempts.map((a) => ({
+      purpose: a.purpose ?? 'answer',
+      tier: a.tier,
+      ok: a.ok,
+      failure: a.failure ?? null,
+      escalatedFrom: a.escalatedFrom ?? null,
+      costUsd: a.costUsd,
+    })),
     children: gathered.gathered.map((c: GatheredChild) => ({ role: c.role, jobId: c.jobId, status: c.status, ...c.summary })),
     // Proposing what the newest version already says writes nothing: a re-run returns the same proposal.
     ...(input.proposeBlueprint ? { blueprint: await propose(ctx, deps, input, result.answer.text, [...cited], gathered.evidence) } : {}),

@@ -6,5 +6,5 @@ MERGE (m:ModelCall {id: call.id})
 SET m.tenant = $tenant, m.jobId = $jobId, m.seq = call.seq, m.tier = call.tier, m.model = call.model,
     m.ok = call.ok, m.reason = call.reason, m.detail = call.detail, m.escalatedFrom = call.escalatedFrom,
     m.tokensIn = call.tokensIn, m.tokensOut = call.tokensOut, m.costUsd = call.costUsd,
-    m.latencyMs = call.latencyMs, m.retries = call.retries, m.provider = call.provider
+    m.latencyMs = call.latencyMs, m.retries = call.retries, m.provider = call.provider, m.purpose = call.purpose
 MERGE (j)-[:MADE_CALL]->(m)

@@ -4,6 +4,6 @@
 MATCH (j:Job {tenant: $tenant})-[:MADE_CALL]->(m:ModelCall {tenant: $tenant})
 WHERE $since IS NULL OR j.createdAt >= datetime($since)
 RETURN m.jobId AS jobId, m.seq AS seq, m.tier AS tier, m.ok AS ok, m.reason AS reason, m.escalatedFrom AS escalatedFrom,
-       m.tokensIn AS tokensIn, m.tokensOut AS tokensOut, m.costUsd AS costUsd, m.latencyMs AS latencyMs
+       coalesce(m.purpose, 'answer') AS purpose, m.tokensIn AS tokensIn, m.tokensOut AS tokensOut, m.costUsd AS costUsd, m.latencyMs AS latencyMs
 ORDER BY j.createdAt DESC, jobId, seq
 LIMIT $limit

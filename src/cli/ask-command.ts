@@ -1,8 +1,10 @@
+import path from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../config/index.js';
 import { isAppError } from '../errors.js';
 import { createApiClient } from './api-client.js';
 import { createCitationRenderer } from './citation-renderer.js';
+import { assertFolder } from './index-command.js';
 
 interface AskOptions {
   k?: string;
@@ -11,6 +13,10 @@ interface AskOptions {
   budget?: string;
   root?: string[];
   path?: string[];
+  research?: boolean;
+  source?: string[];
+  index?: string;
+  proposeBlueprint?: string;
   json?: boolean;
   api?: string;
 }
@@ -24,6 +30,9 @@ interface AskDone {
   costUsd: number;
   grounded: boolean;
   dropped: unknown[];
+  children: { role: string; jobId: string; status: string }[];
+  judge: { tier: string; judged: number; overruled: number; fellBack: boolean; detail: string | null } | null;
+  blueprint?: { name: string; version: number; created: boolean };
 }
 
 const ENQUEUE = `mutation($input: OrchestrateInput!) { enqueueOrchestrate(input: $input) { jobId } }`;
@@ -46,12 +55,18 @@ export function registerAskCommand(program: Command): void {
     .option('--budget <usd>', 'most the answer may cost (USD)')
     .option('--root <dirs...>', 'only these indexed folders')
     .option('--path <prefixes...>', 'only files under these root-relative prefixes, e.g. docs/')
+    .option('--research', 'first run a research job on the question; its evidence is cited like passages')
+    .option('--source <urls...>', 'research these pages or package names first (implies --research)')
+    .option('--index <dir>', 'first index this folder (incrementally), then answer from it')
+    .option('--propose-blueprint <name>', 'after answering, propose a module blueprint of this name from what it cited')
     .option('--json', "print llm.done's data as JSON instead of streaming")
     .option('--api <url>', 'ask this COGO API (default COGO_URL, else the configured host and port)')
     .action(async (words: string[], options: AskOptions) => {
       const config = loadConfig();
       const api = createApiClient({ url: options.api ?? config.client.url, apiKey: config.client.apiKey });
       const filters = { ...(options.root ? { roots: options.root } : {}), ...(options.path ? { pathPrefixes: options.path } : {}) };
+      // Absolute before it leaves this machine: the worker's working directory is not ours.
+      const indexRoot = options.index ? path.resolve(options.index) : undefined;
       const input = {
         question: words.join(' '),
         ...(options.k ? { k: Number(options.k) } : {}),
@@ -59,8 +74,13 @@ export function registerAskCommand(program: Command): void {
         ...(options.risk ? { risk: options.risk } : {}),
         ...(options.budget ? { budgetUsd: Number(options.budget) } : {}),
         ...(Object.keys(filters).length > 0 ? { filters } : {}),
+        // The orchestrate job's child jobs (docs/llm.md § Decomposition): it waits for them, then answers.
+        ...(options.research || options.source ? { research: options.source ? { sources: options.source } : {} } : {}),
+        ...(indexRoot ? { index: { root: indexRoot } } : {}),
+        ...(options.proposeBlueprint ? { proposeBlueprint: { name: options.proposeBlueprint, kind: 'module' } } : {}),
       };
       try {
+        if (indexRoot) await assertFolder(indexRoot);
         const { enqueueOrchestrate } = await api.graphql<{ enqueueOrchestrate: { jobId: string } }>(ENQUEUE, { input });
         const done = await follow(api.jobEvents(enqueueOrchestrate.jobId), options.json === true);
         if (!done) {
@@ -68,6 +88,10 @@ export function registerAskCommand(program: Command): void {
           return;
         }
         if (options.json) out(`${JSON.stringify({ jobId: enqueueOrchestrate.jobId, ...done }, null, 2)}\n`);
+        if (done.judge) note(judgeLine(done.judge));
+        for (const child of done.children ?? []) note(`${child.role} job ${child.jobId}: ${child.status}`);
+        if (done.blueprint)
+          note(`blueprint ${done.blueprint.name} v${done.blueprint.version} ${done.blueprint.created ? 'proposed' : 'unchanged (already proposed)'}`);
         note(`tiers ${done.tiersUsed.join(' → ')} · $${done.costUsd.toFixed(6)} · job ${enqueueOrchestrate.jobId}`);
       } catch (error) {
         if (!isAppError(error)) throw error;
@@ -75,6 +99,12 @@ export function registerAskCommand(program: Command): void {
         process.exitCode = 1;
       }
     });
+}
+
+/** What the grounding judge did, or that it failed and the rules' verdicts stood. */
+function judgeLine(judge: NonNullable<AskDone['judge']>): string {
+  if (judge.fellBack) return `grounding: ${judge.detail ?? `the ${judge.tier} judge failed; the rules' verdicts stand`}`;
+  return `grounding: the ${judge.tier} judge checked ${judge.judged} sentence(s), overruled the rules on ${judge.overruled}`;
 }
 
 /** Prints the stream (unless `quiet`) and returns `llm.done`'s data, or undefined when the job ended without one. */

@@ -60,7 +60,7 @@ export function registerIndexCommand(program: Command): void {
 }
 
 /** Refused here, before anything is enqueued: a folder the user mistyped is not worth a failed job. */
-async function assertFolder(root: string): Promise<void> {
+export async function assertFolder(root: string): Promise<void> {
   const info = await stat(root).catch(() => undefined);
   if (!info?.isDirectory()) throw new AppError('BAD_INPUT', `${root} is not a folder on this machine; nothing was enqueued`, { via: 'cli' });
 }

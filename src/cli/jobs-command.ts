@@ -3,6 +3,7 @@ import { loadConfig } from '../config/index.js';
 import { isAppError } from '../errors.js';
 import type { BusEvent } from '../events/event-types.js';
 import { createApiClient, type ApiClient } from './api-client.js';
+import { createTailView } from './tail-view.js';
 import { describeFailure, statusStyle, terminal } from './terminal-output.js';
 
 const JOB_FIELDS = 'id type status attempts maxAttempts workerId traceId parentJobId enqueuedAt startedAt finishedAt error { code message retryable }';
@@ -79,22 +80,6 @@ function printJob(job: JobRow, json: boolean | undefined) {
   }
 }
 
-/** One line per event: seq, type and what it says (a build's log line as is). */
-function eventLine(event: BusEvent): string {
-  const tty = terminal();
-  const data = event.data;
-  const body = event.type.endsWith('.log') && typeof data.line === 'string' ? data.line : JSON.stringify(data);
-  const style =
-    event.type === 'job.dead'
-      ? 'red'
-      : event.type.endsWith('.done')
-        ? 'green'
-        : event.type.endsWith('.error') || event.type === 'job.retrying'
-          ? 'yellow'
-          : 'cyan';
-  return `${String(event.seq).padStart(4)} ${event.ts} ${tty.paint(style, event.type)} ${body}`;
-}
-
 /** `cogo jobs ls|show|tail|retry|cancel` and `cogo dlq ls|requeue`: the job API from a terminal or a script. */
 export function registerJobsCommands(program: Command): void {
   const api = (command: Command) =>
@@ -103,7 +88,7 @@ export function registerJobsCommands(program: Command): void {
 
   api(jobs.command('ls').description('newest jobs first'))
     .option('--type <type>', 'research, indexing, build, execute or orchestrate')
-    .option('--status <status>', 'queued, active, retrying, completed, failed, dead or cancelled')
+    .option('--status <status>', 'queued, active, waiting, retrying, completed, failed, dead or cancelled')
     .option('--first <n>', 'how many (1-100)', '20')
     .action(
       action('jobs ls', async (options: CommonOptions & { type?: string; status?: string; first: string }) => {
@@ -128,12 +113,19 @@ export function registerJobsCommands(program: Command): void {
     }),
   );
 
-  api(jobs.command('tail <id>').description("a job's events from its start, live until it ends (--json: one event per line)")).action(
+  api(
+    jobs.command('tail <id>').description("a job's events from its start, live until it ends, with a progress bar on a terminal (--json: one event per line)"),
+  ).action(
     action('jobs tail', async (id: string, options: CommonOptions) => {
       let last: BusEvent | undefined;
-      for await (const event of clientFor(options).jobEvents(id)) {
-        out(options.json ? JSON.stringify(event) : eventLine(event));
-        last = event;
+      const view = createTailView({ json: options.json });
+      try {
+        for await (const event of clientFor(options).jobEvents(id)) {
+          view.show(event);
+          last = event;
+        }
+      } finally {
+        view.close();
       }
       // A script can tell from the exit code how the job ended.
       if (last && (last.type === 'job.dead' || last.type === 'job.cancelled')) process.exitCode = 2;

@@ -21,6 +21,7 @@ export function terminal(stream: NodeJS.WriteStream = process.stdout) {
 const STATUS_STYLES: Record<string, Style> = {
   completed: 'green',
   active: 'cyan',
+  waiting: 'magenta',
   queued: 'blue',
   retrying: 'yellow',
   dead: 'red',

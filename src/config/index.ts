@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { LocalModelName } from '../embeddings/local-models.js';
+import type { TracingOptions } from '../observability/tracing.js';
 import { isLoopbackHost } from './loopback.js';
 import { parseResearchApis, type ResearchApiConfig } from './research-apis.js';
 import { DEFAULT_PRICES, mergeRouterConfig, type RouterConfig, type Tier, type TierPrice } from './llm.js';
@@ -15,8 +16,9 @@ export interface Config {
   logLevel: Env['LOG_LEVEL'];
   /** Show internal error messages to clients (a development aid; off unless COGO_EXPOSE_INTERNAL_ERRORS=true). */
   exposeInternalErrors: boolean;
-  /** Spans go to `${endpoint}/v1/traces` (OTLP/HTTP) when an endpoint is set; none are recorded otherwise. */
-  tracing: { endpoint: string | undefined; serviceName: string };
+  /** Spans go to `${endpoint}/v1/traces` (OTLP/HTTP) when an endpoint is set; with exporter `none` they are
+   * recorded and sent nowhere; none are recorded otherwise. */
+  tracing: TracingOptions;
   http: { host: string; port: number; maxPayloadBytes: number };
   /** How the CLI reaches the API: a client like any other. */
   client: { url: string; apiKey: string | undefined };
@@ -38,6 +40,8 @@ export interface Config {
     timeoutMs: number;
     maxRetries: number;
     maxEscalations: number;
+    /** The grounding judge's tier (undefined = off) and whether it may pass sentences the rules failed on wording only. */
+    judge: { tier: Tier; paraphrases: boolean } | undefined;
     router: RouterConfig;
   };
   embeddings: {
@@ -169,7 +173,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
     env: e.NODE_ENV,
     logLevel: e.LOG_LEVEL,
     exposeInternalErrors: e.COGO_EXPOSE_INTERNAL_ERRORS,
-    tracing: { endpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: e.OTEL_SERVICE_NAME },
+    tracing: { endpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: e.OTEL_SERVICE_NAME, exporter: e.OTEL_TRACES_EXPORTER },
     http: { host: e.COGO_HOST, port: e.COGO_PORT, maxPayloadBytes: e.COGO_MAX_PAYLOAD_BYTES },
     client: { url: e.COGO_URL ?? `http://${clientHost(e.COGO_HOST)}:${e.COGO_PORT}`, apiKey: e.COGO_API_KEY },
     dataDir,
@@ -198,6 +202,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
       timeoutMs: e.COGO_LLM_TIMEOUT_MS,
       maxRetries: e.COGO_LLM_MAX_RETRIES,
       maxEscalations: e.COGO_LLM_MAX_ESCALATIONS,
+      judge: e.COGO_GROUNDING_JUDGE === 'off' ? undefined : { tier: e.COGO_GROUNDING_JUDGE, paraphrases: e.COGO_GROUNDING_JUDGE_PARAPHRASES },
       router: mergeRouterConfig(e.COGO_ROUTER_CONFIG as Partial<RouterConfig> | undefined),
     },
     embeddings: {

@@ -68,6 +68,8 @@ export const envSchema = z.object({
   // OpenTelemetry's own names, so a collector set up for other services configures COGO too.
   OTEL_EXPORTER_OTLP_ENDPOINT: url(['http', 'https']).optional(),
   OTEL_SERVICE_NAME: z.string().min(1).default('cogo'),
+  /** `none`: spans are recorded (trace ids on logs and events) but sent nowhere; `otlp` sends them to the endpoint. */
+  OTEL_TRACES_EXPORTER: z.enum(['otlp', 'none']).default('otlp'),
   COGO_SERVICE_TIMEOUT_MS: z.coerce.number().int().min(1000).default(180_000),
   /** Threads for CPU-heavy agent steps (parsing, chunking, hashing, local embedding); 0 = cores - 1, at least 1. */
   COGO_CPU_THREADS: z.coerce.number().int().min(0).max(64).default(0),
@@ -115,6 +117,10 @@ export const envSchema = z.object({
   COGO_LLM_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
   /** How many times an answer may move one tier up (schema failure, ungrounded, error). */
   COGO_LLM_MAX_ESCALATIONS: z.coerce.number().int().min(0).max(2).default(2),
+  /** The tier that judges the cited sentences the grounding rules pass (src/llm/grounding-judge.ts); `off` = rules only. */
+  COGO_GROUNDING_JUDGE: z.enum([...TIERS, 'off']).default('full'),
+  /** The judge also sees sentences the rules failed only on wording (word overlap, end focus), and may pass them. */
+  COGO_GROUNDING_JUDGE_PARAPHRASES: bool.default(true),
   /** Partial override of the router's weights and thresholds (src/config/llm.ts, docs/llm.md). */
   COGO_ROUTER_CONFIG: json(routerOverride).optional(),
   EMBEDDINGS_BASE_URL: url(['http', 'https']).optional(),

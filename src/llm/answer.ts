@@ -3,9 +3,10 @@ import type { Tier } from '../config/llm.js';
 import { AppError } from '../errors.js';
 import { parseCitedText, renderAnswer, type Answer, type AnswerSentence, type Passage } from './answer-types.js';
 import type { ChatMessage, LlmClient } from './client.js';
-import { runWithEscalation, type Attempt } from './escalation.js';
+import { answerAttempts, runWithEscalation, type Attempt } from './escalation.js';
 import { extractiveAnswer } from './extractive.js';
 import { checkGrounding, type GroundingReport } from './grounding.js';
+import { judgeGrounding, type JudgeSummary } from './grounding-judge.js';
 import type { RouteDecision, RouteRequest, Router } from './router.js';
 import { splitSentences } from './text-features.js';
 import { estimateTokens } from './tokens.js';
@@ -45,6 +46,8 @@ export interface AskResult {
   tiersUsed: Tier[];
   costUsd: number;
   grounding: GroundingReport;
+  /** What the grounding judge did to the kept answer's report; undefined when none ran (none configured, nothing to judge). */
+  judge: JudgeSummary | undefined;
   /** Sentences removed from the answer because the checker found them unsupported after the last escalation. */
   dropped: { text: string; problems: string[] }[];
 }
@@ -77,7 +80,14 @@ function messages(input: AskInput, streaming: boolean): ChatMessage[] {
  * up on a schema failure, an ungrounded answer or an error; unsupported sentences left after the last attempt are
  * dropped and reported. Without a model key for the routed tier, the extractive answerer quotes the passages.
  */
-export function createAnswerer(options: { client: LlmClient; router: Router; maxEscalations: number; escalationBackoffMs?: number }): Answerer {
+export function createAnswerer(options: {
+  client: LlmClient;
+  router: Router;
+  maxEscalations: number;
+  escalationBackoffMs?: number;
+  /** A model tier that judges the sentences the surface rules pass (src/llm/grounding-judge.ts); absent = rules only. */
+  judge?: { tier: Tier; paraphrases: boolean };
+}): Answerer {
   return {
     async ask(input) {
       if (!input.question.trim()) throw new AppError('BAD_INPUT', 'question must not be empty', { via: 'ask' });
@@ -89,11 +99,23 @@ export function createAnswerer(options: { client: LlmClient; router: Router; max
         const answer = extractiveAnswer(input.question, input.passages);
         input.onDelta?.(answer.text, { attempt: 0, tier: route.tier });
         const grounding = checkGrounding(answer.sentences, input.passages);
-        return { answer, route, attempts: [], tiersUsed: [], costUsd: 0, grounding, dropped: [] };
+        return { answer, route, attempts: [], tiersUsed: [], costUsd: 0, grounding, judge: undefined, dropped: [] };
       }
       const streaming = Boolean(input.onDelta);
       let attempt = (input.firstAttempt ?? 0) - 1;
-      const ground = (sentences: AnswerSentence[]) => checkGrounding(sentences, input.passages);
+      // The rules, then the judge over what they pass; each answer's outcome is kept so it is judged (and paid for) once.
+      const judged = new WeakMap<AnswerSentence[], { report: GroundingReport; judge: JudgeSummary | undefined }>();
+      const ground = async (sentences: AnswerSentence[]) => {
+        const rules = checkGrounding(sentences, input.passages);
+        if (!options.judge) return { report: rules, judge: undefined, calls: [] };
+        const outcome = await judgeGrounding(rules, input.passages, {
+          client: options.client,
+          ...options.judge,
+          ...(input.signal ? { signal: input.signal } : {}),
+        });
+        judged.set(sentences, outcome);
+        return { ...outcome, calls: outcome.call ? [outcome.call] : [] };
+      };
       const chain = await runWithEscalation<AnswerSentence[]>({
         start: route.tier,
         maxEscalations: options.maxEscalations,
@@ -114,19 +136,21 @@ export function createAnswerer(options: { client: LlmClient; router: Router; max
           const result = await options.client.chat(tier, { ...request, structured: { name: 'cited_answer', schema: answerSchema } });
           return { value: result.json!.sentences, result };
         },
-        verify: (sentences) => {
-          if (sentences.length === 0) return { failure: 'schema', detail: 'the reply holds no sentence' };
-          const report = ground(sentences);
-          if (report.grounded) return undefined;
-          return { failure: 'ungrounded', detail: report.unsupported.map((v) => `"${v.text}": ${v.problems.join('; ')}`).join(' | ') };
+        verify: async (sentences) => {
+          if (sentences.length === 0) return { problem: { failure: 'schema', detail: 'the reply holds no sentence' } };
+          const { report, calls } = await ground(sentences);
+          if (report.grounded) return { calls };
+          return { problem: { failure: 'ungrounded', detail: report.unsupported.map((v) => `"${v.text}": ${v.problems.join('; ')}`).join(' | ') }, calls };
         },
       });
       const all = chain.value ?? [];
-      const grounding = ground(all);
+      // A value that came from a resumed run's checkpoint was judged by that run: the rules alone check it here.
+      const { report: grounding, judge } = judged.get(all) ?? { report: checkGrounding(all, input.passages), judge: undefined };
       const kept = all.filter((_, i) => grounding.sentences[i]?.supported);
       const dropped = grounding.unsupported.map((v) => ({ text: v.text, problems: v.problems }));
       const answer: Answer = { provider: 'model', notice: undefined, sentences: kept, text: renderAnswer(kept) };
-      return { answer, route, attempts: chain.attempts, tiersUsed: chain.attempts.map((a) => a.tier), costUsd: chain.costUsd, grounding, dropped };
+      const tiersUsed = answerAttempts(chain.attempts).map((a) => a.tier);
+      return { answer, route, attempts: chain.attempts, tiersUsed, costUsd: chain.costUsd, grounding, judge, dropped };
     },
   };
 }

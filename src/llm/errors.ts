@@ -41,3 +41,8 @@ export function failureKindOf(error: unknown): FailureKind {
   if (error.code === 'RATE_LIMITED') return 'rate-limited';
   return 'error';
 }
+
+/** What a failed call had already cost (a reply paid for but unusable carries it in its error), else 0. */
+export function paidCostOf(error: unknown): number {
+  return isAppError(error) && typeof error.details?.costUsd === 'number' ? error.details.costUsd : 0;
+}

@@ -1,11 +1,13 @@
 import { TIERS, type Tier } from '../config/llm.js';
-import { AppError, isAppError } from '../errors.js';
+import { AppError } from '../errors.js';
 import { abortableSleep, backoffDelay } from '../policies/retry.js';
 import type { ChatResult } from './client.js';
-import { failureKindOf, type FailureKind } from './errors.js';
+import { failureKindOf, paidCostOf, type FailureKind } from './errors.js';
 
 /** One model call of an escalation chain, as stored on `(:ModelCall)` and reported to the caller. */
 export interface Attempt {
+  /** `judge` = a grounding judge's call on an answer (src/llm/grounding-judge.ts); absent = an answer attempt. */
+  purpose?: 'judge';
   tier: Tier;
   model: string;
   ok: boolean;
@@ -28,6 +30,14 @@ export interface EscalationResult<T> {
   costUsd: number;
 }
 
+export interface Verification {
+  problem?: { failure: FailureKind; detail: string } | undefined;
+  calls?: Attempt[];
+}
+
+/** The answer attempts of a chain, without the checks' own calls: what the tiers climb over. */
+export const answerAttempts = (attempts: Attempt[]) => attempts.filter((a) => a.purpose !== 'judge');
+
 export interface EscalationOptions<T> {
   start: Tier;
   /** How many tiers up it may go after the first attempt. */
@@ -35,8 +45,11 @@ export interface EscalationOptions<T> {
   model: (tier: Tier) => string;
   /** Calls one tier; may throw (an error attempt), and returns its value with the call's metrics. */
   call: (tier: Tier) => Promise<{ value: T; result: ChatResult<unknown> }>;
-  /** A check of an answer that came back (grounding): a problem escalates like a failure. */
-  verify?: (value: T) => { failure: FailureKind; detail: string } | undefined;
+  /**
+   * A check of an answer that came back (grounding): a problem escalates like a failure. `calls` are model calls
+   * the check made (a grounding judge): recorded after the attempt they checked, paid like it, never escalated.
+   */
+  verify?: (value: T) => Promise<Verification> | Verification;
   /** First pause before an escalation; doubles with full jitter (ingest/sources/policies/retry.ts). */
   backoffMs?: number;
   signal?: AbortSignal;
@@ -56,17 +69,19 @@ export interface EscalationOptions<T> {
  */
 export async function runWithEscalation<T>(options: EscalationOptions<T>): Promise<EscalationResult<T>> {
   const attempts: Attempt[] = [...(options.resume?.attempts ?? [])];
-  const resumedAt = attempts.at(-1);
+  const resumedAt = answerAttempts(attempts).at(-1);
   let tier = resumedAt ? (TIERS[TIERS.indexOf(resumedAt.tier) + 1] ?? resumedAt.tier) : options.start;
   let lastValue: T | undefined = options.resume?.value;
   let lastError: unknown;
-  for (let n = attempts.length; ; n++) {
-    const escalatedFrom = attempts.at(-1)?.tier;
+  for (let n = answerAttempts(attempts).length; ; n++) {
+    const escalatedFrom = answerAttempts(attempts).at(-1)?.tier;
     const started = performance.now();
     let attempt: Attempt;
+    let checks: Attempt[] = [];
     try {
       const { value, result } = await options.call(tier);
-      const problem = options.verify?.(value);
+      const { problem, calls = [] } = (await options.verify?.(value)) ?? {};
+      checks = calls;
       lastValue = value;
       attempt = {
         tier,
@@ -84,7 +99,6 @@ export async function runWithEscalation<T>(options: EscalationOptions<T>): Promi
     } catch (error) {
       if (options.signal?.aborted) throw error;
       lastError = error;
-      const cost = isAppError(error) && typeof error.details?.costUsd === 'number' ? error.details.costUsd : 0;
       attempt = {
         tier,
         model: options.model(tier),
@@ -94,12 +108,12 @@ export async function runWithEscalation<T>(options: EscalationOptions<T>): Promi
         escalatedFrom,
         tokensIn: 0,
         tokensOut: 0,
-        costUsd: cost,
+        costUsd: paidCostOf(error),
         latencyMs: performance.now() - started,
         retries: 0,
       };
     }
-    attempts.push(attempt);
+    attempts.push(attempt, ...checks);
     const costUsd = attempts.reduce((sum, a) => sum + a.costUsd, 0);
     if (attempt.ok) return { value: lastValue, tier, attempts, costUsd };
     const next = TIERS[TIERS.indexOf(tier) + 1];

@@ -18,6 +18,12 @@ export interface SentenceVerdict {
   supported: boolean;
   /** Why not, one entry per failed check. */
   problems: string[];
+  /**
+   * Failed only the checks that read the wording (word overlap, end focus, number context, negation, opposites),
+   * which a correct paraphrase can fail too, not the literal ones (quoted spans, numbers, units, names, known
+   * citations): the grounding judge may overrule these (src/llm/grounding-judge.ts).
+   */
+  paraphraseOnly: boolean;
 }
 
 export interface GroundingReport {
@@ -73,7 +79,7 @@ export function checkGrounding(sentences: AnswerSentence[], passages: GroundingP
     const cited = sentence.citations.map((id) => byId.get(id)).filter((p): p is GroundingPassage => p !== undefined);
     if (cited.length === 0) {
       if (factual && unknown.length === 0) problems.push('states a fact without a citation');
-      return { index, text, citations: sentence.citations, factual, supported: problems.length === 0, problems };
+      return { index, text, citations: sentence.citations, factual, supported: problems.length === 0, problems, paraphraseOnly: false };
     }
     const source = cited.map((p) => p.text).join('\n');
     const flat = normalise(source);
@@ -92,6 +98,7 @@ export function checkGrounding(sentences: AnswerSentence[], passages: GroundingP
       // A hyphenated word (re-queued) is a name by shape only: its stem in the passage (re-queue) is enough.
       if (!flat.includes(lower) && !refs.includes(lower) && !sourceTerms.has(stem(lower))) problems.push(`name ${name} not in the cited passage`);
     }
+    const literal = problems.length;
     if (terms.length > 0) {
       const overlap = terms.filter((t) => sourceTerms.has(t)).length / terms.length;
       if (overlap < minOverlap) problems.push(`only ${Math.round(overlap * 100)} % of its words are in the cited passage`);
@@ -100,7 +107,9 @@ export function checkGrounding(sentences: AnswerSentence[], passages: GroundingP
     const last = lastWord(claim);
     if (last && !sourceTerms.has(last)) problems.push(`ends on "${last}", which the cited passage does not say`);
     if (problems.length === 0) problems.push(...alignmentProblems(claim, source));
-    return { index, text, citations: sentence.citations, factual, supported: problems.length === 0, problems };
+    // Every quote, number, unit and name is there; what failed is a reading of the wording, which a paraphrase can fail.
+    const paraphraseOnly = literal === 0 && problems.length > 0;
+    return { index, text, citations: sentence.citations, factual, supported: problems.length === 0, problems, paraphraseOnly };
   });
   const unsupported = verdicts.filter((v) => !v.supported);
   return { grounded: unsupported.length === 0, sentences: verdicts, unsupported };

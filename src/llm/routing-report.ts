@@ -8,6 +8,8 @@ export interface ModelCallRow {
   jobId: string;
   seq: number;
   tier: string;
+  /** `judge` = a grounding judge's call (paid, counted per tier, never the answer a question kept). */
+  purpose: 'answer' | 'judge';
   ok: boolean;
   reason: string | null;
   escalatedFrom: string | null;
@@ -81,7 +83,7 @@ export function summarizeModelCalls(rows: ModelCallRow[], prices: Readonly<Recor
   const groundingFailures = rows.filter((r) => r.reason === 'ungrounded').length;
   const costUsd = rows.reduce((s, r) => s + r.costUsd, 0);
   const alwaysFullCostUsd = jobs.reduce((s, calls) => {
-    const kept = calls.at(-1)!;
+    const kept = calls.filter((c) => c.purpose !== 'judge').at(-1) ?? calls.at(-1)!;
     return s + costOf(prices, 'full', { inputTokens: kept.tokensIn, outputTokens: kept.tokensOut });
   }, 0);
   const latencies = jobs.map((calls) => calls.reduce((s, c) => s + c.latencyMs, 0));
@@ -128,6 +130,7 @@ export function createRoutingReportReader(options: {
         jobId: String(r.get('jobId')),
         seq: num(r.get('seq')),
         tier: String(r.get('tier')),
+        purpose: r.get('purpose') === 'judge' ? 'judge' : 'answer',
         ok: r.get('ok') === true,
         reason: (r.get('reason') as string | null) ?? null,
         escalatedFrom: (r.get('escalatedFrom') as string | null) ?? null,

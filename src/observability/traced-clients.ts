@@ -2,8 +2,17 @@ import type { Driver } from 'neo4j-driver';
 import type { SqlClient } from '../db/sql-client.js';
 import { SpanKind, withSpan } from './tracing.js';
 
-/** What a span may say about a statement: its first line, without parameter values (they stay parameters). */
-const summary = (statement: string) => statement.trim().split('\n', 1)[0]!.slice(0, 120);
+/**
+ * What a span may say about a statement: its first line that is not a comment (query files open with one), without
+ * parameter values (they stay parameters).
+ */
+const summary = (statement: string) =>
+  (
+    statement
+      .split('\n')
+      .map((line) => line.trim())
+      .find((line) => line && !line.startsWith('--') && !line.startsWith('//')) ?? ''
+  ).slice(0, 120);
 
 /**
  * The driver with a client span per `executeQuery` (how COGO runs Cypher, src/graph/driver.ts runCypher) and per

@@ -5,6 +5,7 @@ import { BatchSpanProcessor, NodeTracerProvider } from '@opentelemetry/sdk-trace
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { BullMQOtel } from 'bullmq-otel';
 import { VERSION } from '../version.js';
+import { traceRedisCommands } from './traced-redis.js';
 
 export { SpanKind };
 
@@ -19,40 +20,53 @@ export interface Tracing {
 
 const tracer = () => trace.getTracer('cogo', VERSION);
 // One provider per process: OpenTelemetry's globals accept one registration (tests make several runtimes).
-let started: { endpoint: string; tracing: Tracing; users: number } | undefined;
+let started: { destination: string; tracing: Tracing; users: number } | undefined;
+
+export interface TracingOptions {
+  endpoint: string | undefined;
+  serviceName: string;
+  /** OTEL_TRACES_EXPORTER: `otlp` (the default; needs the endpoint) or `none` (spans recorded, nothing sent). */
+  exporter: 'otlp' | 'none';
+}
 
 /**
  * Registers the OpenTelemetry SDK when an OTLP endpoint is configured (OTEL_EXPORTER_OTLP_ENDPOINT): spans go
- * in batches to `${endpoint}/v1/traces` as OTLP/HTTP JSON. Without an endpoint nothing is registered, and the
- * spans COGO starts are the API's no-ops (a function call each).
+ * in batches to `${endpoint}/v1/traces` as OTLP/HTTP JSON. With OTEL_TRACES_EXPORTER=none the SDK records spans
+ * without sending them (real trace ids on logs and events, no collector). Otherwise nothing is registered, and
+ * the spans COGO starts are the API's no-ops (a function call each).
  */
-export function startTracing(options: { endpoint: string | undefined; serviceName: string }): Tracing {
-  if (!options.endpoint) return { enabled: false, bullmq: undefined, shutdown: async () => {} };
+export function startTracing(options: TracingOptions): Tracing {
+  const exporting = options.exporter === 'otlp' && options.endpoint ? options.endpoint : undefined;
+  if (!exporting && options.exporter !== 'none') return { enabled: false, bullmq: undefined, shutdown: async () => {} };
+  const destination = exporting ?? 'nowhere (OTEL_TRACES_EXPORTER=none)';
   if (started) {
-    if (started.endpoint !== options.endpoint) throw new Error(`tracing already exports to ${started.endpoint}; one endpoint per process`);
+    if (started.destination !== destination) throw new Error(`tracing already exports to ${started.destination}; one destination per process`);
     started.users++;
     return started.tracing;
   }
-  const exporter = new OTLPTraceExporter({ url: `${options.endpoint.replace(/\/+$/, '')}/v1/traces` });
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: options.serviceName, [ATTR_SERVICE_VERSION]: VERSION }),
-    spanProcessors: [new BatchSpanProcessor(exporter, { scheduledDelayMillis: 500 })],
+    spanProcessors: exporting
+      ? [new BatchSpanProcessor(new OTLPTraceExporter({ url: `${exporting.replace(/\/+$/, '')}/v1/traces` }), { scheduledDelayMillis: 500 })]
+      : [],
   });
   // Also installs the AsyncLocalStorage context manager and the W3C traceparent propagator.
   provider.register();
+  const stopRedisSpans = traceRedisCommands(tracer());
   const tracing: Tracing = {
     enabled: true,
     bullmq: new BullMQOtel({ tracerName: 'cogo-bullmq', version: VERSION }),
     async shutdown() {
       if (!started || --started.users > 0) return;
       started = undefined;
+      stopRedisSpans();
       await provider.shutdown();
       trace.disable();
       context.disable();
       propagation.disable();
     },
   };
-  started = { endpoint: options.endpoint, tracing, users: 1 };
+  started = { destination, tracing, users: 1 };
   return tracing;
 }
 

@@ -8,7 +8,8 @@ export type JobArea = (typeof JOB_AREAS)[number];
 export const ENQUEUE_TYPES = ['research', 'indexing', 'build', 'execute', 'orchestrate'] as const;
 export type EnqueueType = (typeof ENQUEUE_TYPES)[number];
 
-export const JOB_STATUSES = ['queued', 'active', 'retrying', 'completed', 'failed', 'dead', 'cancelled'] as const;
+/** `waiting`: parked until its child jobs finish (BullMQ's `waiting-children`); it holds no worker slot meanwhile. */
+export const JOB_STATUSES = ['queued', 'active', 'waiting', 'retrying', 'completed', 'failed', 'dead', 'cancelled'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
 
 export interface JobPolicy {

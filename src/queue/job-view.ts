@@ -86,21 +86,23 @@ export function jobViewFromQueue(
   };
 }
 
-/** While a job is not finished, BullMQ owns its live state: waiting, running (with a lease) or backing off. */
+/** While a job is not finished, BullMQ owns its live state: queued, running (with a lease), parked for its children or backing off. */
 export function withLiveState(view: JobView, job: Job, state: string, leaseMs: number): JobView {
   if (isTerminalStatus(view.status)) return view;
   const status: JobStatus =
     state === 'active'
       ? 'active'
-      : state === 'delayed' && job.attemptsMade > 0
-        ? 'retrying'
-        : state === 'failed'
-          ? 'dead'
-          : state === 'completed'
-            ? 'completed'
-            : state === 'waiting' || state === 'prioritized'
-              ? 'queued'
-              : view.status;
+      : state === 'waiting-children'
+        ? 'waiting'
+        : state === 'delayed' && job.attemptsMade > 0
+          ? 'retrying'
+          : state === 'failed'
+            ? 'dead'
+            : state === 'completed'
+              ? 'completed'
+              : state === 'waiting' || state === 'prioritized'
+                ? 'queued'
+                : view.status;
   return {
     ...view,
     status,

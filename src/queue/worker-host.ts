@@ -188,8 +188,11 @@ export async function startWorkerHost(options: WorkerHostOptions) {
           if ((await job.getDependenciesCount({ unprocessed: true })).unprocessed === 0) return;
           // Said while this run still holds the job (its writes are fenced by the lock the move gives up).
           await publish('meta', { phase: 'waiting-children', attempt });
+          await record({ status: 'waiting', updatedAtMs: clock.now() });
           // Fenced by the lock token: only the run that holds the job can park it.
           if (await job.moveToWaitingChildren(token)) throw new WaitingChildrenError();
+          // The children finished meanwhile: it runs on.
+          await record({ status: 'active', updatedAtMs: clock.now() });
         },
       };
       if (controller.signal.aborted) throw controller.signal.reason;

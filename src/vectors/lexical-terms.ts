@@ -74,12 +74,18 @@ const isWord = (term: string) => term.length > 1 && !STOP_WORDS.has(term);
 /** Field weights of a chunk's terms: a name the chunk declares counts most, then its headings and path, then its text. */
 export const FIELD_WEIGHTS = { names: 3, context: 2, path: 2, body: 1 } as const;
 
+/** A chunk's BM25 postings: weighted term frequencies, and its length (the sum of the weights). */
+export interface LexicalTerms {
+  terms: Map<string, number>;
+  length: number;
+}
+
 /**
  * The weighted terms of one chunk and its BM25 length (the sum of the weights). `metadata.symbols` holds
  * `kind name` strings from the chunker, `metadata.names` container-qualified declaration names
  * (`fs.promises.FileHandle.readLines`), `metadata.context` the heading path or the declaration it is a piece of.
  */
-export function chunkTerms(chunk: { path: string; content: string; metadata: Record<string, unknown> }): { terms: Map<string, number>; length: number } {
+export function chunkTerms(chunk: { path: string; content: string; metadata: Record<string, unknown> }): LexicalTerms {
   const terms = new Map<string, number>();
   const { metadata } = chunk;
   const strings = (value: unknown) => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);

@@ -1,3 +1,5 @@
+import type { LexicalTerms } from './lexical-terms.js';
+
 /** One indexed folder of one tenant: the unit an embedder owns and the indexer keeps in step with the disk. */
 export interface IndexScope {
   tenant: string;
@@ -17,6 +19,11 @@ export interface ChunkRecord {
   contentHash: string;
   embedding: readonly number[];
   metadata: Record<string, unknown>;
+  /**
+   * The chunk's BM25 terms (`chunkTerms` of path, content and metadata) when the caller computed them off the
+   * event loop, as the indexing agent does in its CPU pool; absent, the store computes them.
+   */
+  lexical?: LexicalTerms;
 }
 
 export interface StoredChunk {

@@ -104,6 +104,21 @@ describe('asking COGO a question (issue 10 interfaces)', () => {
       expect(await platform.runtime.queues.orchestrate.count()).toBe(before);
     });
 
+    it('proposes a blueprint with proposeBlueprint (llm.done carries it), refused to a key without graph:write', async () => {
+      const { key } = await createKeyStore(platform.runtime.sql).create({ name: 'asker', tenant: platform.tenant, scopes: ['jobs:enqueue:orchestrate'] });
+      const before = await platform.runtime.queues.orchestrate.count();
+      const o = { risk: 'low', k: 5, proposeBlueprint: { name: 'vault-keys' } };
+      const refused = await overSse(5_000)(platform.url, ASK, { q: QUESTION, o }, `Bearer ${key}`);
+      expect(refused.codes).toEqual(['FORBIDDEN']);
+      expect(await platform.runtime.queues.orchestrate.count()).toBe(before);
+
+      models.script('nano-model', { compose: (r) => `The vault rotates its archive keys every ninety days [${passageIdSaying(r, 'ninety days')}].` });
+      const outcome = await overSse(30_000)(platform.url, ASK, { q: QUESTION, o }, platform.authorization);
+      const events = outcome.data.map((d) => (d as { ask: AskEvent }).ask);
+      expect(events.at(-1)?.type).toBe('llm.done');
+      expect(events.at(-1)!.data.blueprint).toMatchObject({ name: 'vault-keys', status: 'proposed', created: true });
+    });
+
     it('answers bad options as BAD_INPUT before any job exists', async () => {
       const outcome = await overSse(5_000)(platform.url, ASK, { q: 'why?', o: { k: 99 } }, platform.authorization);
       expect(outcome.codes).toEqual(['BAD_INPUT']);
@@ -128,6 +143,29 @@ describe('asking COGO a question (issue 10 interfaces)', () => {
       );
       expect(stderr).toContain('asking again on mini');
       expect(stderr).toMatch(/tiers nano → mini · \$\d+\.\d{6} · job orchestrate-/);
+    });
+
+    it('cogo ask --index indexes the folder in a child job first, and says which children ran', async () => {
+      models.script('nano-model', { compose: (r) => `The vault rotates its archive keys every ninety days [${passageIdSaying(r, 'ninety days')}].` });
+      const { code, stdout, stderr } = await runCli(['ask', QUESTION, '--risk', 'low', '-k', '5', '--index', corpus.root, '--json'], platform.env);
+      expect(code, stderr).toBe(0);
+      const done = JSON.parse(stdout) as { jobId: string; children: { role: string; jobId: string; status: string }[]; answer: string };
+      expect(done.children).toMatchObject([{ role: 'indexing', status: 'completed' }]);
+      expect(done.answer).toContain('ninety days');
+      expect(stderr).toMatch(new RegExp(`^indexing job ${done.children[0]!.jobId}: completed$`, 'm'));
+      // The child is the orchestrate job's in the graph too.
+      const { data } = await platform.graphql<{ job: { parentJobId: string } }>('query($id: ID!) { job(id: $id) { parentJobId } }', {
+        id: done.children[0]!.jobId,
+      });
+      expect(data?.job.parentJobId).toBe(done.jobId);
+    });
+
+    it('cogo ask --index refuses a folder that is not there before anything is enqueued', async () => {
+      const before = await platform.countJobs();
+      const { code, stderr } = await runCli(['ask', QUESTION, '--index', '/no/such/folder'], platform.env);
+      expect(code).toBe(1);
+      expect(stderr).toMatch(/^ask failed: BAD_INPUT: \/no\/such\/folder is not a folder on this machine; nothing was enqueued/m);
+      expect(await platform.countJobs()).toBe(before);
     });
 
     it('cogo ask reports a refusal of its input and exits 1', async () => {

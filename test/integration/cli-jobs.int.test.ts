@@ -38,6 +38,8 @@ describe('cogo jobs and cogo dlq (the CLI as an API client, output piped)', () =
       .map((line) => line.trim().split(' ')[2]);
     expect(types).toEqual(['meta', 'meta', 'execute.progress', 'execute.progress', 'execute.done']);
     expect(tail.stdout).not.toContain('\u001b[');
+    // The progress bar is for a terminal: piped, progress events stay lines (above) and nothing is drawn.
+    expect(tail.stdout + tail.stderr).not.toMatch(/[█░]/);
 
     const ls = await cli('jobs', 'ls', '--type', 'execute');
     expect(ls.code).toBe(0);

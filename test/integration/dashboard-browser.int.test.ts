@@ -54,6 +54,15 @@ describe('the dashboard in headless Chromium, with nothing reachable beyond loop
     await page.click('#docs-link');
     await page.waitForSelector('#docs a[href="/docs/runbook.md"]');
     expect(new URL(page.url()).pathname).toBe('/docs/');
+    // A guide is a rendered page (local stylesheet; the browser refuses anything beyond loopback), and its
+    // mention of another guide is a link to that guide's page.
+    await page.click('#docs a[href="/docs/api.md"]');
+    await page.waitForSelector('main h1#api');
+    await page.click('main a[href="/docs/runbook.md"] >> nth=0');
+    await page.waitForSelector('main h1#runbook');
+    expect(new URL(page.url()).pathname).toBe('/docs/runbook.md');
+    await page.goBack();
+    await page.goBack();
     await page.goBack();
     await page.waitForSelector('body[data-signed-in="true"]');
 

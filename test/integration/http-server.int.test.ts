@@ -1,5 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises';
-import path from 'node:path';
+import { readdir } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApi } from '../../src/app.js';
 import { closeRuntime, createRuntime, migrateAll, type Runtime } from '../../src/runtime.js';
@@ -108,7 +107,7 @@ describe('the HTTP server on the real services', () => {
     expect(await query.json()).toEqual({ data: { __typename: 'Query' } });
   });
 
-  it('serves the docs: an index of every docs/*.md, each as text/markdown, nothing outside the list', async () => {
+  it('serves the docs: an index of every docs/*.md, each rendered to HTML with links between them, nothing outside the list', async () => {
     const redirect = await fetch(`${url}/docs`, { redirect: 'manual' });
     expect(redirect.status).toBe(302);
     expect(redirect.headers.get('location')).toBe('/docs/');
@@ -120,8 +119,19 @@ describe('the HTTP server on the real services', () => {
     expect(links).toContainEqual(['/docs/runbook.md', 'Runbook']);
     const doc = await fetch(`${url}/docs/api.md`);
     expect(doc.status).toBe(200);
-    expect(doc.headers.get('content-type')).toBe('text/markdown; charset=utf-8');
-    expect(await doc.text()).toBe(await readFile(path.join(DOCS_DIR, 'api.md'), 'utf8'));
+    expect(doc.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    const html = await doc.text();
+    // Rendered, not served as text: headings, tables and code blocks of api.md become HTML with the local stylesheet.
+    expect(html).toContain('<link rel="stylesheet" href="/docs/style.css">');
+    expect(html).toMatch(/<h1 id="[a-z0-9-]+">/);
+    expect(html).toContain('<table>');
+    expect(html).toMatch(/<pre><code class="language-sh">/);
+    // api.md cites the runbook as `docs/runbook.md`: that is a link to its page now.
+    expect(html).toContain('<a href="/docs/runbook.md"><code>docs/runbook.md</code></a>');
+    expect(html).not.toMatch(/https?:\/\/(?!127\.0\.0\.1|localhost)[^"]*\.(css|js)"/);
+    const css = await fetch(`${url}/docs/style.css`);
+    expect(css.headers.get('content-type')).toBe('text/css; charset=utf-8');
+    expect(await css.text()).toContain('pre {');
     for (const name of ['nothing.md', '..%2Fpackage.json', '%2E%2E%2FREADME.md']) {
       const missing = await fetch(`${url}/docs/${name}`);
       expect(missing.status, name).toBe(404);

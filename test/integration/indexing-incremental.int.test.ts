@@ -6,6 +6,7 @@ import { embeddingText } from '../../ingest/chunk-types.js';
 import { startWorkers } from '../../src/app.js';
 import type { BusEvent } from '../../src/events/event-types.js';
 import type { WorkerHost } from '../../src/queue/worker-host.js';
+import { chunkTerms } from '../../src/vectors/lexical-terms.js';
 import { startEmbeddingsServer, type EmbeddingsServer } from '../support/embeddings-server.js';
 import { copyCorpus, countNodes, createScratchDatabase, removeGraphOf, terminalEvent } from '../support/indexing-fixtures.js';
 import { startPlatform, waitUntil, type Platform } from './support/platform.js';
@@ -63,6 +64,31 @@ describe('indexing agent: incremental indexing into pgvector and Neo4j (OpenAI-c
         [corpus.root],
       )
     ).rows;
+  /**
+   * The BM25 side of the index after a run: each chunk's postings are `chunkTerms` of what is stored (the CPU pool
+   * computed them), and the kept statistics (migration 010) are those of the stored postings and lengths.
+   */
+  async function expectLexicalIndexOfStoredChunks() {
+    const { sql } = platform.runtime;
+    const chunks = await sql.query<{ id: string; document_path: string; content: string; metadata: Record<string, unknown>; lex_length: number }>(
+      'SELECT id, document_path, content, metadata, lex_length FROM chunks',
+    );
+    const postings = await sql.query<{ chunk_id: string; term: string; tf: number }>('SELECT chunk_id, term, tf FROM chunk_terms');
+    const stored = new Map<string, Map<string, number>>();
+    for (const p of postings.rows) stored.set(p.chunk_id, (stored.get(p.chunk_id) ?? new Map()).set(p.term, Number(p.tf)));
+    for (const c of chunks.rows) {
+      const expected = chunkTerms({ path: c.document_path, content: c.content, metadata: c.metadata });
+      expect(stored.get(c.id) ?? new Map()).toEqual(expected.terms);
+      expect(Number(c.lex_length)).toBe(expected.length);
+    }
+    const df = new Map<string, number>();
+    for (const p of postings.rows) df.set(p.term, (df.get(p.term) ?? 0) + 1);
+    const kept = await sql.query<{ term: string; df: number }>('SELECT term, df FROM lexical_term_stats');
+    expect(new Map(kept.rows.map((r) => [r.term, Number(r.df)]))).toEqual(df);
+    const corpusStats = await sql.query<{ chunks: number; total_length: number }>('SELECT chunks, total_length FROM lexical_corpus_stats');
+    const totalLength = chunks.rows.reduce((sum, c) => sum + Number(c.lex_length), 0);
+    expect(corpusStats.rows.map((r) => [Number(r.chunks), Number(r.total_length)])).toEqual([[chunks.rows.length, totalLength]]);
+  }
   const graphCount = (statement: string) => countNodes(platform.runtime.driver, database(), statement, { root: corpus.root });
 
   it('indexes every file once: vectors, graph structure, report artifact; secrets skipped, a dangling link reported', async () => {
@@ -174,6 +200,7 @@ describe('indexing agent: incremental indexing into pgvector and Neo4j (OpenAI-c
     expect(
       await graphCount("MATCH (:Document {root: $root, path: 'src/ledger.ts'})-[:DEFINES]->(e:Entity {name: 'LEDGER_VERSION'}) RETURN count(e) AS n"),
     ).toBe(1);
+    await expectLexicalIndexOfStoredChunks();
   });
 
   it('a deleted file loses its chunks, its graph nodes and the entities only it defined', async () => {
@@ -189,6 +216,7 @@ describe('indexing agent: incremental indexing into pgvector and Neo4j (OpenAI-c
     expect(await graphCount("MATCH (e:Entity {root: $root, name: 'monthlyReport'}) RETURN count(e) AS n")).toBe(0);
     const state = await platform.runtime.sql.query('SELECT path FROM index_state WHERE root = $1 AND path = $2', [corpus.root, 'src/report.ts']);
     expect(state.rows).toHaveLength(0);
+    await expectLexicalIndexOfStoredChunks();
   });
 
   it("links an unchanged file's chunks to an entity defined later, and follows the entity when it moves", async () => {

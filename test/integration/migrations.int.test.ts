@@ -1,3 +1,6 @@
+import { copyFile, mkdtemp, readdir, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SQL_MIGRATIONS_DIR } from '../../src/runtime.js';
 import { createPgliteClient } from '../../src/db/pglite-client.js';
@@ -40,6 +43,56 @@ describe('SQL migrations', () => {
     });
     afterAll(() => sql.close());
     it('apply once, and a second run changes nothing', () => expectIdempotent(sql));
+  });
+
+  it('010 derives the BM25 statistics and posting impacts of an index written before it, and keeps them from then on', async () => {
+    const sql = await createPgliteClient(undefined);
+    const earlier = await mkdtemp(path.join(os.tmpdir(), 'cogo-mig-'));
+    try {
+      for (const file of (await readdir(SQL_MIGRATIONS_DIR)).filter((f) => f < '010'))
+        await copyFile(path.join(SQL_MIGRATIONS_DIR, file), path.join(earlier, file));
+      await migrateSql(sql, earlier);
+      const zero = `[${new Array(1024).fill(0).join(',')}]`;
+      // An index as 009 left it: chunks with BM25 lengths (one without: written before 009) and their postings.
+      await sql.query(
+        `INSERT INTO chunks (id, tenant, root, document_path, start_line, end_line, content, content_hash, embedder, embedding, lex_length)
+         SELECT id, 't', '/r', id || '.md', 1, 1, 'x', 'h', 'e', $1::vector, len FROM unnest($2::text[], $3::real[]) AS c(id, len)`,
+        [zero, ['c1', 'c2', 'c3', 'c4'], [3, 2, 7, null]],
+      );
+      await sql.query('INSERT INTO chunk_terms (tenant, chunk_id, term, tf) SELECT $1, c, t, f FROM unnest($2::text[], $3::text[], $4::real[]) AS p(c, t, f)', [
+        't',
+        ['c1', 'c1', 'c2', 'c3', 'c3'],
+        ['alpha', 'beta', 'alpha', 'alpha', 'gamma'],
+        [1, 2, 2, 4, 3],
+      ]);
+      await migrateSql(sql, SQL_MIGRATIONS_DIR);
+      const stats = async () => ({
+        corpus: (await sql.query('SELECT tenant, chunks::int AS chunks, total_length FROM lexical_corpus_stats')).rows,
+        df: (await sql.query('SELECT term, df FROM lexical_term_stats ORDER BY term')).rows,
+      });
+      expect(await stats()).toEqual({
+        corpus: [{ tenant: 't', chunks: 3, total_length: 12 }],
+        df: [
+          { term: 'alpha', df: 3 },
+          { term: 'beta', df: 1 },
+          { term: 'gamma', df: 1 },
+        ],
+      });
+      // impact = tf / (tf + k1 (1 − b + b · len / avglen)), k1 1.2, b 0.75, avglen 4.
+      const { rows } = await sql.query<{ impact: number }>("SELECT impact FROM chunk_terms WHERE chunk_id = 'c3' AND term = 'alpha'");
+      expect(rows[0]!.impact).toBeCloseTo(4 / (4 + 1.2 * (0.25 + (0.75 * 7) / 4)), 5);
+      await sql.query("DELETE FROM chunks WHERE id = 'c3'");
+      expect(await stats()).toEqual({
+        corpus: [{ tenant: 't', chunks: 2, total_length: 5 }],
+        df: [
+          { term: 'alpha', df: 2 },
+          { term: 'beta', df: 1 },
+        ],
+      });
+    } finally {
+      await sql.close();
+      await rm(earlier, { recursive: true, force: true });
+    }
   });
 
   describe('on the real Postgres with pgvector', () => {

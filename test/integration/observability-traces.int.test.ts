@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/observability/logger.js';
 import { withSpan } from '../../src/observability/tracing.js';
@@ -16,7 +17,7 @@ function ancestry(spans: CollectedSpan[], span: CollectedSpan): CollectedSpan[] 
   return chain;
 }
 
-describe('traces: one trace from the API request through the queue and a worker process into Neo4j', () => {
+describe('traces: one trace from the API request through the queue and a worker process into Neo4j, Redis and Postgres', () => {
   let collector: OtlpCollector;
   let platform: Platform;
 
@@ -30,7 +31,7 @@ describe('traces: one trace from the API request through the queue and a worker 
     await collector?.close();
   });
 
-  it('continues the caller traceparent into the enqueue, the worker run and its Neo4j calls', async () => {
+  it('continues the caller traceparent into the enqueue, the worker run and its Neo4j and Redis calls', async () => {
     const headers = platform.headers();
     const traceId = headers.traceparent!.split('-')[1]!;
     const response = await fetch(`${platform.url}/graphql`, {
@@ -55,6 +56,15 @@ describe('traces: one trace from the API request through the queue and a worker 
     expect(chain).toContain('cogo-worker:job.run execute');
     expect(chain).toContain('cogo-api:job.enqueue');
     expect(chain.at(-1)).toBe('cogo-api:POST /graphql');
+    // Redis: the API's enqueue commands and the worker's (the run's events) are client spans of the same trace.
+    const redisChains = inTrace()
+      .filter((s) => s.name === 'redis.command' && reachesRequest(s))
+      .map((s) => ({ span: s, chain: ancestry(inTrace(), s).map((a) => `${a.service}:${a.name}`) }));
+    const apiRedis = redisChains.find(({ span, chain }) => span.service === 'cogo-api' && chain.includes('cogo-api:job.enqueue'));
+    const workerRedis = redisChains.find(({ span, chain }) => span.service === 'cogo-worker' && chain.includes('cogo-worker:job.run execute'));
+    expect(apiRedis?.span.attributes).toMatchObject({ 'db.system.name': 'redis', 'server.port': 6379 });
+    expect(workerRedis?.span.kind).toBe(3); // SPAN_KIND_CLIENT
+    expect(workerRedis?.span.attributes['db.operation.name']).toMatch(/^[A-Z]+$/);
     const run = inTrace().find((s) => s.name === 'job.run execute')!;
     expect(run.attributes).toMatchObject({ 'cogo.job.id': jobId, 'cogo.job.type': 'execute', 'cogo.job.attempt': 1 });
     // The root continues the caller's span: its parent is the traceparent's span id.
@@ -64,6 +74,22 @@ describe('traces: one trace from the API request through the queue and a worker 
     const events = await platform.runtime.events.read({ kind: 'job', jobId });
     expect(new Set(events.map((e) => e.traceId))).toEqual(new Set([traceId]));
     expect(collector.rejected).toBe(0);
+  });
+
+  it('continues the caller traceparent into Postgres: a dashboard query reads bus_events inside the request span', async () => {
+    const traceId = randomBytes(16).toString('hex');
+    const response = await fetch(`${platform.url}/graphql`, {
+      method: 'POST',
+      headers: platform.headers({ traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` }),
+      body: JSON.stringify({ query: '{ gateReport(hours: 1, buckets: 1) { gates { name } } }' }),
+    });
+    expect(((await response.json()) as { errors?: unknown }).errors).toBeUndefined();
+    const inTrace = () => collector.spans.filter((s) => s.traceId === traceId);
+    const sql = await waitUntil(() => Promise.resolve(inTrace().find((s) => s.name === 'sql.query' && s.service === 'cogo-api')), 10_000);
+    expect(ancestry(inTrace(), sql).at(-1)?.name).toBe('POST /graphql');
+    expect(sql.attributes['db.system.name']).toMatch(/^(postgresql|pglite)$/);
+    // The statement's first line that is not a comment (gate-buckets.sql opens with several), parameters as $n.
+    expect(inTrace().map((s) => s.attributes['db.query.summary'])).toContain('WITH ev AS (');
   });
 
   it('puts the trace and span ids of the active span on every log line', async () => {

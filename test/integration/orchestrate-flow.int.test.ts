@@ -4,7 +4,7 @@ import type { BusEvent } from '../../src/events/event-types.js';
 import type { WorkerHost } from '../../src/queue/worker-host.js';
 import { modelTiersAt, passageIdSaying, spawnOrchestrateWorker } from '../support/ask-fixtures.js';
 import type { TestProcess } from '../support/child-process.js';
-import { copyCorpus, createScratchDatabase, removeGraphOf } from '../support/indexing-fixtures.js';
+import { copyCorpus, createScratchDatabase, removeGraphOf, runCli } from '../support/indexing-fixtures.js';
 import { startOpenAiServer, type OpenAiServer, type ReceivedChat } from '../support/openai-server.js';
 import { startResearchCorpus, type ResearchCorpus } from '../support/research-corpus.js';
 import { deleteTestEvidence } from '../support/research-workers.js';
@@ -92,6 +92,17 @@ describe('an orchestrate job that decomposes into research and indexing children
     await waitUntil(async () => (await read(indexing!.id)).some((e) => e.type === 'indexing.done'), 60_000);
     await waitUntil(async () => (await platform.runtime.queues.orchestrate.getJobState(jobId)) === 'waiting-children', 30_000);
     expect(calls()).toBe(0);
+    // A parent parked for its children reads `waiting` (not `active`) on every interface: REST, GraphQL, CLI.
+    const rest = await fetch(`${platform.url}/v1/jobs/${jobId}`, { headers: platform.headers() });
+    expect(((await rest.json()) as { job: { status: string } }).job.status).toBe('waiting');
+    const viaGraphql = await platform.graphql<{ job: { status: string } }>('query($id: ID!) { job(id: $id) { status } }', { id: jobId });
+    expect(viaGraphql.data?.job.status).toBe('waiting');
+    const shown = await runCli(['jobs', 'show', jobId, '--json'], platform.env);
+    expect(JSON.parse(shown.stdout) as { status: string }).toMatchObject({ status: 'waiting' });
+    const listed = await platform.graphql<{ jobs: { edges: { node: { id: string } }[] } }>(
+      'query { jobs(filter: {status: waiting, type: orchestrate}) { edges { node { id } } } }',
+    );
+    expect(listed.data?.jobs.edges.map((e) => e.node.id)).toContain(jobId);
 
     // Research finishes; the parent runs again and answers. A second orchestrator starts meanwhile (start-up is
     // slow on a shared machine); the first one is killed mid-stream, after both children finished.

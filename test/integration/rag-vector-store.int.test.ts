@@ -48,6 +48,29 @@ function referenceBm25(corpus: StoredChunk[], query: string): { id: string; scor
   return scored.filter((s) => s.score > 0).sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
 }
 
+/** The BM25 statistics a tenant's stored chunks imply, from the same term function: what migration 010 must keep. */
+function expectedStatistics(corpus: StoredChunk[]) {
+  const df: Record<string, number> = {};
+  let totalLength = 0;
+  for (const c of corpus) {
+    const { terms, length } = chunkTerms(c);
+    totalLength += length;
+    for (const term of terms.keys()) df[term] = (df[term] ?? 0) + 1;
+  }
+  return { chunks: corpus.length, totalLength, df };
+}
+
+/** The statistics as kept in the database (lexical_corpus_stats, lexical_term_stats). */
+async function keptStatistics(sql: SqlClient, tenant: string) {
+  const corpus = await sql.query<{ chunks: number; total_length: number }>('SELECT chunks, total_length FROM lexical_corpus_stats WHERE tenant = $1', [tenant]);
+  const terms = await sql.query<{ term: string; df: number }>('SELECT term, df FROM lexical_term_stats WHERE tenant = $1', [tenant]);
+  return {
+    chunks: Number(corpus.rows[0]?.chunks ?? 0),
+    totalLength: Number(corpus.rows[0]?.total_length ?? 0),
+    df: Object.fromEntries(terms.rows.map((r) => [r.term, Number(r.df)])),
+  };
+}
+
 /** One contract, run against each SqlClient implementation: what holds on PGlite holds on Postgres. */
 function vectorStoreContract(name: string, open: () => Promise<{ sql: SqlClient; close(): Promise<void> }>) {
   describe(`VectorStore on ${name}`, () => {
@@ -137,6 +160,10 @@ function vectorStoreContract(name: string, open: () => Promise<{ sql: SqlClient;
         expect(hits.map((h) => h.id)).toEqual(expected.map((e) => e.id));
         hits.forEach((hit, i) => expect(hit.score).toBeCloseTo(expected[i]!.score, 4));
         expect(await store.lexicalTopK({ tenant: 't1' }, 'nonexistentword', 10)).toEqual([]);
+        // Candidates from one posting per term: fewer chunks may come back, each with its exact BM25 score.
+        const narrow = await createVectorStore({ sql: handle.sql, bm25: { postingsPerTerm: 1, minCandidates: 1 } }).lexicalTopK({ tenant: 't1' }, query, 1);
+        expect(narrow).toHaveLength(1);
+        expect(narrow[0]!.score).toBeCloseTo(expected.find((e) => e.id === narrow[0]!.id)!.score, 4);
       });
 
       it('BM25 finds identifiers by their parts and weighs a declared name above a mention', async () => {
@@ -219,6 +246,55 @@ function vectorStoreContract(name: string, open: () => Promise<{ sql: SqlClient;
         expect(await state.changesOfRun(A, 'job-1/1')).toEqual([{ path: 'docs/harbour.md', change: 'updated' }]);
         await state.remove(A, ['docs/harbour.md']);
         expect((await state.load(A)).size).toBe(0);
+      });
+
+      it('keeps the BM25 statistics (df, N, total length) those of the stored chunks through re-index, delete and drop', async () => {
+        const one = { tenant: 't-stats', root: '/stats/one' };
+        const two = { tenant: 't-stats', root: '/stats/two' };
+        const stored = async () => {
+          const { rows } = await handle.sql.query<{ id: string }>('SELECT id FROM chunks WHERE tenant = $1', ['t-stats']);
+          return store.chunksByIds(
+            't-stats',
+            rows.map((r) => r.id),
+          );
+        };
+        const check = async () => {
+          const expected = expectedStatistics(await stored());
+          expect(await keptStatistics(handle.sql, 't-stats')).toEqual(expected);
+          return expected;
+        };
+        await store.upsertChunks(one, LOCAL, [
+          chunk('st1', 'docs/one.md', 'alpha beta createReadStream', axisVector(6)),
+          chunk('st2', 'docs/one.md', 'alpha gamma', axisVector(6)),
+          chunk('st3', 'docs/two.md', 'beta delta 검색은', axisVector(6)),
+        ]);
+        await store.upsertChunks(two, LOCAL, [chunk('rt1', 'docs/one.md', 'alpha alpha', axisVector(6))]);
+        expect((await check()).df).toMatchObject({ alpha: 3, beta: 2, create: 1, 검색: 1 });
+
+        // Re-index: the same chunk written again with other words, and a changed file whose old chunk goes.
+        await store.upsertChunks(one, LOCAL, [chunk('st1', 'docs/one.md', 'gamma epsilon', axisVector(6))]);
+        await store.upsertChunks(one, LOCAL, [chunk('st4', 'docs/one.md', 'alpha zeta', axisVector(6))]);
+        expect(await store.deleteChunksOfDocuments(one, ['docs/one.md'], ['st1', 'st4'])).toEqual(['st2']);
+        const afterReindex = await check();
+        expect(afterReindex.df).toMatchObject({ alpha: 2, gamma: 1, beta: 1 });
+        expect(afterReindex.df.create).toBeUndefined();
+
+        // A deleted file and a dropped root take their terms and lengths with them.
+        await store.deleteChunksOfDocuments(one, ['docs/two.md']);
+        await store.dropIndex(two);
+        const afterDelete = await check();
+        expect(afterDelete.chunks).toBe(2);
+        expect(afterDelete.df).toMatchObject({ alpha: 1, gamma: 1, epsilon: 1, zeta: 1 });
+        expect([afterDelete.df.beta, afterDelete.df.delta, afterDelete.df['검색']]).toEqual([undefined, undefined, undefined]);
+
+        // Scores use the kept statistics: still the reference BM25 of what is stored.
+        const hits = await store.lexicalTopK({ tenant: 't-stats' }, 'alpha gamma', 10);
+        const reference = referenceBm25(await stored(), 'alpha gamma');
+        expect(hits.map((h) => h.id)).toEqual(reference.map((r) => r.id));
+        hits.forEach((hit, i) => expect(hit.score).toBeCloseTo(reference[i]!.score, 4));
+
+        await store.dropIndex(one);
+        expect(await keptStatistics(handle.sql, 't-stats')).toEqual({ chunks: 0, totalLength: 0, df: {} });
       });
 
       it('drops the index of one root, and the claim with it', async () => {

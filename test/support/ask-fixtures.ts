@@ -1,8 +1,9 @@
-import type { Platform } from '../integration/support/platform.js';
+import { startWorkers } from '../../src/app.js';
+import type { WorkerHost } from '../../src/queue/worker-host.js';
+import { startPlatform, waitUntil, type Platform } from '../integration/support/platform.js';
 import { spawnTsProcess, type TestProcess } from './child-process.js';
-import { waitUntil } from '../integration/support/platform.js';
-import { terminalEvent } from './indexing-fixtures.js';
-import type { ReceivedChat } from './openai-server.js';
+import { copyCorpus, createScratchDatabase, removeGraphOf, terminalEvent } from './indexing-fixtures.js';
+import { startOpenAiServer, type OpenAiServer, type ReceivedChat } from './openai-server.js';
 
 /** The id of the prompt's passage that says `phrase` (the prompt lists passages as `[id] (ref) text`). */
 export function passageIdSaying(request: ReceivedChat, phrase: string): string {
@@ -20,6 +21,8 @@ export function modelTiersAt(url: string, timeoutMs: number): Record<string, str
     COGO_MODEL_MINI: 'mini-model',
     COGO_MODEL_FULL: 'full-model',
     COGO_LLM_TIMEOUT_MS: String(timeoutMs),
+    // These tests script each tier's answers; the grounding judge's own calls are tested in llm-grounding-judge.
+    COGO_GROUNDING_JUDGE: 'off',
   };
 }
 
@@ -43,4 +46,35 @@ export async function spawnOrchestrateWorker(platform: Platform, started: TestPr
   const worker = await spawnTsProcess('src/cli/index.ts', ['worker', '--queues', 'orchestrate'], { env: platform.env, ready: /worker (\S+) on orchestrate/ });
   started.push(worker);
   return worker;
+}
+
+/** A platform that answers questions: scripted model tiers, in-process indexing and orchestrate workers, the corpus indexed. */
+export interface AskPlatform {
+  platform: Platform;
+  models: OpenAiServer;
+  corpus: Awaited<ReturnType<typeof copyCorpus>>;
+  /** Stops the workers, removes the corpus's graph and everything the platform made. */
+  close(): Promise<void>;
+}
+
+export async function startAskPlatform(env: Record<string, string> = {}): Promise<AskPlatform> {
+  const [db, corpus, models] = await Promise.all([createScratchDatabase(), copyCorpus(), startOpenAiServer()]);
+  let platform: Platform | undefined;
+  let worker: WorkerHost | undefined;
+  const close = async () => {
+    await worker?.close();
+    if (platform) await removeGraphOf(platform.runtime.driver, platform.config.neo4j.database, corpus.root);
+    await platform?.close();
+    await Promise.all([db.drop(), corpus.remove(), models.close()]);
+  };
+  try {
+    platform = await startPlatform({ DATABASE_URL: db.url, ...modelTiersAt(models.url, 5000), ...env });
+    worker = await startWorkers(platform.runtime, ['indexing', 'orchestrate']);
+    const indexed = await indexThroughApi(platform, corpus.root);
+    if (indexed !== 'indexing.done') throw new Error(`indexing the corpus ended with ${indexed}`);
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { platform, models, corpus, close };
 }

@@ -34,6 +34,9 @@ describe('withLiveState', () => {
     expect(view.status).toBe('active');
     expect(Date.parse(view.leaseDeadline!) - Date.now()).toBeGreaterThan(2000);
   });
+  it('shows a parent parked for its children as waiting, without a lease, though its record still says active', () => {
+    expect(withLiveState({ ...base, status: 'active' }, job(0, 1), 'waiting-children', 2500)).toMatchObject({ status: 'waiting', leaseDeadline: null });
+  });
   it('shows a delayed job with attempts behind it as retrying, and a first delayed one as queued', () => {
     expect(withLiveState({ ...base, status: 'queued' }, job(1, 1), 'delayed', -2).status).toBe('retrying');
     expect(withLiveState({ ...base, status: 'queued' }, job(0, 0), 'delayed', -2).status).toBe('queued');

@@ -25,6 +25,16 @@ describe('model tier configuration', () => {
     expect(config.llm.router.weights.length).toBe(DEFAULT_ROUTER.weights.length);
   });
 
+  it('has the full tier judge grounding by default, on another tier or off when set', () => {
+    expect(loadConfig({}, '/tmp').llm.judge).toEqual({ tier: 'full', paraphrases: true });
+    expect(loadConfig({ COGO_GROUNDING_JUDGE: 'mini', COGO_GROUNDING_JUDGE_PARAPHRASES: 'false' }, '/tmp').llm.judge).toEqual({
+      tier: 'mini',
+      paraphrases: false,
+    });
+    expect(loadConfig({ COGO_GROUNDING_JUDGE: 'off' }, '/tmp').llm.judge).toBeUndefined();
+    expect(() => loadConfig({ COGO_GROUNDING_JUDGE: 'huge' }, '/tmp')).toThrow(/COGO_GROUNDING_JUDGE/);
+  });
+
   it('names the variable when its JSON is broken or of the wrong shape', () => {
     expect(() => loadConfig({ COGO_LLM_PRICES: '{nope' }, '/tmp')).toThrow(/COGO_LLM_PRICES.*valid JSON/);
     const error = (() => {

@@ -23,7 +23,7 @@ describe('runWithEscalation', () => {
       const called: Tier[] = [];
       const order: string[] = [];
       const states: { attempts: Attempt[]; value: string | undefined }[] = [];
-      const verify = (value: string) => (value === 'good' ? undefined : { failure: 'ungrounded' as const, detail: 'bad' });
+      const verify = (value: string) => (value === 'good' ? {} : { problem: { failure: 'ungrounded' as const, detail: 'bad' } });
       await runWithEscalation<string>({
         start: 'nano',
         maxEscalations: 2,
@@ -89,7 +89,7 @@ describe('runWithEscalation', () => {
         maxEscalations: 1,
         model: (tier) => `${tier}-model`,
         backoffMs: 1,
-        verify: () => ({ failure: 'ungrounded', detail: 'bad' }),
+        verify: () => ({ problem: { failure: 'ungrounded', detail: 'bad' } }),
         resume: { attempts: [nano], value: 'bad' },
         call: async (tier) => {
           called.push(tier);
@@ -99,6 +99,57 @@ describe('runWithEscalation', () => {
       expect(called).toEqual(['mini']);
       expect(result.attempts.map((a) => a.tier)).toEqual(['nano', 'mini']);
       expect(result.value).toBe('still bad');
+    });
+
+    it("records a check's own calls after the attempt they checked, and climbs over answer attempts only", async () => {
+      const judgeCall = (tier: Tier): Attempt => ({
+        purpose: 'judge',
+        tier,
+        model: `${tier}-model`,
+        ok: true,
+        failure: undefined,
+        detail: undefined,
+        escalatedFrom: undefined,
+        tokensIn: 10,
+        tokensOut: 10,
+        costUsd: 0.01,
+        latencyMs: 1,
+        retries: 0,
+      });
+      const states: { attempts: Attempt[]; value: string | undefined }[] = [];
+      const first = await runWithEscalation<string>({
+        start: 'nano',
+        maxEscalations: 1,
+        model: (tier) => `${tier}-model`,
+        backoffMs: 1,
+        // The judge runs on full and finds the nano answer unsupported.
+        verify: async (value) => ({
+          calls: [judgeCall('full')],
+          ...(value === 'good' ? {} : { problem: { failure: 'ungrounded' as const, detail: 'judge said no' } }),
+        }),
+        call: async (tier) => reply(tier, tier === 'nano' ? 'bad' : 'good'),
+        onEscalate: async (state) => {
+          states.push(state);
+        },
+      });
+      expect(first.attempts.map((a) => [a.purpose ?? 'answer', a.tier, a.escalatedFrom ?? null])).toEqual([
+        ['answer', 'nano', null],
+        ['judge', 'full', null],
+        ['answer', 'mini', 'nano'],
+        ['judge', 'full', null],
+      ]);
+      expect(first.costUsd).toBeCloseTo(0.001 * 2 + 0.02, 12);
+      // A run resumed after the judge's call on full goes on from mini, not past full.
+      const resumed = await runWithEscalation<string>({
+        start: 'nano',
+        maxEscalations: 1,
+        model: (tier) => `${tier}-model`,
+        backoffMs: 1,
+        resume: states[0]!,
+        call: async (tier) => reply(tier, 'good'),
+      });
+      expect(resumed.attempts.map((a) => a.tier)).toEqual(['nano', 'full', 'mini']);
+      expect(resumed.attempts.at(-1)).toMatchObject({ tier: 'mini', escalatedFrom: 'nano', ok: true });
     });
   });
 });

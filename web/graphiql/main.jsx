@@ -52,7 +52,7 @@ const TABS = [
   {
     query: `# Enqueue a job (any agent: enqueueResearch, enqueueIndexing, enqueueBuild, enqueueOrchestrate …)
 mutation Enqueue {
-  enqueueExecute(input: { action: "echo", params: { text: "hi" } }, idempotencyKey: "example-1") {
+  enqueueExecute(input: { action: "artifact.publish", params: { name: "hello.txt", content: "hi" } }, idempotencyKey: "example-1") {
     jobId
     created
     job { status traceId }

@@ -1,8 +1,8 @@
 -- The plan's gates over [$1, $2) from bus_events, per bucket of $3 seconds (by the job's first event in the window)
--- and for the whole window (bucket NULL). Same definitions as bus_event_jobs/bus_event_report (migration 006):
+-- and for the whole window (bucket NULL). Same definitions as bus_event_jobs/bus_event_report (migrations 006, 010):
 -- a duplicate execution is a start after an earlier start whose previous event (lost-lease notices aside) was
 -- neither a retry nor a requeue; its time to recover is the gap from that event. Computed with lag() and running
--- counts, one pass per job: the report's frame-bounded windows grow with the square of a job's events.
+-- counts, one pass per job, as bus_event_jobs is since migration 011.
 -- An answer is an orchestrate job's `llm.done` that carries `unsupportedCitations` (older events do not: not
 -- judged); it is an evidence mismatch when its checked answer had a cited sentence its passages do not support.
 WITH ev AS (
