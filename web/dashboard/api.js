@@ -54,6 +54,8 @@ export function createApi(key) {
         },
       );
     },
-    dispose: () => ws.dispose(),
+    // graphql-ws's dispose() awaits the socket it is still opening and rejects with that socket's CloseEvent when
+    // it closes first (signing in again right after signing in): nothing is left to tell the user then.
+    dispose: () => Promise.resolve(ws.dispose()).catch(() => {}),
   };
 }
