@@ -18,12 +18,14 @@ const GOOD = json(['COGO listens on port 4000 by default.', ['c1']]);
 const UNGROUNDED = json(['COGO listens on port 8080 by default.', ['c1']]);
 
 let server: OpenAiServer;
-const answererFor = (options: { maxEscalations?: number; keys?: boolean } = {}) => {
+// Replies that come arrive well within 5 s even on a loaded CI machine; only the timeout case waits for the
+// hanging server, so it alone gets a short timeout.
+const answererFor = (options: { maxEscalations?: number; keys?: boolean; timeoutMs?: number } = {}) => {
   const endpoint = (model: string) => ({ baseUrl: server.url, apiKey: options.keys === false ? undefined : 'k', model });
   const client = createLlmClient({
     tiers: { nano: endpoint('nano-model'), mini: endpoint('mini-model'), full: endpoint('full-model') } as Record<Tier, ReturnType<typeof endpoint>>,
     prices: DEFAULT_PRICES,
-    timeoutMs: 400,
+    timeoutMs: options.timeoutMs ?? 5_000,
     maxRetries: 1,
     baseDelayMs: 5,
   });
@@ -87,7 +89,7 @@ describe('answering with escalation', () => {
     it('on a timeout', async () => {
       server.script('nano-model', { hang: true }, { hang: true });
       server.script('mini-model', { content: GOOD });
-      const result = await answererFor().ask({ question, passages });
+      const result = await answererFor({ timeoutMs: 400 }).ask({ question, passages });
       expect(result.attempts.map((a) => [a.tier, a.failure])).toEqual([
         ['nano', 'timeout'],
         ['mini', undefined],
