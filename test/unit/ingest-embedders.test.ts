@@ -142,27 +142,32 @@ describe('OpenAI-compatible embedder', () => {
     expect(embedder.stats()).toMatchObject({ calls: 2, retries: 1 });
   });
 
-  it('times out a slow request with TIMEOUT', async () => {
-    const { embedder } = await setup({ latencyMs: 2000 }, { timeoutMs: 100, maxRetries: 0 });
+  it('times out a slow request with TIMEOUT', { timeout: 30_000 }, async () => {
+    const { embedder } = await setup({ latencyMs: 60_000 }, { timeoutMs: 100, maxRetries: 0 });
     const started = Date.now();
     const error = await failure(embedder.embed(['a']));
     expect(error).toMatchObject({ code: 'TIMEOUT', retryable: true });
-    expect(Date.now() - started).toBeLessThan(1500);
+    expect(Date.now() - started).toBeLessThan(20_000);
   });
 
-  it('stops in-flight requests and backoff waits on abort', async () => {
-    const slow = await setup({ latencyMs: 5000 });
+  // The server would answer after a minute, then ask for a 5 s wait: only the abort ends these calls quickly, and
+  // the bound below is loose enough for a loaded CI machine and still tells an abort from a wait.
+  it('stops in-flight requests and backoff waits on abort', { timeout: 30_000 }, async () => {
+    const slow = await setup({ latencyMs: 60_000 });
     const controller = new AbortController();
     const started = Date.now();
     setTimeout(() => controller.abort(), 50);
     await expect(slow.embedder.embed(texts, { signal: controller.signal })).rejects.toMatchObject({ name: 'AbortError' });
-    expect(Date.now() - started).toBeLessThan(1000);
+    expect(Date.now() - started).toBeLessThan(20_000);
     await server?.close();
 
     const limited = await setup({ rateLimitFirst: 1, retryAfterSeconds: 5 });
     const during = new AbortController();
-    setTimeout(() => during.abort(new Error('cancelled by the user')), 100);
-    await expect(limited.embedder.embed(['a'], { signal: during.signal })).rejects.toThrow('cancelled by the user');
+    const call = limited.embedder.embed(['a'], { signal: during.signal });
+    // Abort once the 429 has come back, i.e. while the embedder waits out its Retry-After.
+    while (limited.server.calls() < 1) await new Promise((resolve) => setTimeout(resolve, 10));
+    during.abort(new Error('cancelled by the user'));
+    await expect(call).rejects.toThrow('cancelled by the user');
     expect(limited.server.calls()).toBe(1);
 
     const before = new AbortController();
