@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLlmClient } from '../../src/llm/client.js';
+import { DEFAULT_PRICES } from '../../src/config/llm.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { withSpan } from '../../src/observability/tracing.js';
+import { startOpenAiServer } from '../support/openai-server.js';
 import { startOtlpCollector, type CollectedSpan, type OtlpCollector } from '../support/otlp-collector.js';
 import { startPlatform, waitUntil, type Platform } from './support/platform.js';
 
@@ -17,7 +20,7 @@ function ancestry(spans: CollectedSpan[], span: CollectedSpan): CollectedSpan[] 
   return chain;
 }
 
-describe('traces: one trace from the API request through the queue and a worker process into Neo4j, Redis and Postgres', () => {
+describe('traces: one trace from the API request through the queue and a worker process into Neo4j, Redis, Postgres and model calls', () => {
   let collector: OtlpCollector;
   let platform: Platform;
 
@@ -90,6 +93,35 @@ describe('traces: one trace from the API request through the queue and a worker 
     expect(sql.attributes['db.system.name']).toMatch(/^(postgresql|pglite)$/);
     // The statement's first line that is not a comment (gate-buckets.sql opens with several), parameters as $n.
     expect(inTrace().map((s) => s.attributes['db.query.summary'])).toContain('WITH ev AS (');
+  });
+
+  it('records a model call inside the span that made it, with its model, tier, tokens and cost', async () => {
+    const models = await startOpenAiServer();
+    try {
+      models.script('mini-model', { content: 'COGO listens on port 4000.', usage: { prompt: 120, completion: 8 } });
+      const endpoint = { baseUrl: models.url, apiKey: 'k' };
+      const client = createLlmClient({
+        tiers: { nano: { ...endpoint, model: 'nano-model' }, mini: { ...endpoint, model: 'mini-model' }, full: { ...endpoint, model: 'full-model' } },
+        prices: DEFAULT_PRICES,
+        timeoutMs: 10_000,
+        maxRetries: 0,
+      });
+      const caller = await withSpan('orchestrate.compose', {}, async (span) => {
+        await client.chat('mini', { messages: [{ role: 'user', content: 'Which port?' }] });
+        return span.spanContext();
+      });
+      const call = await waitUntil(() => Promise.resolve(collector.spans.find((s) => s.traceId === caller.traceId && s.name === 'llm.chat')), 10_000);
+      expect(call.parentSpanId).toBe(caller.spanId);
+      expect(call.attributes).toMatchObject({
+        'gen_ai.request.model': 'mini-model',
+        'cogo.llm.tier': 'mini',
+        'gen_ai.usage.input_tokens': 120,
+        'gen_ai.usage.output_tokens': 8,
+      });
+      expect(call.attributes['cogo.llm.cost_usd']).toBeGreaterThan(0);
+    } finally {
+      await models.close();
+    }
   });
 
   it('puts the trace and span ids of the active span on every log line', async () => {
