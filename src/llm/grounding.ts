@@ -37,7 +37,9 @@ export interface GroundingOptions {
   minOverlap?: number;
 }
 
-const QUOTED = /"([^"]{3,})"|“([^”]{3,})”|「([^」]{2,})」|'([^']{6,})'/gu;
+// A single quote opens and closes only outside a word, so possessives and contractions (_the tenant's key … the
+// tenant's_) are not read as a quoted span.
+const QUOTED = /"([^"]{3,})"|“([^”]{3,})”|「([^」]{2,})」|(?<![\p{L}\p{N}])'([^']{6,})'(?![\p{L}\p{N}])/gu;
 /** Names: capitalised words after the first, CamelCase, camelCase (gRPC), snake_case, ALL_CAPS, words with digits, dotted or dashed identifiers. */
 const NAME =
   /(?<![A-Za-z0-9_])([A-Z][a-z]+[A-Z][\w]*|[a-z]+[A-Z][\w]*|[A-Za-z]+_[\w]+|[A-Z]{2,}[\w]*|[A-Za-z]+\d[\w.-]*|[a-z]+[.-][a-z][\w.-]*|[A-Z][a-z]{2,})(?![A-Za-z0-9_])/gu;

@@ -23,6 +23,9 @@ describe('checkGrounding', () => {
       ['BullMQ runs 5 queues, and vectors are stored in pgvector.', ['e1', 'c2']],
       ['COGO의 기본 포트는 4000입니다.', ['k1']],
       ['Here is what I found.', []],
+      // Apostrophes inside words are not quotation marks.
+      ["Research's fetches refuse loopback addresses unless they're allow-listed.", ['e1']],
+      ["The README says 'Set COGO_PORT to change it.'", ['c1']],
     ])('%s', (text, citations) => {
       const verdict = one(text, citations);
       expect(verdict.problems).toEqual([]);
@@ -36,6 +39,7 @@ describe('checkGrounding', () => {
       ['a wrong number word', 'BullMQ runs six queues.', ['e1'], /number 6/],
       ['a name the passage lacks', 'Vectors are stored in Pinecone.', ['c2'], /name Pinecone/],
       ['a fabricated quote', 'The README says "COGO never listens on loopback."', ['c1'], /quoted span/],
+      ['a fabricated quote in single quotes', "The README says 'COGO never listens on loopback.'", ['c1'], /quoted span/],
       ['the wrong passage', 'COGO listens on port 4000 by default.', ['c2'], /number 4000|name COGO/],
       ['an id that was never retrieved', 'COGO listens on port 4000 by default.', ['chunk-99'], /not among the retrieved passages/],
       ['a fact without a citation', 'COGO listens on port 4000 by default.', [], /without a citation/],
