@@ -3,7 +3,7 @@ import type { Tier } from '../config/llm.js';
 import type { LlmClient } from './client.js';
 import type { Attempt } from './escalation.js';
 import { failureKindOf, paidCostOf } from './errors.js';
-import type { GroundingPassage, GroundingReport, SentenceVerdict } from './grounding.js';
+import { groundingReportOf, type GroundingPassage, type GroundingReport, type SentenceVerdict } from './grounding.js';
 
 /** Which tier judges, and whether it also sees the sentences the rules failed only on wording (paraphrases). */
 export interface GroundingJudgeOptions {
@@ -83,7 +83,7 @@ export async function judgeGrounding(report: GroundingReport, passages: Groundin
     const detail = missing > 0 ? `the judge gave no verdict for ${missing} of ${candidates.length} sentences: the rules decide those` : undefined;
     const judge: JudgeSummary = { tier, judged: candidates.length, overruled, fellBack: false, detail };
     const call = attemptOf(tier, result.model, true, undefined, detail, result);
-    return { report: reportOf(sentences), call, judge };
+    return { report: groundingReportOf(sentences), call, judge };
   } catch (error) {
     if (options.signal?.aborted) throw error;
     const message = error instanceof Error ? error.message : String(error);
@@ -95,11 +95,6 @@ export async function judgeGrounding(report: GroundingReport, passages: Groundin
     };
     return { report, call, judge: { tier, judged: candidates.length, overruled: 0, fellBack: true, detail } };
   }
-}
-
-function reportOf(sentences: SentenceVerdict[]): GroundingReport {
-  const unsupported = sentences.filter((v) => !v.supported);
-  return { grounded: unsupported.length === 0, sentences, unsupported };
 }
 
 function attemptOf(

@@ -113,8 +113,13 @@ export function checkGrounding(sentences: AnswerSentence[], passages: GroundingP
     const paraphraseOnly = literal === 0 && problems.length > 0;
     return { index, text, citations: sentence.citations, factual, supported: problems.length === 0, problems, paraphraseOnly };
   });
-  const unsupported = verdicts.filter((v) => !v.supported);
-  return { grounded: unsupported.length === 0, sentences: verdicts, unsupported };
+  return groundingReportOf(verdicts);
+}
+
+/** A report from its sentences' verdicts: the rules' here, the judge's where it overruled them (grounding-judge.ts). */
+export function groundingReportOf(sentences: SentenceVerdict[]): GroundingReport {
+  const unsupported = sentences.filter((v) => !v.supported);
+  return { grounded: unsupported.length === 0, sentences, unsupported };
 }
 
 /** The stem of an English sentence's last content word; none for a Korean sentence (its last word is the verb's ending). */

@@ -17,14 +17,12 @@ interface Doc {
 
 const docFiles = async (dir: string): Promise<string[]> => (await readdir(dir)).filter((f) => f.endsWith('.md')).sort();
 
-/** The docs in `dir`, each titled by its first `# ` heading (else its file name), in file-name order. */
+/** A guide's title: its first `# ` heading, else its file name. */
+const titleOf = (markdown: string, file: string): string => /^# (.+)$/m.exec(markdown)?.[1]?.trim() ?? file;
+
+/** The docs in `dir`, titled, in file-name order. */
 async function listDocs(dir: string): Promise<Doc[]> {
-  return Promise.all(
-    (await docFiles(dir)).map(async (file) => {
-      const heading = /^# (.+)$/m.exec(await readFile(path.join(dir, file), 'utf8'));
-      return { file, title: heading?.[1]?.trim() ?? file };
-    }),
-  );
+  return Promise.all((await docFiles(dir)).map(async (file) => ({ file, title: titleOf(await readFile(path.join(dir, file), 'utf8'), file) })));
 }
 
 function indexPage(docs: Doc[]): string {
@@ -51,12 +49,12 @@ export async function registerDocs(app: FastifyInstance, dir = DOCS_DIR): Promis
   app.get('/docs', { config }, async (_request, reply) => reply.redirect('/docs/'));
   app.get('/docs/', { config }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(indexPage(await listDocs(dir))));
   app.get('/docs/style.css', { config }, async (_request, reply) => reply.type('text/css; charset=utf-8').send(stylesheet));
+  // The guides are read when asked for (an edit shows on reload); only the name list is needed to find one.
   app.get<{ Params: { file: string } }>('/docs/:file', { config }, async (request, reply) => {
-    const docs = await listDocs(dir);
-    const doc = docs.find((d) => d.file === request.params.file);
-    if (!doc)
-      throw new AppError('NOT_FOUND', `no doc named ${request.params.file}: the list is at /docs/ (${docs.map((d) => d.file).join(', ')})`, { via: 'http' });
-    const render = createDocRenderer(new Set(docs.map((d) => d.file)));
-    return reply.type('text/html; charset=utf-8').send(docsPage(doc.title, render(await readFile(path.join(dir, doc.file), 'utf8'))));
+    const files = await docFiles(dir);
+    const file = request.params.file;
+    if (!files.includes(file)) throw new AppError('NOT_FOUND', `no doc named ${file}: the list is at /docs/ (${files.join(', ')})`, { via: 'http' });
+    const markdown = await readFile(path.join(dir, file), 'utf8');
+    return reply.type('text/html; charset=utf-8').send(docsPage(titleOf(markdown, file), createDocRenderer(new Set(files))(markdown)));
   });
 }
